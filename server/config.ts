@@ -1,0 +1,60 @@
+// Configuration, read and checked once at start; every variable is listed in .env.example.
+import { resolve } from 'node:path';
+import { DEFAULT_RULES, type DisclosureRules } from './disclosure/disclose.ts';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL URL; without it the embedded PGlite database in `dataDir` is used. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** The district served when a request names none (Kreisschlüssel). */
+  readonly district: string;
+  readonly uploadLimitBytes: number;
+  readonly disclosure: DisclosureRules;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const district = env.DISTRICT || '08118';
+  if (!/^\d{5}$/.test(district)) {
+    throw new ConfigError(
+      `DISTRICT must be a five-digit district key (Kreisschlüssel), got "${district}".`,
+    );
+  }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://.');
+  }
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    dataDir: resolve(env.DATA_DIR || './data'),
+    district,
+    uploadLimitBytes: integer(env, 'UPLOAD_LIMIT_MB', 200, 1, 10_000) * 1024 * 1024,
+    disclosure: Object.freeze({
+      k: integer(env, 'DISCLOSURE_K', DEFAULT_RULES.k, 3, 1000),
+      minDenominator: integer(
+        env,
+        'DISCLOSURE_MIN_DENOMINATOR',
+        DEFAULT_RULES.minDenominator,
+        1,
+        100_000,
+      ),
+    }),
+    logLevel: env.LOG_LEVEL || 'info',
+  });
+}

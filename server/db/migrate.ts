@@ -1,0 +1,76 @@
+// Applies the numbered SQL migrations in sql/ once each, in order, each in its own
+// transaction. A migration already applied must not change: its checksum is compared.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatabaseHandle } from './connect.ts';
+
+export const MIGRATIONS_DIR = new URL('../../sql/', import.meta.url).pathname;
+const MIGRATION_FILE = /^(\d{3})_[a-z0-9_]+\.sql$/;
+// Serialises concurrent starts against one PostgreSQL database.
+const LOCK_KEY = 7318_2021;
+const CONCURRENT = 'zwischenbilanz: migration already applied concurrently';
+
+export interface Migration {
+  name: string;
+  checksum: string;
+  sql: string;
+}
+
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((name) => MIGRATION_FILE.test(name))
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(dir, name), 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    });
+}
+
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** Applies what is missing and returns the names applied now. */
+export async function migrate(handle: DatabaseHandle, dir = MIGRATIONS_DIR): Promise<string[]> {
+  await handle.runScript(`
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      name text PRIMARY KEY,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  const applied: string[] = [];
+  for (const migration of readMigrations(dir)) {
+    const done = await handle.db
+      .withTables<{ schema_migrations: { name: string; checksum: string } }>()
+      .selectFrom('schema_migrations')
+      .select('checksum')
+      .where('name', '=', migration.name)
+      .executeTakeFirst();
+    if (done) {
+      if (done.checksum !== migration.checksum) {
+        throw new Error(
+          `Migration ${migration.name} was changed after it was applied. Migrations are append-only: restore the file and add a new one.`,
+        );
+      }
+      continue;
+    }
+    try {
+      await handle.runScript(`BEGIN;
+SELECT pg_advisory_xact_lock(${LOCK_KEY});
+DO $guard$ BEGIN
+  IF EXISTS (SELECT 1 FROM schema_migrations WHERE name = ${quote(migration.name)}) THEN
+    RAISE EXCEPTION '${CONCURRENT}';
+  END IF;
+END $guard$;
+${migration.sql}
+;
+INSERT INTO schema_migrations (name, checksum) VALUES (${quote(migration.name)}, ${quote(migration.checksum)});
+COMMIT;`);
+    } catch (error) {
+      // Another process applied it while this one waited for the lock: nothing to do.
+      if (error instanceof Error && error.message.includes(CONCURRENT)) continue;
+      throw error;
+    }
+    applied.push(migration.name);
+  }
+  return applied;
+}

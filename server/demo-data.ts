@@ -1,0 +1,48 @@
+// Loads the demonstration exports (fixtures/demo) into an empty database through the
+// ordinary import, so a first start shows the 2021 figures.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Database } from './db/types.ts';
+import { type ImportSummary, importExport } from './import/import-export.ts';
+
+export const DEMO_DIR = resolve(import.meta.dirname, '../fixtures/demo');
+
+interface Manifest {
+  exports: { provider: string; as_of: string; file: string }[];
+}
+
+export async function isEmpty(db: Kysely<Database>, district: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('imports')
+    .select('id')
+    .where('district_key', '=', district)
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined;
+}
+
+export async function loadDemonstrationData(
+  db: Kysely<Database>,
+  district: string,
+  dir = DEMO_DIR,
+): Promise<ImportSummary[]> {
+  const manifest = JSON.parse(readFileSync(resolve(dir, 'manifest.json'), 'utf8')) as Manifest;
+  const summaries: ImportSummary[] = [];
+  for (const entry of manifest.exports) {
+    const summary = await importExport(db, {
+      district,
+      provider: entry.provider,
+      asOf: entry.as_of,
+      fileName: entry.file,
+      bytes: readFileSync(resolve(dir, entry.file)),
+    });
+    if (summary.status === 'rejected') {
+      throw new Error(
+        `Demonstration export ${entry.file} was rejected: ${summary.errors[0]?.message}`,
+      );
+    }
+    summaries.push(summary);
+  }
+  return summaries;
+}

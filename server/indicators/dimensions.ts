@@ -1,0 +1,141 @@
+// The dimensions a figure can be broken down by (shared/spec/api.md), each with the SQL
+// that gives a case's category and the categories to list even when empty.
+import { type RawBuilder, sql } from 'kysely';
+import { type Code, EMPLOYMENT, HOUSING, LANGUAGE_LEVELS, SEX, UNKNOWN } from '../import/format.ts';
+
+export type DimensionId =
+  | 'provider'
+  | 'municipality'
+  | 'sex'
+  | 'age_group'
+  | 'country'
+  | 'language_level'
+  | 'employment'
+  | 'housing'
+  | 'start_year';
+
+export const DIMENSION_IDS: readonly DimensionId[] = [
+  'provider',
+  'municipality',
+  'sex',
+  'age_group',
+  'country',
+  'language_level',
+  'employment',
+  'housing',
+  'start_year',
+];
+
+export interface Category {
+  key: string;
+  label: string;
+}
+
+/** Categories that come from the district's registry rather than from a fixed list. */
+export interface RegistryCategories {
+  providers: Category[];
+  municipalities: Category[];
+}
+
+export interface Dimension {
+  id: DimensionId;
+  label: string;
+  /** The category of a row of `facts`, as text. */
+  key: RawBuilder<string>;
+  /** Every category to list, in order, even with a count of zero; undefined: only those found. */
+  categories?: (registry: RegistryCategories) => Category[];
+}
+
+const withUnknown = (codes: readonly Code[]): Category[] => [
+  ...codes.map(({ code, label }) => ({ key: code, label })),
+  { key: UNKNOWN.code, label: UNKNOWN.label },
+];
+
+export const AGE_GROUPS: readonly Category[] = [
+  { key: '0-5', label: '0 bis 5 Jahre' },
+  { key: '6-17', label: '6 bis 17 Jahre' },
+  { key: '18-26', label: '18 bis 26 Jahre' },
+  { key: '27-44', label: '27 bis 44 Jahre' },
+  { key: '45-64', label: '45 bis 64 Jahre' },
+  { key: '65+', label: '65 Jahre und älter' },
+];
+
+export const DIMENSIONS: Record<DimensionId, Dimension> = {
+  provider: {
+    id: 'provider',
+    label: 'Träger',
+    key: sql`provider`,
+    categories: (registry) => registry.providers,
+  },
+  municipality: {
+    id: 'municipality',
+    label: 'Gemeinde',
+    key: sql`municipality`,
+    categories: (registry) => registry.municipalities,
+  },
+  sex: {
+    id: 'sex',
+    label: 'Geschlecht',
+    key: sql`sex`,
+    categories: () => SEX.map(({ code, label }) => ({ key: code, label })),
+  },
+  age_group: {
+    id: 'age_group',
+    label: 'Altersgruppe',
+    key: sql`CASE WHEN age < 6 THEN '0-5' WHEN age < 18 THEN '6-17' WHEN age < 27 THEN '18-26'
+      WHEN age < 45 THEN '27-44' WHEN age < 65 THEN '45-64' ELSE '65+' END`,
+    categories: () => [...AGE_GROUPS],
+  },
+  country: { id: 'country', label: 'Herkunftsland', key: sql`coalesce(country, 'unknown')` },
+  language_level: {
+    id: 'language_level',
+    label: 'Sprachniveau',
+    key: sql`language_level`,
+    categories: () => withUnknown(LANGUAGE_LEVELS),
+  },
+  employment: {
+    id: 'employment',
+    label: 'Beschäftigung',
+    key: sql`employment`,
+    categories: () => withUnknown(EMPLOYMENT),
+  },
+  housing: {
+    id: 'housing',
+    label: 'Wohnsituation',
+    key: sql`housing`,
+    categories: () => withUnknown(HOUSING),
+  },
+  start_year: {
+    id: 'start_year',
+    label: 'Beginnjahr',
+    key: sql`extract(year FROM started_on)::int::text`,
+  },
+};
+
+export function isDimension(id: string): id is DimensionId {
+  return (DIMENSION_IDS as readonly string[]).includes(id);
+}
+
+export async function registryCategories(
+  db: import('kysely').Kysely<import('../db/types.ts').Database>,
+  district: string,
+): Promise<RegistryCategories> {
+  const [providers, municipalities] = await Promise.all([
+    db
+      .selectFrom('providers')
+      .select(['code', 'name'])
+      .where('district_key', '=', district)
+      .orderBy('code')
+      .execute(),
+    db
+      .selectFrom('municipalities')
+      .select(['ags', 'name'])
+      .where('district_key', '=', district)
+      .orderBy('name')
+      .execute(),
+  ]);
+  return {
+    providers: providers.map((p) => ({ key: p.code, label: p.name })),
+    municipalities: municipalities.map((m) => ({ key: m.ags, label: m.name })),
+  };
+}

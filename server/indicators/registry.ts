@@ -1,0 +1,224 @@
+// The indicator registry: every figure of shared/spec/indicators.md defined once. Counts
+// are SQL aggregates over the case facts on the reporting date (see case-facts.ts);
+// shares and ratios are built from two counts.
+import { type RawBuilder, sql } from 'kysely';
+
+export type IndicatorId =
+  | 'clients_active'
+  | 'clients_minor'
+  | 'clients_adult'
+  | 'language_b1_plus_share'
+  | 'employment_sv_share'
+  | 'training_share'
+  | 'cases_closed'
+  | 'cases_closed_with_lease'
+  | 'cases_closed_with_lease_share'
+  | 'plan_coverage_share'
+  | 'managers_active'
+  | 'caseload_per_manager'
+  | 'municipalities_active'
+  | 'cases_started_in_period'
+  | 'cases_closed_in_period'
+  | 'cases_over_max_duration';
+
+interface Described {
+  id: IndicatorId;
+  label: string;
+  definition: string;
+}
+
+/** A number of cases (or distinct managers, municipalities) on the reporting date. */
+export interface CountIndicator extends Described {
+  kind: 'count';
+  /** SQL aggregate over the rows of `facts`. */
+  aggregate: RawBuilder<number>;
+  /** Whether it counts cases, so that it can be broken down by a case attribute. */
+  countsCases: boolean;
+  /** Counted over a period ending on the reporting date rather than on the date itself. */
+  period?: true;
+}
+
+/** numerator / denominator, both counts of cases; the numerator is a subset. */
+export interface ShareIndicator extends Described {
+  kind: 'share';
+  numerator: RawBuilder<number>;
+  denominator: IndicatorId;
+}
+
+/** numerator / denominator of two count indicators that are not subsets (a rate). */
+export interface RatioIndicator extends Described {
+  kind: 'ratio';
+  numerator: IndicatorId;
+  denominator: IndicatorId;
+}
+
+export type Indicator = CountIndicator | ShareIndicator | RatioIndicator;
+
+const cases = (where: RawBuilder<boolean>): RawBuilder<number> =>
+  sql<number>`count(*) FILTER (WHERE ${where})::int`;
+
+const ACTIVE_ADULT = sql<boolean>`active AND age >= 18`;
+
+export const INDICATORS: readonly Indicator[] = [
+  {
+    id: 'clients_active',
+    kind: 'count',
+    label: 'Betreute Personen',
+    definition:
+      'Personen, deren Beratung am Stichtag läuft: begonnen am oder vor dem Stichtag und nicht vor oder am Stichtag beendet.',
+    aggregate: cases(sql`active`),
+    countsCases: true,
+  },
+  {
+    id: 'clients_minor',
+    kind: 'count',
+    label: 'davon Minderjährige',
+    definition:
+      'Betreute Personen, die am Stichtag jünger als 18 Jahre sind (gerechnet ab dem Ersten des Geburtsmonats).',
+    aggregate: cases(sql`active AND age < 18`),
+    countsCases: true,
+  },
+  {
+    id: 'clients_adult',
+    kind: 'count',
+    label: 'davon Erwachsene',
+    definition:
+      'Betreute Personen, die am Stichtag 18 Jahre oder älter sind (gerechnet ab dem Ersten des Geburtsmonats).',
+    aggregate: cases(ACTIVE_ADULT),
+    countsCases: true,
+  },
+  {
+    id: 'language_b1_plus_share',
+    kind: 'share',
+    label: 'Sprachniveau B1 oder höher',
+    definition:
+      'Anteil der betreuten Erwachsenen, deren Deutschkenntnisse am Stichtag B1, B2, C1 oder C2 erreichen. Erwachsene ohne Angabe zählen im Nenner mit.',
+    numerator: cases(sql`${ACTIVE_ADULT} AND language_level IN ('B1', 'B2', 'C1', 'C2')`),
+    denominator: 'clients_adult',
+  },
+  {
+    id: 'employment_sv_share',
+    kind: 'share',
+    label: 'Sozialversicherungspflichtig beschäftigt',
+    definition:
+      'Anteil der betreuten Erwachsenen, die am Stichtag sozialversicherungspflichtig beschäftigt sind (ohne Ausbildung). Erwachsene ohne Angabe zählen im Nenner mit.',
+    numerator: cases(sql`${ACTIVE_ADULT} AND employment = 'sv_employment'`),
+    denominator: 'clients_adult',
+  },
+  {
+    id: 'training_share',
+    kind: 'share',
+    label: 'In Ausbildung, Praktikum oder Studium',
+    definition:
+      'Anteil der betreuten Erwachsenen, die am Stichtag eine Ausbildung, ein Praktikum oder ein Studium machen. Erwachsene ohne Angabe zählen im Nenner mit.',
+    numerator: cases(
+      sql`${ACTIVE_ADULT} AND employment IN ('vocational_training', 'internship', 'studies')`,
+    ),
+    denominator: 'clients_adult',
+  },
+  {
+    id: 'cases_closed',
+    kind: 'count',
+    label: 'Beendete Fälle',
+    definition:
+      'Fälle, deren Beratung seit Programmbeginn (2018) bis einschließlich Stichtag beendet wurde.',
+    aggregate: cases(sql`closed`),
+    countsCases: true,
+  },
+  {
+    id: 'cases_closed_with_lease',
+    kind: 'count',
+    label: 'davon mit eigenem Mietvertrag',
+    definition:
+      'Beendete Fälle, in denen bis zum Ende der Beratung ein erster privater Mietvertrag unterschrieben wurde.',
+    aggregate: cases(sql`closed AND lease_signed_on <= ended_on`),
+    countsCases: true,
+  },
+  {
+    id: 'cases_closed_with_lease_share',
+    kind: 'share',
+    label: 'Anteil beendeter Fälle mit eigenem Mietvertrag',
+    definition:
+      'Anteil der bis zum Stichtag beendeten Fälle, in denen bis zum Ende der Beratung ein privater Mietvertrag unterschrieben wurde.',
+    numerator: cases(sql`closed AND lease_signed_on <= ended_on`),
+    denominator: 'cases_closed',
+  },
+  {
+    id: 'plan_coverage_share',
+    kind: 'share',
+    label: 'Fälle mit Integrationsplan',
+    definition:
+      'Anteil der am Stichtag laufenden Fälle, für die bis zum Stichtag ein Integrationsplan vereinbart wurde.',
+    numerator: cases(sql`active AND plan_created_on <= reporting_date`),
+    denominator: 'clients_active',
+  },
+  {
+    id: 'managers_active',
+    kind: 'count',
+    label: 'Integrationsmanager/innen mit Fällen',
+    definition:
+      'Anzahl verschiedener Integrationsmanager/innen, die am Stichtag mindestens einen laufenden Fall betreuen.',
+    aggregate: sql<number>`count(DISTINCT manager_id) FILTER (WHERE active)::int`,
+    countsCases: false,
+  },
+  {
+    id: 'caseload_per_manager',
+    kind: 'ratio',
+    label: 'Fälle je Integrationsmanager/in',
+    definition:
+      'Betreute Personen am Stichtag geteilt durch die Integrationsmanager/innen mit Fällen.',
+    numerator: 'clients_active',
+    denominator: 'managers_active',
+  },
+  {
+    id: 'municipalities_active',
+    kind: 'count',
+    label: 'Gemeinden mit Fällen',
+    definition: 'Anzahl der Gemeinden, in denen am Stichtag mindestens ein Fall läuft.',
+    aggregate: sql<number>`count(DISTINCT municipality) FILTER (WHERE active)::int`,
+    countsCases: false,
+  },
+  {
+    id: 'cases_started_in_period',
+    kind: 'count',
+    label: 'Begonnene Fälle im Zeitraum',
+    definition:
+      'Fälle, deren Beratung im Zeitraum begonnen hat (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
+    aggregate: cases(sql`started_on BETWEEN period_from AND reporting_date`),
+    countsCases: true,
+    period: true,
+  },
+  {
+    id: 'cases_closed_in_period',
+    kind: 'count',
+    label: 'Beendete Fälle im Zeitraum',
+    definition:
+      'Fälle, deren Beratung im Zeitraum beendet wurde (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
+    aggregate: cases(sql`ended_on BETWEEN period_from AND reporting_date`),
+    countsCases: true,
+    period: true,
+  },
+  {
+    id: 'cases_over_max_duration',
+    kind: 'count',
+    label: 'Fälle über der Höchstdauer',
+    definition:
+      'Datenqualität: am Stichtag laufende Fälle, die länger als drei Jahre laufen (die Beratung dauert höchstens drei, mit Begründung vier Jahre).',
+    aggregate: cases(sql`active AND started_on < (reporting_date - interval '3 years')::date`),
+    countsCases: true,
+  },
+];
+
+const BY_ID = new Map(INDICATORS.map((indicator) => [indicator.id, indicator]));
+
+export function findIndicator(id: string): Indicator | undefined {
+  return BY_ID.get(id as IndicatorId);
+}
+
+/**
+ * Counts that add up to another shown count: if one part is hidden, the other must be
+ * too (secondary suppression, shared/spec/disclosure.md rule 2).
+ */
+export const ADDITIVE_PARTS: readonly { total: IndicatorId; parts: IndicatorId[] }[] = [
+  { total: 'clients_active', parts: ['clients_minor', 'clients_adult'] },
+];

@@ -1,0 +1,101 @@
+// Figures as they leave the server: computed, then put through disclosure control for the
+// audience of the request.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.ts';
+import {
+  type Audience,
+  type DisclosedFigure,
+  type DisclosureRules,
+  discloseTable,
+  protectAdditiveCells,
+} from '../disclosure/disclose.ts';
+import type { FactsScope } from './case-facts.ts';
+import {
+  type Category,
+  DIMENSIONS,
+  type DimensionId,
+  type RegistryCategories,
+} from './dimensions.ts';
+import { breakdownOn, indicatorsOn } from './figures.ts';
+import { ADDITIVE_PARTS, type Indicator } from './registry.ts';
+
+export interface ReportedIndicator extends DisclosedFigure {
+  id: string;
+  label: string;
+  definition: string;
+  kind: Indicator['kind'];
+}
+
+export async function indicatorReport(
+  db: Kysely<Database>,
+  scope: FactsScope,
+  audience: Audience,
+  rules: DisclosureRules,
+): Promise<ReportedIndicator[]> {
+  const computed = await indicatorsOn(db, scope);
+  const disclosed = new Map(
+    computed.map(({ indicator, figure }) => [
+      indicator.id,
+      discloseTable(indicator, [figure], audience, rules, false)[0] as DisclosedFigure,
+    ]),
+  );
+  if (audience !== 'internal') {
+    for (const { parts } of ADDITIVE_PARTS) {
+      const figures = parts.map((id) => disclosed.get(id) as DisclosedFigure);
+      const raw = parts.map(
+        (id) => computed.find((c) => c.indicator.id === id)?.figure.value ?? null,
+      );
+      const hidden = figures.map((figure) => figure.suppressed);
+      protectAdditiveCells(raw, hidden);
+      parts.forEach((id, i) => {
+        if (hidden[i] && !figures[i]?.suppressed) {
+          disclosed.set(id, { value: null, numerator: null, denominator: null, suppressed: true });
+        }
+      });
+    }
+  }
+  return computed.map(({ indicator }) => ({
+    id: indicator.id,
+    label: indicator.label,
+    definition: indicator.definition,
+    kind: indicator.kind,
+    ...(disclosed.get(indicator.id) as DisclosedFigure),
+  }));
+}
+
+export interface BreakdownReport {
+  rows: (Category & DisclosedFigure)[];
+  total: DisclosedFigure;
+}
+
+export async function breakdownReport(
+  db: Kysely<Database>,
+  scope: FactsScope,
+  indicator: Indicator,
+  by: DimensionId,
+  registry: RegistryCategories,
+  audience: Audience,
+  rules: DisclosureRules,
+): Promise<BreakdownReport> {
+  const { rows, total } = await breakdownOn(db, scope, indicator, DIMENSIONS[by], registry);
+  // Distinct counts (managers, municipalities) do not add up over categories.
+  const additive = indicator.kind !== 'count' || indicator.countsCases;
+  const cells = discloseTable(
+    indicator,
+    rows.map((row) => row.figure),
+    audience,
+    rules,
+    additive,
+  );
+  const [shownTotal] = discloseTable(indicator, [total], audience, rules, false);
+  return {
+    rows: rows.map((row, i) => ({
+      key: row.key,
+      label: row.label,
+      ...(cells[i] as DisclosedFigure),
+    })),
+    total: shownTotal as DisclosedFigure,
+  };
+}
+
+export type { RegistryCategories };

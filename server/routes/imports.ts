@@ -1,0 +1,164 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ImportRequestError, importExport } from '../import/import-export.ts';
+import { parseDate } from '../import/validate.ts';
+import { ProblemError } from '../plugins/errors.ts';
+import { Issue } from './schemas.ts';
+
+const Summary = Type.Object({
+  status: Type.String(),
+  import_id: Type.Union([Type.String(), Type.Null()]),
+  provider: Type.String(),
+  as_of: Type.String(),
+  rows: Type.Integer(),
+  new: Type.Integer(),
+  changed: Type.Integer(),
+  unchanged: Type.Integer(),
+  missing: Type.Integer(),
+  warnings: Type.Array(Issue),
+  warning_count: Type.Integer(),
+  errors: Type.Array(Issue),
+  error_count: Type.Integer(),
+  checksum: Type.String(),
+});
+
+const FIELD_LIMIT = 100;
+const isTrue = (value: string | undefined) => value === 'true' || value === '1' || value === 'on';
+
+const imports: FastifyPluginAsyncTypebox = async (app) => {
+  const { config } = app;
+
+  app.post(
+    '/api/v1/imports',
+    {
+      bodyLimit: config.uploadLimitBytes + 1024 * 1024,
+      schema: {
+        consumes: ['multipart/form-data'],
+        response: { 200: Summary, 422: Summary },
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw new ProblemError(
+          415,
+          'Falscher Inhaltstyp',
+          'Bitte als multipart/form-data senden, mit den Feldern file, provider und as_of.',
+        );
+      }
+      const fields: Record<string, string> = {};
+      let file: { name: string; bytes: Buffer } | undefined;
+      for await (const part of request.parts({
+        limits: { fileSize: config.uploadLimitBytes, fields: 10, fieldSize: FIELD_LIMIT, files: 1 },
+      })) {
+        if (part.type === 'file') {
+          if (part.fieldname !== 'file') {
+            part.file.resume();
+            throw new ProblemError(
+              400,
+              'Ungültige Anfrage',
+              `Unbekanntes Dateifeld „${part.fieldname}“: die Datei gehört ins Feld „file“.`,
+            );
+          }
+          file = { name: part.filename.slice(0, 255), bytes: await part.toBuffer() };
+        } else {
+          fields[part.fieldname] = String(part.value);
+        }
+      }
+      if (!file)
+        throw new ProblemError(
+          400,
+          'Ungültige Anfrage',
+          'Feld „file“ fehlt: bitte die Exportdatei mitsenden.',
+        );
+      const provider = fields.provider?.trim().toUpperCase();
+      if (!provider)
+        throw new ProblemError(
+          400,
+          'Ungültige Anfrage',
+          'Feld „provider“ fehlt: bitte den Trägercode angeben (z. B. AWO).',
+        );
+      const asOf = fields.as_of ? parseDate(fields.as_of.trim()) : undefined;
+      if (!asOf)
+        throw new ProblemError(
+          400,
+          'Ungültige Anfrage',
+          'Feld „as_of“ fehlt oder ist kein Datum: bitte den Stand des Exports als JJJJ-MM-TT angeben.',
+        );
+      try {
+        const summary = await importExport(app.database.db, {
+          district: config.district,
+          provider,
+          asOf,
+          fileName: file.name,
+          bytes: file.bytes,
+          dryRun: isTrue(fields.dry_run),
+          force: isTrue(fields.force),
+        });
+        request.log.info({ provider, asOf, status: summary.status, rows: summary.rows }, 'import');
+        return reply.status(summary.status === 'rejected' ? 422 : 200).send(summary);
+      } catch (error) {
+        if (error instanceof ImportRequestError)
+          throw new ProblemError(400, 'Ungültige Anfrage', error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/imports',
+    {
+      schema: {
+        response: {
+          200: Type.Object({
+            imports: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                provider: Type.String(),
+                as_of: Type.String(),
+                status: Type.String(),
+                file_name: Type.Union([Type.String(), Type.Null()]),
+                checksum: Type.String(),
+                forced: Type.Boolean(),
+                rows: Type.Integer(),
+                new: Type.Integer(),
+                changed: Type.Integer(),
+                unchanged: Type.Integer(),
+                missing: Type.Integer(),
+                warning_count: Type.Integer(),
+                error_count: Type.Integer(),
+                created_at: Type.String(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => {
+      const rows = await app.database.db
+        .selectFrom('imports')
+        .select([
+          'id',
+          'provider',
+          'as_of',
+          'status',
+          'file_name',
+          'checksum',
+          'forced',
+          'rows_read as rows',
+          'cases_new as new',
+          'cases_changed as changed',
+          'cases_unchanged as unchanged',
+          'cases_missing as missing',
+          'warning_count',
+          'error_count',
+          'created_at',
+        ])
+        .where('district_key', '=', config.district)
+        .orderBy('id', 'desc')
+        .execute();
+      return { imports: rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })) };
+    },
+  );
+};
+
+export default imports;

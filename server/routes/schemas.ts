@@ -1,0 +1,32 @@
+// Schemas shared by the routes.
+import { Type } from 'typebox';
+
+export const IsoDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'Datum als JJJJ-MM-TT',
+});
+
+export const FormatParam = Type.Optional(
+  Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('arrow')], {
+    description: 'Antwortformat; sonst nach Accept-Header',
+  }),
+);
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const Figure = {
+  value: Nullable(Type.Number()),
+  numerator: Nullable(Type.Integer()),
+  denominator: Nullable(Type.Integer()),
+  suppressed: Type.Boolean(),
+};
+
+export const Rules = Nullable(Type.Object({ k: Type.Integer(), minDenominator: Type.Integer() }));
+
+export const Issue = Type.Object({
+  row: Nullable(Type.Integer()),
+  column: Nullable(Type.String()),
+  message: Type.String(),
+  value: Type.Optional(Type.String()),
+});
