@@ -22,14 +22,14 @@ export function caseFactsOn(scope: FactsScope): RawBuilder<unknown> {
   const municipalityFilter = scope.municipality
     ? sql`AND c.municipality = ${scope.municipality}`
     : sql``;
+  // One index lookup per case and status kind along the primary key of case_status.
+  const statusOn = (kind: string) => sql`(
+    SELECT s.value FROM case_status s
+    WHERE s.district_key = c.district_key AND s.provider = c.provider AND s.case_id = c.case_id
+      AND s.kind = ${kind} AND s.since <= ${date}::date
+    ORDER BY s.since DESC LIMIT 1)`;
   return sql`
-    WITH status_on AS (
-      SELECT DISTINCT ON (provider, case_id, kind) provider, case_id, kind, value
-      FROM case_status
-      WHERE district_key = ${district} AND since <= ${date}::date
-      ORDER BY provider, case_id, kind, since DESC
-    ),
-    facts AS (
+    WITH facts AS (
       SELECT
         c.provider, c.case_id, c.municipality, c.manager_id, c.country, c.started_on,
         c.ended_on, c.lease_signed_on, c.plan_created_on,
@@ -39,16 +39,10 @@ export function caseFactsOn(scope: FactsScope): RawBuilder<unknown> {
         c.started_on <= ${date}::date AND (c.ended_on IS NULL OR c.ended_on > ${date}::date) AS active,
         coalesce(c.ended_on <= ${date}::date, false) AS closed,
         date_part('year', age(${date}::date, c.birth_month))::int AS age,
-        coalesce(language.value, 'unknown') AS language_level,
-        coalesce(employment.value, 'unknown') AS employment,
-        coalesce(housing.value, 'unknown') AS housing
+        coalesce(${statusOn('language_level')}, 'unknown') AS language_level,
+        coalesce(${statusOn('employment')}, 'unknown') AS employment,
+        coalesce(${statusOn('housing')}, 'unknown') AS housing
       FROM cases c
-      LEFT JOIN status_on language
-        ON language.provider = c.provider AND language.case_id = c.case_id AND language.kind = 'language_level'
-      LEFT JOIN status_on employment
-        ON employment.provider = c.provider AND employment.case_id = c.case_id AND employment.kind = 'employment'
-      LEFT JOIN status_on housing
-        ON housing.provider = c.provider AND housing.case_id = c.case_id AND housing.kind = 'housing'
       WHERE c.district_key = ${district} ${providerFilter} ${municipalityFilter}
     )`;
 }

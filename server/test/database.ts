@@ -1,0 +1,41 @@
+// A fresh, migrated database for one test file: PGlite in memory, or a new PostgreSQL
+// database when TEST_DATABASE_URL (or DATABASE_URL) names a server. Never a mock.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type DatabaseHandle, openDatabase } from '../db/connect.ts';
+import { migrate } from '../db/migrate.ts';
+
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+export const DATABASE_KIND = POSTGRES_URL ? 'postgres' : 'pglite';
+
+export interface TestDatabase {
+  handle: DatabaseHandle;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (!POSTGRES_URL) {
+    const handle = await openDatabase({ memory: true });
+    await migrate(handle);
+    return { handle, drop: () => handle.close() };
+  }
+  const name = `zb_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString() });
+  await migrate(handle);
+  return {
+    handle,
+    async drop() {
+      await handle.close();
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// A horizontal bar chart of categories with German labels: a pure function of its data.
+import * as Plot from '@observablehq/plot';
+import { formatCount } from '../format.ts';
+
+export interface Bar {
+  label: string;
+  /** null: withheld by disclosure control; drawn as no bar and labelled ".". */
+  value: number | null;
+}
+
+export interface BarChartOptions {
+  width: number;
+  /** Text read by screen readers, describing what the chart shows. */
+  description: string;
+  color?: string;
+  /** Needed to render outside a browser (tests). */
+  document?: Document;
+}
+
+export function barChart(
+  bars: readonly Bar[],
+  options: BarChartOptions,
+): SVGSVGElement | HTMLElement {
+  const marginLeft = Math.min(260, 12 + 7 * Math.max(...bars.map((bar) => bar.label.length)));
+  const data = bars.map((bar, order) => ({ ...bar, order }));
+  const shown = data.filter((bar) => bar.value !== null);
+  return Plot.plot({
+    width: options.width,
+    height: 32 + 28 * bars.length,
+    marginLeft,
+    marginRight: 56,
+    ariaDescription: options.description,
+    ...(options.document ? { document: options.document } : {}),
+    x: { axis: null, grid: false },
+    y: { label: null, domain: data.map((bar) => bar.label), tickSize: 0 },
+    marks: [
+      Plot.barX(shown, { x: 'value', y: 'label', fill: options.color ?? '#1f5f8b' }),
+      Plot.text(data, {
+        x: (bar: (typeof data)[number]) => bar.value ?? 0,
+        y: 'label',
+        text: (bar: (typeof data)[number]) => (bar.value === null ? '.' : formatCount(bar.value)),
+        textAnchor: 'start',
+        dx: 4,
+        fill: 'currentColor',
+      }),
+      Plot.ruleX([0]),
+    ],
+  });
+}
