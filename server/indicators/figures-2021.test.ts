@@ -2,10 +2,8 @@
 // demonstration exports after the ordinary import, compared with shared/spec exactly.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
 import { loadDemonstrationData } from '../demo-data.ts';
-import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
+import { createTestApp, DATABASE_KIND } from '../test/database.ts';
 
 interface PublishedFigure {
   indicator: string;
@@ -24,22 +22,15 @@ const spec = JSON.parse(
 
 const roundHalfUp = (share: number) => Math.floor(share * 100 + 0.5 + 1e-9);
 
-let database: TestDatabase;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let testApp: Awaited<ReturnType<typeof createTestApp>>;
+let app: typeof testApp.app;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemonstrationData(database.handle.db, '08118');
-  app = await buildApp({
-    config: loadConfig({}),
-    database: database.handle,
-    webDist: '/nonexistent',
-  });
+  testApp = await createTestApp();
+  app = testApp.app;
+  await loadDemonstrationData(testApp.database.handle.db, '08118');
 });
-afterAll(async () => {
-  await app?.close();
-  await database?.drop();
-});
+afterAll(async () => testApp?.close());
 
 async function indicatorsOn(date: string) {
   const response = await app.inject({ url: `/api/v1/indicators?date=${date}` });

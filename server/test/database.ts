@@ -39,3 +39,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** The app over a fresh test database, as the API tests use it; close() drops both. */
+export async function createTestApp() {
+  const { buildApp } = await import('../app.ts');
+  const { loadConfig } = await import('../config.ts');
+  const database = await createTestDatabase();
+  const app = await buildApp({
+    config: loadConfig({}),
+    database: database.handle,
+    webDist: '/nonexistent',
+  });
+  return {
+    app,
+    database,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
