@@ -15,6 +15,7 @@ import {
   LANGUAGE_LEVELS,
   SEX,
 } from '../server/import/format.ts';
+import { rng } from './lib/random.ts';
 
 export const SEED = 20210301;
 export const AS_OF = '2021-03-01';
@@ -38,37 +39,6 @@ const SV = Math.round(((target('employment_sv_share').percent as number) / 100) 
 const TRAINING = Math.round(((target('training_share').percent as number) / 100) * ADULTS);
 const CLOSED = target('cases_closed').value as number;
 const CLOSED_WITH_LEASE = target('cases_closed_with_lease').value as number;
-
-/** mulberry32: small, fast, and the same on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-  const weighted = <T>(entries: readonly (readonly [T, number])[]): T => {
-    const total = entries.reduce((sum, [, w]) => sum + w, 0);
-    let r = next() * total;
-    for (const [value, w] of entries) {
-      r -= w;
-      if (r < 0) return value;
-    }
-    return (entries.at(-1) as readonly [T, number])[0];
-  };
-  const shuffle = <T>(items: T[]): T[] => {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1));
-      [items[i], items[j]] = [items[j] as T, items[i] as T];
-    }
-    return items;
-  };
-  return { next, int, pick, weighted, shuffle };
-}
 
 const DAY = 86_400_000;
 const toDate = (iso: string) => Date.parse(`${iso}T00:00:00Z`);

@@ -1,6 +1,6 @@
 // npm run import -- --provider CODE --as-of YYYY-MM-DD [--dry-run] [--force] FILE
 // Exit 0 when stored, unchanged or dry run; 1 when the file is rejected; 2 on wrong usage.
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
@@ -11,7 +11,9 @@ import {
   type ImportSummary,
   importExport,
 } from '../server/import/import-export.ts';
+import { FORMAT_LABELS } from '../server/import/source.ts';
 import { formatDateDe, parseDate } from '../server/import/validate.ts';
+import { progressReporter } from './lib/progress.ts';
 
 const USAGE =
   'Aufruf: npm run import -- --provider CODE --as-of JJJJ-MM-TT [--dry-run] [--force] DATEI';
@@ -20,6 +22,8 @@ function usage(message: string): never {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
+
+const n = (value: number) => value.toLocaleString('de-DE');
 
 export function printSummary(summary: ImportSummary, log: (line: string) => void = console.log) {
   const titles = {
@@ -30,8 +34,9 @@ export function printSummary(summary: ImportSummary, log: (line: string) => void
   };
   log(`${titles[summary.status]}: ${summary.provider}, Stand ${formatDateDe(summary.as_of)}`);
   log(
-    `  Zeilen gelesen: ${summary.rows}; neu: ${summary.new}; geändert: ${summary.changed}; unverändert: ${summary.unchanged}; fehlend: ${summary.missing}`,
+    `  Zeilen gelesen: ${n(summary.rows)}; neu: ${n(summary.new)}; geändert: ${n(summary.changed)}; unverändert: ${n(summary.unchanged)}; fehlend: ${n(summary.missing)}`,
   );
+  if (summary.format) log(`  Format: ${FORMAT_LABELS[summary.format]}`);
   log(`  Prüfsumme (SHA-256): ${summary.checksum}`);
   const where = (issue: ImportSummary['errors'][number]) =>
     [
@@ -43,7 +48,7 @@ export function printSummary(summary: ImportSummary, log: (line: string) => void
   const list = (label: string, issues: ImportSummary['errors'], total: number) => {
     if (total === 0) return;
     log(
-      `  ${label}: ${total}${total > issues.length ? ` (die ersten ${issues.length} aufgeführt)` : ''}`,
+      `  ${label}: ${n(total)}${total > issues.length ? ` (die ersten ${issues.length} aufgeführt)` : ''}`,
     );
     for (const issue of issues) {
       const value = issue.value === undefined ? '' : ` [Wert: ${issue.value}]`;
@@ -86,9 +91,8 @@ async function main() {
   if (!asOf) usage(`--as-of: „${values['as-of']}“ ist kein Datum (JJJJ-MM-TT).`);
   if (positionals.length !== 1) usage('Genau eine Datei angeben.');
   const file = positionals[0] as string;
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    if (!statSync(file).isFile()) usage(`${file} ist keine Datei.`);
   } catch {
     usage(`Die Datei ${file} kann nicht gelesen werden.`);
   }
@@ -98,12 +102,13 @@ async function main() {
   );
   try {
     await migrate(handle);
-    const summary = await importExport(handle.db, {
+    const summary = await importExport(handle, {
       district: config.district,
       provider: values.provider.toUpperCase(),
       asOf,
       fileName: basename(file),
-      bytes,
+      path: file,
+      onProgress: progressReporter(),
       dryRun: values['dry-run'] ?? false,
       force: values.force ?? false,
     });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
+import type { DatabaseHandle } from './db/connect.ts';
 import type { Database } from './db/types.ts';
 import { type ImportSummary, importExport } from './import/import-export.ts';
 
@@ -23,19 +24,19 @@ export async function isEmpty(db: Kysely<Database>, district: string): Promise<b
 }
 
 export async function loadDemonstrationData(
-  db: Kysely<Database>,
+  database: DatabaseHandle,
   district: string,
   dir = DEMO_DIR,
 ): Promise<ImportSummary[]> {
   const manifest = JSON.parse(readFileSync(resolve(dir, 'manifest.json'), 'utf8')) as Manifest;
   const summaries: ImportSummary[] = [];
   for (const entry of manifest.exports) {
-    const summary = await importExport(db, {
+    const summary = await importExport(database, {
       district,
       provider: entry.provider,
       asOf: entry.as_of,
       fileName: entry.file,
-      bytes: readFileSync(resolve(dir, entry.file)),
+      path: resolve(dir, entry.file),
     });
     if (summary.status === 'rejected') {
       throw new Error(

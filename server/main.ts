@@ -16,7 +16,7 @@ const app = await buildApp({ config, logger: { level: config.logLevel } });
 await app.ready();
 if (await isEmpty(app.database.db, config.district)) {
   app.log.info('empty database: loading the demonstration data (fixtures/demo)');
-  const summaries = await loadDemonstrationData(app.database.db, config.district);
+  const summaries = await loadDemonstrationData(app.database, config.district);
   app.log.info(
     { cases: summaries.reduce((sum, s) => sum + s.rows, 0) },
     'demonstration data loaded',

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './types.ts';
 
@@ -15,7 +16,31 @@ export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   /** Runs a script of several statements in one round trip (the simple query protocol). */
   runScript(script: string): Promise<void>;
+  /**
+   * Runs `work` on one connection held for its whole duration, as a bulk load needs it: a
+   * transaction, temporary tables and COPY all live on that one connection.
+   */
+  session<T>(work: (session: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface Session {
+  /** Queries on the session's connection (BEGIN … COMMIT here spans the whole session). */
+  readonly db: Kysely<Database>;
+  /**
+   * `COPY table (columns) FROM STDIN` in PostgreSQL's text format: every chunk holds whole
+   * lines, tab-separated, `\N` for null. PostgreSQL streams the chunks with back pressure;
+   * PGlite copies each chunk from a blob.
+   */
+  copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<number>;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  for (const name of [table, ...columns]) {
+    if (!IDENTIFIER.test(name)) throw new Error(`Not an identifier for COPY: ${name}`);
+  }
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source}`;
 }
 
 export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true };
@@ -50,6 +75,59 @@ function openPostgres(url: string): DatabaseHandle {
         client.release();
       }
     },
+    async session(work) {
+      const client = await pool.connect();
+      // A pool of this one client: Kysely's queries in the session all run on it.
+      const single = {
+        connect: async () => ({ query: client.query.bind(client), release() {} }),
+        end: async () => {},
+      } as unknown as pg.Pool;
+      const sessionDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: single }) });
+      let broken = false;
+      try {
+        return await work({
+          db: sessionDb,
+          async copyIn(table, columns, chunks) {
+            const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
+            const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+            failed.catch(() => {});
+            const finished = new Promise<void>((resolve) => stream.once('finish', resolve));
+            const closed = new Promise<void>((resolve) => stream.once('close', resolve));
+            try {
+              for await (const chunk of chunks) {
+                if (!stream.write(chunk)) {
+                  await Promise.race([
+                    new Promise<void>((resolve) => stream.once('drain', resolve)),
+                    failed,
+                  ]);
+                }
+              }
+            } catch (error) {
+              // CopyFail: the server aborts the COPY and the connection stays usable.
+              stream.destroy(error as Error);
+              await closed;
+              throw error;
+            }
+            stream.end();
+            await Promise.race([finished, failed]);
+            return stream.rowCount;
+          },
+        });
+      } catch (error) {
+        broken = true;
+        throw error;
+      } finally {
+        // A session that failed may hold an open transaction: end it, or drop the connection.
+        if (broken) {
+          const rolledBack = await client.query('ROLLBACK').then(
+            () => true,
+            () => false,
+          );
+          client.release(rolledBack ? undefined : true);
+        } else client.release();
+        await sessionDb.destroy();
+      }
+    },
     close: () => db.destroy(),
   };
 }
@@ -68,6 +146,27 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
       await db.connection().execute(async () => {
         try {
           await pglite.exec(script);
+        } catch (error) {
+          await pglite.exec('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      });
+    },
+    session(work) {
+      return db.connection().execute(async (connection) => {
+        try {
+          return await work({
+            db: connection,
+            async copyIn(table, columns, chunks) {
+              const statement = copyStatement(table, columns, "'/dev/blob'");
+              let rows = 0;
+              for await (const chunk of chunks) {
+                const result = await pglite.query(statement, [], { blob: new Blob([chunk]) });
+                rows += result.affectedRows ?? 0;
+              }
+              return rows;
+            },
+          });
         } catch (error) {
           await pglite.exec('ROLLBACK').catch(() => {});
           throw error;

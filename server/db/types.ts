@@ -41,6 +41,8 @@ export interface ImportsTable {
   cases_missing: Generated<number>;
   warning_count: Generated<number>;
   error_count: Generated<number>;
+  file_format: string | null;
+  file_bytes: string | null;
   created_at: ColumnType<Date, never, never>;
 }
 
@@ -60,7 +62,8 @@ export interface CasesTable {
   plan_created_on: DateString | null;
   lease_signed_on: DateString | null;
   first_import_id: string;
-  last_import_id: string;
+  /** The import that last changed the case's attributes. */
+  changed_import_id: string;
 }
 
 export type StatusKind = 'language_level' | 'employment' | 'housing';

@@ -1,25 +1,51 @@
-// One import of a provider's export, as the command line and the HTTP API run it:
-// read, validate, merge in one transaction, log. All or nothing.
+// One import of a provider's export, as the command line and the HTTP API run it. All or
+// nothing: on one connection, in one transaction, the rows stream from the file through
+// validation into a temporary staging table by COPY, and one set-based merge moves them
+// into the case tables. Any error, a dry run or a crash rolls the whole transaction back.
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import type { DatabaseHandle, Session } from '../db/connect.ts';
 import type { Database } from '../db/types.ts';
 import { type ImportIssue, ImportRefused } from './issues.ts';
-import { mergeSnapshot } from './merge-snapshot.ts';
-import { readCsv } from './read-csv.ts';
-import { formatDateDe, type Registry, validateTable } from './validate.ts';
+import {
+  copyLine,
+  createStaging,
+  findDuplicates,
+  mergeSnapshot,
+  STAGING_COLUMNS,
+} from './merge-snapshot.ts';
+import { DEFAULT_LIMITS, type ReadLimits } from './rows.ts';
+import { type FileFormat, type Inspection, inspectFile, readRows } from './source.ts';
+import { formatDateDe, IssueList, LISTED_ISSUES, type Registry, RowValidator } from './validate.ts';
 
-/** At most this many errors and warnings are listed; the counts say how many there were. */
-export const LISTED_ISSUES = 200;
+export { LISTED_ISSUES };
+
+export interface ImportProgress {
+  phase: 'check' | 'load' | 'merge' | 'done';
+  /** Bytes of the file read so far, and its size. */
+  bytes: number;
+  totalBytes: number;
+  /** Data rows read so far. */
+  rows: number;
+}
 
 export interface ImportRequest {
   district: string;
   provider: string;
   asOf: string;
   fileName: string | null;
-  bytes: Uint8Array;
+  /** The export: a file on disk, or its bytes (spooled to a private temporary file). */
+  path?: string;
+  bytes?: Uint8Array;
   dryRun?: boolean;
   /** Accept a snapshot older than the newest one already imported for the provider. */
   force?: boolean;
+  limits?: ReadLimits;
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 export interface ImportSummary {
@@ -27,6 +53,9 @@ export interface ImportSummary {
   import_id: string | null;
   provider: string;
   as_of: string;
+  format: FileFormat | null;
+  /** Size of the file in bytes. */
+  bytes: number;
   rows: number;
   new: number;
   changed: number;
@@ -42,7 +71,11 @@ export interface ImportSummary {
 /** A request that cannot be carried out as asked (unknown provider, date in the future). */
 export class ImportRequestError extends Error {}
 
-class DryRunRollback extends Error {}
+/** Ends the transaction without storing anything; the summary is complete by then. */
+class Rollback extends Error {}
+
+/** COPY chunks of about this many characters: few round trips, little memory. */
+const COPY_CHUNK_CHARS = 4 * 1024 * 1024;
 
 export async function loadRegistry(db: Kysely<Database>, district: string): Promise<Registry> {
   const [providers, municipalities] = await Promise.all([
@@ -64,11 +97,29 @@ export async function loadRegistry(db: Kysely<Database>, district: string): Prom
 }
 
 export async function importExport(
-  db: Kysely<Database>,
+  database: DatabaseHandle,
   request: ImportRequest,
 ): Promise<ImportSummary> {
+  if (request.path) return importFile(database, request, request.path);
+  if (!request.bytes) throw new ImportRequestError('Keine Datei angegeben.');
+  // Private to this process (mode 0700) and removed at once, whatever happens.
+  const dir = await mkdtemp(join(tmpdir(), 'zwischenbilanz-import-'));
+  try {
+    const path = join(dir, 'export');
+    await writeFile(path, request.bytes, { mode: 0o600 });
+    return await importFile(database, request, path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function importFile(
+  database: DatabaseHandle,
+  request: ImportRequest,
+  path: string,
+): Promise<ImportSummary> {
   const { district, provider, asOf } = request;
-  const registry = await loadRegistry(db, district);
+  const registry = await loadRegistry(database.db, district);
   if (!registry.providers.has(provider)) {
     throw new ImportRequestError(
       `Unbekannter Träger „${provider}“. Bekannt sind: ${[...registry.providers.keys()].join(', ')}.`,
@@ -77,12 +128,13 @@ export async function importExport(
   if (asOf > new Date().toISOString().slice(0, 10)) {
     throw new ImportRequestError(`Der Stand ${formatDateDe(asOf)} liegt in der Zukunft.`);
   }
-  const checksum = createHash('sha256').update(request.bytes).digest('hex');
   const summary: ImportSummary = {
     status: 'rejected',
     import_id: null,
     provider,
     as_of: asOf,
+    format: null,
+    bytes: 0,
     rows: 0,
     new: 0,
     changed: 0,
@@ -92,108 +144,241 @@ export async function importExport(
     warning_count: 0,
     errors: [],
     error_count: 0,
-    checksum,
+    checksum: '',
   };
-  const finish = async (errors: ImportIssue[], warnings: ImportIssue[]) => {
-    summary.errors = errors.slice(0, LISTED_ISSUES);
-    summary.error_count = errors.length;
-    summary.warnings = warnings.slice(0, LISTED_ISSUES);
-    summary.warning_count = warnings.length;
+  summary.bytes = (await stat(path)).size;
+  const errors = new IssueList();
+  const warnings = new IssueList();
+  const finish = async () => {
+    summary.errors = errors.listed;
+    summary.error_count = errors.count;
+    summary.warnings = warnings.listed;
+    summary.warning_count = warnings.count;
     if (summary.status === 'rejected' && !request.dryRun) {
-      const logged = await logImport(db, request, summary);
-      summary.import_id = logged;
+      summary.import_id = await logImport(database.db, request, summary);
     }
+    request.onProgress?.({ phase: 'done', bytes: 0, totalBytes: 0, rows: summary.rows });
     return summary;
   };
 
-  let validated: ReturnType<typeof validateTable>;
+  let inspection: Inspection;
   try {
-    const table = readCsv(request.bytes);
-    summary.rows = table.rows.length;
-    validated = validateTable(table, { provider, asOf, registry });
+    inspection = await inspectFile(path);
   } catch (error) {
-    if (error instanceof ImportRefused) return finish(error.issues, []);
-    throw error;
+    if (!(error instanceof ImportRefused)) throw error;
+    errors.push(...error.issues);
+    summary.checksum = await checksumOf(path);
+    return finish();
   }
-  const { records, errors, warnings } = validated;
-  if (errors.length > 0) return finish(errors, warnings);
+  summary.checksum = inspection.checksum;
+  summary.format = inspection.format;
 
   try {
-    await db.transaction().execute(async (trx) => {
-      // Imports of one provider run one after another.
-      await trx
-        .selectFrom('providers')
-        .select('code')
-        .where('district_key', '=', district)
-        .where('code', '=', provider)
-        .forUpdate()
-        .execute();
-      const newest = await trx
-        .selectFrom('imports')
-        .select(['as_of', 'checksum'])
-        .where('district_key', '=', district)
-        .where('provider', '=', provider)
-        .where('status', 'in', ['imported', 'unchanged'])
-        .orderBy('as_of', 'desc')
-        .orderBy('id', 'desc')
-        .executeTakeFirst();
-      if (newest && asOf < newest.as_of && !request.force) {
-        errors.push({
-          row: null,
-          column: null,
-          message: `Für ${provider} ist bereits ein neuerer Stand importiert (${formatDateDe(newest.as_of)}). Ein älterer Stand wird nur mit --force (API: force=true) übernommen.`,
-        });
-        return;
+    await database.session(async (session) => {
+      await sql`BEGIN`.execute(session.db);
+      const go = await checkSnapshotOrder(session.db, request, summary, errors);
+      if (go === 'stop') throw new Rollback();
+      await createStaging(session.db);
+      const validator = await load(session, request, path, inspection, summary);
+      if (validator) {
+        errors.push(...validator.errors.listed);
+        errors.count += validator.errors.count - validator.errors.listed.length;
+        warnings.push(...validator.warnings.listed);
+        warnings.count += validator.warnings.count - validator.warnings.listed.length;
       }
-      if (newest && newest.as_of === asOf && newest.checksum === checksum) {
-        summary.status = request.dryRun ? 'dry_run' : 'unchanged';
-        summary.unchanged = records.length;
-        if (!request.dryRun) summary.import_id = await logImport(trx, request, summary);
-        return;
+      if (errors.count === 0 && validator) {
+        const duplicates = await findDuplicates(session.db, validator.caseIdLabel, LISTED_ISSUES);
+        mergeIssues(errors, duplicates);
       }
-      const importId = await logImport(trx, request, { ...summary, status: 'imported' });
-      const counts = await mergeSnapshot(trx, { district, provider, asOf, importId, records });
+      if (errors.count > 0) throw new Rollback();
+
+      request.onProgress?.({
+        phase: 'merge',
+        bytes: inspection.size,
+        totalBytes: inspection.size,
+        rows: summary.rows,
+      });
+      const importId = await logImport(session.db, request, { ...summary, status: 'imported' });
+      const counts = await mergeSnapshot(session.db, { district, provider, asOf, importId });
       Object.assign(summary, {
         status: request.dryRun ? 'dry_run' : 'imported',
         import_id: request.dryRun ? null : importId,
         new: counts.new,
         changed: counts.changed,
         unchanged: counts.unchanged,
-        missing: counts.missing.length,
+        missing: counts.missing,
       });
-      for (const caseId of counts.missing) {
-        warnings.push({
+      warnings.count += counts.missing - counts.missingListed.length;
+      warnings.push(
+        ...counts.missingListed.map((caseId) => ({
           row: null,
           column: 'fall_id',
           value: caseId,
           message: `Fall ${caseId} fehlt in diesem Stand. Er bleibt gespeichert; bitte beim Träger klären, ob er versehentlich fehlt.`,
-        });
-      }
-      await trx
+        })),
+      );
+      await session.db
         .updateTable('imports')
         .set({
           cases_new: counts.new,
           cases_changed: counts.changed,
           cases_unchanged: counts.unchanged,
-          cases_missing: counts.missing.length,
-          warning_count: warnings.length,
+          cases_missing: counts.missing,
+          warning_count: warnings.count,
         })
         .where('id', '=', importId)
         .execute();
-      if (request.dryRun) throw new DryRunRollback();
+      if (request.dryRun) throw new Rollback();
+      await sql`COMMIT`.execute(session.db);
     });
   } catch (error) {
-    if (!(error instanceof DryRunRollback)) throw error;
+    if (error instanceof ImportRefused) errors.push(...error.issues);
+    else if (!(error instanceof Rollback)) throw error;
   }
   // Fresh statistics keep the planner on index lookups for the figures.
-  if (summary.status === 'imported') await sql`ANALYZE cases, case_status`.execute(db);
-  return finish(errors, warnings);
+  if (summary.status === 'imported') await sql`ANALYZE cases, case_status`.execute(database.db);
+  return finish();
+}
+
+/**
+ * Within the transaction, with the provider locked: an older snapshot is refused unless
+ * forced; the very file imported last for the same date changes nothing and says so.
+ */
+async function checkSnapshotOrder(
+  db: Kysely<Database>,
+  request: ImportRequest,
+  summary: ImportSummary,
+  errors: IssueList,
+): Promise<'go' | 'stop'> {
+  const { district, provider, asOf } = request;
+  // Imports of one provider run one after another.
+  await db
+    .selectFrom('providers')
+    .select('code')
+    .where('district_key', '=', district)
+    .where('code', '=', provider)
+    .forUpdate()
+    .execute();
+  const newest = await db
+    .selectFrom('imports')
+    .select(['as_of', 'checksum', 'rows_read', 'cases_new', 'cases_changed', 'cases_unchanged'])
+    .where('district_key', '=', district)
+    .where('provider', '=', provider)
+    .where('status', 'in', ['imported', 'unchanged'])
+    .orderBy('as_of', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (newest && asOf < newest.as_of && !request.force) {
+    errors.push({
+      row: null,
+      column: null,
+      message: `Für ${provider} ist bereits ein neuerer Stand importiert (${formatDateDe(newest.as_of)}). Ein älterer Stand wird nur mit --force (API: force=true) übernommen.`,
+    });
+    return 'stop';
+  }
+  if (newest && newest.as_of === asOf && newest.checksum === summary.checksum) {
+    summary.status = request.dryRun ? 'dry_run' : 'unchanged';
+    summary.rows = newest.rows_read;
+    summary.unchanged = newest.cases_new + newest.cases_changed + newest.cases_unchanged;
+    if (!request.dryRun) {
+      summary.import_id = await logImport(db, request, summary);
+      await sql`COMMIT`.execute(db);
+    }
+    return 'stop';
+  }
+  return 'go';
+}
+
+/**
+ * Streams the file's rows through validation into the staging table. Returns the
+ * validator, or null when the file has no header at all.
+ */
+async function load(
+  session: Session,
+  request: ImportRequest,
+  path: string,
+  inspection: Inspection,
+  summary: ImportSummary,
+): Promise<RowValidator | null> {
+  const context = {
+    provider: request.provider,
+    asOf: request.asOf,
+    registry: await loadRegistry(session.db, request.district),
+  };
+  let validator: RowValidator | null = null;
+  let bytes = 0;
+  const progress = (phase: ImportProgress['phase']) =>
+    request.onProgress?.({ phase, bytes, totalBytes: inspection.size, rows: summary.rows });
+  const rows = readRows(path, inspection, request.limits ?? DEFAULT_LIMITS, (read) => {
+    bytes = read;
+  });
+
+  async function* lines(): AsyncGenerator<string> {
+    let chunk = '';
+    for await (const batch of rows) {
+      let start = 0;
+      if (!validator) {
+        const header = batch[0];
+        if (!header) continue;
+        validator = new RowValidator(header, context);
+        start = 1;
+        // Without the required columns no row can be read: the header errors are all.
+        if (!validator.headerUsable) return;
+      }
+      for (let index = start; index < batch.length; index++) {
+        const source = batch[index] as (typeof batch)[number];
+        const record = validator.check(source);
+        // After the first error nothing is stored: the rows are only checked.
+        if (record && validator.errors.count === 0) chunk += copyLine(source.row, record);
+      }
+      summary.rows = validator.rows;
+      if (chunk.length >= COPY_CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+      progress(validator.errors.count === 0 ? 'load' : 'check');
+    }
+    if (chunk.length > 0 && validator?.errors.count === 0) yield chunk;
+  }
+
+  await session.copyIn('import_rows', STAGING_COLUMNS, lines());
+  const found = validator as RowValidator | null;
+  if (!found) {
+    summary.rows = 0;
+    throw new ImportRefused([
+      { row: null, column: null, message: 'Die Datei ist leer: keine Kopfzeile gefunden.' },
+    ]);
+  }
+  if (found.rows === 0 && found.headerUsable) {
+    found.errors.push({
+      row: null,
+      column: null,
+      message: 'Die Datei enthält keine Fälle: nur die Kopfzeile wurde gefunden.',
+    });
+  }
+  return found;
+}
+
+/** Adds issues found later (in SQL) so that the listed ones stay the first by row. */
+function mergeIssues(list: IssueList, found: { count: number; listed: ImportIssue[] }) {
+  const merged = [...list.listed, ...found.listed].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  list.listed.splice(0, list.listed.length, ...merged.slice(0, LISTED_ISSUES));
+  list.count += found.count;
+}
+
+async function checksumOf(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 async function logImport(
   db: Kysely<Database>,
   request: ImportRequest,
-  summary: Pick<ImportSummary, 'status' | 'rows' | 'checksum' | 'unchanged'> & {
+  summary: Pick<
+    ImportSummary,
+    'status' | 'rows' | 'checksum' | 'unchanged' | 'format' | 'bytes'
+  > & {
     error_count?: number;
     warning_count?: number;
   },
@@ -212,6 +397,8 @@ async function logImport(
       cases_unchanged: summary.unchanged,
       error_count: summary.error_count ?? 0,
       warning_count: summary.warning_count ?? 0,
+      file_format: summary.format,
+      file_bytes: String(summary.bytes),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

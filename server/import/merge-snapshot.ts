@@ -1,18 +1,21 @@
 // Merges one validated snapshot of a provider into the stored cases, set-based, inside
 // the caller's transaction: stage the rows, count what is new, changed and missing, then
 // upsert cases and append status history.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
+import type { ImportIssue } from './issues.ts';
 import type { CaseRecord } from './validate.ts';
 
-const BATCH_ROWS = 1000;
+/** Case ids listed by name when a newer snapshot no longer contains them; all are counted. */
+const LISTED_MISSING = 200;
 
 export interface MergeCounts {
   new: number;
   changed: number;
   unchanged: number;
-  /** Case ids stored for the provider that this snapshot no longer contains. */
-  missing: string[];
+  missing: number;
+  /** The first missing case ids, in order. */
+  missingListed: string[];
 }
 
 interface Snapshot {
@@ -20,15 +23,38 @@ interface Snapshot {
   provider: string;
   asOf: string;
   importId: string;
-  records: CaseRecord[];
 }
 
-type Staging = { import_rows: CaseRecord };
+type Trx = Kysely<Database>;
 
-async function stageRows(trx: Transaction<Database>, records: CaseRecord[]) {
+/** The staging table's columns, in the order the COPY lines hold them. */
+export const STAGING_COLUMNS = [
+  'row_number',
+  'case_id',
+  'municipality',
+  'manager_id',
+  'household_id',
+  'sex',
+  'birth_month',
+  'country',
+  'started_on',
+  'ended_on',
+  'end_reason',
+  'plan_created_on',
+  'language_level',
+  'language_level_since',
+  'employment',
+  'employment_since',
+  'housing',
+  'lease_signed_on',
+] as const;
+
+/** Lives until the transaction ends: a crash or rollback leaves nothing behind. */
+export async function createStaging(trx: Trx) {
   await sql`
     CREATE TEMP TABLE import_rows (
-      case_id text PRIMARY KEY,
+      row_number integer NOT NULL,
+      case_id text NOT NULL,
       municipality text NOT NULL,
       manager_id text NOT NULL,
       household_id text,
@@ -46,13 +72,51 @@ async function stageRows(trx: Transaction<Database>, records: CaseRecord[]) {
       housing text,
       lease_signed_on date
     ) ON COMMIT DROP`.execute(trx);
-  const staging = trx.withTables<Staging>() as unknown as Kysely<Staging>;
-  for (let start = 0; start < records.length; start += BATCH_ROWS) {
-    await staging
-      .insertInto('import_rows')
-      .values(records.slice(start, start + BATCH_ROWS))
-      .execute();
-  }
+}
+
+const field = (value: string | null) => (value === null ? '\\N' : value);
+
+/**
+ * One line of COPY text format. Validation has already restricted every value to
+ * pseudonym characters, codes, digits and ISO dates, so no value holds a tab, a line
+ * break or a backslash that would need escaping.
+ */
+export function copyLine(row: number, r: CaseRecord): string {
+  return `${row}\t${r.case_id}\t${r.municipality}\t${r.manager_id}\t${field(r.household_id)}\t${field(r.sex)}\t${r.birth_month}\t${field(r.country)}\t${r.started_on}\t${field(r.ended_on)}\t${field(r.end_reason)}\t${field(r.plan_created_on)}\t${field(r.language_level)}\t${field(r.language_level_since)}\t${field(r.employment)}\t${field(r.employment_since)}\t${field(r.housing)}\t${field(r.lease_signed_on)}\n`;
+}
+
+/** A case id that appears more than once in the file: every repetition is an error. */
+export async function findDuplicates(
+  trx: Trx,
+  column: string,
+  limit: number,
+): Promise<{ count: number; listed: ImportIssue[] }> {
+  // Fresh statistics: temporary tables are never analysed automatically.
+  await sql`ANALYZE import_rows`.execute(trx);
+  const { rows } = await sql<{
+    case_id: string;
+    row_number: number;
+    first_row: number;
+    total: string;
+  }>`
+    WITH repeated AS (
+      SELECT case_id, row_number, min(row_number) OVER (PARTITION BY case_id) AS first_row
+      FROM import_rows
+      WHERE case_id IN (SELECT case_id FROM import_rows GROUP BY case_id HAVING count(*) > 1)
+    )
+    SELECT case_id, row_number, first_row, count(*) OVER () AS total
+    FROM repeated WHERE row_number > first_row
+    ORDER BY row_number
+    LIMIT ${limit}`.execute(trx);
+  return {
+    count: rows.length === 0 ? 0 : Number(rows[0]?.total),
+    listed: rows.map((row) => ({
+      row: row.row_number,
+      column,
+      value: row.case_id,
+      message: `Fall-ID kommt doppelt vor (zuerst in Zeile ${row.first_row}).`,
+    })),
+  };
 }
 
 /**
@@ -60,7 +124,7 @@ async function stageRows(trx: Transaction<Database>, records: CaseRecord[]) {
  * own in the export: a private lease applies from the lease's date, anything else is
  * known only from the snapshot's date on.
  */
-async function stageStatus(trx: Transaction<Database>, snapshot: Snapshot) {
+async function stageStatus(trx: Trx, snapshot: Snapshot) {
   const { district, provider, asOf } = snapshot;
   await sql`
     CREATE TEMP TABLE import_status ON COMMIT DROP AS
@@ -75,6 +139,7 @@ async function stageStatus(trx: Transaction<Database>, snapshot: Snapshot) {
                 THEN lease_signed_on ELSE ${asOf}::date END,
            housing
       FROM import_rows WHERE housing IS NOT NULL`.execute(trx);
+  await sql`ANALYZE import_status`.execute(trx);
   // A statement that repeats what is already on record changes nothing; for housing the
   // value alone counts, since its date is only the snapshot's.
   await sql`
@@ -90,9 +155,12 @@ async function stageStatus(trx: Transaction<Database>, snapshot: Snapshot) {
       AND (s.kind = 'housing' OR on_record.since = s.since)`.execute(trx);
 }
 
-async function countChanges(trx: Transaction<Database>, snapshot: Snapshot): Promise<MergeCounts> {
+async function countChanges(trx: Trx, snapshot: Snapshot): Promise<MergeCounts> {
   const { district, provider } = snapshot;
+  // Set-based: one pass over the staged rows, hash joins to the stored cases and to the
+  // cases whose status changed (never a lookup per row into an unindexed table).
   const { rows } = await sql<{ new: number; changed: number; unchanged: number }>`
+    WITH status_changed AS (SELECT DISTINCT case_id FROM import_status)
     SELECT
       count(*) FILTER (WHERE c.case_id IS NULL)::int AS new,
       count(*) FILTER (WHERE c.case_id IS NOT NULL AND changed)::int AS changed,
@@ -100,49 +168,68 @@ async function countChanges(trx: Transaction<Database>, snapshot: Snapshot): Pro
     FROM import_rows r
     LEFT JOIN cases c
       ON c.district_key = ${district} AND c.provider = ${provider} AND c.case_id = r.case_id
+    LEFT JOIN status_changed s ON s.case_id = r.case_id
     CROSS JOIN LATERAL (SELECT
       (c.municipality, c.manager_id, c.household_id, c.sex, c.birth_month, c.country,
        c.started_on, c.ended_on, c.end_reason, c.plan_created_on, c.lease_signed_on)
       IS DISTINCT FROM
       (r.municipality, r.manager_id, r.household_id, r.sex, r.birth_month, r.country,
        r.started_on, r.ended_on, r.end_reason, r.plan_created_on, r.lease_signed_on)
-      OR EXISTS (SELECT 1 FROM import_status s WHERE s.case_id = r.case_id) AS changed
+      OR s.case_id IS NOT NULL AS changed
     ) AS diff`.execute(trx);
-  const missing = await sql<{ case_id: string }>`
-    SELECT case_id FROM cases c
+  const missing = await sql<{ case_id: string; total: string }>`
+    SELECT case_id, count(*) OVER () AS total FROM cases c
     WHERE c.district_key = ${district} AND c.provider = ${provider}
       AND NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.case_id = c.case_id)
-    ORDER BY case_id`.execute(trx);
+    ORDER BY case_id
+    LIMIT ${LISTED_MISSING}`.execute(trx);
   const counts = rows[0] ?? { new: 0, changed: 0, unchanged: 0 };
-  return { ...counts, missing: missing.rows.map((row) => row.case_id) };
+  return {
+    ...counts,
+    missing: Number(missing.rows[0]?.total ?? 0),
+    missingListed: missing.rows.map((row) => row.case_id),
+  };
 }
 
-async function upsertCases(trx: Transaction<Database>, snapshot: Snapshot) {
+const ATTRIBUTES = `municipality, manager_id, household_id, sex, birth_month, country,
+  started_on, ended_on, end_reason, plan_created_on, lease_signed_on`;
+
+/**
+ * Changed cases are updated and new ones inserted, each in one statement; a case the
+ * snapshot repeats unchanged is not written at all.
+ */
+async function upsertCases(trx: Trx, snapshot: Snapshot) {
   const { district, provider, importId } = snapshot;
   await sql`
-    INSERT INTO cases (district_key, provider, case_id, municipality, manager_id, household_id,
-      sex, birth_month, country, started_on, ended_on, end_reason, plan_created_on,
-      lease_signed_on, first_import_id, last_import_id)
-    SELECT ${district}, ${provider}, case_id, municipality, manager_id, household_id,
-      sex, birth_month, country, started_on, ended_on, end_reason, plan_created_on,
-      lease_signed_on, ${importId}, ${importId}
-    FROM import_rows
-    ON CONFLICT (district_key, provider, case_id) DO UPDATE SET
-      municipality = excluded.municipality,
-      manager_id = excluded.manager_id,
-      household_id = excluded.household_id,
-      sex = excluded.sex,
-      birth_month = excluded.birth_month,
-      country = excluded.country,
-      started_on = excluded.started_on,
-      ended_on = excluded.ended_on,
-      end_reason = excluded.end_reason,
-      plan_created_on = excluded.plan_created_on,
-      lease_signed_on = excluded.lease_signed_on,
-      last_import_id = excluded.last_import_id`.execute(trx);
+    UPDATE cases c SET
+      municipality = r.municipality,
+      manager_id = r.manager_id,
+      household_id = r.household_id,
+      sex = r.sex,
+      birth_month = r.birth_month,
+      country = r.country,
+      started_on = r.started_on,
+      ended_on = r.ended_on,
+      end_reason = r.end_reason,
+      plan_created_on = r.plan_created_on,
+      lease_signed_on = r.lease_signed_on,
+      changed_import_id = ${importId}
+    FROM import_rows r
+    WHERE c.district_key = ${district} AND c.provider = ${provider} AND c.case_id = r.case_id
+      AND (${sql.raw(ATTRIBUTES.replace(/(\w+)/g, 'c.$1'))})
+          IS DISTINCT FROM (${sql.raw(ATTRIBUTES.replace(/(\w+)/g, 'r.$1'))})`.execute(trx);
+  await sql`
+    INSERT INTO cases (district_key, provider, case_id, ${sql.raw(ATTRIBUTES)},
+      first_import_id, changed_import_id)
+    SELECT ${district}, ${provider}, case_id, ${sql.raw(ATTRIBUTES)}, ${importId}, ${importId}
+    FROM import_rows r
+    WHERE NOT EXISTS (
+      SELECT 1 FROM cases c
+      WHERE c.district_key = ${district} AND c.provider = ${provider} AND c.case_id = r.case_id
+    )`.execute(trx);
 }
 
-async function appendStatus(trx: Transaction<Database>, snapshot: Snapshot) {
+async function appendStatus(trx: Trx, snapshot: Snapshot) {
   const { district, provider, asOf, importId } = snapshot;
   // A snapshot saying "B1 since 01.10.2020" as of 01.03.2021 also says nothing else held
   // in between: records from that span are corrections' casualties and go.
@@ -152,20 +239,27 @@ async function appendStatus(trx: Transaction<Database>, snapshot: Snapshot) {
     WHERE h.district_key = ${district} AND h.provider = ${provider}
       AND h.case_id = s.case_id AND h.kind = s.kind
       AND h.since > s.since AND h.since <= ${asOf}::date`.execute(trx);
+  // A status stated again for the same date with another value corrects the record;
+  // all others are new. Two set-based statements, no per-row conflict handling.
+  await sql`
+    UPDATE case_status h SET value = s.value, import_id = ${importId}
+    FROM import_status s
+    WHERE h.district_key = ${district} AND h.provider = ${provider}
+      AND h.case_id = s.case_id AND h.kind = s.kind AND h.since = s.since
+      AND h.value <> s.value`.execute(trx);
   await sql`
     INSERT INTO case_status (district_key, provider, case_id, kind, since, value, import_id)
     SELECT ${district}, ${provider}, case_id, kind, since, value, ${importId}
-    FROM import_status
-    ON CONFLICT (district_key, provider, case_id, kind, since) DO UPDATE SET
-      value = excluded.value,
-      import_id = excluded.import_id`.execute(trx);
+    FROM import_status s
+    WHERE NOT EXISTS (
+      SELECT 1 FROM case_status h
+      WHERE h.district_key = ${district} AND h.provider = ${provider}
+        AND h.case_id = s.case_id AND h.kind = s.kind AND h.since = s.since
+    )`.execute(trx);
 }
 
-export async function mergeSnapshot(
-  trx: Transaction<Database>,
-  snapshot: Snapshot,
-): Promise<MergeCounts> {
-  await stageRows(trx, snapshot.records);
+/** Merges the staged rows (checked, no case id twice) into cases and their status history. */
+export async function mergeSnapshot(trx: Trx, snapshot: Snapshot): Promise<MergeCounts> {
   await stageStatus(trx, snapshot);
   const counts = await countChanges(trx, snapshot);
   await upsertCases(trx, snapshot);

@@ -13,7 +13,7 @@ import {
   SEX,
 } from './format.ts';
 import { type ImportIssue, ImportRefused } from './issues.ts';
-import type { Table } from './read-csv.ts';
+import type { SourceRow } from './rows.ts';
 
 export interface CaseRecord {
   case_id: string;
@@ -48,10 +48,21 @@ export interface ValidationContext {
   registry: Registry;
 }
 
-export interface Validated {
-  records: CaseRecord[];
-  errors: ImportIssue[];
-  warnings: ImportIssue[];
+/** At most this many errors and warnings are listed; the counts say how many there were. */
+export const LISTED_ISSUES = 200;
+
+/** Issues as a clerk reads them: the first ones listed, all of them counted. */
+export class IssueList {
+  readonly listed: ImportIssue[] = [];
+  count = 0;
+  constructor(private readonly limit = LISTED_ISSUES) {}
+
+  push(...issues: ImportIssue[]) {
+    for (const issue of issues) {
+      if (this.listed.length < this.limit) this.listed.push(issue);
+      this.count++;
+    }
+  }
 }
 
 const EARLIEST_PLAUSIBLE_START = '2015-01-01';
@@ -128,7 +139,8 @@ const CODE_LISTS = {
 } as const;
 
 /** Maps the file's header to canonical columns; refuses personal data; lists what is missing. */
-function mapHeader(header: string[]) {
+export function mapHeader(rawHeader: string[]) {
+  const header = rawHeader.map((name) => name.trim());
   const refused = header.filter((name) => {
     const compact = compactHeader(name);
     return (
@@ -181,109 +193,225 @@ function mapHeader(header: string[]) {
   return { index, names, errors, warnings };
 }
 
+/** Age in completed years on a date, both ISO; cheap enough to run on every row. */
 function ageInYears(birthMonth: string, on: string): number {
-  const [by, bm] = birthMonth.split('-').map(Number) as [number, number];
-  const [y, m] = on.split('-').map(Number) as [number, number];
-  return y - by - (m < bm ? 1 : 0);
+  const year = (iso: string) => Number(iso.slice(0, 4));
+  const month = (iso: string) => Number(iso.slice(5, 7));
+  return year(on) - year(birthMonth) - (month(on) < month(birthMonth) ? 1 : 0);
 }
 
-export function validateTable(table: Table, context: ValidationContext): Validated {
-  const { index, names, errors, warnings } = mapHeader(table.header);
-  if (errors.length > 0) return { records: [], errors, warnings };
+/** Whitespace at either end (cells are mostly clean: trimming them all would allocate). */
+const padded = (value: string) =>
+  value.length > 0 && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32);
 
-  const { asOf, registry } = context;
-  const providerSpellings = new Set(
-    (registry.providers.get(context.provider) ?? [context.provider]).map((s) => s.toLowerCase()),
-  );
-  const municipalityByName = new Map(
-    [...registry.municipalities].map(([ags, name]) => [name.toLowerCase(), ags]),
-  );
-  const firstRowOfCase = new Map<string, number>();
-  const records: CaseRecord[] = [];
+/** Parsed dates repeat a lot: a bounded cache saves the regular expressions. */
+class ParseCache {
+  private readonly values = new Map<string, string | undefined>();
+  constructor(private readonly parse: (value: string) => string | undefined) {}
 
-  for (const { row, cells } of table.rows) {
-    const rowErrors: ImportIssue[] = [];
-    const label = (column: ColumnName) => names.get(column) ?? column;
-    const cell = (column: ColumnName): string => {
-      const position = index.get(column);
-      return position === undefined ? '' : (cells[position] ?? '');
-    };
-    const fail = (column: ColumnName, message: string, value?: string) =>
-      rowErrors.push({
-        row,
-        column: label(column),
-        message,
-        ...(value === undefined ? {} : { value }),
-      });
-    const required = (column: ColumnName): string | undefined => {
-      const value = cell(column);
-      if (value === '') fail(column, 'Pflichtfeld ist leer.');
-      return value === '' ? undefined : value;
-    };
-    const date = (column: ColumnName): string | null => {
-      const value = cell(column);
-      if (value === '') return null;
-      const parsed = parseDate(value);
-      if (!parsed) {
-        fail(column, 'Kein gültiges Datum. Erwartet wird TT.MM.JJJJ oder JJJJ-MM-TT.', value);
-        return null;
-      }
-      if (parsed > asOf) {
-        fail(column, `Datum liegt nach dem Stand des Exports (${formatDateDe(asOf)}).`, value);
-      }
-      return parsed;
-    };
-    const code = (column: keyof typeof CODE_LISTS): string | null => {
-      const value = cell(column);
-      if (value === '') return null;
-      const list = CODE_LISTS[column];
-      const found = list.lookup.get(value.toLowerCase());
-      if (!found) {
-        const allowed = list.codes.map((c) =>
-          c.code === c.label ? c.code : `${c.code} (${c.label})`,
-        );
-        fail(column, `Unbekannter Wert. Erlaubt: ${allowed.join(', ')}.`, value);
-      }
-      return found ?? null;
-    };
-    const pseudonym = (column: ColumnName, pattern: RegExp, length: string): string | null => {
-      const value = cell(column);
-      if (value === '') return null;
-      if (!pattern.test(value)) {
-        fail(
-          column,
-          `Ungültige Kennung: ${length} Zeichen aus A-Z, a-z, 0-9, Punkt, Unterstrich und Bindestrich.`,
-          value,
-        );
-      }
-      return value;
-    };
+  get(value: string): string | undefined {
+    const cached = this.values.get(value);
+    if (cached !== undefined || this.values.has(value)) return cached;
+    const parsed = this.parse(value);
+    if (this.values.size < 50_000) this.values.set(value, parsed);
+    return parsed;
+  }
+}
 
-    const caseId = required('case_id') && pseudonym('case_id', PSEUDONYM, '4 bis 64');
-    if (caseId) {
-      const first = firstRowOfCase.get(caseId);
-      if (first !== undefined)
-        fail('case_id', `Fall-ID kommt doppelt vor (zuerst in Zeile ${first}).`, caseId);
-      else firstRowOfCase.set(caseId, row);
+const COLUMN_INDEX: Record<ColumnName, number> = Object.fromEntries(
+  COLUMNS.map((column, ordinal) => [column.name, ordinal]),
+) as Record<ColumnName, number>;
+
+/**
+ * Checks rows one by one as they stream in, turning each valid row into a case record.
+ * Errors and warnings are collected, never thrown: the caller decides after the last row.
+ * A case id repeated in the file is found by the caller in SQL, so memory stays bounded.
+ */
+export class RowValidator {
+  readonly errors = new IssueList();
+  readonly warnings = new IssueList();
+  /** Data rows seen (not counting the header or empty lines). */
+  rows = 0;
+  private readonly positions: number[];
+  private readonly labels: string[];
+  private readonly width: number;
+  private readonly providerSpellings: Set<string>;
+  private readonly municipalityByName: Map<string, string>;
+  private readonly dates = new ParseCache(parseDate);
+  private readonly months = new ParseCache(parseMonth);
+  private cells: string[] = [];
+  private row = 0;
+  private failed = false;
+
+  /** Throws ImportRefused when the header names personal data. */
+  constructor(
+    header: SourceRow,
+    private readonly context: ValidationContext,
+  ) {
+    const mapped = mapHeader(header.cells);
+    this.errors.push(...mapped.errors);
+    this.warnings.push(...mapped.warnings);
+    this.positions = COLUMNS.map((column) => mapped.index.get(column.name) ?? -1);
+    this.labels = COLUMNS.map((column) => mapped.names.get(column.name) ?? column.alias);
+    this.width = header.cells.length;
+    const { registry, provider } = context;
+    this.providerSpellings = new Set(
+      (registry.providers.get(provider) ?? [provider]).map((s) => s.toLowerCase()),
+    );
+    this.municipalityByName = new Map(
+      [...registry.municipalities].map(([ags, name]) => [name.toLowerCase(), ags]),
+    );
+  }
+
+  /** The case id column as the file names it. */
+  get caseIdLabel(): string {
+    return this.labels[COLUMN_INDEX.case_id] as string;
+  }
+
+  /** Whether the header allows reading rows at all (all required columns present, once). */
+  get headerUsable(): boolean {
+    return this.errors.count === 0;
+  }
+
+  private cell(column: ColumnName): string {
+    const position = this.positions[COLUMN_INDEX[column]] as number;
+    if (position < 0) return '';
+    const value = this.cells[position];
+    if (value === undefined) return '';
+    return padded(value) ? value.trim() : value;
+  }
+
+  private fail(column: ColumnName, message: string, value?: string) {
+    this.failed = true;
+    this.errors.push({
+      row: this.row,
+      column: this.labels[COLUMN_INDEX[column]] as string,
+      message,
+      ...(value === undefined ? {} : { value }),
+    });
+  }
+
+  private warn(column: ColumnName, message: string, value: string) {
+    this.warnings.push({
+      row: this.row,
+      column: this.labels[COLUMN_INDEX[column]] as string,
+      value,
+      message,
+    });
+  }
+
+  private required(column: ColumnName): string | undefined {
+    const value = this.cell(column);
+    if (value === '') {
+      this.fail(column, 'Pflichtfeld ist leer.');
+      return undefined;
     }
+    return value;
+  }
 
-    const provider = required('provider');
-    if (provider && !providerSpellings.has(provider.toLowerCase())) {
-      fail(
+  private date(column: ColumnName): string | null {
+    const value = this.cell(column);
+    if (value === '') return null;
+    const parsed = this.dates.get(value);
+    if (!parsed) {
+      this.fail(column, 'Kein gültiges Datum. Erwartet wird TT.MM.JJJJ oder JJJJ-MM-TT.', value);
+      return null;
+    }
+    if (parsed > this.context.asOf) {
+      this.fail(
+        column,
+        `Datum liegt nach dem Stand des Exports (${formatDateDe(this.context.asOf)}).`,
+        value,
+      );
+    }
+    return parsed;
+  }
+
+  private code(column: keyof typeof CODE_LISTS): string | null {
+    const value = this.cell(column);
+    if (value === '') return null;
+    const list = CODE_LISTS[column];
+    const found = list.lookup.get(value.toLowerCase());
+    if (!found) {
+      const allowed = list.codes.map((c) =>
+        c.code === c.label ? c.code : `${c.code} (${c.label})`,
+      );
+      this.fail(column, `Unbekannter Wert. Erlaubt: ${allowed.join(', ')}.`, value);
+    }
+    return found ?? null;
+  }
+
+  private pseudonym(column: ColumnName, pattern: RegExp, length: string): string | null {
+    const value = this.cell(column);
+    if (value === '') return null;
+    if (!pattern.test(value)) {
+      this.fail(
+        column,
+        `Ungültige Kennung: ${length} Zeichen aus A-Z, a-z, 0-9, Punkt, Unterstrich und Bindestrich.`,
+        value,
+      );
+    }
+    return value;
+  }
+
+  /** The shape of the row: as many fields as the header, nothing beyond it. */
+  private checkWidth(): boolean {
+    const { cells, width } = this;
+    if (cells.length < width) {
+      this.failed = true;
+      this.errors.push({
+        row: this.row,
+        column: null,
+        message: `Die Zeile hat ${cells.length} Felder, die Kopfzeile ${width}. Vermutlich ein Zeilenumbruch ohne Anführungszeichen oder ein fehlendes Trennzeichen.`,
+      });
+      return false;
+    }
+    for (let position = width; position < cells.length; position++) {
+      if ((cells[position] as string).trim() !== '') {
+        this.failed = true;
+        this.errors.push({
+          row: this.row,
+          column: null,
+          value: (cells[position] as string).slice(0, 100),
+          message: `Die Zeile hat mehr Felder (${cells.length}) als die Kopfzeile (${width}). Vermutlich ein Trennzeichen im Text ohne Anführungszeichen.`,
+        });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One data row: its record, or null when the row has errors (they are collected). */
+  check(source: SourceRow): CaseRecord | null {
+    this.cells = source.cells;
+    this.row = source.row;
+    this.failed = false;
+    this.rows++;
+    if (!this.checkWidth()) return null;
+    const { asOf, registry, provider: uploadedFor } = this.context;
+
+    const caseId = this.required('case_id') && this.pseudonym('case_id', PSEUDONYM, '4 bis 64');
+
+    const provider = this.required('provider');
+    if (provider && !this.providerSpellings.has(provider.toLowerCase())) {
+      this.fail(
         'provider',
-        `Die Datei wurde für den Träger ${context.provider} hochgeladen, die Zeile nennt einen anderen Träger.`,
+        `Die Datei wurde für den Träger ${uploadedFor} hochgeladen, die Zeile nennt einen anderen Träger.`,
         provider,
       );
     }
 
-    const municipalityValue = required('municipality');
+    const municipalityValue = this.required('municipality');
     let municipality: string | undefined;
     if (municipalityValue) {
       municipality = registry.municipalities.has(municipalityValue)
         ? municipalityValue
-        : municipalityByName.get(municipalityValue.toLowerCase());
+        : // A key that lost its leading zero in a spreadsheet (8118048 for 08118048).
+          /^\d{7}$/.test(municipalityValue) && registry.municipalities.has(`0${municipalityValue}`)
+          ? `0${municipalityValue}`
+          : this.municipalityByName.get(municipalityValue.toLowerCase());
       if (!municipality) {
-        fail(
+        this.fail(
           'municipality',
           'Gemeinde nicht im Gemeindeverzeichnis des Landkreises: bitte den 8-stelligen Gemeindeschlüssel (AGS) oder den Namen der Gemeinde angeben.',
           municipalityValue,
@@ -292,114 +420,90 @@ export function validateTable(table: Table, context: ValidationContext): Validat
     }
 
     const managerId =
-      required('manager_id') && pseudonym('manager_id', SHORT_PSEUDONYM, '1 bis 64');
-    const householdId = pseudonym('household_id', SHORT_PSEUDONYM, '1 bis 64');
-    const sex = code('sex');
+      this.required('manager_id') && this.pseudonym('manager_id', SHORT_PSEUDONYM, '1 bis 64');
+    const householdId = this.pseudonym('household_id', SHORT_PSEUDONYM, '1 bis 64');
+    const sex = this.code('sex');
 
-    const birthValue = required('birth_month');
+    const birthValue = this.required('birth_month');
     let birthMonth: string | undefined;
     if (birthValue) {
       if (looksLikeFullDate(birthValue)) {
         // The value itself is a full date of birth: it is not repeated in the answer.
-        fail(
+        this.fail(
           'birth_month',
           'Vollständiges Geburtsdatum: exportiert werden darf nur der Geburtsmonat (MM.JJJJ). Die Datei wurde abgewiesen, es wurde nichts gespeichert.',
         );
       } else {
-        birthMonth = parseMonth(birthValue);
+        birthMonth = this.months.get(birthValue);
         if (!birthMonth)
-          fail(
+          this.fail(
             'birth_month',
             'Kein gültiger Geburtsmonat. Erwartet wird MM.JJJJ, MM/JJJJ oder JJJJ-MM.',
             birthValue,
           );
         else if (birthMonth > asOf)
-          fail(
+          this.fail(
             'birth_month',
             `Geburtsmonat liegt nach dem Stand des Exports (${formatDateDe(asOf)}).`,
             birthValue,
           );
         else if (ageInYears(birthMonth, asOf) > OLDEST_PLAUSIBLE_AGE) {
-          warnings.push({
-            row,
-            column: label('birth_month'),
-            value: birthValue,
-            message: `Alter über ${OLDEST_PLAUSIBLE_AGE} Jahre: bitte prüfen.`,
-          });
+          this.warn(
+            'birth_month',
+            `Alter über ${OLDEST_PLAUSIBLE_AGE} Jahre: bitte prüfen.`,
+            birthValue,
+          );
         }
       }
     }
 
-    const countryValue = cell('country_of_origin');
+    const countryValue = this.cell('country_of_origin');
     let country: string | null = null;
     if (countryValue !== '') {
       if (/^[A-Za-z]{3}$/.test(countryValue)) country = countryValue.toUpperCase();
       else
-        fail(
+        this.fail(
           'country_of_origin',
           'Herkunftsland als dreistelliger ISO-3166-Code angeben (z. B. SYR, AFG, IRQ).',
           countryValue,
         );
     }
 
-    const startedOn = required('started_on') ? date('started_on') : null;
+    const startedOn = this.required('started_on') ? this.date('started_on') : null;
     if (startedOn && startedOn < EARLIEST_PLAUSIBLE_START) {
-      warnings.push({
-        row,
-        column: label('started_on'),
-        value: cell('started_on'),
-        message: `Beginn vor ${formatDateDe(EARLIEST_PLAUSIBLE_START)}: bitte prüfen.`,
-      });
+      this.warn(
+        'started_on',
+        `Beginn vor ${formatDateDe(EARLIEST_PLAUSIBLE_START)}: bitte prüfen.`,
+        this.cell('started_on'),
+      );
     }
-    const endedOn = date('ended_on');
+    const endedOn = this.date('ended_on');
     if (startedOn && endedOn && endedOn < startedOn) {
-      fail('ended_on', 'Ende liegt vor dem Beginn.', cell('ended_on'));
+      this.fail('ended_on', 'Ende liegt vor dem Beginn.', this.cell('ended_on'));
     }
-    const endReason = code('end_reason');
-    if (endedOn && !endReason && cell('end_reason') === '') {
-      fail('end_reason', 'Bei beendeten Fällen ist der Beendigungsgrund Pflicht.');
+    const endReason = this.code('end_reason');
+    if (endedOn && !endReason && this.cell('end_reason') === '') {
+      this.fail('end_reason', 'Bei beendeten Fällen ist der Beendigungsgrund Pflicht.');
     }
-    if (!endedOn && cell('ended_on') === '' && cell('end_reason') !== '') {
-      fail(
+    if (!endedOn && this.cell('ended_on') === '' && this.cell('end_reason') !== '') {
+      this.fail(
         'end_reason',
         'Beendigungsgrund ohne Ende: bitte das Ende des Falls eintragen oder den Grund löschen.',
-        cell('end_reason'),
+        this.cell('end_reason'),
       );
     }
 
-    const statusPair = (
-      status: 'language_level' | 'employment',
-      since: 'language_level_since' | 'employment_since',
-    ) => {
-      const value = code(status);
-      const sinceDate = date(since);
-      if (cell(status) !== '' && cell(since) === '')
-        fail(
-          since,
-          `Datum fehlt: zu „${label(status)}“ gehört das Datum, seit dem der Stand gilt.`,
-        );
-      if (cell(status) === '' && cell(since) !== '')
-        fail(
-          since,
-          `Datum ohne Wert: bitte „${label(status)}“ ausfüllen oder das Datum löschen.`,
-          cell(since),
-        );
-      return [value, sinceDate] as const;
-    };
-    const [languageLevel, languageLevelSince] = statusPair(
+    const [languageLevel, languageLevelSince] = this.statusPair(
       'language_level',
       'language_level_since',
     );
-    const [employment, employmentSince] = statusPair('employment', 'employment_since');
-    const housing = code('housing');
-    const planCreatedOn = date('plan_created_on');
-    const leaseSignedOn = date('lease_signed_on');
+    const [employment, employmentSince] = this.statusPair('employment', 'employment_since');
+    const housing = this.code('housing');
+    const planCreatedOn = this.date('plan_created_on');
+    const leaseSignedOn = this.date('lease_signed_on');
 
-    if (rowErrors.length > 0) {
-      errors.push(...rowErrors);
-      continue;
-    }
-    records.push({
+    if (this.failed) return null;
+    return {
       case_id: caseId as string,
       municipality: municipality as string,
       manager_id: managerId as string,
@@ -417,14 +521,24 @@ export function validateTable(table: Table, context: ValidationContext): Validat
       employment_since: employmentSince,
       housing,
       lease_signed_on: leaseSignedOn,
-    });
+    };
   }
-  if (table.rows.length === 0) {
-    errors.push({
-      row: null,
-      column: null,
-      message: 'Die Datei enthält keine Fälle: nur die Kopfzeile wurde gefunden.',
-    });
+
+  private statusPair(
+    status: 'language_level' | 'employment',
+    since: 'language_level_since' | 'employment_since',
+  ) {
+    const value = this.code(status);
+    const sinceDate = this.date(since);
+    const label = this.labels[COLUMN_INDEX[status]];
+    if (this.cell(status) !== '' && this.cell(since) === '')
+      this.fail(since, `Datum fehlt: zu „${label}“ gehört das Datum, seit dem der Stand gilt.`);
+    if (this.cell(status) === '' && this.cell(since) !== '')
+      this.fail(
+        since,
+        `Datum ohne Wert: bitte „${label}“ ausfüllen oder das Datum löschen.`,
+        this.cell(since),
+      );
+    return [value, sinceDate] as const;
   }
-  return { records, errors, warnings };
 }

@@ -28,7 +28,7 @@ let app: typeof testApp.app;
 beforeAll(async () => {
   testApp = await createTestApp();
   app = testApp.app;
-  await loadDemonstrationData(testApp.database.handle.db, '08118');
+  await loadDemonstrationData(testApp.database.handle, '08118');
 });
 afterAll(async () => testApp?.close());
 

@@ -1,3 +1,8 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ImportRequestError, importExport } from '../import/import-export.ts';
@@ -10,6 +15,8 @@ const Summary = Type.Object({
   import_id: Type.Union([Type.String(), Type.Null()]),
   provider: Type.String(),
   as_of: Type.String(),
+  format: Type.Union([Type.String(), Type.Null()]),
+  bytes: Type.Integer(),
   rows: Type.Integer(),
   new: Type.Integer(),
   changed: Type.Integer(),
@@ -46,60 +53,82 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       const fields: Record<string, string> = {};
-      let file: { name: string; bytes: Buffer } | undefined;
-      for await (const part of request.parts({
-        limits: { fileSize: config.uploadLimitBytes, fields: 10, fieldSize: FIELD_LIMIT, files: 1 },
-      })) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'file') {
-            part.file.resume();
-            throw new ProblemError(
-              400,
-              'Ungültige Anfrage',
-              `Unbekanntes Dateifeld „${part.fieldname}“: die Datei gehört ins Feld „file“.`,
-            );
-          }
-          file = { name: part.filename.slice(0, 255), bytes: await part.toBuffer() };
-        } else {
-          fields[part.fieldname] = String(part.value);
-        }
-      }
-      if (!file)
-        throw new ProblemError(
-          400,
-          'Ungültige Anfrage',
-          'Feld „file“ fehlt: bitte die Exportdatei mitsenden.',
-        );
-      const provider = fields.provider?.trim().toUpperCase();
-      if (!provider)
-        throw new ProblemError(
-          400,
-          'Ungültige Anfrage',
-          'Feld „provider“ fehlt: bitte den Trägercode angeben (z. B. AWO).',
-        );
-      const asOf = fields.as_of ? parseDate(fields.as_of.trim()) : undefined;
-      if (!asOf)
-        throw new ProblemError(
-          400,
-          'Ungültige Anfrage',
-          'Feld „as_of“ fehlt oder ist kein Datum: bitte den Stand des Exports als JJJJ-MM-TT angeben.',
-        );
+      let file: { name: string; path: string } | undefined;
+      // The upload goes to a private temporary file (never into memory whole) and is
+      // removed when the request ends, whatever happens.
+      const spool = await mkdtemp(join(tmpdir(), 'zwischenbilanz-upload-'));
       try {
-        const summary = await importExport(app.database.db, {
-          district: config.district,
-          provider,
-          asOf,
-          fileName: file.name,
-          bytes: file.bytes,
-          dryRun: isTrue(fields.dry_run),
-          force: isTrue(fields.force),
-        });
-        request.log.info({ provider, asOf, status: summary.status, rows: summary.rows }, 'import');
-        return reply.status(summary.status === 'rejected' ? 422 : 200).send(summary);
-      } catch (error) {
-        if (error instanceof ImportRequestError)
-          throw new ProblemError(400, 'Ungültige Anfrage', error.message);
-        throw error;
+        return await receiveAndImport();
+      } finally {
+        await rm(spool, { recursive: true, force: true });
+      }
+
+      async function receiveAndImport() {
+        for await (const part of request.parts({
+          limits: {
+            fileSize: config.uploadLimitBytes,
+            fields: 10,
+            fieldSize: FIELD_LIMIT,
+            files: 1,
+          },
+        })) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file') {
+              part.file.resume();
+              throw new ProblemError(
+                400,
+                'Ungültige Anfrage',
+                `Unbekanntes Dateifeld „${part.fieldname}“: die Datei gehört ins Feld „file“.`,
+              );
+            }
+            const path = join(spool, 'export');
+            // Throws the 413 of @fastify/multipart as soon as the limit is passed.
+            await pipeline(part.file, createWriteStream(path, { mode: 0o600 }));
+            file = { name: part.filename.slice(0, 255), path };
+          } else {
+            fields[part.fieldname] = String(part.value);
+          }
+        }
+        if (!file)
+          throw new ProblemError(
+            400,
+            'Ungültige Anfrage',
+            'Feld „file“ fehlt: bitte die Exportdatei mitsenden.',
+          );
+        const provider = fields.provider?.trim().toUpperCase();
+        if (!provider)
+          throw new ProblemError(
+            400,
+            'Ungültige Anfrage',
+            'Feld „provider“ fehlt: bitte den Trägercode angeben (z. B. AWO).',
+          );
+        const asOf = fields.as_of ? parseDate(fields.as_of.trim()) : undefined;
+        if (!asOf)
+          throw new ProblemError(
+            400,
+            'Ungültige Anfrage',
+            'Feld „as_of“ fehlt oder ist kein Datum: bitte den Stand des Exports als JJJJ-MM-TT angeben.',
+          );
+        try {
+          const summary = await importExport(app.database, {
+            district: config.district,
+            provider,
+            asOf,
+            fileName: file.name,
+            path: file.path,
+            dryRun: isTrue(fields.dry_run),
+            force: isTrue(fields.force),
+          });
+          request.log.info(
+            { provider, asOf, status: summary.status, rows: summary.rows },
+            'import',
+          );
+          return reply.status(summary.status === 'rejected' ? 422 : 200).send(summary);
+        } catch (error) {
+          if (error instanceof ImportRequestError)
+            throw new ProblemError(400, 'Ungültige Anfrage', error.message);
+          throw error;
+        }
       }
     },
   );
@@ -117,6 +146,8 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
                 as_of: Type.String(),
                 status: Type.String(),
                 file_name: Type.Union([Type.String(), Type.Null()]),
+                format: Type.Union([Type.String(), Type.Null()]),
+                bytes: Type.Union([Type.Integer(), Type.Null()]),
                 checksum: Type.String(),
                 forced: Type.Boolean(),
                 rows: Type.Integer(),
@@ -142,6 +173,8 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
           'as_of',
           'status',
           'file_name',
+          'file_format as format',
+          'file_bytes as bytes',
           'checksum',
           'forced',
           'rows_read as rows',
@@ -156,7 +189,13 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
         .where('district_key', '=', config.district)
         .orderBy('id', 'desc')
         .execute();
-      return { imports: rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() })) };
+      return {
+        imports: rows.map((row) => ({
+          ...row,
+          bytes: row.bytes === null ? null : Number(row.bytes),
+          created_at: row.created_at.toISOString(),
+        })),
+      };
     },
   );
 };
