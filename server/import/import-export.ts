@@ -15,6 +15,7 @@ import {
   copyLine,
   createStaging,
   findDuplicates,
+  idOnlyLine,
   mergeSnapshot,
   STAGING_COLUMNS,
 } from './merge-snapshot.ts';
@@ -186,7 +187,7 @@ async function importFile(
         warnings.push(...validator.warnings.listed);
         warnings.count += validator.warnings.count - validator.warnings.listed.length;
       }
-      if (errors.count === 0 && validator) {
+      if (validator?.headerUsable) {
         const duplicates = await findDuplicates(session.db, validator.caseIdLabel, LISTED_ISSUES);
         mergeIssues(errors, duplicates);
       }
@@ -328,8 +329,10 @@ async function load(
       for (let index = start; index < batch.length; index++) {
         const source = batch[index] as (typeof batch)[number];
         const record = validator.check(source);
-        // After the first error nothing is stored: the rows are only checked.
-        if (record && validator.errors.count === 0) chunk += copyLine(source.row, record);
+        // Every row with a usable case id is staged, also after errors, so that repeated
+        // ids are found among all rows; a file with errors is never merged.
+        if (record) chunk += copyLine(source.row, record);
+        else if (validator.caseId) chunk += idOnlyLine(source.row, validator.caseId);
       }
       summary.rows = validator.rows;
       if (chunk.length >= COPY_CHUNK_CHARS) {
@@ -338,7 +341,7 @@ async function load(
       }
       progress(validator.errors.count === 0 ? 'load' : 'check');
     }
-    if (chunk.length > 0 && validator?.errors.count === 0) yield chunk;
+    if (chunk.length > 0) yield chunk;
   }
 
   await session.copyIn('import_rows', STAGING_COLUMNS, lines());

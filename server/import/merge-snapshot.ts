@@ -55,13 +55,15 @@ export async function createStaging(trx: Trx) {
     CREATE TEMP TABLE import_rows (
       row_number integer NOT NULL,
       case_id text NOT NULL,
-      municipality text NOT NULL,
-      manager_id text NOT NULL,
+      -- Nullable: a row with errors is staged with its case id alone, so that a repeated
+      -- id is found even among rows with other errors. Such a file is never merged.
+      municipality text,
+      manager_id text,
       household_id text,
       sex text,
-      birth_month date NOT NULL,
+      birth_month date,
       country text,
-      started_on date NOT NULL,
+      started_on date,
       ended_on date,
       end_reason text,
       plan_created_on date,
@@ -83,6 +85,11 @@ const field = (value: string | null) => (value === null ? '\\N' : value);
  */
 export function copyLine(row: number, r: CaseRecord): string {
   return `${row}\t${r.case_id}\t${r.municipality}\t${r.manager_id}\t${field(r.household_id)}\t${field(r.sex)}\t${r.birth_month}\t${field(r.country)}\t${r.started_on}\t${field(r.ended_on)}\t${field(r.end_reason)}\t${field(r.plan_created_on)}\t${field(r.language_level)}\t${field(r.language_level_since)}\t${field(r.employment)}\t${field(r.employment_since)}\t${field(r.housing)}\t${field(r.lease_signed_on)}\n`;
+}
+
+/** A row with errors: only its case id is staged, to find repeated ids. */
+export function idOnlyLine(row: number, caseId: string): string {
+  return `${row}\t${caseId}${'\t\\N'.repeat(STAGING_COLUMNS.length - 2)}\n`;
 }
 
 /** A case id that appears more than once in the file: every repetition is an error. */

@@ -239,6 +239,9 @@ export class RowValidator {
   private readonly municipalityByName: Map<string, string>;
   private readonly dates = new ParseCache(parseDate);
   private readonly months = new ParseCache(parseMonth);
+  /** The case id of the row checked last, when it is a valid pseudonym (else null). */
+  caseId: string | null = null;
+  private readonly headerErrors: number;
   private cells: string[] = [];
   private row = 0;
   private failed = false;
@@ -250,6 +253,7 @@ export class RowValidator {
   ) {
     const mapped = mapHeader(header.cells);
     this.errors.push(...mapped.errors);
+    this.headerErrors = mapped.errors.length;
     this.warnings.push(...mapped.warnings);
     this.positions = COLUMNS.map((column) => mapped.index.get(column.name) ?? -1);
     this.labels = COLUMNS.map((column) => mapped.names.get(column.name) ?? column.alias);
@@ -270,7 +274,7 @@ export class RowValidator {
 
   /** Whether the header allows reading rows at all (all required columns present, once). */
   get headerUsable(): boolean {
-    return this.errors.count === 0;
+    return this.headerErrors === 0;
   }
 
   private cell(column: ColumnName): string {
@@ -386,11 +390,13 @@ export class RowValidator {
     this.cells = source.cells;
     this.row = source.row;
     this.failed = false;
+    this.caseId = null;
     this.rows++;
     if (!this.checkWidth()) return null;
     const { asOf, registry, provider: uploadedFor } = this.context;
 
     const caseId = this.required('case_id') && this.pseudonym('case_id', PSEUDONYM, '4 bis 64');
+    this.caseId = caseId && PSEUDONYM.test(caseId) ? caseId : null;
 
     const provider = this.required('provider');
     if (provider && !this.providerSpellings.has(provider.toLowerCase())) {
