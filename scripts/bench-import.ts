@@ -27,6 +27,8 @@ const ADMIN_URL =
   process.env.DATABASE_URL ??
   'postgresql://postgres@127.0.0.1:5432/postgres';
 const PROVIDER = 'LRA';
+/** The heap limit `npm run import` runs with (package.json): the measured peak is the CLI's. */
+const IMPORT_HEAP = '--max-old-space-size=256';
 const AS_OF = '2024-06-30';
 const NEXT_AS_OF = '2024-09-30';
 const fmt = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 });
@@ -35,7 +37,7 @@ const fmt2 = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 2, minimumF
 
 interface Measured {
   seconds: number;
-  phases: Record<string, number>;
+  steps: Record<string, number>;
   maxRssMB: number;
   status: string;
   rows: number;
@@ -48,6 +50,7 @@ function measureImport(target: string[], file: string, asOf: string): Promise<Me
     const child = spawn(
       process.execPath,
       [
+        IMPORT_HEAP,
         '--import',
         'tsx',
         'scripts/lib/measure-import.ts',
@@ -150,7 +153,7 @@ async function benchPGlite(dir: string, file: string, next: string) {
 function report(engine: string, result: Awaited<ReturnType<typeof benchPostgres>>) {
   const rate = (seconds: number) => ROWS / seconds;
   const phase = (m: Measured) =>
-    Object.entries(m.phases)
+    Object.entries(m.steps)
       .map(([name, s]) => `${name} ${fmt1.format(s)} s`)
       .join(', ');
   console.log(`\n${engine}`);

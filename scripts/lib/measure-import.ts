@@ -22,9 +22,7 @@ const handle = await openDatabase(
   values.url ? { url: values.url } : { dataDir: values['data-dir'] as string },
 );
 await migrate(handle);
-let phaseStarted = performance.now();
-const phases: Record<string, number> = {};
-let lastPhase = 'inspect';
+const steps: Record<string, number> = {};
 const started = performance.now();
 const summary = await importExport(handle, {
   district: values.district as string,
@@ -32,13 +30,8 @@ const summary = await importExport(handle, {
   asOf: values['as-of'] as string,
   fileName: basename(file),
   path: file,
-  onProgress(progress) {
-    if (progress.phase !== lastPhase) {
-      const now = performance.now();
-      phases[lastPhase] = (now - phaseStarted) / 1000;
-      phaseStarted = now;
-      lastPhase = progress.phase;
-    }
+  onStep(step, milliseconds) {
+    steps[step] = milliseconds / 1000;
   },
 });
 const seconds = (performance.now() - started) / 1000;
@@ -46,7 +39,7 @@ await handle.close();
 process.stdout.write(
   `${JSON.stringify({
     seconds,
-    phases,
+    steps,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     status: summary.status,
     rows: summary.rows,

@@ -35,6 +35,16 @@ export interface Session {
   copyIn(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<number>;
 }
 
+/**
+ * Memory a bulk session may use on the database side: hash joins and aggregates over a
+ * million staged rows stay in memory instead of spilling to disk. PGlite's memory is this
+ * process's own, so it gets less.
+ */
+const BULK_MEMORY = {
+  postgres: { tempBuffers: '256MB', workMem: '256MB' },
+  pglite: { workMem: '64MB' },
+} as const;
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 function copyStatement(table: string, columns: readonly string[], source: string): string {
   for (const name of [table, ...columns]) {
@@ -50,16 +60,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 }
 
 function openPostgres(url: string): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === OID.date
-          ? asText
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
-  });
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === OID.date
+        ? asText
+        : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
@@ -76,7 +83,12 @@ function openPostgres(url: string): DatabaseHandle {
       }
     },
     async session(work) {
-      const client = await pool.connect();
+      // A connection of its own, outside the pool: its settings for bulk work (memory for
+      // temporary tables can only be set before the first one) end with it.
+      const client = new pg.Client({ connectionString: url, types });
+      await client.connect();
+      await client.query(`SET temp_buffers = '${BULK_MEMORY.postgres.tempBuffers}'`);
+      await client.query(`SET work_mem = '${BULK_MEMORY.postgres.workMem}'`);
       // A pool of this one client: Kysely's queries in the session all run on it.
       const single = {
         connect: async () => ({ query: client.query.bind(client), release() {} }),
@@ -118,13 +130,8 @@ function openPostgres(url: string): DatabaseHandle {
         throw error;
       } finally {
         // A session that failed may hold an open transaction: end it, or drop the connection.
-        if (broken) {
-          const rolledBack = await client.query('ROLLBACK').then(
-            () => true,
-            () => false,
-          );
-          client.release(rolledBack ? undefined : true);
-        } else client.release();
+        if (broken) await client.query('ROLLBACK').catch(() => {});
+        await client.end().catch(() => {});
         await sessionDb.destroy();
       }
     },
@@ -149,12 +156,15 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
         } catch (error) {
           await pglite.exec('ROLLBACK').catch(() => {});
           throw error;
+        } finally {
+          await pglite.exec('RESET work_mem').catch(() => {});
         }
       });
     },
     session(work) {
       return db.connection().execute(async (connection) => {
         try {
+          await pglite.exec(`SET work_mem = '${BULK_MEMORY.pglite.workMem}'`);
           return await work({
             db: connection,
             async copyIn(table, columns, chunks) {

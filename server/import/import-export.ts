@@ -17,7 +17,9 @@ import {
   findDuplicates,
   idOnlyLine,
   mergeSnapshot,
+  type OnStep,
   STAGING_COLUMNS,
+  timed,
 } from './merge-snapshot.ts';
 import { DEFAULT_LIMITS, type ReadLimits } from './rows.ts';
 import { type FileFormat, type Inspection, inspectFile, readRows } from './source.ts';
@@ -47,6 +49,8 @@ export interface ImportRequest {
   force?: boolean;
   limits?: ReadLimits;
   onProgress?: (progress: ImportProgress) => void;
+  /** Durations of the import's steps (inspection, loading, each merge statement). */
+  onStep?: OnStep;
 }
 
 export interface ImportSummary {
@@ -120,6 +124,7 @@ async function importFile(
   path: string,
 ): Promise<ImportSummary> {
   const { district, provider, asOf } = request;
+  const onStep = request.onStep ?? (() => {});
   const registry = await loadRegistry(database.db, district);
   if (!registry.providers.has(provider)) {
     throw new ImportRequestError(
@@ -164,7 +169,7 @@ async function importFile(
 
   let inspection: Inspection;
   try {
-    inspection = await inspectFile(path);
+    inspection = await timed('file inspected', onStep, () => inspectFile(path));
   } catch (error) {
     if (!(error instanceof ImportRefused)) throw error;
     errors.push(...error.issues);
@@ -180,7 +185,9 @@ async function importFile(
       const go = await checkSnapshotOrder(session.db, request, summary, errors);
       if (go === 'stop') throw new Rollback();
       await createStaging(session.db);
-      const validator = await load(session, request, path, inspection, summary);
+      const validator = await timed('rows loaded', onStep, () =>
+        load(session, request, path, inspection, summary),
+      );
       if (validator) {
         errors.push(...validator.errors.listed);
         errors.count += validator.errors.count - validator.errors.listed.length;
@@ -188,7 +195,9 @@ async function importFile(
         warnings.count += validator.warnings.count - validator.warnings.listed.length;
       }
       if (validator?.headerUsable) {
-        const duplicates = await findDuplicates(session.db, validator.caseIdLabel, LISTED_ISSUES);
+        const duplicates = await timed('repeated ids sought', onStep, () =>
+          findDuplicates(session.db, validator.caseIdLabel, LISTED_ISSUES),
+        );
         mergeIssues(errors, duplicates);
       }
       if (errors.count > 0) throw new Rollback();
@@ -200,7 +209,11 @@ async function importFile(
         rows: summary.rows,
       });
       const importId = await logImport(session.db, request, { ...summary, status: 'imported' });
-      const counts = await mergeSnapshot(session.db, { district, provider, asOf, importId });
+      const counts = await mergeSnapshot(
+        session.db,
+        { district, provider, asOf, importId },
+        onStep,
+      );
       Object.assign(summary, {
         status: request.dryRun ? 'dry_run' : 'imported',
         import_id: request.dryRun ? null : importId,
@@ -230,14 +243,16 @@ async function importFile(
         .where('id', '=', importId)
         .execute();
       if (request.dryRun) throw new Rollback();
-      await sql`COMMIT`.execute(session.db);
+      await timed('committed', onStep, () => sql`COMMIT`.execute(session.db));
     });
   } catch (error) {
     if (error instanceof ImportRefused) errors.push(...error.issues);
     else if (!(error instanceof Rollback)) throw error;
   }
   // Fresh statistics keep the planner on index lookups for the figures.
-  if (summary.status === 'imported') await sql`ANALYZE cases, case_status`.execute(database.db);
+  if (summary.status === 'imported') {
+    await timed('analysed', onStep, () => sql`ANALYZE cases, case_status`.execute(database.db));
+  }
   return finish();
 }
 

@@ -27,6 +27,16 @@ interface Snapshot {
 
 type Trx = Kysely<Database>;
 
+/** Reports how long a step of the import took, for benchmarks and diagnosis. */
+export type OnStep = (step: string, milliseconds: number) => void;
+
+export async function timed<T>(step: string, onStep: OnStep, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  onStep(step, performance.now() - started);
+  return result;
+}
+
 /** The staging table's columns, in the order the COPY lines hold them. */
 export const STAGING_COLUMNS = [
   'row_number',
@@ -266,10 +276,14 @@ async function appendStatus(trx: Trx, snapshot: Snapshot) {
 }
 
 /** Merges the staged rows (checked, no case id twice) into cases and their status history. */
-export async function mergeSnapshot(trx: Trx, snapshot: Snapshot): Promise<MergeCounts> {
-  await stageStatus(trx, snapshot);
-  const counts = await countChanges(trx, snapshot);
-  await upsertCases(trx, snapshot);
-  await appendStatus(trx, snapshot);
+export async function mergeSnapshot(
+  trx: Trx,
+  snapshot: Snapshot,
+  onStep: OnStep = () => {},
+): Promise<MergeCounts> {
+  await timed('status staged', onStep, () => stageStatus(trx, snapshot));
+  const counts = await timed('changes counted', onStep, () => countChanges(trx, snapshot));
+  await timed('cases written', onStep, () => upsertCases(trx, snapshot));
+  await timed('status written', onStep, () => appendStatus(trx, snapshot));
   return counts;
 }
