@@ -52,6 +52,7 @@ describe('import progress', () => {
       report(at(bytes, bytes * 10));
     }
     report(at(1000, 10_000, 'merge'));
+    report(at(1000, 10_000, 'done'));
     expect(written.length).toBeGreaterThanOrEqual(10);
     expect(written.length).toBeLessThanOrEqual(12);
     expect(written.every((line) => line.endsWith('\n') && !line.includes('\r'))).toBe(true);

@@ -13,9 +13,15 @@ export function formatDuration(seconds: number): string {
 }
 
 /** One line describing the progress; `elapsed` in seconds since reading began. */
-export function describeProgress(progress: ImportProgress, elapsed: number, bar: boolean): string {
+export function describeProgress(
+  progress: ImportProgress,
+  elapsed: number,
+  bar: boolean,
+  merging = 0,
+): string {
   if (progress.phase === 'merge') {
-    return `Zusammenführen: ${number.format(progress.rows)} Zeilen geprüft, werden in einem Schritt übernommen …`;
+    const since = merging >= 1 ? ` (seit ${formatDuration(merging)})` : '';
+    return `Zusammenführen: ${number.format(progress.rows)} Zeilen geprüft, werden in einem Schritt übernommen …${since}`;
   }
   const share = progress.totalBytes > 0 ? Math.min(progress.bytes / progress.totalBytes, 1) : 0;
   const rate = elapsed > 0 ? progress.rows / elapsed : 0;
@@ -42,13 +48,30 @@ export function progressReporter(
   let lastShare = -1;
   let lastPhase: ImportProgress['phase'] | undefined;
   let drawn = false;
+  // The merge is one step in the database with nothing to count: the line says how long
+  // it has been running, redrawn every second on a terminal, every 10 s in a log.
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const startTicker = (progress: ImportProgress) => {
+    const mergeStarted = now();
+    ticker = setInterval(
+      () => {
+        const merging = (now() - mergeStarted) / 1000;
+        const line = describeProgress(progress, 0, Boolean(out.isTTY), merging);
+        out.write(out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
+      },
+      out.isTTY ? 1000 : 10_000,
+    );
+    ticker.unref?.();
+  };
   return (progress: ImportProgress) => {
     const time = now();
     const elapsed = (time - started) / 1000;
     if (progress.phase === 'done') {
+      clearInterval(ticker);
       if (out.isTTY && drawn) out.write('\r\x1b[2K');
       return;
     }
+    if (progress.phase === 'merge' && lastPhase !== 'merge') startTicker(progress);
     const share = progress.totalBytes > 0 ? progress.bytes / progress.totalBytes : 0;
     if (out.isTTY) {
       if (time - lastDraw < 100 && progress.phase === lastPhase) return;
