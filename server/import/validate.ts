@@ -125,7 +125,10 @@ function looksLikeFullDate(value: string): boolean {
 function codeLookup(codes: readonly Code[]): Map<string, string> {
   const lookup = new Map<string, string>();
   for (const { code, label, aliases = [] } of codes) {
-    for (const spelling of [code, label, ...aliases]) lookup.set(spelling.toLowerCase(), code);
+    for (const spelling of [code, label, ...aliases]) {
+      lookup.set(spelling, code);
+      lookup.set(spelling.toLowerCase(), code);
+    }
   }
   return lookup;
 }
@@ -195,10 +198,10 @@ export function mapHeader(rawHeader: string[]) {
 
 /** Age in completed years on a date, both ISO; cheap enough to run on every row. */
 function ageInYears(birthMonth: string, on: string): number {
-  const year = (iso: string) => Number(iso.slice(0, 4));
-  const month = (iso: string) => Number(iso.slice(5, 7));
-  return year(on) - year(birthMonth) - (month(on) < month(birthMonth) ? 1 : 0);
+  return yearOf(on) - yearOf(birthMonth) - (monthOf(on) < monthOf(birthMonth) ? 1 : 0);
 }
+const yearOf = (iso: string) => Number(iso.slice(0, 4));
+const monthOf = (iso: string) => Number(iso.slice(5, 7));
 
 /** Whitespace at either end (cells are mostly clean: trimming them all would allocate). */
 const padded = (value: string) =>
@@ -335,7 +338,8 @@ export class RowValidator {
     const value = this.cell(column);
     if (value === '') return null;
     const list = CODE_LISTS[column];
-    const found = list.lookup.get(value.toLowerCase());
+    // Exact spellings first: most files write codes as listed, so no lower-casing.
+    const found = list.lookup.get(value) ?? list.lookup.get(value.toLowerCase());
     if (!found) {
       const allowed = list.codes.map((c) =>
         c.code === c.label ? c.code : `${c.code} (${c.label})`,
