@@ -171,7 +171,7 @@ function report(engine: string, result: Awaited<ReturnType<typeof benchPostgres>
     );
   }
   console.log(
-    `Phasen erster Stand: ${phase(result.first)}; neuerer Stand: ${phase(result.second)}`,
+    `Schritte, erster Stand: ${phase(result.first)}\nSchritte, neuerer Stand: ${phase(result.second)}`,
   );
 }
 

@@ -159,13 +159,15 @@ async function stageStatus(trx: Trx, snapshot: Snapshot) {
   await sql`ANALYZE import_status`.execute(trx);
   // A statement that repeats what is already on record changes nothing; for housing the
   // value alone counts, since its date is only the snapshot's.
+  // The record in force on the snapshot's date per case and kind. Ordered the way the
+  // primary key index runs backwards, so the records need no sort.
   await sql`
     DELETE FROM import_status s
     USING (
       SELECT DISTINCT ON (case_id, kind) case_id, kind, since, value
       FROM case_status
       WHERE district_key = ${district} AND provider = ${provider} AND since <= ${asOf}::date
-      ORDER BY case_id, kind, since DESC
+      ORDER BY case_id DESC, kind DESC, since DESC
     ) AS on_record
     WHERE on_record.case_id = s.case_id AND on_record.kind = s.kind
       AND on_record.value = s.value
@@ -243,7 +245,10 @@ async function upsertCases(trx: Trx, snapshot: Snapshot) {
     WHERE NOT EXISTS (
       SELECT 1 FROM cases c
       WHERE c.district_key = ${district} AND c.provider = ${provider} AND c.case_id = r.case_id
-    )`.execute(trx);
+    )
+    -- In key order: the primary key index then grows at its end instead of at random
+    -- pages, which matters once it no longer fits in memory.
+    ORDER BY case_id`.execute(trx);
 }
 
 async function appendStatus(trx: Trx, snapshot: Snapshot) {
@@ -272,7 +277,8 @@ async function appendStatus(trx: Trx, snapshot: Snapshot) {
       SELECT 1 FROM case_status h
       WHERE h.district_key = ${district} AND h.provider = ${provider}
         AND h.case_id = s.case_id AND h.kind = s.kind AND h.since = s.since
-    )`.execute(trx);
+    )
+    ORDER BY case_id, kind, since`.execute(trx);
 }
 
 /** Merges the staged rows (checked, no case id twice) into cases and their status history. */
