@@ -97,7 +97,7 @@ describe('interim report page', () => {
     await page.goto(`http://127.0.0.1:${PORT}/?stichtag=2020-01-01&beendet_bis=2020-06-30`);
     await page.getByRole('status').filter({ hasText: 'Betreute Personen am 01.01.2020' }).waitFor();
     expect(await page.locator('input[name=beendet_bis]').inputValue()).toBe('2020-06-30');
-    expect(await page.locator('#closed-tiles').innerText()).toContain('Stand 30.06.2020');
+    expect(await page.locator('#closed-tiles').textContent()).toContain('Stand 30.06.2020');
     await page.close();
   });
 });

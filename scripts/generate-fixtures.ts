@@ -426,7 +426,7 @@ export function generateDemonstrationData(seed = SEED) {
       (x) => (b1.has(x) ? 3 : 1),
     ),
   );
-  const statusSince = (p: Person, h: Household, latest: string) =>
+  const statusSince = (p: Person, _h: Household, latest: string) =>
     randomDate(minDate(addDays(p.startedOn, 30), latest), latest);
   for (const x of b1) {
     x.p.languageLevel = r.weighted([
