@@ -59,6 +59,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   return 'url' in target ? openPostgres(target.url) : openPGlite(target);
 }
 
+const ignoreConnectionError = () => {};
+
 function openPostgres(url: string): DatabaseHandle {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -67,6 +69,11 @@ function openPostgres(url: string): DatabaseHandle {
         : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  // A connection the server ends (a restart, a dropped database) reports an error event.
+  // Queries on it fail on their own; an event that nobody listens to would end the process,
+  // as it did when a database was dropped while pool.end() was still closing a connection.
+  pool.on('connect', (client) => client.on('error', ignoreConnectionError));
+  pool.on('error', ignoreConnectionError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
@@ -86,6 +93,7 @@ function openPostgres(url: string): DatabaseHandle {
       // A connection of its own, outside the pool: its settings for bulk work (memory for
       // temporary tables can only be set before the first one) end with it.
       const client = new pg.Client({ connectionString: url, types });
+      client.on('error', ignoreConnectionError);
       await client.connect();
       await client.query(`SET temp_buffers = '${BULK_MEMORY.postgres.tempBuffers}'`);
       await client.query(`SET work_mem = '${BULK_MEMORY.postgres.workMem}'`);
