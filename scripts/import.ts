@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { commandLineActor, importAuditDetail, recordAudit } from '../server/audit/audit-log.ts';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/connect.ts';
 import { migrate } from '../server/db/migrate.ts';
@@ -113,6 +114,12 @@ async function main() {
       force: values.force ?? false,
     });
     printSummary(summary);
+    await recordAudit(handle.db, {
+      ...commandLineActor(),
+      action: summary.status === 'dry_run' ? 'import_dry_run' : 'import',
+      target: `${summary.provider} Stand ${summary.as_of}`,
+      detail: importAuditDetail(summary, basename(file)),
+    });
     process.exitCode = summary.status === 'rejected' ? 1 : 0;
   } catch (error) {
     if (error instanceof ImportRequestError) usage(error.message);

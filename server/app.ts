@@ -7,12 +7,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/connect.ts';
+import authPlugin from './plugins/auth.ts';
 import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import errorsPlugin from './plugins/errors.ts';
+import securityHeaders from './plugins/security-headers.ts';
+import audit from './routes/audit.ts';
 import health from './routes/health.ts';
 import imports from './routes/imports.ts';
 import indicators from './routes/indicators.ts';
+import session from './routes/session.ts';
+import tokens from './routes/tokens.ts';
 
 export const WEB_DIST = resolve(import.meta.dirname, '../dist');
 
@@ -29,15 +34,21 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    trustProxy: options.config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(configPlugin, { config: options.config });
   await app.register(errorsPlugin);
+  await app.register(securityHeaders);
   await app.register(databasePlugin, { handle: options.database });
+  await app.register(authPlugin);
   await app.register(multipart);
   await app.register(health);
+  await app.register(session);
   await app.register(indicators);
   await app.register(imports);
+  await app.register(tokens);
+  await app.register(audit);
 
   const webDist = options.webDist ?? WEB_DIST;
   if (existsSync(resolve(webDist, 'index.html'))) {

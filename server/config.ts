@@ -13,6 +13,20 @@ export interface Config {
   readonly uploadLimitBytes: number;
   readonly disclosure: DisclosureRules;
   readonly logLevel: string;
+  readonly sessions: {
+    /** A session not used for this long ends. */
+    readonly idleMinutes: number;
+    /** A session ends this long after the login, used or not. */
+    readonly maxHours: number;
+  };
+  readonly login: {
+    /** Failed logins within `windowMinutes` after which further attempts are refused. */
+    readonly maxFailuresPerAccount: number;
+    readonly maxFailuresPerSource: number;
+    readonly windowMinutes: number;
+  };
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  readonly trustProxy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -56,5 +70,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
     }),
     logLevel: env.LOG_LEVEL || 'info',
+    sessions: Object.freeze({
+      idleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60, 1, 24 * 60),
+      maxHours: integer(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30),
+    }),
+    login: Object.freeze({
+      maxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      maxFailuresPerSource: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 10_000),
+      windowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    }),
+    trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
   });
 }

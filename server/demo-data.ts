@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
+import { addUser, findUser } from './accounts/accounts.ts';
+import { generatePassword } from './accounts/secrets.ts';
+import { commandLineActor, recordAudit } from './audit/audit-log.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import type { Database } from './db/types.ts';
 import { type ImportSummary, importExport } from './import/import-export.ts';
@@ -46,4 +49,26 @@ export async function loadDemonstrationData(
     summaries.push(summary);
   }
   return summaries;
+}
+
+export const DEMO_ADMIN = 'demo';
+
+/**
+ * `npm start -- --demo`: an admin account "demo" with a fresh password, returned to be shown
+ * once. An existing demo account is left as it is.
+ */
+export async function ensureDemoAdmin(
+  db: Kysely<Database>,
+  district: string,
+): Promise<{ name: string; created: true; password: string } | { name: string; created: false }> {
+  if (await findUser(db, DEMO_ADMIN)) return { name: DEMO_ADMIN, created: false };
+  const password = generatePassword();
+  await addUser(db, { district, name: DEMO_ADMIN, role: 'admin' }, password);
+  await recordAudit(db, {
+    ...commandLineActor(),
+    action: 'user_added',
+    target: DEMO_ADMIN,
+    detail: { role: 'admin', demo: true },
+  });
+  return { name: DEMO_ADMIN, created: true, password };
 }

@@ -1,7 +1,9 @@
 // Starts the server: configuration, logging, listening and a graceful close.
+
+import { hasUsers } from './accounts/accounts.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { isEmpty, loadDemonstrationData } from './demo-data.ts';
+import { ensureDemoAdmin, isEmpty, loadDemonstrationData } from './demo-data.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -23,6 +25,20 @@ if (await isEmpty(app.database.db, config.district)) {
   );
 }
 
+// Accounts: a demonstration admin only when asked for, else a hint while there is none.
+let accountNotice: string | undefined;
+if (process.argv.includes('--demo')) {
+  const demo = await ensureDemoAdmin(app.database.db, config.district);
+  accountNotice = demo.created
+    ? `Demo-Zugang (Administrator): Name „${demo.name}“, Passwort\n\n    ${demo.password}\n\n  Das Passwort wird nur jetzt angezeigt.`
+    : `Das Demo-Konto „${demo.name}“ gibt es schon. Neues Passwort: npm run user -- reset ${demo.name}`;
+} else if (!(await hasUsers(app.database.db))) {
+  accountNotice =
+    'Es gibt noch kein Benutzerkonto; ohne Anmeldung sind nur veröffentlichte Zahlen sichtbar.\n' +
+    '  Ersten Administrator anlegen:  npm run user -- add --role admin NAME\n' +
+    '  Oder zum Ausprobieren:          npm start -- --demo';
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     app.log.info({ signal }, 'shutting down');
@@ -32,6 +48,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 await app.listen({ port: config.port, host: config.host });
+if (accountNotice) console.log(`\n  ${accountNotice}\n`);
 console.log(
   `Zwischenbilanz läuft auf http://localhost:${config.port} (Datenbank: ${app.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
 );

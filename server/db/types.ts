@@ -78,6 +78,55 @@ export interface CaseStatusTable {
   import_id: string;
 }
 
+export type Role = 'admin' | 'provider' | 'funder' | 'press';
+
+export interface UsersTable {
+  id: Generated<string>;
+  district_key: string;
+  name: string;
+  role: Role;
+  provider: string | null;
+  password_hash: string;
+  disabled_at: Date | null;
+  created_at: ColumnType<Date, never, never>;
+  password_changed_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface SessionsTable {
+  secret_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: ColumnType<Date, never, never>;
+  last_seen_at: ColumnType<Date, Date | undefined, Date>;
+  expires_at: Date;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  district_key: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  role: Role;
+  provider: string | null;
+  created_by: string;
+  created_at: ColumnType<Date, never, never>;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: ColumnType<Date, Date | undefined, never>;
+  actor: string | null;
+  actor_role: string | null;
+  action: string;
+  target: string | null;
+  source: string | null;
+  detail: ColumnType<Record<string, unknown> | null, string | null, never>;
+}
+
 export interface Database {
   districts: DistrictsTable;
   providers: ProvidersTable;
@@ -85,4 +134,8 @@ export interface Database {
   imports: ImportsTable;
   cases: CasesTable;
   case_status: CaseStatusTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }

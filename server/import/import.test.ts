@@ -6,6 +6,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { indicatorsOn } from '../indicators/figures.ts';
 import { findIndicator, type Indicator } from '../indicators/registry.ts';
+import { bearerFor } from '../test/accounts.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { importExport } from './import-export.ts';
 
@@ -181,7 +182,11 @@ describe(`import on ${DATABASE_KIND}`, () => {
 });
 
 describe(`POST /api/v1/imports on ${DATABASE_KIND}`, () => {
-  const multipart = (fields: Record<string, string>, file?: Buffer) => {
+  const multipart = (
+    fields: Record<string, string>,
+    file: Buffer | undefined,
+    caller: { authorization: string },
+  ) => {
     const boundary = 'zwischenbilanz-test';
     const parts = Object.entries(fields).map(
       ([name, value]) =>
@@ -202,7 +207,7 @@ describe(`POST /api/v1/imports on ${DATABASE_KIND}`, () => {
     ]);
     return {
       payload: body,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, ...caller },
     };
   };
 
@@ -212,12 +217,14 @@ describe(`POST /api/v1/imports on ${DATABASE_KIND}`, () => {
       database: database.handle,
       webDist: '/nonexistent',
     });
+    const admin = await bearerFor(database.handle.db, 'admin');
     const ok = await app.inject({
       method: 'POST',
       url: '/api/v1/imports',
       ...multipart(
         { provider: 'KDV', as_of: '2021-01-01', dry_run: 'true' },
         csv(ROW_A.replaceAll('AWO', 'KDV')),
+        admin,
       ),
     });
     expect(ok.statusCode).toBe(200);
@@ -228,6 +235,7 @@ describe(`POST /api/v1/imports on ${DATABASE_KIND}`, () => {
       ...multipart(
         { provider: 'KDV', as_of: '2021-01-01' },
         Buffer.from(`geburtsdatum;${HEADER}\n`),
+        admin,
       ),
     });
     expect(rejected.statusCode).toBe(422);
@@ -238,12 +246,12 @@ describe(`POST /api/v1/imports on ${DATABASE_KIND}`, () => {
     const missing = await app.inject({
       method: 'POST',
       url: '/api/v1/imports',
-      ...multipart({ provider: 'KDV' }, csv(ROW_A)),
+      ...multipart({ provider: 'KDV' }, csv(ROW_A), admin),
     });
     expect(missing.statusCode).toBe(400);
     expect(missing.headers['content-type']).toContain('application/problem+json');
     expect(missing.json().detail).toContain('as_of');
-    const log = await app.inject({ url: '/api/v1/imports' });
+    const log = await app.inject({ url: '/api/v1/imports', headers: admin });
     expect(log.json().imports[0]).toMatchObject({ provider: 'KDV', status: 'rejected' });
     await app.close();
   });

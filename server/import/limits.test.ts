@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { bearerFor } from '../test/accounts.ts';
 import { tableChecksums } from '../test/checksums.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { importExport, LISTED_ISSUES } from './import-export.ts';
@@ -121,7 +122,10 @@ describe(`refusals of bad input on ${DATABASE_KIND}`, () => {
       method: 'POST',
       url: '/api/v1/imports',
       payload: body,
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...(await bearerFor(database.handle.db, 'admin')),
+      },
     });
     expect(response.statusCode).toBe(413);
     expect(response.headers['content-type']).toContain('application/problem+json');

@@ -16,11 +16,14 @@ export class ProblemError extends Error {
 
 const TITLES: Record<number, string> = {
   400: 'Ungültige Anfrage',
+  401: 'Nicht angemeldet',
+  403: 'Keine Berechtigung',
   404: 'Nicht gefunden',
   406: 'Format nicht verfügbar',
   413: 'Datei zu groß',
   415: 'Falscher Inhaltstyp',
   422: 'Nicht verarbeitbar',
+  429: 'Zu viele Versuche',
   500: 'Interner Fehler',
 };
 

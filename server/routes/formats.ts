@@ -33,7 +33,13 @@ const decimalFormat = new Intl.NumberFormat('de-DE', {
 
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  const text = typeof value === 'number' ? decimalFormat.format(value) : value;
+  // A text cell that starts like a formula is kept as text by Excel (CSV injection).
+  const text =
+    typeof value === 'number'
+      ? decimalFormat.format(value)
+      : /^[=+\-@\t\r]/.test(value)
+        ? `'${value}`
+        : value;
   return /[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

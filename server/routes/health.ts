@@ -5,7 +5,10 @@ import { Type } from 'typebox';
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/health',
-    { schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      config: { access: 'public' },
+      schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
     async () => {
       await sql`SELECT 1`.execute(app.database.db);
       return { status: 'ok' as const };

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { auditActor } from '../accounts/caller.ts';
+import { importAuditDetail, recordAudit } from '../audit/audit-log.ts';
 import { ImportRequestError, importExport } from '../import/import-export.ts';
 import { parseDate } from '../import/validate.ts';
 import { ProblemError } from '../plugins/errors.ts';
@@ -39,6 +41,7 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/imports',
     {
       bodyLimit: config.uploadLimitBytes + 1024 * 1024,
+      config: { access: ['admin', 'provider'] },
       schema: {
         consumes: ['multipart/form-data'],
         response: { 200: Summary, 422: Summary },
@@ -102,6 +105,17 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
             'Ungültige Anfrage',
             'Feld „provider“ fehlt: bitte den Trägercode angeben (z. B. AWO).',
           );
+        const { caller } = request;
+        if (
+          caller.kind !== 'anonymous' &&
+          caller.role === 'provider' &&
+          caller.provider !== provider
+        )
+          throw new ProblemError(
+            403,
+            'Keine Berechtigung',
+            `Dieses Konto darf nur Exporte des Trägers ${caller.provider} importieren, nicht ${provider}.`,
+          );
         const asOf = fields.as_of ? parseDate(fields.as_of.trim()) : undefined;
         if (!asOf)
           throw new ProblemError(
@@ -123,6 +137,13 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
             { provider, asOf, status: summary.status, rows: summary.rows },
             'import',
           );
+          await recordAudit(app.database.db, {
+            ...auditActor(caller),
+            action: summary.status === 'dry_run' ? 'import_dry_run' : 'import',
+            target: `${provider} Stand ${asOf}`,
+            source: request.ip,
+            detail: importAuditDetail(summary, file.name),
+          });
           return reply.status(summary.status === 'rejected' ? 422 : 200).send(summary);
         } catch (error) {
           if (error instanceof ImportRequestError)
@@ -136,6 +157,7 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/imports',
     {
+      config: { access: ['admin', 'provider'] },
       schema: {
         response: {
           200: Type.Object({
@@ -164,8 +186,12 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => {
-      const rows = await app.database.db
+    async (request) => {
+      const { caller } = request;
+      // A provider sees the log of its own imports only.
+      const ownProvider =
+        caller.kind !== 'anonymous' && caller.role === 'provider' ? caller.provider : null;
+      let query = app.database.db
         .selectFrom('imports')
         .select([
           'id',
@@ -187,8 +213,9 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
           'created_at',
         ])
         .where('district_key', '=', config.district)
-        .orderBy('id', 'desc')
-        .execute();
+        .orderBy('id', 'desc');
+      if (ownProvider !== null) query = query.where('provider', '=', ownProvider);
+      const rows = await query.execute();
       return {
         imports: rows.map((row) => ({
           ...row,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Audience } from '../disclosure/disclose.ts';
+import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { parseDate } from '../import/validate.ts';
 import {
@@ -14,10 +14,6 @@ import { breakdownReport, indicatorReport } from '../indicators/report.ts';
 import { ProblemError } from '../plugins/errors.ts';
 import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
 import { Figure, FormatParam, IsoDate, Rules } from './schemas.ts';
-
-// TODO(#4): the audience follows from the caller's role; until accounts exist every caller
-// is anonymous and so sees what the public sees.
-const audienceOf = (): Audience => 'public';
 
 function reportingDate(value: string, name: string): string {
   const date = parseDate(value);
@@ -69,6 +65,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/indicators',
     {
+      config: { access: 'public' },
       schema: {
         querystring: Type.Object({
           date: IsoDate,
@@ -100,7 +97,6 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           'Ungültige Anfrage',
           'Parameter „from“ muss vor oder auf „date“ liegen.',
         );
-      const audience = audienceOf();
       const scope = {
         district: config.district,
         date,
@@ -108,7 +104,8 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         provider: request.query.provider,
         municipality: request.query.municipality,
       };
-      const rows = await indicatorReport(db(), scope, audience, config.disclosure);
+      const applied = disclosureAudience(request.caller, scope);
+      const rows = await indicatorReport(db(), scope, applied, config.disclosure);
       const format = negotiateFormat(request, request.query.format);
       if (format !== 'json') {
         return sendTable(
@@ -128,8 +125,8 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         date,
         period: { from: periodFrom, to: date },
         district: config.district,
-        audience,
-        rules: rulesFor(audience, config.disclosure),
+        audience: audienceOf(request.caller),
+        rules: rulesFor(applied, config.disclosure),
         indicators: rows,
       };
     },
@@ -138,6 +135,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/indicators/:id/breakdown',
     {
+      config: { access: 'public' },
       schema: {
         params: Type.Object({ id: Type.String({ pattern: '^[a-z0-9_]{1,64}$' }) }),
         querystring: Type.Object({
@@ -173,7 +171,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const periodFrom = request.query.from
         ? reportingDate(request.query.from, 'from')
         : `${date.slice(0, 4)}-01-01`;
-      const audience = audienceOf();
+      const applied = disclosureAudience(request.caller, {});
       const by = request.query.by as DimensionId;
       const report = await breakdownReport(
         db(),
@@ -181,7 +179,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         indicator,
         by,
         await registryCategories(db(), config.district),
-        audience,
+        applied,
         config.disclosure,
       );
       const format = negotiateFormat(request, request.query.format);
@@ -204,8 +202,8 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         date,
         by,
         by_label: DIMENSIONS[by].label,
-        audience,
-        rules: rulesFor(audience, config.disclosure),
+        audience: audienceOf(request.caller),
+        rules: rulesFor(applied, config.disclosure),
         rows: report.rows,
         total: report.total,
       };
