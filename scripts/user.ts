@@ -76,9 +76,9 @@ export async function main(argv = process.argv.slice(2)) {
   try {
     await migrate(handle);
     const { db } = handle;
-    const audit = (action: AuditAction, detail?: Record<string, unknown>) =>
-      recordAudit(db, { ...commandLineActor(), action, target: name ?? null, detail });
     const account = (name ?? '').toLowerCase();
+    const audit = (action: AuditAction, detail?: Record<string, unknown>) =>
+      recordAudit(db, { ...commandLineActor(), action, target: account, detail });
 
     switch (command) {
       case 'add': {

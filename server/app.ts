@@ -35,6 +35,8 @@ export async function buildApp(options: AppOptions) {
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     trustProxy: options.config.trustProxy,
+    // A body field the schema does not name is an error, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(configPlugin, { config: options.config });

@@ -17,11 +17,23 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every API route with its declared access: for tests and the documentation. */
+    apiRoutes: ApiRoute[];
+  }
   interface FastifyRequest {
     caller: Caller;
     /** The session secret from the cookie, when it names a live session. */
     sessionSecret: string | undefined;
   }
+}
+
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: Access;
+  /** Whether a request body is checked by a schema (JSON) or is a multipart upload. */
+  bodyChecked: boolean;
 }
 
 export const SESSION_COOKIE = 'zb_session';
@@ -65,10 +77,26 @@ export default fp(
     app.decorateRequest('caller', null as never);
     app.decorateRequest('sessionSecret', undefined);
 
+    const apiRoutes: ApiRoute[] = [];
+    app.decorate('apiRoutes', apiRoutes);
     app.addHook('onRoute', (route) => {
       if (!route.url.startsWith('/api/')) return;
-      if (route.config?.access === undefined)
+      const access = route.config?.access;
+      if (access === undefined)
         throw new Error(`Route ${route.method} ${route.url} declares no config.access.`);
+      for (const method of [route.method].flat()) {
+        if (method === 'HEAD') continue;
+        apiRoutes.push({
+          method,
+          url: route.url,
+          access,
+          bodyChecked:
+            route.schema?.body !== undefined ||
+            ((route.schema as { consumes?: string[] } | undefined)?.consumes ?? []).includes(
+              'multipart/form-data',
+            ),
+        });
+      }
     });
 
     app.addHook('onRequest', async (request, reply) => {

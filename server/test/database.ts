@@ -10,6 +10,8 @@ export const DATABASE_KIND = POSTGRES_URL ? 'postgres' : 'pglite';
 
 export interface TestDatabase {
   handle: DatabaseHandle;
+  /** The PostgreSQL database's URL, for a child process; none for in-memory PGlite. */
+  url?: string;
   drop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await migrate(handle);
   return {
     handle,
+    url: url.toString(),
     async drop() {
       await handle.close();
       const client = new pg.Client({ connectionString: POSTGRES_URL });
