@@ -65,6 +65,14 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
   setSessionCookie(request, reply, '', 0);
 }
 
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 const unauthorized = (detail: string) => new ProblemError(401, 'Nicht angemeldet', detail);
 const forbidden = (detail: string) => new ProblemError(403, 'Keine Berechtigung', detail);
 
@@ -129,8 +137,9 @@ export default fp(
       const caller = request.caller;
       if (!SAFE_METHODS.has(request.method)) {
         // A form or script on another site must not act with this site's cookie.
+        // Hosts are compared, not schemes: behind a proxy that ends TLS the server sees http.
         const origin = request.headers.origin;
-        if (origin !== undefined && origin !== `${request.protocol}://${request.host}`)
+        if (origin !== undefined && originHost(origin) !== request.host)
           throw forbidden(`Anfragen von ${origin} werden nicht angenommen.`);
         if (caller.kind === 'session') {
           const sent = request.headers['x-csrf-token'];
