@@ -36,7 +36,7 @@ if (process.argv.includes('--demo')) {
   accountNotice =
     'Es gibt noch kein Benutzerkonto; ohne Anmeldung sind nur veröffentlichte Zahlen sichtbar.\n' +
     '  Ersten Administrator anlegen:  npm run user -- add --role admin NAME\n' +
-    '  Oder zum Ausprobieren:          npm start -- --demo';
+    '  Oder zum Ausprobieren:         npm start -- --demo';
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
