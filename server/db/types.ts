@@ -127,6 +127,24 @@ export interface AuditLogTable {
   detail: ColumnType<Record<string, unknown> | null, string | null, never>;
 }
 
+export interface FiguresMonthlyTable {
+  district_key: string;
+  provider: string;
+  on_date: DateString;
+  dimension: string;
+  category: string;
+  measures: ColumnType<Record<string, number>, string, string>;
+}
+
+export interface FiguresMonthlySlicesTable {
+  district_key: string;
+  provider: string;
+  first_date: DateString;
+  last_date: DateString;
+  version: string;
+  refreshed_at: ColumnType<Date, never, never>;
+}
+
 export interface Database {
   districts: DistrictsTable;
   providers: ProvidersTable;
@@ -138,4 +156,6 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  figures_monthly: FiguresMonthlyTable;
+  figures_monthly_slices: FiguresMonthlySlicesTable;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import type { DatabaseHandle, Session } from '../db/connect.ts';
 import type { Database } from '../db/types.ts';
+import { refreshMonthlyFigures } from '../indicators/figures-monthly.ts';
 import { type ImportIssue, ImportRefused } from './issues.ts';
 import {
   copyLine,
@@ -243,6 +244,10 @@ async function importFile(
         .where('id', '=', importId)
         .execute();
       if (request.dryRun) throw new Rollback();
+      // The provider's monthly figures change with its cases, in the same transaction.
+      await timed('monthly figures', onStep, () =>
+        refreshMonthlyFigures(session.db, district, provider),
+      );
       await timed('committed', onStep, () => sql`COMMIT`.execute(session.db));
     });
   } catch (error) {

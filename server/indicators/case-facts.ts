@@ -1,9 +1,11 @@
-// The cases of one district as they stood on a reporting date: one row per case with
-// everything an indicator or a breakdown looks at. Every figure is an aggregate over it.
+// The cases as they stood on a reporting date: one row per case with everything an
+// indicator or a breakdown looks at. Every figure is an aggregate over these rows, whether
+// computed directly for one date or ahead of time for every month (figures-monthly.ts).
 import { type RawBuilder, sql } from 'kysely';
 
 export interface FactsScope {
-  district: string;
+  /** A district key, or undefined for the whole state (every district). */
+  district: string | undefined;
   /** The reporting date (Stichtag), `YYYY-MM-DD`. */
   date: string;
   /** First day of the period for the `*_in_period` indicators. */
@@ -13,36 +15,43 @@ export interface FactsScope {
 }
 
 /**
- * A `WITH` clause defining `facts`. Status on S is the latest record dated on or before S
- * across all snapshots; none known is `unknown`.
+ * The columns of a fact row for case `c` on the date `on` (an SQL date expression). Status
+ * on a date is the latest record dated on or before it across all snapshots; none known is
+ * `unknown`. Without `status`, the three status columns are left out (cheaper).
  */
-export function caseFactsOn(scope: FactsScope): RawBuilder<unknown> {
-  const { district, date, periodFrom } = scope;
-  const providerFilter = scope.provider ? sql`AND c.provider = ${scope.provider}` : sql``;
-  const municipalityFilter = scope.municipality
-    ? sql`AND c.municipality = ${scope.municipality}`
-    : sql``;
+export function factColumns(on: RawBuilder<unknown>, { status = true } = {}): RawBuilder<unknown> {
   // One index lookup per case and status kind along the primary key of case_status.
-  const statusOn = (kind: string) => sql`(
+  const statusOn = (kind: string) => sql`coalesce((
     SELECT s.value FROM case_status s
     WHERE s.district_key = c.district_key AND s.provider = c.provider AND s.case_id = c.case_id
-      AND s.kind = ${kind} AND s.since <= ${date}::date
-    ORDER BY s.since DESC LIMIT 1)`;
+      AND s.kind = ${kind} AND s.since <= ${on}
+    ORDER BY s.since DESC LIMIT 1), 'unknown')`;
   return sql`
-    WITH facts AS (
-      SELECT
-        c.provider, c.case_id, c.municipality, c.manager_id, c.country, c.started_on,
-        c.ended_on, c.lease_signed_on, c.plan_created_on,
-        coalesce(c.sex, 'x') AS sex,
-        ${date}::date AS reporting_date,
-        ${periodFrom}::date AS period_from,
-        c.started_on <= ${date}::date AND (c.ended_on IS NULL OR c.ended_on > ${date}::date) AS active,
-        coalesce(c.ended_on <= ${date}::date, false) AS closed,
-        date_part('year', age(${date}::date, c.birth_month))::int AS age,
-        coalesce(${statusOn('language_level')}, 'unknown') AS language_level,
-        coalesce(${statusOn('employment')}, 'unknown') AS employment,
-        coalesce(${statusOn('housing')}, 'unknown') AS housing
-      FROM cases c
-      WHERE c.district_key = ${district} ${providerFilter} ${municipalityFilter}
-    )`;
+    c.district_key, c.provider, c.case_id, c.municipality, c.manager_id, c.country,
+    c.started_on, c.ended_on, c.lease_signed_on, c.plan_created_on,
+    coalesce(c.sex, 'x') AS sex,
+    ${on} AS reporting_date,
+    c.started_on <= ${on} AND (c.ended_on IS NULL OR c.ended_on > ${on}) AS active,
+    coalesce(c.ended_on <= ${on}, false) AS closed,
+    date_part('year', age(${on}, c.birth_month))::int AS age
+    ${
+      status
+        ? sql`,
+    ${statusOn('language_level')} AS language_level,
+    ${statusOn('employment')} AS employment,
+    ${statusOn('housing')} AS housing`
+        : sql``
+    }`;
+}
+
+/** The filters of a scope on `cases c`. */
+export function caseFilter(scope: Omit<FactsScope, 'date' | 'periodFrom'>): RawBuilder<unknown> {
+  return sql.join(
+    [
+      scope.district === undefined ? sql`true` : sql`c.district_key = ${scope.district}`,
+      scope.provider ? sql`c.provider = ${scope.provider}` : sql`true`,
+      scope.municipality ? sql`c.municipality = ${scope.municipality}` : sql`true`,
+    ],
+    sql` AND `,
+  );
 }

@@ -1,9 +1,16 @@
-// Computes indicators on a reporting date, whole or broken down by a dimension, in one
-// aggregate query over the case facts.
+// Computes indicators on reporting dates, whole or broken down by a dimension: read from the
+// monthly figures where they hold the date and the measure, otherwise one aggregate query
+// over the case facts. Both evaluate the registry's own aggregates.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
-import { caseFactsOn, type FactsScope } from './case-facts.ts';
-import type { Category, Dimension, RegistryCategories } from './dimensions.ts';
+import { caseFilter, type FactsScope, factColumns } from './case-facts.ts';
+import {
+  type Category,
+  DIMENSIONS,
+  type DimensionId,
+  type RegistryCategories,
+} from './dimensions.ts';
+import { MONTHLY_MEASURES, monthlyCovers, monthlyMeasures } from './figures-monthly.ts';
 import { findIndicator, INDICATORS, type Indicator, type IndicatorId } from './registry.ts';
 
 /** A figure before disclosure control: exact counts, shares as fractions. */
@@ -31,7 +38,7 @@ function aggregatesOf(indicator: Indicator): [string, RawBuilder<number>][] {
   }
 }
 
-function figureOf(indicator: Indicator, row: Record<string, number>): RawFigure {
+export function figureOf(indicator: Indicator, row: Record<string, number>): RawFigure {
   const count = (id: IndicatorId) => row[id] ?? 0;
   switch (indicator.kind) {
     case 'count':
@@ -48,21 +55,114 @@ function figureOf(indicator: Indicator, row: Record<string, number>): RawFigure 
   }
 }
 
-function selectList(indicators: readonly Indicator[]): RawBuilder<unknown> {
-  const columns = new Map(indicators.flatMap(aggregatesOf));
-  return sql.join([...columns].map(([alias, aggregate]) => sql`${aggregate} AS ${sql.id(alias)}`));
+/** A reporting date and the start of its period (for the `*_in_period` counts). */
+export interface Point {
+  date: string;
+  periodFrom: string;
+}
+
+type Counts = Map<string, Map<string, Record<string, number>>>;
+
+const STATUS_DIMENSIONS = new Set<DimensionId>(['language_level', 'employment', 'housing']);
+
+/** Counts by date and category ('' for the totals) straight from the case rows. */
+async function directCounts(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  points: readonly Point[],
+  aggregates: readonly [string, RawBuilder<number>][],
+  by: DimensionId | undefined,
+): Promise<Counts> {
+  const result: Counts = new Map();
+  if (aggregates.length === 0) return result;
+  const needsStatus =
+    (by !== undefined && STATUS_DIMENSIONS.has(by)) ||
+    aggregates.some(([alias]) => MONTHLY_MEASURES.has(alias));
+  const select = sql.join(
+    aggregates.map(([alias, aggregate]) => sql`${aggregate} AS ${sql.id(alias)}`),
+  );
+  const category = by ? sql`${DIMENSIONS[by].key}::text` : sql`''`;
+  const values = sql.join(points.map((p) => sql`(${p.date}::date, ${p.periodFrom}::date)`));
+  const { rows } = await sql<Record<string, number> & { on_date: string; category: string }>`
+    WITH points (on_date, period_from) AS (VALUES ${values}),
+    facts AS (
+      SELECT ${factColumns(sql`p.on_date`, { status: needsStatus })}, p.period_from
+      FROM cases c JOIN points p ON c.started_on <= p.on_date
+      WHERE ${caseFilter(scope)}
+    )
+    SELECT reporting_date::text AS on_date, ${category} AS category, ${select}
+    FROM facts GROUP BY 1, 2`.execute(db);
+  for (const point of points) result.set(point.date, new Map());
+  for (const { on_date, category: key, ...row } of rows) {
+    result.get(on_date)?.set(key, row as Record<string, number>);
+  }
+  return result;
+}
+
+/** `direct` computes from the case rows even where the monthly figures hold the answer. */
+export interface CountOptions {
+  source?: 'direct';
+}
+
+/**
+ * Counts for the indicators on each point, by category of `by` (or '' for the totals).
+ * The monthly figures give what they hold; the rest comes from the case rows. Cases that
+ * had not begun by a date take no part in any figure on it.
+ */
+export async function countsOn(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  points: readonly Point[],
+  indicators: readonly Indicator[],
+  by: DimensionId | undefined,
+  options: CountOptions = {},
+): Promise<Counts> {
+  const aggregates = [...new Map(indicators.flatMap(aggregatesOf))];
+  const dates = points.map((p) => p.date);
+  const monthly =
+    options.source !== 'direct' &&
+    !(scope.municipality && by) &&
+    aggregates.some(([alias]) => MONTHLY_MEASURES.has(alias)) &&
+    (await monthlyCovers(db, scope, dates));
+  if (!monthly) return directCounts(db, scope, points, aggregates, by);
+  const rest = aggregates.filter(([alias]) => !MONTHLY_MEASURES.has(alias));
+  const [read, direct] = await Promise.all([
+    monthlyMeasures(db, scope, dates, by),
+    directCounts(db, scope, points, rest, by),
+  ]);
+  for (const [date, byCategory] of direct) {
+    const target = read.get(date) ?? new Map<string, Record<string, number>>();
+    read.set(date, target);
+    for (const [key, row] of byCategory) target.set(key, { ...target.get(key), ...row });
+  }
+  return read;
 }
 
 export async function indicatorsOn(
   db: Kysely<Database>,
   scope: FactsScope,
   indicators: readonly Indicator[] = INDICATORS,
+  options: CountOptions = {},
 ): Promise<{ indicator: Indicator; figure: RawFigure }[]> {
-  const { rows } = await sql<Record<string, number>>`
-    ${caseFactsOn(scope)}
-    SELECT ${selectList(indicators)} FROM facts`.execute(db);
-  const row = rows[0] ?? {};
+  const point = { date: scope.date, periodFrom: scope.periodFrom };
+  const counts = await countsOn(db, scope, [point], indicators, undefined, options);
+  const row = counts.get(scope.date)?.get('') ?? {};
   return indicators.map((indicator) => ({ indicator, figure: figureOf(indicator, row) }));
+}
+
+/** The same figure on several points (a series). */
+export async function seriesOn(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  indicator: Indicator,
+  points: readonly Point[],
+  options: CountOptions = {},
+): Promise<{ point: Point; figure: RawFigure }[]> {
+  const counts = await countsOn(db, scope, points, [indicator], undefined, options);
+  return points.map((point) => ({
+    point,
+    figure: figureOf(indicator, counts.get(point.date)?.get('') ?? {}),
+  }));
 }
 
 export interface BreakdownRow extends Category {
@@ -73,18 +173,17 @@ export async function breakdownOn(
   db: Kysely<Database>,
   scope: FactsScope,
   indicator: Indicator,
-  dimension: Dimension,
+  by: DimensionId,
   registry: RegistryCategories,
+  options: CountOptions = {},
 ): Promise<{ rows: BreakdownRow[]; total: RawFigure }> {
-  const { rows } = await sql<Record<string, number> & { category: string | null }>`
-    ${caseFactsOn(scope)}
-    SELECT ${dimension.key} AS category, ${selectList([indicator])}
-    FROM facts
-    GROUP BY ROLLUP (1)`.execute(db);
-  const totalRow = rows.find((row) => row.category === null) ?? {};
-  const found = new Map(
-    rows.filter((row) => row.category !== null).map((row) => [row.category as string, row]),
-  );
+  const point = [{ date: scope.date, periodFrom: scope.periodFrom }];
+  const [cells, totals] = await Promise.all([
+    countsOn(db, scope, point, [indicator], by, options),
+    countsOn(db, scope, point, [indicator], undefined, options),
+  ]);
+  const found = cells.get(scope.date) ?? new Map<string, Record<string, number>>();
+  const dimension = DIMENSIONS[by];
   const listed = dimension.categories?.(registry) ?? [];
   const listedKeys = new Set(listed.map((category) => category.key));
   const extra = [...found.keys()]
@@ -96,6 +195,6 @@ export async function breakdownOn(
       ...category,
       figure: figureOf(indicator, found.get(category.key) ?? {}),
     })),
-    total: figureOf(indicator, totalRow),
+    total: figureOf(indicator, totals.get(scope.date)?.get('') ?? {}),
   };
 }

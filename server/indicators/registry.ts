@@ -36,6 +36,12 @@ export interface CountIndicator extends Described {
   countsCases: boolean;
   /** Counted over a period ending on the reporting date rather than on the date itself. */
   period?: true;
+  /**
+   * Whether the monthly figures (figures-monthly.ts) hold it: true for counts of cases
+   * (`count(*) FILTER (WHERE …)`), which add up over cases and providers. Not for period
+   * counts, whose period is chosen per request, nor for distinct counts.
+   */
+  precomputed: boolean;
 }
 
 /** numerator / denominator, both counts of cases; the numerator is a subset. */
@@ -68,6 +74,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Personen, deren Beratung am Stichtag läuft: begonnen am oder vor dem Stichtag und nicht vor oder am Stichtag beendet.',
     aggregate: cases(sql`active`),
     countsCases: true,
+    precomputed: true,
   },
   {
     id: 'clients_minor',
@@ -77,6 +84,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Betreute Personen, die am Stichtag jünger als 18 Jahre sind (gerechnet ab dem Ersten des Geburtsmonats).',
     aggregate: cases(sql`active AND age < 18`),
     countsCases: true,
+    precomputed: true,
   },
   {
     id: 'clients_adult',
@@ -86,6 +94,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Betreute Personen, die am Stichtag 18 Jahre oder älter sind (gerechnet ab dem Ersten des Geburtsmonats).',
     aggregate: cases(ACTIVE_ADULT),
     countsCases: true,
+    precomputed: true,
   },
   {
     id: 'language_b1_plus_share',
@@ -124,6 +133,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Fälle, deren Beratung seit Programmbeginn (2018) bis einschließlich Stichtag beendet wurde.',
     aggregate: cases(sql`closed`),
     countsCases: true,
+    precomputed: true,
   },
   {
     id: 'cases_closed_with_lease',
@@ -133,6 +143,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Beendete Fälle, in denen bis zum Ende der Beratung ein erster privater Mietvertrag unterschrieben wurde.',
     aggregate: cases(sql`closed AND lease_signed_on <= ended_on`),
     countsCases: true,
+    precomputed: true,
   },
   {
     id: 'cases_closed_with_lease_share',
@@ -158,8 +169,10 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Integrationsmanager/innen mit Fällen',
     definition:
       'Anzahl verschiedener Integrationsmanager/innen, die am Stichtag mindestens einen laufenden Fall betreuen.',
-    aggregate: sql<number>`count(DISTINCT manager_id) FILTER (WHERE active)::int`,
+    // Ids are the district's: the same id in two districts (state-wide figures) is two people.
+    aggregate: sql<number>`count(DISTINCT (district_key, manager_id)) FILTER (WHERE active)::int`,
     countsCases: false,
+    precomputed: false,
   },
   {
     id: 'caseload_per_manager',
@@ -177,6 +190,7 @@ export const INDICATORS: readonly Indicator[] = [
     definition: 'Anzahl der Gemeinden, in denen am Stichtag mindestens ein Fall läuft.',
     aggregate: sql<number>`count(DISTINCT municipality) FILTER (WHERE active)::int`,
     countsCases: false,
+    precomputed: false,
   },
   {
     id: 'cases_started_in_period',
@@ -186,6 +200,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Fälle, deren Beratung im Zeitraum begonnen hat (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
     aggregate: cases(sql`started_on BETWEEN period_from AND reporting_date`),
     countsCases: true,
+    precomputed: false,
     period: true,
   },
   {
@@ -196,6 +211,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Fälle, deren Beratung im Zeitraum beendet wurde (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
     aggregate: cases(sql`ended_on BETWEEN period_from AND reporting_date`),
     countsCases: true,
+    precomputed: false,
     period: true,
   },
   {
@@ -206,6 +222,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Datenqualität: am Stichtag laufende Fälle, die länger als drei Jahre laufen (die Beratung dauert höchstens drei, mit Begründung vier Jahre).',
     aggregate: cases(sql`active AND started_on < (reporting_date - interval '3 years')::date`),
     countsCases: true,
+    precomputed: true,
   },
 ];
 

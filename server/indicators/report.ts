@@ -10,12 +10,7 @@ import {
   protectAdditiveCells,
 } from '../disclosure/disclose.ts';
 import type { FactsScope } from './case-facts.ts';
-import {
-  type Category,
-  DIMENSIONS,
-  type DimensionId,
-  type RegistryCategories,
-} from './dimensions.ts';
+import type { Category, DimensionId, RegistryCategories } from './dimensions.ts';
 import { breakdownOn, indicatorsOn } from './figures.ts';
 import { ADDITIVE_PARTS, type Indicator } from './registry.ts';
 
@@ -77,7 +72,7 @@ export async function breakdownReport(
   audience: Audience,
   rules: DisclosureRules,
 ): Promise<BreakdownReport> {
-  const { rows, total } = await breakdownOn(db, scope, indicator, DIMENSIONS[by], registry);
+  const { rows, total } = await breakdownOn(db, scope, indicator, by, registry);
   // Distinct counts (managers, municipalities) do not add up over categories.
   const additive = indicator.kind !== 'count' || indicator.countsCases;
   const cells = discloseTable(
