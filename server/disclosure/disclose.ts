@@ -33,16 +33,41 @@ const isSmall = (count: number | null, { k }: DisclosureRules) =>
 
 /**
  * Secondary suppression for one column of cells that add up to a shown total: if exactly
- * one cell is hidden, hide the smallest other non-zero cell too. Changes `hidden`.
+ * one cell is hidden, hide the smallest other non-zero cell too. Changes `hidden`; returns
+ * true when there is no such cell, so that the total must be hidden instead.
  */
-export function protectAdditiveCells(values: readonly (number | null)[], hidden: boolean[]): void {
-  if (hidden.filter(Boolean).length !== 1) return;
+export function protectAdditiveCells(
+  values: readonly (number | null)[],
+  hidden: boolean[],
+): boolean {
+  if (hidden.filter(Boolean).length !== 1) return false;
   let smallest = -1;
   values.forEach((value, index) => {
     if (hidden[index] || value === null || value === 0) return;
     if (smallest === -1 || value < (values[smallest] as number)) smallest = index;
   });
-  if (smallest !== -1) hidden[smallest] = true;
+  if (smallest === -1) return true;
+  hidden[smallest] = true;
+  return false;
+}
+
+/**
+ * The same for a line whose readers may know which hidden cells are zero: a hidden zero
+ * protects nothing, so cells are hidden until two non-zero ones are (or the total is).
+ */
+function protectLine(values: readonly (number | null)[], hidden: boolean[]): boolean {
+  for (;;) {
+    const count = hidden.filter(Boolean).length;
+    const nonZero = values.filter((value, i) => hidden[i] && value !== 0).length;
+    if (count === 0 || (count >= 2 && nonZero !== 1)) return false;
+    let smallest = -1;
+    values.forEach((value, index) => {
+      if (hidden[index] || value === null || value === 0) return;
+      if (smallest === -1 || value < (values[smallest] as number)) smallest = index;
+    });
+    if (smallest === -1) return true;
+    hidden[smallest] = true;
+  }
 }
 
 const shown = (figure: RawFigure): DisclosedFigure => ({ ...figure, suppressed: false });
@@ -65,24 +90,53 @@ export function discloseTable(
   rules: DisclosureRules,
   additive: boolean,
 ): DisclosedFigure[] {
-  if (audience === 'internal') return cells.map(shown);
+  return discloseBreakdown(indicator, cells, undefined, audience, rules, additive).cells;
+}
+
+/**
+ * A breakdown and its total as one table: the total is shown beside the cells, so when a
+ * hidden cell has no other cell to hide with it, the total is hidden instead.
+ */
+export function discloseBreakdown(
+  indicator: Indicator,
+  cells: readonly RawFigure[],
+  total: RawFigure | undefined,
+  audience: Audience,
+  rules: DisclosureRules,
+  additive: boolean,
+): { cells: DisclosedFigure[]; total: DisclosedFigure | undefined } {
+  const all = total ? [...cells, total] : [...cells];
+  const last = cells.length;
+  if (audience === 'internal') return split(all.map(shown), total !== undefined);
+  // Protects the cells of one additive column; the total, when there is one, is hidden
+  // when it alone would give a cell away.
+  const protect = (values: (number | null)[], hidden: boolean[]) => {
+    if (!additive || (total !== undefined && hidden[last])) return;
+    const cellsHidden = hidden.slice(0, last);
+    const totalMustGo = protectLine(values.slice(0, last), cellsHidden);
+    cellsHidden.forEach((value, i) => {
+      hidden[i] = value;
+    });
+    if (totalMustGo && total !== undefined) hidden[last] = true;
+  };
   if (indicator.kind === 'count') {
-    const hidden = cells.map((cell) => isSmall(cell.value, rules));
-    if (additive)
-      protectAdditiveCells(
-        cells.map((cell) => cell.value),
-        hidden,
-      );
-    return cells.map((cell, i) => (hidden[i] ? hiddenFigure(cell, true) : shown(cell)));
-  }
-  const denominatorHidden = cells.map((cell) => isSmall(cell.denominator, rules));
-  if (additive && indicator.kind === 'share') {
-    protectAdditiveCells(
-      cells.map((cell) => cell.denominator),
-      denominatorHidden,
+    const hidden = all.map((cell) => isSmall(cell.value, rules));
+    protect(
+      all.map((cell) => cell.value),
+      hidden,
+    );
+    return split(
+      all.map((cell, i) => (hidden[i] ? hiddenFigure(cell, true) : shown(cell))),
+      total !== undefined,
     );
   }
-  const numeratorHidden = cells.map(
+  const denominatorHidden = all.map((cell) => isSmall(cell.denominator, rules));
+  if (indicator.kind === 'share')
+    protect(
+      all.map((cell) => cell.denominator),
+      denominatorHidden,
+    );
+  const numeratorHidden = all.map(
     (cell, i) =>
       denominatorHidden[i] === true ||
       isSmall(cell.numerator, rules) ||
@@ -90,12 +144,20 @@ export function discloseTable(
         (cell.denominator ?? 0) < rules.minDenominator &&
         cell.denominator !== 0),
   );
-  if (additive)
-    protectAdditiveCells(
-      cells.map((cell) => cell.numerator),
-      numeratorHidden,
-    );
-  return cells.map((cell, i) =>
-    numeratorHidden[i] ? hiddenFigure(cell, denominatorHidden[i] === true) : shown(cell),
+  protect(
+    all.map((cell) => cell.numerator),
+    numeratorHidden,
   );
+  return split(
+    all.map((cell, i) =>
+      numeratorHidden[i] ? hiddenFigure(cell, denominatorHidden[i] === true) : shown(cell),
+    ),
+    total !== undefined,
+  );
+}
+
+function split(figures: DisclosedFigure[], hasTotal: boolean) {
+  return hasTotal
+    ? { cells: figures.slice(0, -1), total: figures.at(-1) }
+    : { cells: figures, total: undefined };
 }

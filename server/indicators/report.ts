@@ -6,6 +6,7 @@ import {
   type Audience,
   type DisclosedFigure,
   type DisclosureRules,
+  discloseBreakdown,
   discloseTable,
   protectAdditiveCells,
 } from '../disclosure/disclose.ts';
@@ -75,14 +76,16 @@ export async function breakdownReport(
   const { rows, total } = await breakdownOn(db, scope, indicator, by, registry);
   // Distinct counts (managers, municipalities) do not add up over categories.
   const additive = indicator.kind !== 'count' || indicator.countsCases;
-  const cells = discloseTable(
+  const disclosed = discloseBreakdown(
     indicator,
     rows.map((row) => row.figure),
+    total,
     audience,
     rules,
     additive,
   );
-  const [shownTotal] = discloseTable(indicator, [total], audience, rules, false);
+  const cells = disclosed.cells;
+  const shownTotal = disclosed.total;
   return {
     rows: rows.map((row, i) => ({
       key: row.key,
