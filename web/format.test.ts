@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDate, formatPercent } from './format.ts';
+import {
+  formatCount,
+  formatDate,
+  formatDateTime,
+  formatDay,
+  formatPercent,
+  todayIso,
+} from './format.ts';
 
 describe('German formats', () => {
   it('groups thousands with a dot', () => expect(formatCount(2469)).toBe('2.469'));
@@ -9,4 +16,12 @@ describe('German formats', () => {
     expect(formatPercent(0.04)).toBe('4 %');
   });
   it('writes dates as DD.MM.YYYY', () => expect(formatDate('2021-03-01')).toBe('01.03.2021'));
+  it('shows times of day in Berlin time, summer and winter', () => {
+    expect(formatDateTime('2026-11-26T10:11:22.921Z')).toBe('26.11.2026, 11:11:22');
+    expect(formatDateTime('2026-07-01T22:05:09Z')).toBe('02.07.2026, 00:05:09');
+  });
+  it('takes the calendar day in Berlin', () => {
+    expect(formatDay('2026-11-26T23:30:00Z')).toBe('27.11.2026');
+    expect(todayIso(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
 });

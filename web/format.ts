@@ -29,3 +29,32 @@ export function formatDate(iso: string): string {
 
 /** The sign German official statistics use for a value that is withheld. */
 export const SUPPRESSED = '.';
+
+// Times are shown as the district office reads them, whatever the viewer's time zone.
+const berlinDateTime = new Intl.DateTimeFormat('de-DE', {
+  timeZone: 'Europe/Berlin',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const berlinDay = new Intl.DateTimeFormat('de-DE', {
+  timeZone: 'Europe/Berlin',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+});
+
+/** "2026-11-26T10:11:22.921Z" -> "26.11.2026, 11:11:22" (Europe/Berlin). */
+export const formatDateTime = (iso: string) => berlinDateTime.format(new Date(iso));
+
+/** "2026-11-26T23:30:00Z" -> "27.11.2026" (the calendar day in Europe/Berlin). */
+export const formatDay = (iso: string) => berlinDay.format(new Date(iso));
+
+/** Today's calendar day in Europe/Berlin as YYYY-MM-DD, e.g. for date inputs. */
+export function todayIso(now = new Date()): string {
+  const [day, month, year] = berlinDay.format(now).split('.');
+  return `${year}-${month}-${day}`;
+}

@@ -1,271 +1,52 @@
-// The interim-report page (Zwischenbilanz): caseload on one reporting date, closed cases
-// up to a second, as tiles and charts. Both dates live in the URL.
-import {
-  type BreakdownResponse,
-  breakdownUrl,
-  fetchBreakdown,
-  fetchIndicators,
-  type Indicator,
-  indicatorsUrl,
-  type Rules,
-} from './api.ts';
-import { type Bar, barChart } from './charts/bar-chart.ts';
-import { formatCount, formatDate, formatDecimal, formatPercent, SUPPRESSED } from './format.ts';
+// Starts the page: who is signed in, then the part of the site the address names
+// (#/ or nothing: the report; #protokoll and #tokens: the admin pages).
+import { initAccount } from './account.ts';
+import { byId } from './dom.ts';
+import { showAudit } from './pages/audit.ts';
+import { initReport, showReport } from './pages/report.ts';
+import { showTokens } from './pages/tokens.ts';
+import { isAdmin, loadSession, onSessionChange } from './session.ts';
 
-const DEFAULTS = { stichtag: '2021-01-01', beendet_bis: '2021-03-01' } as const;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+type Page = 'report' | 'audit' | 'tokens';
 
-function datesFromUrl() {
-  const params = new URLSearchParams(window.location.search);
-  const read = (name: keyof typeof DEFAULTS) => {
-    const value = params.get(name) ?? '';
-    return ISO_DATE.test(value) ? value : DEFAULTS[name];
-  };
-  return { stichtag: read('stichtag'), beendet_bis: read('beendet_bis') };
-}
-
-const element = <K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<HTMLElementTagNameMap[K]> = {},
-  ...children: (Node | string)[]
-) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
-const byId = (id: string) => document.getElementById(id) as HTMLElement;
-
-function formatValue(indicator: Indicator): string {
-  if (indicator.suppressed || indicator.value === null) return SUPPRESSED;
-  if (indicator.kind === 'share') return formatPercent(indicator.value);
-  if (indicator.kind === 'ratio') return formatDecimal(indicator.value);
-  return formatCount(indicator.value);
-}
-
-const DENOMINATOR_NAMES: Record<string, string> = {
-  clients_adult: 'Erwachsenen',
-  cases_closed: 'beendeten Fällen',
-  clients_active: 'betreuten Personen',
+const ROUTES: Record<string, Page> = { '': 'report', protokoll: 'audit', tokens: 'tokens' };
+const TITLES: Record<Exclude<Page, 'report'>, string> = {
+  audit: 'Protokoll',
+  tokens: 'API-Tokens',
 };
 
-function tile(indicator: Indicator, date: string, denominatorName?: string) {
-  const detail =
-    indicator.kind === 'share' &&
-    !indicator.suppressed &&
-    indicator.numerator !== null &&
-    indicator.denominator !== null
-      ? `${formatCount(indicator.numerator)} von ${formatCount(indicator.denominator)} ${denominatorName ?? ''}`.trim()
-      : '';
-  return element(
-    'article',
-    { className: 'tile' },
-    element('h3', { textContent: indicator.label }),
-    element('p', { className: 'value', textContent: formatValue(indicator) }),
-    ...(detail ? [element('p', { className: 'detail', textContent: detail })] : []),
-    element('p', { className: 'stand', textContent: `Stand ${formatDate(date)}` }),
-    element('details', {}, element('summary', { textContent: 'Definition' }), indicator.definition),
-  );
+function currentRoute() {
+  const [path = '', search = ''] = window.location.hash.replace(/^#\/?/, '').split('?', 2);
+  return { page: ROUTES[path] ?? 'report', params: new URLSearchParams(search) };
 }
 
-function dataTable(caption: string, header: string, bars: readonly Bar[]) {
-  const rows = bars.map((bar) =>
-    element(
-      'tr',
-      {},
-      element('td', { textContent: bar.label }),
-      element('td', {
-        className: 'number',
-        textContent: bar.value === null ? SUPPRESSED : formatCount(bar.value),
-      }),
-    ),
-  );
-  return element(
-    'details',
-    {},
-    element('summary', { textContent: 'Tabelle' }),
-    element(
-      'table',
-      {},
-      element('caption', { className: 'visually-hidden', textContent: caption }),
-      element(
-        'thead',
-        {},
-        element(
-          'tr',
-          {},
-          element('th', { textContent: header }),
-          element('th', { textContent: 'Anzahl' }),
-        ),
-      ),
-      element('tbody', {}, ...rows),
-    ),
-  );
-}
-
-function chartFigure(
-  title: string,
-  date: string,
-  header: string,
-  bars: Bar[],
-  links: { json: string; csv: string },
-  color?: string,
-) {
-  const figure = element('figure', { className: 'chart' });
-  const caption = element(
-    'figcaption',
-    {},
-    title,
-    element('span', { className: 'stand', textContent: `Stand ${formatDate(date)}` }),
-  );
-  const description = `${title}, Stand ${formatDate(date)}: ${bars.map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : formatCount(bar.value)}`).join(', ')}.`;
-  const width = Math.max(280, Math.min(520, (byId('charts').clientWidth || 520) - 40));
-  figure.append(
-    caption,
-    barChart(bars, { width, description, ...(color ? { color } : {}) }),
-    dataTable(title, header, bars),
-    element(
-      'p',
-      { className: 'links' },
-      'Daten: ',
-      element('a', { href: links.json, textContent: 'JSON' }),
-      ' · ',
-      element('a', { href: links.csv, textContent: 'CSV' }),
-    ),
-  );
-  return figure;
-}
-
-const barsOf = (breakdown: BreakdownResponse): Bar[] =>
-  breakdown.rows
-    .filter((row) => row.suppressed || (row.value ?? 0) > 0)
-    .map((row) => ({ label: row.label, value: row.suppressed ? null : row.value }));
-
-function footnote(rules: Rules | null, anySuppressed: boolean) {
-  const note = byId('footnote');
-  note.hidden = !rules;
-  if (rules) {
-    note.textContent = `${SUPPRESSED} = Wert gesperrt: Zum Schutz der betreuten Personen werden Fallzahlen von 1 bis ${rules.k - 1} nicht gezeigt, ebenso eine zweite Zahl, wenn sich die gesperrte sonst aus der Summe errechnen ließe; Anteile erst ab ${rules.minDenominator} Personen im Nenner.${anySuppressed ? '' : ' Auf dieser Seite ist derzeit kein Wert gesperrt.'}`;
+function route({ focus = false } = {}) {
+  const { page, params } = currentRoute();
+  for (const name of ['report', 'audit', 'tokens'] as const)
+    byId(`page-${name}`).hidden = name !== page;
+  for (const link of byId('site-nav').querySelectorAll('a')) {
+    if (ROUTES[link.hash.replace(/^#\/?/, '')] === page) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (page === 'report') void showReport();
+  else {
+    document.title = `${TITLES[page]} – Zwischenbilanz Integrationsmanagement`;
+    const container = byId(`page-${page}`);
+    if (page === 'audit') showAudit(container, params);
+    else showTokens(container);
+    // After a click in the navigation, a screen reader continues at the new heading.
+    if (focus) container.querySelector('h2')?.focus();
   }
 }
 
-async function render() {
-  const { stichtag, beendet_bis } = datesFromUrl();
-  const form = byId('dates') as HTMLFormElement;
-  (form.elements.namedItem('stichtag') as HTMLInputElement).value = stichtag;
-  (form.elements.namedItem('beendet_bis') as HTMLInputElement).value = beendet_bis;
-  const status = byId('status');
-  status.className = 'status';
-  status.textContent = 'Kennzahlen werden geladen …';
-  try {
-    const [caseload, closed, language, employment] = await Promise.all([
-      fetchIndicators(stichtag),
-      fetchIndicators(beendet_bis),
-      fetchBreakdown('clients_adult', stichtag, 'language_level'),
-      fetchBreakdown('clients_adult', stichtag, 'employment'),
-    ]);
-    const on = (response: typeof caseload, id: string) =>
-      response.indicators.find((i) => i.id === id) as Indicator;
-    byId('caseload-tiles').replaceChildren(
-      tile(on(caseload, 'clients_active'), stichtag),
-      tile(on(caseload, 'clients_minor'), stichtag),
-      tile(on(caseload, 'language_b1_plus_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
-      tile(on(caseload, 'employment_sv_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
-      tile(on(caseload, 'training_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
-    );
-    const closedCount = on(closed, 'cases_closed');
-    const withLease = on(closed, 'cases_closed_with_lease');
-    byId('closed-tiles').replaceChildren(
-      tile(closedCount, beendet_bis),
-      tile(withLease, beendet_bis),
-      tile(
-        on(closed, 'cases_closed_with_lease_share'),
-        beendet_bis,
-        DENOMINATOR_NAMES.cases_closed,
-      ),
-    );
-
-    const minors = on(caseload, 'clients_minor');
-    const adults = on(caseload, 'clients_adult');
-    const withoutLease =
-      closedCount.suppressed ||
-      withLease.suppressed ||
-      closedCount.value === null ||
-      withLease.value === null
-        ? null
-        : closedCount.value - withLease.value;
-    byId('charts').replaceChildren(
-      chartFigure(
-        'Betreute Personen nach Alter',
-        stichtag,
-        'Altersgruppe',
-        [
-          { label: 'Minderjährige', value: minors.suppressed ? null : minors.value },
-          { label: 'Erwachsene', value: adults.suppressed ? null : adults.value },
-        ],
-        { json: indicatorsUrl(stichtag), csv: indicatorsUrl(stichtag, 'csv') },
-      ),
-      chartFigure(
-        'Sprachniveau der betreuten Erwachsenen',
-        stichtag,
-        'Sprachniveau',
-        barsOf(language),
-        {
-          json: breakdownUrl('clients_adult', stichtag, 'language_level'),
-          csv: breakdownUrl('clients_adult', stichtag, 'language_level', 'csv'),
-        },
-        '#2b7a4b',
-      ),
-      chartFigure(
-        'Beschäftigung der betreuten Erwachsenen',
-        stichtag,
-        'Beschäftigung',
-        barsOf(employment),
-        {
-          json: breakdownUrl('clients_adult', stichtag, 'employment'),
-          csv: breakdownUrl('clients_adult', stichtag, 'employment', 'csv'),
-        },
-        '#8a4f9e',
-      ),
-      chartFigure(
-        'Beendete Fälle mit und ohne eigenen Mietvertrag',
-        beendet_bis,
-        'Fälle',
-        [
-          {
-            label: 'mit eigenem Mietvertrag',
-            value: withLease.suppressed ? null : withLease.value,
-          },
-          { label: 'ohne eigenen Mietvertrag', value: withoutLease },
-        ],
-        { json: indicatorsUrl(beendet_bis), csv: indicatorsUrl(beendet_bis, 'csv') },
-        '#b35c00',
-      ),
-    );
-    const anySuppressed = [
-      ...caseload.indicators,
-      ...closed.indicators,
-      ...language.rows,
-      ...employment.rows,
-    ].some((figure) => figure.suppressed);
-    footnote(caseload.rules, anySuppressed);
-    (byId('api-json') as HTMLAnchorElement).href = indicatorsUrl(stichtag);
-    (byId('api-csv') as HTMLAnchorElement).href = indicatorsUrl(stichtag, 'csv');
-    document.title = `Zwischenbilanz ${formatDate(stichtag)} – Integrationsmanagement Landkreis Ludwigsburg`;
-    status.textContent = `Betreute Personen am ${formatDate(stichtag)}, beendete Fälle bis ${formatDate(beendet_bis)}.`;
-  } catch (error) {
-    status.className = 'status error';
-    status.textContent = `Die Kennzahlen konnten nicht geladen werden: ${(error as Error).message}`;
-  }
-}
-
-byId('dates').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const form = event.currentTarget as HTMLFormElement;
-  const params = new URLSearchParams();
-  for (const name of ['stichtag', 'beendet_bis'] as const)
-    params.set(name, (form.elements.namedItem(name) as HTMLInputElement).value);
-  window.history.pushState(null, '', `?${params}`);
-  void render();
+onSessionChange(() => {
+  byId('site-nav').hidden = !isAdmin();
+  route();
 });
-window.addEventListener('popstate', () => void render());
-void render();
+initAccount();
+initReport(() => route());
+// Fragment links, location.hash and back/forward all fire popstate.
+window.addEventListener('popstate', () => route({ focus: true }));
+// The first answer always reaches the listener above, which shows the page; without an
+// answer the page is shown to an anonymous reader.
+loadSession().catch(() => route());

@@ -1,0 +1,302 @@
+// The interim-report page (Zwischenbilanz): caseload on one reporting date, closed cases
+// up to a second, as tiles and charts. Both dates live in the URL.
+import {
+  type Audience,
+  type BreakdownResponse,
+  breakdownUrl,
+  fetchBreakdown,
+  fetchIndicators,
+  type Indicator,
+  indicatorsUrl,
+  type Rules,
+} from '../api.ts';
+import { type Bar, barChart } from '../charts/bar-chart.ts';
+import { byId, element } from '../dom.ts';
+import { formatCount, formatDate, formatDecimal, formatPercent, SUPPRESSED } from '../format.ts';
+import { currentSession, loadSession } from '../session.ts';
+
+const DEFAULTS = { stichtag: '2021-01-01', beendet_bis: '2021-03-01' } as const;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function datesFromUrl() {
+  const params = new URLSearchParams(window.location.search);
+  const read = (name: keyof typeof DEFAULTS) => {
+    const value = params.get(name) ?? '';
+    return ISO_DATE.test(value) ? value : DEFAULTS[name];
+  };
+  return { stichtag: read('stichtag'), beendet_bis: read('beendet_bis') };
+}
+
+function formatValue(indicator: Indicator): string {
+  if (indicator.suppressed || indicator.value === null) return SUPPRESSED;
+  if (indicator.kind === 'share') return formatPercent(indicator.value);
+  if (indicator.kind === 'ratio') return formatDecimal(indicator.value);
+  return formatCount(indicator.value);
+}
+
+const DENOMINATOR_NAMES: Record<string, string> = {
+  clients_adult: 'Erwachsenen',
+  cases_closed: 'beendeten Fällen',
+  clients_active: 'betreuten Personen',
+};
+
+function tile(indicator: Indicator, date: string, denominatorName?: string) {
+  const detail =
+    indicator.kind === 'share' &&
+    !indicator.suppressed &&
+    indicator.numerator !== null &&
+    indicator.denominator !== null
+      ? `${formatCount(indicator.numerator)} von ${formatCount(indicator.denominator)} ${denominatorName ?? ''}`.trim()
+      : '';
+  return element(
+    'article',
+    { className: 'tile' },
+    element('h3', { textContent: indicator.label }),
+    element('p', { className: 'value', textContent: formatValue(indicator) }),
+    ...(detail ? [element('p', { className: 'detail', textContent: detail })] : []),
+    element('p', { className: 'stand', textContent: `Stand ${formatDate(date)}` }),
+    element('details', {}, element('summary', { textContent: 'Definition' }), indicator.definition),
+  );
+}
+
+function dataTable(caption: string, header: string, bars: readonly Bar[]) {
+  const rows = bars.map((bar) =>
+    element(
+      'tr',
+      {},
+      element('td', { textContent: bar.label }),
+      element('td', {
+        className: 'number',
+        textContent: bar.value === null ? SUPPRESSED : formatCount(bar.value),
+      }),
+    ),
+  );
+  return element(
+    'details',
+    {},
+    element('summary', { textContent: 'Tabelle' }),
+    element(
+      'table',
+      {},
+      element('caption', { className: 'visually-hidden', textContent: caption }),
+      element(
+        'thead',
+        {},
+        element(
+          'tr',
+          {},
+          element('th', { textContent: header }),
+          element('th', { textContent: 'Anzahl' }),
+        ),
+      ),
+      element('tbody', {}, ...rows),
+    ),
+  );
+}
+
+function chartFigure(
+  title: string,
+  date: string,
+  header: string,
+  bars: Bar[],
+  links: { json: string; csv: string },
+  color?: string,
+) {
+  const figure = element('figure', { className: 'chart' });
+  const caption = element(
+    'figcaption',
+    {},
+    title,
+    element('span', { className: 'stand', textContent: `Stand ${formatDate(date)}` }),
+  );
+  const description = `${title}, Stand ${formatDate(date)}: ${bars.map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : formatCount(bar.value)}`).join(', ')}.`;
+  const width = Math.max(280, Math.min(520, (byId('charts').clientWidth || 520) - 40));
+  figure.append(
+    caption,
+    barChart(bars, { width, description, ...(color ? { color } : {}) }),
+    dataTable(title, header, bars),
+    element(
+      'p',
+      { className: 'links' },
+      'Daten: ',
+      element('a', { href: links.json, textContent: 'JSON' }),
+      ' · ',
+      element('a', { href: links.csv, textContent: 'CSV' }),
+    ),
+  );
+  return figure;
+}
+
+const barsOf = (breakdown: BreakdownResponse): Bar[] =>
+  breakdown.rows
+    .filter((row) => row.suppressed || (row.value ?? 0) > 0)
+    .map((row) => ({ label: row.label, value: row.suppressed ? null : row.value }));
+
+function footnote(rules: Rules | null, anySuppressed: boolean) {
+  const note = byId('footnote');
+  note.hidden = !rules;
+  if (rules) {
+    note.textContent = `${SUPPRESSED} = Wert gesperrt: Zum Schutz der betreuten Personen werden Fallzahlen von 1 bis ${rules.k - 1} nicht gezeigt, ebenso eine zweite Zahl, wenn sich die gesperrte sonst aus der Summe errechnen ließe; Anteile erst ab ${rules.minDenominator} Personen im Nenner.${anySuppressed ? '' : ' Auf dieser Seite ist derzeit kein Wert gesperrt.'}`;
+  }
+}
+
+/** What the signed-in reader sees, from the audience the server applied to these figures. */
+function audienceNote(audience: Audience) {
+  const note = byId('audience-note');
+  const text =
+    audience === 'internal'
+      ? 'Sie sehen alle Werte ungesperrt.'
+      : audience === 'provider'
+        ? 'Die Zahlen Ihres Trägers sind für Sie ungesperrt; die kreisweiten Zahlen hier gelten mit gesperrten kleinen Werten.'
+        : '';
+  note.hidden = !text;
+  note.textContent = text;
+}
+
+let latest = 0;
+/** The dates and audience of the figures on screen, and the title that goes with them. */
+let shown: { key: string; title: string } | undefined;
+
+/**
+ * Shows the report for the dates in the URL. Figures depend only on the dates and on who
+ * asks, so coming back from another page shows the report as it was, without asking again.
+ */
+export async function showReport() {
+  const key = `${window.location.search}|${currentSession().audience}`;
+  if (shown?.key === key) {
+    document.title = shown.title;
+    return;
+  }
+  const run = ++latest;
+  shown = { key, title: document.title };
+  const { stichtag, beendet_bis } = datesFromUrl();
+  const form = byId('dates') as HTMLFormElement;
+  (form.elements.namedItem('stichtag') as HTMLInputElement).value = stichtag;
+  (form.elements.namedItem('beendet_bis') as HTMLInputElement).value = beendet_bis;
+  const status = byId('status');
+  status.className = 'status';
+  status.textContent = 'Kennzahlen werden geladen …';
+  try {
+    const [caseload, closed, language, employment] = await Promise.all([
+      fetchIndicators(stichtag),
+      fetchIndicators(beendet_bis),
+      fetchBreakdown('clients_adult', stichtag, 'language_level'),
+      fetchBreakdown('clients_adult', stichtag, 'employment'),
+    ]);
+    // A later call (other dates, a login) has taken over the page.
+    if (run !== latest) return;
+    const on = (response: typeof caseload, id: string) =>
+      response.indicators.find((i) => i.id === id) as Indicator;
+    byId('caseload-tiles').replaceChildren(
+      tile(on(caseload, 'clients_active'), stichtag),
+      tile(on(caseload, 'clients_minor'), stichtag),
+      tile(on(caseload, 'language_b1_plus_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
+      tile(on(caseload, 'employment_sv_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
+      tile(on(caseload, 'training_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
+    );
+    const closedCount = on(closed, 'cases_closed');
+    const withLease = on(closed, 'cases_closed_with_lease');
+    byId('closed-tiles').replaceChildren(
+      tile(closedCount, beendet_bis),
+      tile(withLease, beendet_bis),
+      tile(
+        on(closed, 'cases_closed_with_lease_share'),
+        beendet_bis,
+        DENOMINATOR_NAMES.cases_closed,
+      ),
+    );
+
+    const minors = on(caseload, 'clients_minor');
+    const adults = on(caseload, 'clients_adult');
+    const withoutLease =
+      closedCount.suppressed ||
+      withLease.suppressed ||
+      closedCount.value === null ||
+      withLease.value === null
+        ? null
+        : closedCount.value - withLease.value;
+    byId('charts').replaceChildren(
+      chartFigure(
+        'Betreute Personen nach Alter',
+        stichtag,
+        'Altersgruppe',
+        [
+          { label: 'Minderjährige', value: minors.suppressed ? null : minors.value },
+          { label: 'Erwachsene', value: adults.suppressed ? null : adults.value },
+        ],
+        { json: indicatorsUrl(stichtag), csv: indicatorsUrl(stichtag, 'csv') },
+      ),
+      chartFigure(
+        'Sprachniveau der betreuten Erwachsenen',
+        stichtag,
+        'Sprachniveau',
+        barsOf(language),
+        {
+          json: breakdownUrl('clients_adult', stichtag, 'language_level'),
+          csv: breakdownUrl('clients_adult', stichtag, 'language_level', 'csv'),
+        },
+        '#2b7a4b',
+      ),
+      chartFigure(
+        'Beschäftigung der betreuten Erwachsenen',
+        stichtag,
+        'Beschäftigung',
+        barsOf(employment),
+        {
+          json: breakdownUrl('clients_adult', stichtag, 'employment'),
+          csv: breakdownUrl('clients_adult', stichtag, 'employment', 'csv'),
+        },
+        '#8a4f9e',
+      ),
+      chartFigure(
+        'Beendete Fälle mit und ohne eigenen Mietvertrag',
+        beendet_bis,
+        'Fälle',
+        [
+          {
+            label: 'mit eigenem Mietvertrag',
+            value: withLease.suppressed ? null : withLease.value,
+          },
+          { label: 'ohne eigenen Mietvertrag', value: withoutLease },
+        ],
+        { json: indicatorsUrl(beendet_bis), csv: indicatorsUrl(beendet_bis, 'csv') },
+        '#b35c00',
+      ),
+    );
+    const anySuppressed = [
+      ...caseload.indicators,
+      ...closed.indicators,
+      ...language.rows,
+      ...employment.rows,
+    ].some((figure) => figure.suppressed);
+    footnote(caseload.rules, anySuppressed);
+    audienceNote(caseload.audience);
+    (byId('api-json') as HTMLAnchorElement).href = indicatorsUrl(stichtag);
+    (byId('api-csv') as HTMLAnchorElement).href = indicatorsUrl(stichtag, 'csv');
+    document.title = `Zwischenbilanz ${formatDate(stichtag)} – Integrationsmanagement Landkreis Ludwigsburg`;
+    shown.title = document.title;
+    status.textContent = `Betreute Personen am ${formatDate(stichtag)}, beendete Fälle bis ${formatDate(beendet_bis)}.`;
+    // Figures for another audience than the page believes in: the session has ended (or
+    // begun in another tab). Asking again updates the header and, if needed, the figures.
+    if (caseload.audience !== currentSession().audience) void loadSession().catch(() => {});
+  } catch (error) {
+    if (run !== latest) return;
+    // A failed load is tried again next time the report is shown.
+    shown = undefined;
+    status.className = 'status error';
+    status.textContent = `Die Kennzahlen konnten nicht geladen werden: ${(error as Error).message}`;
+  }
+}
+
+/** The date form: a new pair of dates is a new URL, so back and forward work. */
+export function initReport(navigate: () => void) {
+  byId('dates').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const params = new URLSearchParams();
+    for (const name of ['stichtag', 'beendet_bis'] as const)
+      params.set(name, (form.elements.namedItem(name) as HTMLInputElement).value);
+    window.history.pushState(null, '', `?${params}`);
+    navigate();
+  });
+}
