@@ -4,6 +4,7 @@ import { hasUsers } from './accounts/accounts.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ensureDemoAdmin, isEmpty, loadDemonstrationData } from './demo-data.ts';
+import { refreshStaleMonthlyFigures } from './indicators/figures-monthly.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -24,6 +25,12 @@ if (await isEmpty(app.database.db, config.district)) {
     'demonstration data loaded',
   );
 }
+
+// Monthly figures made by older definitions (or before migration 005) are rebuilt once.
+const rebuilt = await refreshStaleMonthlyFigures(app.database.db, ({ district, provider }) =>
+  app.log.info({ district, provider }, 'rebuilding monthly figures'),
+);
+if (rebuilt > 0) app.log.info({ providers: rebuilt }, 'monthly figures rebuilt');
 
 // Accounts: a demonstration admin only when asked for, else a hint while there is none.
 let accountNotice: string | undefined;

@@ -1,6 +1,7 @@
 // The dimensions a figure can be broken down by (shared/spec/api.md), each with the SQL
 // that gives a case's category and the categories to list even when empty.
-import { type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../db/types.ts';
 import { type Code, EMPLOYMENT, HOUSING, LANGUAGE_LEVELS, SEX, UNKNOWN } from '../import/format.ts';
 
 export type DimensionId =
@@ -116,26 +117,28 @@ export function isDimension(id: string): id is DimensionId {
   return (DIMENSION_IDS as readonly string[]).includes(id);
 }
 
+/** The categories from a district's registry, or from every district's (state-wide). */
 export async function registryCategories(
-  db: import('kysely').Kysely<import('../db/types.ts').Database>,
-  district: string,
+  db: Kysely<Database>,
+  district: string | undefined,
 ): Promise<RegistryCategories> {
-  const [providers, municipalities] = await Promise.all([
-    db
-      .selectFrom('providers')
-      .select(['code', 'name'])
-      .where('district_key', '=', district)
-      .orderBy('code')
-      .execute(),
-    db
-      .selectFrom('municipalities')
-      .select(['ags', 'name'])
-      .where('district_key', '=', district)
-      .orderBy('name')
-      .execute(),
+  let providers = db.selectFrom('providers').select(['code', 'name']).orderBy('code');
+  let municipalities = db.selectFrom('municipalities').select(['ags', 'name']).orderBy('name');
+  if (district !== undefined) {
+    providers = providers.where('district_key', '=', district);
+    municipalities = municipalities.where('district_key', '=', district);
+  }
+  const [providerRows, municipalityRows] = await Promise.all([
+    providers.execute(),
+    municipalities.execute(),
   ]);
+  // State-wide, a code such as AWO names the same kind of provider in every district.
+  const byCode = new Map<string, Category>();
+  for (const p of providerRows) {
+    if (!byCode.has(p.code)) byCode.set(p.code, { key: p.code, label: district ? p.name : p.code });
+  }
   return {
-    providers: providers.map((p) => ({ key: p.code, label: p.name })),
-    municipalities: municipalities.map((m) => ({ key: m.ags, label: m.name })),
+    providers: [...byCode.values()],
+    municipalities: municipalityRows.map((m) => ({ key: m.ags, label: m.name })),
   };
 }

@@ -183,18 +183,87 @@ export async function breakdownOn(
     countsOn(db, scope, point, [indicator], undefined, options),
   ]);
   const found = cells.get(scope.date) ?? new Map<string, Record<string, number>>();
-  const dimension = DIMENSIONS[by];
-  const listed = dimension.categories?.(registry) ?? [];
-  const listedKeys = new Set(listed.map((category) => category.key));
-  const extra = [...found.keys()]
-    .filter((key) => !listedKeys.has(key))
-    .sort()
-    .map((key) => ({ key, label: key === 'unknown' ? 'unbekannt' : key }));
   return {
-    rows: [...listed, ...extra].map((category) => ({
+    rows: categoriesOf(by, registry, found.keys()).map((category) => ({
       ...category,
       figure: figureOf(indicator, found.get(category.key) ?? {}),
     })),
     total: figureOf(indicator, totals.get(scope.date)?.get('') ?? {}),
+  };
+}
+
+export interface CrossTableFigures {
+  rows: Category[];
+  columns: Category[];
+  cells: RawFigure[][];
+  rowTotals: RawFigure[];
+  columnTotals: RawFigure[];
+  total: RawFigure;
+}
+
+/** Lists a dimension's categories: the registry's or fixed ones, then any others found. */
+function categoriesOf(by: DimensionId, registry: RegistryCategories, found: Iterable<string>) {
+  const listed = DIMENSIONS[by].categories?.(registry) ?? [];
+  const listedKeys = new Set(listed.map((category) => category.key));
+  const extra = [...new Set(found)]
+    .filter((key) => !listedKeys.has(key))
+    .sort()
+    .map((key) => ({ key, label: key === 'unknown' ? 'unbekannt' : key }));
+  return [...listed, ...extra];
+}
+
+/**
+ * A figure by two dimensions with row and column totals, in one query over the case facts
+ * (grouping sets: cells, rows, columns, total).
+ */
+export async function crossTableOn(
+  db: Kysely<Database>,
+  scope: FactsScope,
+  indicator: Indicator,
+  rowsBy: DimensionId,
+  columnsBy: DimensionId,
+  registry: RegistryCategories,
+): Promise<CrossTableFigures> {
+  const aggregates = [...new Map(aggregatesOf(indicator))];
+  const select = sql.join(
+    aggregates.map(([alias, aggregate]) => sql`${aggregate} AS ${sql.id(alias)}`),
+  );
+  const { rows } = await sql<
+    Record<string, number> & { row_key: string | null; column_key: string | null; level: number }
+  >`
+    WITH facts AS (
+      SELECT ${factColumns(sql`${scope.date}::date`)}, ${scope.periodFrom}::date AS period_from
+      FROM cases c
+      WHERE ${caseFilter(scope)} AND c.started_on <= ${scope.date}::date
+    ),
+    keyed AS (
+      SELECT facts.*, ${DIMENSIONS[rowsBy].key}::text AS row_key,
+        ${DIMENSIONS[columnsBy].key}::text AS column_key
+      FROM facts
+    )
+    SELECT row_key, column_key, GROUPING(row_key, column_key) AS level, ${select}
+    FROM keyed
+    GROUP BY GROUPING SETS ((row_key, column_key), (row_key), (column_key), ())`.execute(db);
+  const at = (level: number, row: string | null, column: string | null) =>
+    rows.find((r) => r.level === level && r.row_key === row && r.column_key === column) ?? {};
+  const rowCategories = categoriesOf(
+    rowsBy,
+    registry,
+    rows.filter((r) => r.level === 1).map((r) => r.row_key as string),
+  );
+  const columnCategories = categoriesOf(
+    columnsBy,
+    registry,
+    rows.filter((r) => r.level === 2).map((r) => r.column_key as string),
+  );
+  return {
+    rows: rowCategories,
+    columns: columnCategories,
+    cells: rowCategories.map((r) =>
+      columnCategories.map((c) => figureOf(indicator, at(0, r.key, c.key))),
+    ),
+    rowTotals: rowCategories.map((r) => figureOf(indicator, at(1, r.key, null))),
+    columnTotals: columnCategories.map((c) => figureOf(indicator, at(2, null, c.key))),
+    total: figureOf(indicator, at(3, null, null)),
   };
 }

@@ -2,6 +2,7 @@
 // audience of the request.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.ts';
+import { type CrossTableDisclosed, discloseCrossTable } from '../disclosure/cross-table.ts';
 import {
   type Audience,
   type DisclosedFigure,
@@ -12,7 +13,7 @@ import {
 } from '../disclosure/disclose.ts';
 import type { FactsScope } from './case-facts.ts';
 import type { Category, DimensionId, RegistryCategories } from './dimensions.ts';
-import { breakdownOn, indicatorsOn } from './figures.ts';
+import { breakdownOn, crossTableOn, indicatorsOn, type Point, seriesOn } from './figures.ts';
 import { ADDITIVE_PARTS, type Indicator } from './registry.ts';
 
 export interface ReportedIndicator extends DisclosedFigure {
@@ -97,3 +98,47 @@ export async function breakdownReport(
 }
 
 export type { RegistryCategories };
+
+export interface SeriesPoint extends DisclosedFigure {
+  date: string;
+}
+
+/** One figure on several dates; each point stands alone (a table of one). */
+export async function seriesReport(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  indicator: Indicator,
+  points: readonly Point[],
+  audience: Audience,
+  rules: DisclosureRules,
+): Promise<SeriesPoint[]> {
+  const figures = await seriesOn(db, scope, indicator, points);
+  return figures.map(({ point, figure }) => ({
+    date: point.date,
+    ...(discloseTable(indicator, [figure], audience, rules, false)[0] as DisclosedFigure),
+  }));
+}
+
+export interface CrossTableReport extends CrossTableDisclosed {
+  rows: Category[];
+  columns: Category[];
+}
+
+export async function crossTableReport(
+  db: Kysely<Database>,
+  scope: FactsScope,
+  indicator: Indicator,
+  rowsBy: DimensionId,
+  columnsBy: DimensionId,
+  registry: RegistryCategories,
+  audience: Audience,
+  rules: DisclosureRules,
+): Promise<CrossTableReport> {
+  const table = await crossTableOn(db, scope, indicator, rowsBy, columnsBy, registry);
+  const additive = indicator.kind !== 'count' || indicator.countsCases;
+  return {
+    rows: table.rows,
+    columns: table.columns,
+    ...discloseCrossTable(indicator, table, audience, rules, additive),
+  };
+}

@@ -86,6 +86,19 @@ const CASES: Case[] = [
     expect: all(200),
   },
   {
+    method: 'GET',
+    route: '/api/v1/indicators/:id/crosstab',
+    url: () =>
+      '/api/v1/indicators/clients_active/crosstab?date=2021-01-01&rows=sex&columns=provider',
+    expect: all(200),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/indicators/:id/series',
+    url: () => '/api/v1/indicators/clients_active/series?from=2020-01&to=2020-12&interval=quarter',
+    expect: all(200),
+  },
+  {
     method: 'POST',
     route: '/api/v1/imports',
     url: () => '/api/v1/imports',

@@ -1,6 +1,6 @@
 // Figures as JSON, as CSV for German Excel, or as Apache Arrow IPC: chosen by `?format=`
 // or else by the Accept header.
-import { tableFromJSON, tableToIPC } from 'apache-arrow';
+import { Float64, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type Format = 'json' | 'csv' | 'arrow';
@@ -24,6 +24,8 @@ export interface TableColumn<Row> {
   value: (row: Row) => string | number | null;
   /** A cell that is hidden by disclosure control: "." in the CSV. */
   suppressed?: (row: Row) => boolean;
+  /** The Arrow type; by default a number column when a value is a number, else text. */
+  type?: 'number' | 'text';
 }
 
 const decimalFormat = new Intl.NumberFormat('de-DE', {
@@ -60,10 +62,28 @@ export function toArrow<Row>(
   columns: readonly TableColumn<Row>[],
   rows: readonly Row[],
 ): Uint8Array {
-  const records = rows.map((row) =>
-    Object.fromEntries(columns.map((column) => [column.key, column.value(row)])),
+  // Typed column by column, so that a column of nulls (all withheld) keeps its type.
+  const vectors = Object.fromEntries(
+    columns.map((column) => {
+      const values = rows.map((row) => column.value(row));
+      const numeric =
+        column.type === 'number' ||
+        (column.type === undefined && values.some((value) => typeof value === 'number'));
+      return [
+        column.key,
+        numeric
+          ? vectorFromArray(
+              values.map((value) => (value === null ? null : Number(value))),
+              new Float64(),
+            )
+          : vectorFromArray(
+              values.map((value) => (value === null ? null : String(value))),
+              new Utf8(),
+            ),
+      ];
+    }),
   );
-  return tableToIPC(tableFromJSON(records), 'stream');
+  return tableToIPC(new Table(vectors), 'stream');
 }
 
 export function sendTable<Row>(

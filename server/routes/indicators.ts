@@ -1,6 +1,11 @@
+// Figures: every indicator on a date (with a comparison), one indicator by a dimension, by
+// two (a cross-table), or over time (a series). JSON, CSV or Arrow; disclosure control for
+// the caller's audience on every answer.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
+import type { Audience } from '../disclosure/disclose.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { parseDate } from '../import/validate.ts';
 import {
@@ -9,20 +14,23 @@ import {
   type DimensionId,
   registryCategories,
 } from '../indicators/dimensions.ts';
-import { findIndicator } from '../indicators/registry.ts';
-import { breakdownReport, indicatorReport } from '../indicators/report.ts';
+import type { Point } from '../indicators/figures.ts';
+import { findIndicator, type Indicator } from '../indicators/registry.ts';
+import {
+  breakdownReport,
+  crossTableReport,
+  indicatorReport,
+  seriesReport,
+} from '../indicators/report.ts';
 import { ProblemError } from '../plugins/errors.ts';
 import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
-import { Figure, FormatParam, IsoDate, Rules } from './schemas.ts';
+import { Figure, FormatParam, IsoDate, Nullable, Rules } from './schemas.ts';
+
+const invalid = (detail: string) => new ProblemError(400, 'Ungültige Anfrage', detail);
 
 function reportingDate(value: string, name: string): string {
   const date = parseDate(value);
-  if (!date)
-    throw new ProblemError(
-      400,
-      'Ungültige Anfrage',
-      `Parameter „${name}“: ${value} ist kein gültiges Datum (JJJJ-MM-TT).`,
-    );
+  if (!date) throw invalid(`Parameter „${name}“: ${value} ist kein gültiges Datum (JJJJ-MM-TT).`);
   return date;
 }
 
@@ -32,7 +40,23 @@ const Reported = Type.Object({
   definition: Type.String(),
   kind: Type.String(),
   ...Figure,
+  change: Type.Optional(Nullable(Type.Number())),
 });
+
+const Category = Type.Object({ key: Type.String(), label: Type.String() });
+const Dimension = Type.Union(DIMENSION_IDS.map((id) => Type.Literal(id)));
+const IndicatorParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9_]{1,64}$' }) });
+
+const Filters = {
+  district: Type.Optional(
+    Type.String({
+      pattern: '^(\\d{5}|all)$',
+      description: 'Kreisschlüssel, oder „all“ für alle Kreise; sonst der Kreis des Servers',
+    }),
+  ),
+  provider: Type.Optional(Type.String({ pattern: '^[A-Z0-9_]{2,16}$' })),
+  municipality: Type.Optional(Type.String({ pattern: '^\\d{8}$' })),
+};
 
 const figureColumns = <
   Row extends {
@@ -42,25 +66,111 @@ const figureColumns = <
     suppressed: boolean;
   },
 >(): TableColumn<Row>[] => [
-  { key: 'value', header: 'Wert', value: (r) => r.value, suppressed: (r) => r.suppressed },
+  {
+    key: 'value',
+    header: 'Wert',
+    type: 'number',
+    value: (r) => r.value,
+    suppressed: (r) => r.suppressed,
+  },
   {
     key: 'numerator',
     header: 'Zähler',
+    type: 'number',
     value: (r) => r.numerator,
     suppressed: (r) => r.suppressed,
   },
   {
     key: 'denominator',
     header: 'Nenner',
+    type: 'number',
     value: (r) => r.denominator,
     suppressed: (r) => r.suppressed && r.denominator === null,
   },
   { key: 'suppressed', header: 'gesperrt', value: (r) => (r.suppressed ? 'ja' : 'nein') },
 ];
 
+/** One year earlier, the same day (29 February becomes 28 February). */
+function yearEarlier(date: string): string {
+  const earlier = `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`;
+  return parseDate(earlier) ?? `${earlier.slice(0, 8)}28`;
+}
+
+/** The last day of each month, quarter or year from `from` to `to` (YYYY-MM), with its start. */
+export function seriesPoints(from: string, to: string, interval: 'month' | 'quarter' | 'year') {
+  const step = { month: 1, quarter: 3, year: 12 }[interval];
+  let year = Number(from.slice(0, 4));
+  let month = Number(from.slice(5, 7));
+  // Periods begin on calendar boundaries: a quarter in January, April, …; a year in January.
+  month -= (month - 1) % step;
+  const end = Number(to.slice(0, 4)) * 12 + Number(to.slice(5, 7));
+  const points: (Point & { period: string })[] = [];
+  while (year * 12 + month <= end) {
+    const start = `${year}-${String(month).padStart(2, '0')}-01`;
+    const last = new Date(Date.UTC(year, month - 1 + step, 0)).toISOString().slice(0, 10);
+    const period =
+      interval === 'month'
+        ? start.slice(0, 7)
+        : interval === 'quarter'
+          ? `${year}-Q${(month + 2) / 3}`
+          : String(year);
+    points.push({ date: last, periodFrom: start, period });
+    month += step;
+    if (month > 12) {
+      month -= 12;
+      year += 1;
+    }
+  }
+  return points;
+}
+
 const indicators: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app;
   const db = () => app.database.db;
+
+  function requireIndicator(id: string): Indicator {
+    const indicator = findIndicator(id);
+    if (!indicator)
+      throw new ProblemError(
+        404,
+        'Nicht gefunden',
+        `Die Kennzahl „${id}“ gibt es nicht; /api/v1/indicators listet alle.`,
+      );
+    return indicator;
+  }
+
+  /** The district of a request: the server's unless named; `all` is state-wide (undefined). */
+  async function districtOf(requested: string | undefined): Promise<string | undefined> {
+    if (requested === undefined) return config.district;
+    if (requested === 'all') return undefined;
+    const known = await db()
+      .selectFrom('districts')
+      .select('district_key')
+      .where('district_key', '=', requested)
+      .executeTakeFirst();
+    if (!known)
+      throw new ProblemError(404, 'Nicht gefunden', `Den Kreis ${requested} gibt es hier nicht.`);
+    return requested;
+  }
+
+  /**
+   * The disclosure the caller gets: a role's privileges (unsuppressed figures) hold for its
+   * own district only; other districts and state-wide figures follow the restricted rules.
+   */
+  function appliedAudience(
+    request: FastifyRequest,
+    scope: { district: string | undefined; provider?: string | undefined },
+  ): Audience {
+    const audience = disclosureAudience(request.caller, scope);
+    if (scope.district === config.district) return audience;
+    return audience === 'internal' ? 'restricted' : audience;
+  }
+
+  function periodStart(date: string, from: string | undefined) {
+    const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;
+    if (periodFrom > date) throw invalid('Parameter „from“ muss vor oder auf „date“ liegen.');
+    return periodFrom;
+  }
 
   app.get(
     '/api/v1/indicators',
@@ -70,8 +180,13 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           date: IsoDate,
           from: Type.Optional(IsoDate),
-          provider: Type.Optional(Type.String({ pattern: '^[A-Z0-9_]{2,16}$' })),
-          municipality: Type.Optional(Type.String({ pattern: '^\\d{8}$' })),
+          ...Filters,
+          compare: Type.Optional(
+            Type.String({
+              pattern: '^(previous_year|\\d{4}-\\d{2}-\\d{2})$',
+              description: 'Vergleich: previous_year (derselbe Tag ein Jahr früher) oder ein Datum',
+            }),
+          ),
           format: FormatParam,
         }),
         response: {
@@ -82,33 +197,63 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
             audience: Type.String(),
             rules: Rules,
             indicators: Type.Array(Reported),
+            comparison: Type.Optional(
+              Type.Object({
+                date: Type.String(),
+                period: Type.Object({ from: Type.String(), to: Type.String() }),
+                indicators: Type.Array(Reported),
+              }),
+            ),
           }),
         },
       },
     },
     async (request, reply) => {
-      const date = reportingDate(request.query.date, 'date');
-      const periodFrom = request.query.from
-        ? reportingDate(request.query.from, 'from')
-        : `${date.slice(0, 4)}-01-01`;
-      if (periodFrom > date)
-        throw new ProblemError(
-          400,
-          'Ungültige Anfrage',
-          'Parameter „from“ muss vor oder auf „date“ liegen.',
-        );
+      const { query } = request;
+      const date = reportingDate(query.date, 'date');
+      const periodFrom = periodStart(date, query.from);
       const scope = {
-        district: config.district,
+        district: await districtOf(query.district),
         date,
         periodFrom,
-        provider: request.query.provider,
-        municipality: request.query.municipality,
+        provider: query.provider,
+        municipality: query.municipality,
       };
-      const applied = disclosureAudience(request.caller, scope);
+      const applied = appliedAudience(request, scope);
       const rows = await indicatorReport(db(), scope, applied, config.disclosure);
-      const format = negotiateFormat(request, request.query.format);
+
+      let comparison:
+        | { date: string; period: { from: string; to: string }; indicators: typeof rows }
+        | undefined;
+      if (query.compare) {
+        const earlier =
+          query.compare === 'previous_year'
+            ? yearEarlier(date)
+            : reportingDate(query.compare, 'compare');
+        // The period moves with the date: the same stretch of the earlier year.
+        const earlierFrom = query.from ? yearEarlier(periodFrom) : `${earlier.slice(0, 4)}-01-01`;
+        const before = await indicatorReport(
+          db(),
+          { ...scope, date: earlier, periodFrom: earlierFrom <= earlier ? earlierFrom : earlier },
+          applied,
+          config.disclosure,
+        );
+        comparison = {
+          date: earlier,
+          period: { from: earlierFrom, to: earlier },
+          indicators: before,
+        };
+        for (const row of rows) {
+          const old = before.find((b) => b.id === row.id);
+          (row as typeof row & { change: number | null }).change =
+            row.value === null || !old || old.value === null ? null : row.value - old.value;
+        }
+      }
+
+      const format = negotiateFormat(request, query.format);
       if (format !== 'json') {
-        return sendTable(
+        type Row = (typeof rows)[number] & { change?: number | null };
+        return sendTable<Row>(
           reply,
           format,
           `kennzahlen-${date}`,
@@ -116,7 +261,17 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
             { key: 'id', header: 'Kennzahl', value: (r) => r.id },
             { key: 'label', header: 'Bezeichnung', value: (r) => r.label },
             { key: 'date', header: 'Stichtag', value: () => date },
-            ...figureColumns<(typeof rows)[number]>(),
+            ...figureColumns<Row>(),
+            ...(comparison
+              ? [
+                  {
+                    key: 'change',
+                    header: `Veränderung seit ${comparison.date}`,
+                    value: (r: Row) => r.change ?? null,
+                    suppressed: (r: Row) => r.change === null,
+                  },
+                ]
+              : []),
           ],
           rows,
         );
@@ -124,10 +279,11 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       return {
         date,
         period: { from: periodFrom, to: date },
-        district: config.district,
+        district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
         indicators: rows,
+        ...(comparison ? { comparison } : {}),
       };
     },
   );
@@ -137,11 +293,12 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public' },
       schema: {
-        params: Type.Object({ id: Type.String({ pattern: '^[a-z0-9_]{1,64}$' }) }),
+        params: IndicatorParams,
         querystring: Type.Object({
           date: IsoDate,
-          by: Type.Union(DIMENSION_IDS.map((id) => Type.Literal(id))),
+          by: Dimension,
           from: Type.Optional(IsoDate),
+          ...Filters,
           format: FormatParam,
         }),
         response: {
@@ -151,6 +308,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
             date: Type.String(),
             by: Type.String(),
             by_label: Type.String(),
+            district: Type.String(),
             audience: Type.String(),
             rules: Rules,
             rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), ...Figure })),
@@ -160,29 +318,28 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const indicator = findIndicator(request.params.id);
-      if (!indicator)
-        throw new ProblemError(
-          404,
-          'Nicht gefunden',
-          `Die Kennzahl „${request.params.id}“ gibt es nicht; /api/v1/indicators listet alle.`,
-        );
-      const date = reportingDate(request.query.date, 'date');
-      const periodFrom = request.query.from
-        ? reportingDate(request.query.from, 'from')
-        : `${date.slice(0, 4)}-01-01`;
-      const applied = disclosureAudience(request.caller, {});
-      const by = request.query.by as DimensionId;
+      const { query } = request;
+      const indicator = requireIndicator(request.params.id);
+      const date = reportingDate(query.date, 'date');
+      const scope = {
+        district: await districtOf(query.district),
+        date,
+        periodFrom: periodStart(date, query.from),
+        provider: query.provider,
+        municipality: query.municipality,
+      };
+      const applied = appliedAudience(request, scope);
+      const by = query.by as DimensionId;
       const report = await breakdownReport(
         db(),
-        { district: config.district, date, periodFrom },
+        scope,
         indicator,
         by,
-        await registryCategories(db(), config.district),
+        await registryCategories(db(), scope.district),
         applied,
         config.disclosure,
       );
-      const format = negotiateFormat(request, request.query.format);
+      const format = negotiateFormat(request, query.format);
       if (format !== 'json') {
         return sendTable(
           reply,
@@ -202,10 +359,206 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         date,
         by,
         by_label: DIMENSIONS[by].label,
+        district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
         rows: report.rows,
         total: report.total,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/indicators/:id/crosstab',
+    {
+      config: { access: 'public' },
+      schema: {
+        params: IndicatorParams,
+        querystring: Type.Object({
+          date: IsoDate,
+          rows: Dimension,
+          columns: Dimension,
+          from: Type.Optional(IsoDate),
+          ...Filters,
+          format: FormatParam,
+        }),
+        response: {
+          200: Type.Object({
+            indicator: Type.String(),
+            label: Type.String(),
+            date: Type.String(),
+            rows_by: Type.String(),
+            columns_by: Type.String(),
+            district: Type.String(),
+            audience: Type.String(),
+            rules: Rules,
+            rows: Type.Array(Category),
+            columns: Type.Array(Category),
+            cells: Type.Array(Type.Array(Type.Object(Figure))),
+            row_totals: Type.Array(Type.Object(Figure)),
+            column_totals: Type.Array(Type.Object(Figure)),
+            total: Type.Object(Figure),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { query } = request;
+      const indicator = requireIndicator(request.params.id);
+      const rowsBy = query.rows as DimensionId;
+      const columnsBy = query.columns as DimensionId;
+      if (rowsBy === columnsBy)
+        throw invalid('Parameter „rows“ und „columns“ müssen verschiedene Merkmale sein.');
+      const date = reportingDate(query.date, 'date');
+      const scope = {
+        district: await districtOf(query.district),
+        date,
+        periodFrom: periodStart(date, query.from),
+        provider: query.provider,
+        municipality: query.municipality,
+      };
+      const applied = appliedAudience(request, scope);
+      const table = await crossTableReport(
+        db(),
+        scope,
+        indicator,
+        rowsBy,
+        columnsBy,
+        await registryCategories(db(), scope.district),
+        applied,
+        config.disclosure,
+      );
+      const format = negotiateFormat(request, query.format);
+      if (format !== 'json') {
+        // One line per row category; the columns' values side by side, then the row total.
+        type Line = { key: string; label: string; figures: (typeof table.total)[] };
+        const lines: Line[] = [
+          ...table.rows.map((row, i) => ({
+            ...row,
+            figures: [...(table.cells[i] ?? []), table.rowTotals[i] as typeof table.total],
+          })),
+          { key: 'total', label: 'Insgesamt', figures: [...table.columnTotals, table.total] },
+        ];
+        const columns = [...table.columns, { key: 'total', label: 'Insgesamt' }];
+        return sendTable<Line>(
+          reply,
+          format,
+          `${indicator.id}-nach-${rowsBy}-und-${columnsBy}-${date}`,
+          [
+            { key: 'key', header: 'Schlüssel', value: (r) => r.key },
+            { key: 'label', header: DIMENSIONS[rowsBy].label, value: (r) => r.label },
+            ...columns.map((column, j) => ({
+              key: `value_${column.key}`,
+              header: column.label,
+              value: (r: Line) => r.figures[j]?.value ?? null,
+              suppressed: (r: Line) => r.figures[j]?.suppressed === true,
+            })),
+          ],
+          lines,
+        );
+      }
+      return {
+        indicator: indicator.id,
+        label: indicator.label,
+        date,
+        rows_by: rowsBy,
+        columns_by: columnsBy,
+        district: scope.district ?? 'all',
+        audience: audienceOf(request.caller),
+        rules: rulesFor(applied, config.disclosure),
+        rows: table.rows,
+        columns: table.columns,
+        cells: table.cells,
+        row_totals: table.rowTotals,
+        column_totals: table.columnTotals,
+        total: table.total,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/indicators/:id/series',
+    {
+      config: { access: 'public' },
+      schema: {
+        params: IndicatorParams,
+        querystring: Type.Object({
+          from: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'JJJJ-MM' }),
+          to: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'JJJJ-MM' }),
+          interval: Type.Optional(
+            Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')]),
+          ),
+          ...Filters,
+          format: FormatParam,
+        }),
+        response: {
+          200: Type.Object({
+            indicator: Type.String(),
+            label: Type.String(),
+            interval: Type.String(),
+            from: Type.String(),
+            to: Type.String(),
+            district: Type.String(),
+            audience: Type.String(),
+            rules: Rules,
+            points: Type.Array(
+              Type.Object({ period: Type.String(), date: Type.String(), ...Figure }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { query } = request;
+      const indicator = requireIndicator(request.params.id);
+      const interval = query.interval ?? 'month';
+      if (query.from > query.to) throw invalid('Parameter „from“ muss vor oder auf „to“ liegen.');
+      if (query.from < '2015-01')
+        throw invalid('Parameter „from“: Reihen beginnen frühestens im Januar 2015.');
+      const points = seriesPoints(query.from, query.to, interval);
+      if (points.length > 600) throw invalid('Höchstens 600 Zeitpunkte je Reihe.');
+      const scope = {
+        district: await districtOf(query.district),
+        provider: query.provider,
+        municipality: query.municipality,
+      };
+      const applied = appliedAudience(request, scope);
+      const figures = await seriesReport(
+        db(),
+        scope,
+        indicator,
+        points,
+        applied,
+        config.disclosure,
+      );
+      const rows = figures.map((figure, i) => ({
+        period: points[i]?.period as string,
+        ...figure,
+      }));
+      const format = negotiateFormat(request, query.format);
+      if (format !== 'json') {
+        return sendTable(
+          reply,
+          format,
+          `${indicator.id}-${interval}-${query.from}-${query.to}`,
+          [
+            { key: 'period', header: 'Zeitraum', value: (r) => r.period },
+            { key: 'date', header: 'Stichtag', value: (r) => r.date },
+            ...figureColumns<(typeof rows)[number]>(),
+          ],
+          rows,
+        );
+      }
+      return {
+        indicator: indicator.id,
+        label: indicator.label,
+        interval,
+        from: query.from,
+        to: query.to,
+        district: scope.district ?? 'all',
+        audience: audienceOf(request.caller),
+        rules: rulesFor(applied, config.disclosure),
+        points: rows,
       };
     },
   );

@@ -1,0 +1,290 @@
+// The figure endpoints on the demonstration data: breakdowns, cross-tables, series and
+// comparisons, as JSON, CSV and Arrow, for the public and for the district office; random
+// requests never give a small count away.
+import { tableFromIPC } from 'apache-arrow';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { loadDemonstrationData } from '../demo-data.ts';
+import { DIMENSION_IDS } from '../indicators/dimensions.ts';
+import { INDICATORS } from '../indicators/registry.ts';
+import { bearerFor } from '../test/accounts.ts';
+import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
+import { seriesPoints } from './indicators.ts';
+
+interface Figure {
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  suppressed: boolean;
+  kind?: string;
+}
+
+let database: TestDatabase;
+let app: Awaited<ReturnType<typeof buildApp>>;
+let admin: { authorization: string };
+const K = 5;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await loadDemonstrationData(database.handle, '08118');
+  app = await buildApp({
+    config: loadConfig({}),
+    database: database.handle,
+    webDist: '/nonexistent',
+  });
+  admin = await bearerFor(database.handle.db, 'admin');
+});
+afterAll(async () => {
+  await app?.close();
+  await database?.drop();
+});
+
+const get = async (url: string, headers: Record<string, string> = {}) => {
+  const response = await app.inject({ url, headers });
+  expect(response.statusCode, `${url}: ${response.body.slice(0, 300)}`).toBe(200);
+  return response;
+};
+
+/** No count, numerator or denominator from 1 to k-1 is shown. */
+function expectNoSmallCounts(figures: Figure[], where: string) {
+  for (const figure of figures) {
+    for (const count of [
+      figure.kind === 'count' ? figure.value : null,
+      figure.numerator,
+      figure.denominator,
+    ]) {
+      if (count !== null && count !== undefined) {
+        expect(count >= 1 && count < K, `${where}: ${JSON.stringify(figure)}`).toBe(false);
+      }
+    }
+  }
+}
+
+/** In a line of cells adding up to a shown total, never exactly one hidden non-zero cell. */
+function expectNoLoneHiddenCell(cells: Figure[], raw: Figure[], total: Figure, where: string) {
+  if (total.suppressed) return;
+  const hidden = cells.filter((cell, i) => cell.suppressed && (raw[i]?.value ?? 0) !== 0);
+  expect(hidden.length === 1, `${where}: one hidden cell could be worked out`).toBe(false);
+}
+
+describe(`figure endpoints on ${DATABASE_KIND}`, () => {
+  it('hides small counts in the public breakdown by municipality, with a second cell where one alone was hidden', async () => {
+    const url = '/api/v1/indicators/clients_active/breakdown?date=2021-01-01&by=municipality';
+    const [open, internal] = await Promise.all([get(url), get(url, admin)]);
+    const shown = open.json();
+    const exact = internal.json();
+    expect(shown).toMatchObject({ audience: 'public', rules: { k: 5, minDenominator: 20 } });
+    expect(exact).toMatchObject({ audience: 'internal', rules: null });
+    const towns = exact.rows.length;
+    expect(exact.rows.filter((r: Figure) => (r.value ?? 0) > 0)).toHaveLength(34);
+    const small = exact.rows.filter((r: Figure) => (r.value ?? 0) >= 1 && (r.value ?? 0) < K);
+    expectNoSmallCounts(
+      shown.rows.map((r: Figure) => ({ ...r, kind: 'count' })),
+      'public',
+    );
+    for (const [i, row] of shown.rows.entries()) {
+      const raw = exact.rows[i];
+      if (row.suppressed)
+        expect(row).toEqual({
+          key: raw.key,
+          label: raw.label,
+          value: null,
+          numerator: null,
+          denominator: null,
+          suppressed: true,
+        });
+      else expect(row).toEqual(raw);
+    }
+    expect(shown.total).toEqual(exact.total);
+    expectNoLoneHiddenCell(shown.rows, exact.rows, shown.total, 'municipality');
+    // One small town alone would be given away by the total: then a second cell is hidden.
+    const hiddenCount = shown.rows.filter((r: Figure) => r.suppressed).length;
+    expect(hiddenCount).toBe(small.length === 0 ? 0 : Math.max(2, small.length));
+
+    const csv = await get(`${url}&format=csv`);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = csv.body.split('\r\n');
+    expect(lines[0]).toBe('\uFEFFSchlüssel;Gemeinde;Wert;Zähler;Nenner;gesperrt');
+    expect(lines).toHaveLength(towns + 2 + 1);
+    expect(lines.filter((line) => /^\d{8};[^;]+;\.;\.;\.;ja$/.test(line))).toHaveLength(
+      hiddenCount,
+    );
+    expect(lines.at(-2)).toBe(`total;Insgesamt;${exact.total.value};;;nein`);
+
+    const arrow = await get(`${url}&format=arrow`);
+    const table = tableFromIPC(arrow.rawPayload);
+    // Every column is there with its type, also one whose cells are all empty.
+    expect(table.schema.fields.map((field) => `${field.name}:${field.type}`)).toEqual([
+      'key:Utf8',
+      'label:Utf8',
+      'value:Float64',
+      'numerator:Float64',
+      'denominator:Float64',
+      'suppressed:Utf8',
+    ]);
+    const decoded = table.toArray().map((row) => row.toJSON());
+    expect(
+      decoded.slice(0, towns).map((r) => [r.key, r.value === null ? null : Number(r.value)]),
+    ).toEqual(shown.rows.map((r: Figure & { key: string }) => [r.key, r.value]));
+  });
+
+  it('hides a second town wherever a single small one was hidden (minors by town)', async () => {
+    const url = '/api/v1/indicators/clients_minor/breakdown?date=2021-01-01&by=municipality';
+    const shown = (await get(url)).json();
+    const exact = (await get(url, admin)).json();
+    const small = exact.rows.filter((r: Figure) => (r.value ?? 0) >= 1 && (r.value ?? 0) < K);
+    expect(small.length, 'the demonstration data has towns with few minors').toBeGreaterThan(0);
+    expectNoSmallCounts(
+      shown.rows.map((r: Figure) => ({ ...r, kind: 'count' })),
+      url,
+    );
+    expectNoLoneHiddenCell(shown.rows, exact.rows, shown.total, url);
+    expect(shown.rows.filter((r: Figure) => r.suppressed).length).toBeGreaterThanOrEqual(
+      Math.max(2, small.length),
+    );
+  });
+
+  it('gives series by month, quarter and year that match the figures on each date', async () => {
+    expect(seriesPoints('2020-02', '2020-07', 'quarter')).toEqual([
+      { date: '2020-03-31', periodFrom: '2020-01-01', period: '2020-Q1' },
+      { date: '2020-06-30', periodFrom: '2020-04-01', period: '2020-Q2' },
+      { date: '2020-09-30', periodFrom: '2020-07-01', period: '2020-Q3' },
+    ]);
+    const series = (
+      await get(
+        '/api/v1/indicators/clients_active/series?from=2019-01&to=2020-12&interval=month',
+        admin,
+      )
+    ).json();
+    expect(series.points).toHaveLength(24);
+    expect(series.points[1]).toMatchObject({ period: '2019-02', date: '2019-02-28' });
+    for (const point of [series.points[0], series.points[13], series.points[23]]) {
+      const day = (await get(`/api/v1/indicators?date=${point.date}`, admin)).json();
+      const active = day.indicators.find((i: { id: string }) => i.id === 'clients_active');
+      expect(point.value).toBe(active.value);
+    }
+    const years = (
+      await get(
+        '/api/v1/indicators/cases_started_in_period/series?from=2018-01&to=2020-12&interval=year',
+        admin,
+      )
+    ).json();
+    expect(years.points.map((p: { period: string }) => p.period)).toEqual(['2018', '2019', '2020']);
+    const in2019 = (await get('/api/v1/indicators?date=2019-12-31&from=2019-01-01', admin)).json();
+    expect(years.points[1].value).toBe(
+      in2019.indicators.find((i: { id: string }) => i.id === 'cases_started_in_period').value,
+    );
+    const csv = await get(
+      '/api/v1/indicators/clients_active/series?from=2020-01&to=2020-03&format=csv',
+    );
+    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFZeitraum;Stichtag;Wert;Zähler;Nenner;gesperrt');
+    const bad = await app.inject({
+      url: '/api/v1/indicators/clients_active/series?from=2021-01&to=2020-01',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toContain('from');
+  });
+
+  it('gives cross-tables whose margins are the breakdowns, protected for the public', async () => {
+    const url =
+      '/api/v1/indicators/clients_active/crosstab?date=2021-01-01&rows=municipality&columns=sex';
+    const exact = (await get(url, admin)).json();
+    const bySex = (
+      await get('/api/v1/indicators/clients_active/breakdown?date=2021-01-01&by=sex', admin)
+    ).json();
+    expect(exact.column_totals.map((f: Figure) => f.value)).toEqual(
+      bySex.rows.map((r: Figure) => r.value),
+    );
+    expect(exact.total.value).toBe(bySex.total.value);
+    const shown = (await get(url)).json();
+    expectNoSmallCounts(
+      [...shown.cells.flat(), ...shown.row_totals, ...shown.column_totals, shown.total].map(
+        (f: Figure) => ({ ...f, kind: 'count' }),
+      ),
+      'cross-table',
+    );
+    shown.cells.forEach((row: Figure[], i: number) => {
+      expectNoLoneHiddenCell(row, exact.cells[i], shown.row_totals[i], `row ${i}`);
+    });
+    shown.columns.forEach((_: unknown, j: number) => {
+      expectNoLoneHiddenCell(
+        shown.cells.map((row: Figure[]) => row[j]),
+        exact.cells.map((row: Figure[]) => row[j]),
+        shown.column_totals[j],
+        `column ${j}`,
+      );
+    });
+    const csv = await get(`${url}&format=csv`);
+    expect(csv.body.split('\r\n')[0]).toMatch(
+      /^\uFEFFSchlüssel;Gemeinde;weiblich;männlich;.*;Insgesamt$/,
+    );
+  });
+
+  it('compares with the same day a year earlier and gives the change', async () => {
+    const body = (
+      await get('/api/v1/indicators?date=2021-01-01&compare=previous_year', admin)
+    ).json();
+    expect(body.comparison.date).toBe('2020-01-01');
+    const now = body.indicators.find((i: { id: string }) => i.id === 'clients_active');
+    const then = body.comparison.indicators.find((i: { id: string }) => i.id === 'clients_active');
+    expect(now.change).toBe(now.value - then.value);
+    const csv = await get(
+      '/api/v1/indicators?date=2021-01-01&compare=2020-06-30&format=csv',
+      admin,
+    );
+    expect(csv.body.split('\r\n')[0]).toContain('Veränderung seit 2020-06-30');
+  });
+
+  it('answers for the whole state, under the restricted rules even for the district office', async () => {
+    const own = (await get('/api/v1/indicators?date=2021-01-01', admin)).json();
+    const state = (await get('/api/v1/indicators?date=2021-01-01&district=all', admin)).json();
+    expect(state).toMatchObject({ district: 'all', rules: { k: 5 } });
+    expect(state.indicators.find((i: { id: string }) => i.id === 'clients_active').value).toBe(
+      own.indicators.find((i: { id: string }) => i.id === 'clients_active').value,
+    );
+    const unknown = await app.inject({ url: '/api/v1/indicators?date=2021-01-01&district=09999' });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('never shows a small count or a lone hidden cell in random public breakdowns and cross-tables', async () => {
+    const dates = ['2019-06-30', '2020-01-01', '2021-01-01', '2021-03-01', '2020-11-15'];
+    const arbitrary = fc.record({
+      indicator: fc.constantFrom(...INDICATORS.map((i) => i.id)),
+      by: fc.constantFrom(...DIMENSION_IDS),
+      other: fc.constantFrom(...DIMENSION_IDS),
+      date: fc.constantFrom(...dates),
+      cross: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async ({ indicator, by, other, date, cross }) => {
+        const kind = INDICATORS.find((i) => i.id === indicator)?.kind;
+        if (cross && by !== other) {
+          const url = `/api/v1/indicators/${indicator}/crosstab?date=${date}&rows=${by}&columns=${other}`;
+          const shown = (await get(url)).json();
+          expectNoSmallCounts(
+            [...shown.cells.flat(), ...shown.row_totals, ...shown.column_totals, shown.total].map(
+              (f: Figure) => ({ ...f, kind }),
+            ),
+            url,
+          );
+          return;
+        }
+        const url = `/api/v1/indicators/${indicator}/breakdown?date=${date}&by=${by}`;
+        const [shown, exact] = [(await get(url)).json(), (await get(url, admin)).json()];
+        expectNoSmallCounts(
+          [...shown.rows, shown.total].map((f: Figure) => ({ ...f, kind })),
+          url,
+        );
+        if (
+          kind === 'count' &&
+          indicator !== 'managers_active' &&
+          indicator !== 'municipalities_active'
+        )
+          expectNoLoneHiddenCell(shown.rows, exact.rows, shown.total, url);
+      }),
+      { numRuns: 120, seed: 2021 },
+    );
+  });
+});
