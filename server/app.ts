@@ -13,6 +13,7 @@ import databasePlugin from './plugins/database.ts';
 import errorsPlugin from './plugins/errors.ts';
 import securityHeaders from './plugins/security-headers.ts';
 import audit from './routes/audit.ts';
+import definitions from './routes/definitions.ts';
 import health from './routes/health.ts';
 import imports from './routes/imports.ts';
 import indicators from './routes/indicators.ts';
@@ -48,6 +49,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(health);
   await app.register(session);
   await app.register(indicators);
+  await app.register(definitions);
   await app.register(imports);
   await app.register(tokens);
   await app.register(audit);

@@ -25,6 +25,8 @@ interface Described {
   id: IndicatorId;
   label: string;
   definition: string;
+  /** Who or what is counted (for a share or ratio: its denominator), for readers. */
+  population: string;
 }
 
 /** A number of cases (or distinct managers, municipalities) on the reporting date. */
@@ -48,6 +50,8 @@ export interface CountIndicator extends Described {
 export interface ShareIndicator extends Described {
   kind: 'share';
   numerator: RawBuilder<number>;
+  /** What the numerator counts, for readers. */
+  numeratorLabel: string;
   denominator: IndicatorId;
 }
 
@@ -69,6 +73,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'clients_active',
     kind: 'count',
+    population: 'Fälle mit laufender Beratung am Stichtag',
     label: 'Betreute Personen',
     definition:
       'Personen, deren Beratung am Stichtag läuft: begonnen am oder vor dem Stichtag und nicht vor oder am Stichtag beendet.',
@@ -79,6 +84,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'clients_minor',
     kind: 'count',
+    population: 'betreute Personen unter 18 Jahren',
     label: 'davon Minderjährige',
     definition:
       'Betreute Personen, die am Stichtag jünger als 18 Jahre sind (gerechnet ab dem Ersten des Geburtsmonats).',
@@ -89,6 +95,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'clients_adult',
     kind: 'count',
+    population: 'betreute Personen ab 18 Jahren',
     label: 'davon Erwachsene',
     definition:
       'Betreute Personen, die am Stichtag 18 Jahre oder älter sind (gerechnet ab dem Ersten des Geburtsmonats).',
@@ -99,6 +106,8 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'language_b1_plus_share',
     kind: 'share',
+    population: 'betreute Erwachsene',
+    numeratorLabel: 'betreute Erwachsene mit Sprachniveau B1, B2, C1 oder C2',
     label: 'Sprachniveau B1 oder höher',
     definition:
       'Anteil der betreuten Erwachsenen, deren Deutschkenntnisse am Stichtag B1, B2, C1 oder C2 erreichen. Erwachsene ohne Angabe zählen im Nenner mit.',
@@ -108,6 +117,8 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'employment_sv_share',
     kind: 'share',
+    population: 'betreute Erwachsene',
+    numeratorLabel: 'betreute Erwachsene in sozialversicherungspflichtiger Beschäftigung',
     label: 'Sozialversicherungspflichtig beschäftigt',
     definition:
       'Anteil der betreuten Erwachsenen, die am Stichtag sozialversicherungspflichtig beschäftigt sind (ohne Ausbildung). Erwachsene ohne Angabe zählen im Nenner mit.',
@@ -117,6 +128,8 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'training_share',
     kind: 'share',
+    population: 'betreute Erwachsene',
+    numeratorLabel: 'betreute Erwachsene in Ausbildung, Praktikum oder Studium',
     label: 'In Ausbildung, Praktikum oder Studium',
     definition:
       'Anteil der betreuten Erwachsenen, die am Stichtag eine Ausbildung, ein Praktikum oder ein Studium machen. Erwachsene ohne Angabe zählen im Nenner mit.',
@@ -128,6 +141,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'cases_closed',
     kind: 'count',
+    population: 'seit 2018 bis zum Stichtag beendete Fälle',
     label: 'Beendete Fälle',
     definition:
       'Fälle, deren Beratung seit Programmbeginn (2018) bis einschließlich Stichtag beendet wurde.',
@@ -138,6 +152,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'cases_closed_with_lease',
     kind: 'count',
+    population: 'beendete Fälle mit eigenem Mietvertrag',
     label: 'davon mit eigenem Mietvertrag',
     definition:
       'Beendete Fälle, in denen bis zum Ende der Beratung ein erster privater Mietvertrag unterschrieben wurde.',
@@ -148,6 +163,8 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'cases_closed_with_lease_share',
     kind: 'share',
+    population: 'bis zum Stichtag beendete Fälle',
+    numeratorLabel: 'beendete Fälle mit eigenem Mietvertrag bis zum Ende der Beratung',
     label: 'Anteil beendeter Fälle mit eigenem Mietvertrag',
     definition:
       'Anteil der bis zum Stichtag beendeten Fälle, in denen bis zum Ende der Beratung ein privater Mietvertrag unterschrieben wurde.',
@@ -157,6 +174,8 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'plan_coverage_share',
     kind: 'share',
+    population: 'am Stichtag laufende Fälle',
+    numeratorLabel: 'laufende Fälle mit vereinbartem Integrationsplan',
     label: 'Fälle mit Integrationsplan',
     definition:
       'Anteil der am Stichtag laufenden Fälle, für die bis zum Stichtag ein Integrationsplan vereinbart wurde.',
@@ -166,6 +185,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'managers_active',
     kind: 'count',
+    population: 'Integrationsmanager/innen mit mindestens einem laufenden Fall',
     label: 'Integrationsmanager/innen mit Fällen',
     definition:
       'Anzahl verschiedener Integrationsmanager/innen, die am Stichtag mindestens einen laufenden Fall betreuen.',
@@ -177,6 +197,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'caseload_per_manager',
     kind: 'ratio',
+    population: 'Integrationsmanager/innen mit Fällen',
     label: 'Fälle je Integrationsmanager/in',
     definition:
       'Betreute Personen am Stichtag geteilt durch die Integrationsmanager/innen mit Fällen.',
@@ -186,6 +207,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'municipalities_active',
     kind: 'count',
+    population: 'Gemeinden mit mindestens einem laufenden Fall',
     label: 'Gemeinden mit Fällen',
     definition: 'Anzahl der Gemeinden, in denen am Stichtag mindestens ein Fall läuft.',
     aggregate: sql<number>`count(DISTINCT municipality) FILTER (WHERE active)::int`,
@@ -195,6 +217,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'cases_started_in_period',
     kind: 'count',
+    population: 'Fälle, deren Beratung im Zeitraum begann',
     label: 'Begonnene Fälle im Zeitraum',
     definition:
       'Fälle, deren Beratung im Zeitraum begonnen hat (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
@@ -206,6 +229,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'cases_closed_in_period',
     kind: 'count',
+    population: 'Fälle, deren Beratung im Zeitraum endete',
     label: 'Beendete Fälle im Zeitraum',
     definition:
       'Fälle, deren Beratung im Zeitraum beendet wurde (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
@@ -217,6 +241,7 @@ export const INDICATORS: readonly Indicator[] = [
   {
     id: 'cases_over_max_duration',
     kind: 'count',
+    population: 'am Stichtag laufende Fälle, die älter als drei Jahre sind',
     label: 'Fälle über der Höchstdauer',
     definition:
       'Datenqualität: am Stichtag laufende Fälle, die länger als drei Jahre laufen (die Beratung dauert höchstens drei, mit Begründung vier Jahre).',

@@ -87,6 +87,12 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/definitions',
+    url: () => '/api/v1/definitions',
+    expect: all(200),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/indicators/:id/crosstab',
     url: () =>
       '/api/v1/indicators/clients_active/crosstab?date=2021-01-01&rows=sex&columns=provider',

@@ -146,6 +146,23 @@ describe(`figure endpoints on ${DATABASE_KIND}`, () => {
     );
   });
 
+  it('describes every indicator and dimension from the registry', async () => {
+    const body = (await get('/api/v1/definitions')).json();
+    expect(body.indicators.map((i: { id: string }) => i.id)).toEqual(INDICATORS.map((i) => i.id));
+    expect(
+      body.indicators.find((i: { id: string }) => i.id === 'language_b1_plus_share'),
+    ).toMatchObject({
+      label: 'Sprachniveau B1 oder höher',
+      kind: 'share',
+      population: 'betreute Erwachsene',
+      denominator: { id: 'clients_adult', label: 'davon Erwachsene' },
+    });
+    expect(body.dimensions.map((d: { id: string }) => d.id)).toEqual([...DIMENSION_IDS]);
+    expect(
+      body.dimensions.find((d: { id: string }) => d.id === 'municipality').categories.length,
+    ).toBeGreaterThan(30);
+  });
+
   it('gives series by month, quarter and year that match the figures on each date', async () => {
     expect(seriesPoints('2020-02', '2020-07', 'quarter')).toEqual([
       { date: '2020-03-31', periodFrom: '2020-01-01', period: '2020-Q1' },

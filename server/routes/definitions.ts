@@ -1,0 +1,82 @@
+// The indicator registry and the dimensions as data: what every figure means, for the
+// definitions page, chart labels and tooltips, and for outside readers.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { DIMENSION_IDS, DIMENSIONS, registryCategories } from '../indicators/dimensions.ts';
+import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
+import { Nullable } from './schemas.ts';
+
+const Part = Nullable(Type.Object({ id: Nullable(Type.String()), label: Type.String() }));
+
+function parts(indicator: Indicator) {
+  const labelOf = (id: string) => findIndicator(id)?.label ?? id;
+  switch (indicator.kind) {
+    case 'count':
+      return { numerator: null, denominator: null };
+    case 'share':
+      return {
+        numerator: { id: null, label: indicator.numeratorLabel },
+        denominator: { id: indicator.denominator, label: labelOf(indicator.denominator) },
+      };
+    case 'ratio':
+      return {
+        numerator: { id: indicator.numerator, label: labelOf(indicator.numerator) },
+        denominator: { id: indicator.denominator, label: labelOf(indicator.denominator) },
+      };
+  }
+}
+
+const definitions: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/v1/definitions',
+    {
+      config: { access: 'public' },
+      schema: {
+        response: {
+          200: Type.Object({
+            indicators: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                label: Type.String(),
+                definition: Type.String(),
+                population: Type.String(),
+                kind: Type.String(),
+                period: Type.Boolean(),
+                numerator: Part,
+                denominator: Part,
+              }),
+            ),
+            dimensions: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                label: Type.String(),
+                categories: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => {
+      const registry = await registryCategories(app.database.db, app.config.district);
+      return {
+        indicators: INDICATORS.map((indicator) => ({
+          id: indicator.id,
+          label: indicator.label,
+          definition: indicator.definition,
+          population: indicator.population,
+          kind: indicator.kind,
+          period: indicator.kind === 'count' && indicator.period === true,
+          ...parts(indicator),
+        })),
+        dimensions: DIMENSION_IDS.map((id) => ({
+          id,
+          label: DIMENSIONS[id].label,
+          categories: DIMENSIONS[id].categories?.(registry) ?? [],
+        })),
+      };
+    },
+  );
+};
+
+export default definitions;
