@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemonstrationData } from '../demo-data.ts';
+import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { DIMENSION_IDS } from './dimensions.ts';
 import { countsOn, type Point } from './figures.ts';
@@ -36,8 +37,13 @@ const DATES = [
   '2021-03-01',
   '2022-06-30',
 ];
-const points: Point[] = DATES.map((date) => ({ date, periodFrom: `${date.slice(0, 4)}-01-01` }));
-const held = INDICATORS.filter((indicator) => indicator.kind !== 'count' || indicator.precomputed);
+const points: Point[] = DATES.map((date, i) => ({
+  date,
+  periodFrom: i % 2 === 0 ? `${date.slice(0, 4)}-01-01` : `${date.slice(0, 7)}-01`,
+}));
+// Every indicator: the monthly figures hold some as they are, some (distinct counts, period
+// counts) in another form, and the rest comes from the case rows either way.
+const held = INDICATORS;
 
 describe(`monthly figures on ${DATABASE_KIND}`, () => {
   it('cover the first and last day of every month since the first case', async () => {
@@ -47,7 +53,9 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(isMonthlyDate('2021-02-27')).toBe(false);
     expect(await monthlyCovers(db(), { district: DISTRICT }, DATES)).toBe(true);
     expect(await monthlyCovers(db(), { district: DISTRICT }, ['2021-01-15'])).toBe(false);
-    expect(await monthlyCovers(db(), { district: DISTRICT }, ['2009-01-01'])).toBe(false);
+    // Before the first case every count is zero: no rows, and nothing missing.
+    expect(await monthlyCovers(db(), { district: DISTRICT }, ['2009-01-01'])).toBe(true);
+    expect(await monthlyCovers(db(), { district: DISTRICT }, ['2099-12-31'])).toBe(false);
   });
 
   it('equal the direct query for every measure, dimension and scope', async () => {
@@ -82,9 +90,59 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     }
   });
 
+  it('count a manager or a town only while one of its cases runs, across providers', async () => {
+    // A second district with two providers sharing a manager id and a town.
+    await sql`INSERT INTO districts VALUES ('08999', 'Testkreis')`.execute(db());
+    await sql`INSERT INTO providers (district_key, code, name) VALUES
+      ('08999', 'AWO', 'AWO Test'), ('08999', 'DRK', 'DRK Test')`.execute(db());
+    await sql`INSERT INTO municipalities (district_key, ags, name) VALUES
+      ('08999', '08999001', 'Eins'), ('08999', '08999002', 'Zwei')`.execute(db());
+    const header =
+      'case_id;provider;municipality;manager_id;sex;birth_month;country_of_origin;started_on;ended_on;end_reason';
+    const exports = {
+      AWO: ['AWO-0001;AWO;08999001;IM-1;f;1990-03;SYR;2019-01-10;2019-05-15;independent'],
+      DRK: [
+        'DRK-0001;DRK;08999001;IM-1;m;1985-07;AFG;2019-02-01;2019-08-20;independent',
+        'DRK-0002;DRK;08999002;IM-2;m;1985-07;AFG;2019-03-01;;',
+      ],
+    };
+    for (const [provider, rows] of Object.entries(exports)) {
+      const summary = await importExport(database.handle, {
+        district: '08999',
+        provider,
+        asOf: '2019-12-31',
+        fileName: `${provider}.csv`,
+        bytes: Buffer.from(`${[header, ...rows].join('\n')}\n`),
+      });
+      expect(summary.status, summary.errors[0]?.message).toBe('imported');
+    }
+    const when = ['2019-01-31', '2019-03-31', '2019-05-31', '2019-08-31', '2019-09-01'];
+    const at = when.map((date) => ({ date, periodFrom: '2019-01-01' }));
+    const distinct = INDICATORS.filter(
+      (i) => i.id === 'managers_active' || i.id === 'municipalities_active',
+    );
+    const monthly = await countsOn(db(), { district: '08999' }, at, distinct, undefined);
+    const direct = await countsOn(db(), { district: '08999' }, at, distinct, undefined, {
+      source: 'direct',
+    });
+    const values = (counts: typeof monthly) =>
+      when.map((date) => [
+        counts.get(date)?.get('')?.managers_active,
+        counts.get(date)?.get('')?.municipalities_active,
+      ]);
+    expect(values(direct)).toEqual([
+      [1, 1],
+      [2, 2],
+      [2, 2],
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(values(monthly)).toEqual(values(direct));
+  });
+
   it('are rebuilt when the definitions change, and only then', async () => {
     expect(await refreshStaleMonthlyFigures(db())).toBe(0);
-    await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE provider = 'DRK'`.execute(
+    await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE provider = 'DRK' AND district_key = '08118'`.execute(
       db(),
     );
     expect(await monthlyCovers(db(), { district: DISTRICT }, ['2021-01-01'])).toBe(false);

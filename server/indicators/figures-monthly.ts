@@ -10,15 +10,33 @@ import { factColumns } from './case-facts.ts';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from './dimensions.ts';
 import { INDICATORS } from './registry.ts';
 
+/** The alias of a period count's cumulative form. */
+export const cumulativeAlias = (id: string) => `${id}__cumulative`;
+
 /** Measure alias → aggregate over fact rows, for every indicator count that adds up over providers. */
 export const MONTHLY_MEASURES: ReadonlyMap<string, RawBuilder<number>> = new Map(
   INDICATORS.flatMap((indicator): [string, RawBuilder<number>][] => {
-    if (indicator.kind === 'count')
-      return indicator.precomputed ? [[indicator.id, indicator.aggregate]] : [];
+    if (indicator.kind === 'count') {
+      if (indicator.precomputed) return [[indicator.id, indicator.aggregate]];
+      return indicator.cumulative ? [[cumulativeAlias(indicator.id), indicator.cumulative]] : [];
+    }
     if (indicator.kind === 'share') return [[`${indicator.id}__numerator`, indicator.numerator]];
     return [];
   }),
 );
+
+/**
+ * Distinct counts of active cases' attributes: held for each district as a whole, in rows
+ * with the provider '' (the same manager or town can be with several providers).
+ */
+export const DISTRICT_MEASURES: ReadonlyMap<string, 'manager_id' | 'municipality'> = new Map(
+  INDICATORS.flatMap((indicator): [string, 'manager_id' | 'municipality'][] =>
+    indicator.kind === 'count' && indicator.distinctActive
+      ? [[indicator.id, indicator.distinctActive]]
+      : [],
+  ),
+);
+const DISTRICT_WIDE = '';
 
 /** Every dimension but provider, which is a column of the table itself. */
 export const MONTHLY_DIMENSIONS: readonly DimensionId[] = DIMENSION_IDS.filter(
@@ -46,6 +64,7 @@ export function monthlyVersion(db: Kysely<Database>): string {
   for (const id of MONTHLY_DIMENSIONS) hash.update(`${id}=${DIMENSIONS[id].key.compile(db).sql};`);
   hash.update(factColumns(sql`d`).compile(db).sql);
   hash.update(CHANGE_POINTS.compile(db).sql);
+  for (const [alias, column] of DISTRICT_MEASURES) hash.update(`${alias}=distinct ${column};`);
   version = hash.digest('hex').slice(0, 16);
   return version;
 }
@@ -73,7 +92,7 @@ export async function refreshMonthlyFigures(
   db: Kysely<Database>,
   district: string,
   provider: string,
-): Promise<{ dates: number; rows: number }> {
+): Promise<{ rows: number }> {
   await db
     .deleteFrom('figures_monthly')
     .where('district_key', '=', district)
@@ -92,7 +111,10 @@ export async function refreshMonthlyFigures(
       )))::date::text AS last
     FROM cases c WHERE c.district_key = ${district} AND c.provider = ${provider}`.execute(db);
   const range = ranges[0];
-  if (!range?.first || !range.last) return { dates: 0, rows: 0 };
+  if (!range?.first || !range.last) {
+    await refreshDistrictTotals(db, district);
+    return { rows: 0 };
+  }
 
   const keyed = MONTHLY_DIMENSIONS.map((id) => ({ id, column: sql.id(`d_${id}`) }));
   const dimension = sql.join(
@@ -108,6 +130,7 @@ export async function refreshMonthlyFigures(
   const measures = sql.join(
     [...MONTHLY_MEASURES.values()].map((aggregate, i) => sql`${aggregate} AS ${columns[i]}`),
   );
+  const lastDay = endOfMonth(range.last);
   const slice = sql`district_key = ${district} AND provider = ${provider}`;
   // The planner cannot estimate these CTEs and would compile the query to machine code
   // first (PostgreSQL's JIT), which takes longer than running it.
@@ -136,12 +159,9 @@ export async function refreshMonthlyFigures(
         AND birth_month + make_interval(years => n) <= ${range.last}::date + interval '1 month'
     ),
     snapped AS (
-      SELECT DISTINCT p.case_id, d.on_date
-      FROM change_points p
-      CROSS JOIN LATERAL (
-        SELECT min(on_date) AS on_date FROM dates WHERE dates.on_date >= p.changes_on
-      ) d
-      WHERE d.on_date IS NOT NULL
+      SELECT DISTINCT case_id, ${snap(sql`changes_on`)} AS on_date
+      FROM change_points
+      WHERE changes_on IS NOT NULL AND ${snap(sql`changes_on`)} <= ${lastDay}::date
     ),
     stretches AS (
       SELECT case_id, on_date AS from_date,
@@ -193,25 +213,112 @@ export async function refreshMonthlyFigures(
       columns.map((m) => sql`${m} <> 0`),
       sql` OR `,
     )}`.execute(db);
-  const last = new Date(`${range.last}T00:00:00Z`);
-  last.setUTCMonth(last.getUTCMonth() + 1);
-  last.setUTCDate(0);
   await db
     .insertInto('figures_monthly_slices')
     .values({
       district_key: district,
       provider,
       first_date: range.first,
-      last_date: last.toISOString().slice(0, 10),
+      last_date: lastDay,
       version: monthlyVersion(db),
     })
     .execute();
-  const months =
-    (last.getUTCFullYear() - Number(range.first.slice(0, 4))) * 12 +
-    last.getUTCMonth() -
-    (Number(range.first.slice(5, 7)) - 1) +
-    1;
-  return { dates: months * 2, rows: Number(result.numAffectedRows ?? 0) };
+  await refreshDistrictTotals(db, district);
+  return { rows: Number(result.numAffectedRows ?? 0) };
+}
+
+/** The last day of the month of a date (`YYYY-MM-DD`). */
+function endOfMonth(date: string): string {
+  const last = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
+  last.setUTCMonth(last.getUTCMonth() + 1);
+  last.setUTCDate(0);
+  return last.toISOString().slice(0, 10);
+}
+
+/** The first date on or after `day` that the table holds: the day itself on the 1st, else its month's last day. */
+const snap = (day: RawBuilder<unknown>) => sql`(CASE WHEN extract(day FROM ${day}) = 1 THEN ${day}
+  ELSE (date_trunc('month', ${day}) + interval '1 month' - interval '1 day') END)::date`;
+
+/**
+ * The district-wide distinct counts (managers, municipalities with an active case) on every
+ * date: per manager or town, the active cases counted in at their start and out at their end;
+ * one is counted while that number is above zero.
+ */
+async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
+  const where = sql`district_key = ${district} AND provider = ${DISTRICT_WIDE}`;
+  await sql`DELETE FROM figures_monthly WHERE ${where}`.execute(db);
+  await sql`DELETE FROM figures_monthly_slices WHERE ${where}`.execute(db);
+  const { rows: ranges } = await sql<{ first: string | null; last: string | null }>`
+    SELECT date_trunc('month', min(c.started_on))::date::text AS first,
+      date_trunc('month', greatest(current_date, (
+        SELECT max(i.as_of) FROM imports i
+        WHERE i.district_key = ${district} AND i.status = 'imported'
+      )))::date::text AS last
+    FROM cases c WHERE c.district_key = ${district}`.execute(db);
+  const range = ranges[0];
+  if (!range?.first || !range.last || DISTRICT_MEASURES.size === 0) return;
+  const lastDay = endOfMonth(range.last);
+  const keys = sql.join(
+    [...DISTRICT_MEASURES].map(
+      ([
+        alias,
+        column,
+      ]) => sql`SELECT ${alias}::text AS measure, ${sql.ref(`c.${column}`)}::text AS key,
+        ${snap(sql`c.started_on`)} AS starts, ${snap(sql`c.ended_on`)} AS ends
+      FROM cases c WHERE c.district_key = ${district}`,
+    ),
+    sql` UNION ALL `,
+  );
+  await sql`
+    WITH months AS (
+      SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
+      FROM generate_series(${range.first}::date, ${range.last}::date, interval '1 month') m
+    ),
+    dates AS (SELECT first_day AS on_date FROM months UNION SELECT last_day FROM months),
+    cases_by_key AS (${keys}),
+    events AS (
+      SELECT measure, key, starts AS on_date, 1 AS delta FROM cases_by_key
+      UNION ALL
+      SELECT measure, key, ends, -1 FROM cases_by_key WHERE ends IS NOT NULL
+    ),
+    running AS (
+      SELECT measure, key, on_date,
+        sum(sum(delta)) OVER (PARTITION BY measure, key ORDER BY on_date) AS active
+      FROM events GROUP BY measure, key, on_date
+    ),
+    switches AS (
+      SELECT measure, on_date,
+        (active > 0)::int
+          - (coalesce(lag(active) OVER (PARTITION BY measure, key ORDER BY on_date), 0) > 0)::int
+          AS delta
+      FROM running
+    ),
+    every_date AS (
+      SELECT measure, on_date, delta FROM switches
+      UNION ALL
+      SELECT m.measure, d.on_date, 0 FROM (SELECT DISTINCT measure FROM events) m CROSS JOIN dates d
+    ),
+    counted AS (
+      SELECT measure, on_date,
+        (sum(sum(delta)) OVER (PARTITION BY measure ORDER BY on_date))::int AS value
+      FROM every_date GROUP BY measure, on_date
+    )
+    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, measures)
+    SELECT ${district}, ${DISTRICT_WIDE}, on_date, 'total', '', jsonb_object_agg(measure, value)
+    FROM counted
+    WHERE on_date <= ${lastDay}::date
+    GROUP BY on_date
+    HAVING bool_or(value <> 0)`.execute(db);
+  await db
+    .insertInto('figures_monthly_slices')
+    .values({
+      district_key: district,
+      provider: DISTRICT_WIDE,
+      first_date: range.first,
+      last_date: lastDay,
+      version: monthlyVersion(db),
+    })
+    .execute();
 }
 
 /** Refreshes every provider whose rows are missing or were made by other definitions. */
@@ -243,60 +350,75 @@ export interface MonthlyScope {
 
 /**
  * Whether the table holds figures for every provider in the scope on every one of these
- * dates, by the current definitions.
+ * dates, by the current definitions (and, with `districtWide`, the districts' distinct
+ * counts). Before a provider's first month every count is zero, which the table says by
+ * holding no row.
  */
 export async function monthlyCovers(
   db: Kysely<Database>,
   scope: MonthlyScope,
   dates: readonly string[],
+  { districtWide = false } = {},
 ): Promise<boolean> {
   if (dates.length === 0 || !dates.every(isMonthlyDate)) return false;
-  const sorted = [...dates].sort();
+  const latest = [...dates].sort().at(-1) as string;
   const { rows } = await sql<{ missing: number }>`
-    SELECT count(*)::int AS missing FROM (
+    WITH needed AS (
       SELECT DISTINCT i.district_key, i.provider FROM imports i
       WHERE i.status = 'imported'
         ${scope.district === undefined ? sql`` : sql`AND i.district_key = ${scope.district}`}
         ${scope.provider ? sql`AND i.provider = ${scope.provider}` : sql``}
+    )
+    SELECT count(*)::int AS missing FROM (
+      SELECT district_key, provider FROM needed
+      ${districtWide ? sql`UNION SELECT DISTINCT district_key, ${DISTRICT_WIDE} FROM needed` : sql``}
     ) p
     LEFT JOIN figures_monthly_slices s
       ON s.district_key = p.district_key AND s.provider = p.provider
-      AND s.version = ${monthlyVersion(db)}
-      AND s.first_date <= ${sorted[0]}::date AND s.last_date >= ${sorted.at(-1)}::date
+      AND s.version = ${monthlyVersion(db)} AND s.last_date >= ${latest}::date
     WHERE s.provider IS NULL`.execute(db);
   return rows[0]?.missing === 0;
 }
 
 /**
- * The summed measures per date and category: `by` a dimension, by provider, or the totals
- * ('' as the category). A municipality in the scope reads that municipality's row.
+ * The summed measures (`aliases`) per date and category: `by` a dimension, by provider, or
+ * the totals ('' as the category). A municipality in the scope reads that municipality's row.
  */
 export async function monthlyMeasures(
   db: Kysely<Database>,
   scope: MonthlyScope,
   dates: readonly string[],
   by: DimensionId | undefined,
+  aliases: readonly string[],
 ): Promise<Map<string, Map<string, Record<string, number>>>> {
   if (scope.municipality && by !== undefined)
     throw new Error('A breakdown within one municipality is not in the monthly figures.');
   const dimension = scope.municipality ? 'municipality' : by && by !== 'provider' ? by : 'total';
   const category = by === 'provider' ? sql`f.provider` : by ? sql`f.category` : sql`''`;
-  const { rows } = await sql<{ on_date: string; category: string; key: string; value: number }>`
-    SELECT f.on_date::text AS on_date, ${category} AS category, m.key, sum(m.value::int)::int AS value
-    FROM figures_monthly f, jsonb_each_text(f.measures) m
+  const districtWide = aliases.some((alias) => DISTRICT_MEASURES.has(alias));
+  const sums = sql.join(
+    aliases.map(
+      (alias, i) => sql`coalesce(sum((f.measures->>${alias})::int), 0)::int AS ${sql.id(`m${i}`)}`,
+    ),
+  );
+  const { rows } = await sql<Record<string, number> & { on_date: string; category: string }>`
+    SELECT f.on_date::text AS on_date, ${category} AS category, ${sums}
+    FROM figures_monthly f
     WHERE f.dimension = ${dimension}
       AND f.on_date = ANY(${sql.val(dates)}::date[])
       ${scope.district === undefined ? sql`` : sql`AND f.district_key = ${scope.district}`}
       ${scope.provider ? sql`AND f.provider = ${scope.provider}` : sql``}
+      ${districtWide ? sql`` : sql`AND f.provider <> ${DISTRICT_WIDE}`}
       ${scope.municipality ? sql`AND f.category = ${scope.municipality}` : sql``}
-    GROUP BY 1, 2, 3`.execute(db);
+    GROUP BY 1, 2`.execute(db);
   const result = new Map<string, Map<string, Record<string, number>>>();
-  for (const row of rows) {
-    const byCategory = result.get(row.on_date) ?? new Map<string, Record<string, number>>();
-    result.set(row.on_date, byCategory);
-    const measures = byCategory.get(row.category) ?? {};
-    byCategory.set(row.category, measures);
-    measures[row.key] = row.value;
+  for (const { on_date, category: key, ...sumsOf } of rows) {
+    const byCategory = result.get(on_date) ?? new Map<string, Record<string, number>>();
+    result.set(on_date, byCategory);
+    byCategory.set(
+      key,
+      Object.fromEntries(aliases.map((alias, i) => [alias, sumsOf[`m${i}`] ?? 0])),
+    );
   }
   return result;
 }

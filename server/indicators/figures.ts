@@ -10,7 +10,14 @@ import {
   type DimensionId,
   type RegistryCategories,
 } from './dimensions.ts';
-import { MONTHLY_MEASURES, monthlyCovers, monthlyMeasures } from './figures-monthly.ts';
+import {
+  cumulativeAlias,
+  DISTRICT_MEASURES,
+  isMonthlyDate,
+  MONTHLY_MEASURES,
+  monthlyCovers,
+  monthlyMeasures,
+} from './figures-monthly.ts';
 import { findIndicator, INDICATORS, type Indicator, type IndicatorId } from './registry.ts';
 
 /** A figure before disclosure control: exact counts, shares as fractions. */
@@ -64,6 +71,14 @@ export interface Point {
 type Counts = Map<string, Map<string, Record<string, number>>>;
 
 const STATUS_DIMENSIONS = new Set<DimensionId>(['language_level', 'employment', 'housing']);
+/** Dimensions in which a case stays in one category for good. */
+const TIMELESS_DIMENSIONS = new Set<DimensionId>([
+  'provider',
+  'municipality',
+  'sex',
+  'country',
+  'start_year',
+]);
 
 /** Counts by date and category ('' for the totals) straight from the case rows. */
 async function directCounts(
@@ -118,24 +133,69 @@ export async function countsOn(
   options: CountOptions = {},
 ): Promise<Counts> {
   const aggregates = [...new Map(indicators.flatMap(aggregatesOf))];
-  const dates = points.map((p) => p.date);
-  const monthly =
-    options.source !== 'direct' &&
-    !(scope.municipality && by) &&
-    aggregates.some(([alias]) => MONTHLY_MEASURES.has(alias)) &&
-    (await monthlyCovers(db, scope, dates));
-  if (!monthly) return directCounts(db, scope, points, aggregates, by);
-  const rest = aggregates.filter(([alias]) => !MONTHLY_MEASURES.has(alias));
-  const [read, direct] = await Promise.all([
-    monthlyMeasures(db, scope, dates, by),
+  const direct = () => directCounts(db, scope, points, aggregates, by);
+  if (options.source === 'direct' || (scope.municipality && by)) return direct();
+
+  // Which counts the monthly figures give: as they are, as the district's distinct counts,
+  // or (period counts) as the difference of a cumulative count at the period's two ends.
+  const districtWide = by === undefined && !scope.provider && !scope.municipality;
+  // A difference of two stocks is the flow only where a case keeps its category over time.
+  const periodsFit =
+    (by === undefined || TIMELESS_DIMENSIONS.has(by)) &&
+    points.every((p) => isMonthlyDate(dayBefore(p.periodFrom)));
+  const read: string[] = [];
+  const derived: string[] = [];
+  const rest: [string, RawBuilder<number>][] = [];
+  for (const [alias, aggregate] of aggregates) {
+    if (MONTHLY_MEASURES.has(alias) || (districtWide && DISTRICT_MEASURES.has(alias)))
+      read.push(alias);
+    else if (periodsFit && MONTHLY_MEASURES.has(cumulativeAlias(alias))) derived.push(alias);
+    else rest.push([alias, aggregate]);
+  }
+  if (read.length + derived.length === 0) return direct();
+  const dates = [
+    ...new Set([
+      ...points.map((p) => p.date),
+      ...(derived.length > 0 ? points.map((p) => dayBefore(p.periodFrom)) : []),
+    ]),
+  ];
+  const covered = await monthlyCovers(db, scope, dates, {
+    districtWide: read.some((alias) => DISTRICT_MEASURES.has(alias)),
+  });
+  if (!covered) return direct();
+
+  const [table, fromCases] = await Promise.all([
+    monthlyMeasures(db, scope, dates, by, [...read, ...derived.map(cumulativeAlias)]),
     directCounts(db, scope, points, rest, by),
   ]);
-  for (const [date, byCategory] of direct) {
-    const target = read.get(date) ?? new Map<string, Record<string, number>>();
-    read.set(date, target);
-    for (const [key, row] of byCategory) target.set(key, { ...target.get(key), ...row });
+  const result: Counts = new Map();
+  for (const point of points) {
+    const atEnd = table.get(point.date) ?? new Map<string, Record<string, number>>();
+    const beforeStart = table.get(dayBefore(point.periodFrom));
+    const categories = new Set([...atEnd.keys(), ...(fromCases.get(point.date)?.keys() ?? [])]);
+    const rows = new Map<string, Record<string, number>>();
+    for (const key of categories) {
+      const end = atEnd.get(key) ?? {};
+      const start = beforeStart?.get(key) ?? {};
+      const row: Record<string, number> = {};
+      for (const alias of read) row[alias] = end[alias] ?? 0;
+      for (const alias of derived) {
+        const cumulative = cumulativeAlias(alias);
+        row[alias] = (end[cumulative] ?? 0) - (start[cumulative] ?? 0);
+      }
+      Object.assign(row, fromCases.get(point.date)?.get(key));
+      rows.set(key, row);
+    }
+    result.set(point.date, rows);
   }
-  return read;
+  return result;
+}
+
+/** The day before a date (`YYYY-MM-DD`). */
+function dayBefore(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return day.toISOString().slice(0, 10);
 }
 
 export async function indicatorsOn(

@@ -44,6 +44,17 @@ export interface CountIndicator extends Described {
    * counts, whose period is chosen per request, nor for distinct counts.
    */
   precomputed: boolean;
+  /**
+   * For a period count: the same count over everything up to the reporting date (a stock),
+   * so that the count for a period is its value at the end minus its value on the day before
+   * the start. The monthly figures hold this form.
+   */
+  cumulative?: RawBuilder<number>;
+  /**
+   * For a distinct count of active cases' attribute (`count(DISTINCT (district_key, X))
+   * FILTER (WHERE active)`): X, so that the monthly figures can hold the district's total.
+   */
+  distinctActive?: 'manager_id' | 'municipality';
 }
 
 /** numerator / denominator, both counts of cases; the numerator is a subset. */
@@ -193,6 +204,7 @@ export const INDICATORS: readonly Indicator[] = [
     aggregate: sql<number>`count(DISTINCT (district_key, manager_id)) FILTER (WHERE active)::int`,
     countsCases: false,
     precomputed: false,
+    distinctActive: 'manager_id',
   },
   {
     id: 'caseload_per_manager',
@@ -213,6 +225,7 @@ export const INDICATORS: readonly Indicator[] = [
     aggregate: sql<number>`count(DISTINCT municipality) FILTER (WHERE active)::int`,
     countsCases: false,
     precomputed: false,
+    distinctActive: 'municipality',
   },
   {
     id: 'cases_started_in_period',
@@ -224,6 +237,7 @@ export const INDICATORS: readonly Indicator[] = [
     aggregate: cases(sql`started_on BETWEEN period_from AND reporting_date`),
     countsCases: true,
     precomputed: false,
+    cumulative: cases(sql`started_on <= reporting_date`),
     period: true,
   },
   {
@@ -236,6 +250,7 @@ export const INDICATORS: readonly Indicator[] = [
     aggregate: cases(sql`ended_on BETWEEN period_from AND reporting_date`),
     countsCases: true,
     precomputed: false,
+    cumulative: cases(sql`ended_on <= reporting_date`),
     period: true,
   },
   {
