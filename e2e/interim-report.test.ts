@@ -83,7 +83,20 @@ describe('interim report page', () => {
       expect(tile('Beendete Fälle')).toContain('1.253');
       expect(tile('Beendete Fälle')).toContain('Stand 01.03.2021');
       expect(tile('davon mit eigenem Mietvertrag')).toContain('780');
-      expect(await page.locator('figure.chart svg').count()).toBe(4);
+      expect(await page.locator('figure.chart svg').count()).toBe(5);
+      // The trend, read from the series as Arrow: 24 month ends up to the Stichtag.
+      const trend = page.locator('figure.trend svg');
+      expect(await trend.getAttribute('aria-label')).toBe(
+        'Betreute Personen am Monatsende, Januar 2019 bis Dezember 2020, bis zum Stichtag 01.01.2021',
+      );
+      expect(await page.locator('figure.trend tbody tr').count()).toBe(24);
+      expect(
+        await page.locator('figure.trend tbody tr').last().locator('td').allTextContents(),
+      ).toEqual(['31.12.2020', '2.470']);
+      // Nothing wider than the screen, the charts included.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        viewport.width,
+      );
       await page.screenshot({
         path: join(ARTIFACTS, `interim-report-${name}.png`),
         fullPage: true,

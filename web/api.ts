@@ -1,4 +1,5 @@
 // The only module that touches the network: the public API of the server.
+import { type Table, tableFromIPC } from 'apache-arrow';
 
 export interface Figure {
   value: number | null;
@@ -44,6 +45,20 @@ export interface BreakdownResponse {
   rules: Rules | null;
   rows: BreakdownRow[];
   total: Figure;
+}
+
+/** A breakdown as the Arrow table answers it: its categories and, apart, their total. */
+export interface BreakdownTable {
+  rows: BreakdownRow[];
+  total: Figure;
+}
+
+export type Interval = 'month' | 'quarter' | 'year';
+
+/** One point of a series: the figure on the last day (`date`) of a `period` (2021-01, 2021-Q1, 2021). */
+export interface SeriesPoint extends Figure {
+  period: string;
+  date: string;
 }
 
 export type Role = 'admin' | 'provider' | 'funder' | 'press';
@@ -128,12 +143,16 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(
+async function send(
   method: 'GET' | 'POST' | 'DELETE',
   url: string,
-  { body, csrfToken }: { body?: unknown; csrfToken?: string | null } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  {
+    body,
+    csrfToken,
+    accept = 'application/json',
+  }: { body?: unknown; csrfToken?: string | null; accept?: string } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(url, {
@@ -142,14 +161,101 @@ async function call<T>(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!response.ok) {
+    // Errors come as problem+json whatever format was asked for.
     const problem = (await response.json().catch(() => ({}))) as { detail?: string };
     throw new ApiError(
       problem.detail ?? `Der Server antwortet mit ${response.status}.`,
       response.status,
     );
   }
+  return response;
+}
+
+async function call<T>(
+  method: 'GET' | 'POST' | 'DELETE',
+  url: string,
+  options: { body?: unknown; csrfToken?: string | null } = {},
+): Promise<T> {
+  const response = await send(method, url, options);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+const ARROW_TYPE = 'application/vnd.apache.arrow.stream';
+
+async function fetchArrow(url: string): Promise<Uint8Array> {
+  const response = await send('GET', url, { accept: ARROW_TYPE });
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function readTable(ipc: Uint8Array): Table {
+  try {
+    return tableFromIPC(ipc);
+  } catch {
+    throw new Error('Die Antwort des Servers ist keine lesbare Arrow-Tabelle.');
+  }
+}
+
+/** The cells of one column, checked against the type the server promises for it. */
+function column<T>(table: Table, name: string, isCell: (cell: unknown) => cell is T) {
+  const vector = table.getChild(name);
+  if (!vector) throw new Error(`Der Arrow-Tabelle fehlt die Spalte „${name}“.`);
+  return (row: number): T => {
+    const cell = vector.get(row);
+    if (!isCell(cell))
+      throw new Error(`Die Arrow-Spalte „${name}“ enthält einen unerwarteten Wert.`);
+    return cell;
+  };
+}
+
+const isText = (cell: unknown): cell is string => typeof cell === 'string';
+const isNumberOrNull = (cell: unknown): cell is number | null =>
+  cell === null || typeof cell === 'number';
+const isYesNo = (cell: unknown): cell is 'ja' | 'nein' => cell === 'ja' || cell === 'nein';
+
+/** The figure columns every figure table has; `suppressed` is "ja" or "nein" in Arrow and CSV. */
+function figureColumns(table: Table) {
+  const value = column(table, 'value', isNumberOrNull);
+  const numerator = column(table, 'numerator', isNumberOrNull);
+  const denominator = column(table, 'denominator', isNumberOrNull);
+  const suppressed = column(table, 'suppressed', isYesNo);
+  return (row: number): Figure => ({
+    value: value(row),
+    numerator: numerator(row),
+    denominator: denominator(row),
+    suppressed: suppressed(row) === 'ja',
+  });
+}
+
+/** A breakdown from its Arrow IPC stream, whose last line is the total (key "total"). */
+export function breakdownFromArrow(ipc: Uint8Array): BreakdownTable {
+  const table = readTable(ipc);
+  const key = column(table, 'key', isText);
+  const label = column(table, 'label', isText);
+  const figure = figureColumns(table);
+  const last = table.numRows - 1;
+  if (last < 0 || key(last) !== 'total')
+    throw new Error('Der Arrow-Tabelle fehlt die Zeile „Insgesamt“.');
+  return {
+    rows: Array.from({ length: last }, (_, row) => ({
+      key: key(row),
+      label: label(row),
+      ...figure(row),
+    })),
+    total: figure(last),
+  };
+}
+
+export function seriesFromArrow(ipc: Uint8Array): SeriesPoint[] {
+  const table = readTable(ipc);
+  const period = column(table, 'period', isText);
+  const date = column(table, 'date', isText);
+  const figure = figureColumns(table);
+  return Array.from({ length: table.numRows }, (_, row) => ({
+    period: period(row),
+    date: date(row),
+    ...figure(row),
+  }));
 }
 
 const query = (params: Record<string, string | undefined>) => {
@@ -158,17 +264,33 @@ const query = (params: Record<string, string | undefined>) => {
   return search.toString();
 };
 
-export const indicatorsUrl = (date: string, format?: 'csv') =>
+export const indicatorsUrl = (date: string, format?: 'csv' | 'arrow') =>
   `/api/v1/indicators?date=${date}${format ? `&format=${format}` : ''}`;
 
-export const breakdownUrl = (id: string, date: string, by: string, format?: 'csv') =>
+export const breakdownUrl = (id: string, date: string, by: string, format?: 'csv' | 'arrow') =>
   `/api/v1/indicators/${id}/breakdown?date=${date}&by=${by}${format ? `&format=${format}` : ''}`;
+
+/** `from` and `to` are months (YYYY-MM). */
+export const seriesUrl = (
+  id: string,
+  from: string,
+  to: string,
+  interval: Interval,
+  format?: 'csv' | 'arrow',
+) => `/api/v1/indicators/${id}/series?${query({ from, to, interval, format })}`;
 
 export const fetchIndicators = (date: string) =>
   call<IndicatorsResponse>('GET', indicatorsUrl(date));
 
 export const fetchBreakdown = (id: string, date: string, by: string) =>
   call<BreakdownResponse>('GET', breakdownUrl(id, date, by));
+
+/** Without `rules` and `audience`: those come with the JSON answer of /api/v1/indicators. */
+export const fetchBreakdownTable = async (id: string, date: string, by: string) =>
+  breakdownFromArrow(await fetchArrow(breakdownUrl(id, date, by, 'arrow')));
+
+export const fetchSeries = async (id: string, from: string, to: string, interval: Interval) =>
+  seriesFromArrow(await fetchArrow(seriesUrl(id, from, to, interval, 'arrow')));
 
 /** The providers the server knows, from the categories of a breakdown by provider. */
 export async function fetchProviders(today: string): Promise<Provider[]> {

@@ -4,6 +4,8 @@ import {
   formatDate,
   formatDateTime,
   formatDay,
+  formatMonth,
+  formatMonthShort,
   formatPercent,
   todayIso,
 } from './format.ts';
@@ -16,6 +18,11 @@ describe('German formats', () => {
     expect(formatPercent(0.04)).toBe('4 %');
   });
   it('writes dates as DD.MM.YYYY', () => expect(formatDate('2021-03-01')).toBe('01.03.2021'));
+  it('names months in German, short on axes and long in text', () => {
+    expect(formatMonthShort(new Date('2021-01-01T00:00:00Z'))).toBe('Jan. 2021');
+    expect(formatMonthShort(new Date('2021-03-01T00:00:00Z'))).toBe('März 2021');
+    expect(formatMonth('2020-12-31')).toBe('Dezember 2020');
+  });
   it('shows times of day in Berlin time, summer and winter', () => {
     expect(formatDateTime('2026-11-26T10:11:22.921Z')).toBe('26.11.2026, 11:11:22');
     expect(formatDateTime('2026-07-01T22:05:09Z')).toBe('02.07.2026, 00:05:09');

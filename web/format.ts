@@ -27,6 +27,25 @@ export function formatDate(iso: string): string {
   return `${day}.${month}.${year}`;
 }
 
+// Months in UTC: time scales and the series' dates (YYYY-MM-DD) mean calendar days, and
+// midnight UTC must not become the previous month west of Greenwich.
+const monthShort = new Intl.DateTimeFormat('de-DE', {
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const monthLong = new Intl.DateTimeFormat('de-DE', {
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A tick on a time axis: 2021-01-01T00:00Z -> "Jan. 2021", 2021-03-01T00:00Z -> "März 2021". */
+export const formatMonthShort = (date: Date) => monthShort.format(date);
+
+/** "2021-01-31" -> "Januar 2021". */
+export const formatMonth = (iso: string) => monthLong.format(new Date(`${iso.slice(0, 7)}-01`));
+
 /** The sign German official statistics use for a value that is withheld. */
 export const SUPPRESSED = '.';
 

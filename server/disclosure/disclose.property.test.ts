@@ -19,7 +19,6 @@ import {
   type DisclosedFigure,
   type DisclosureRules,
   discloseBreakdown,
-  discloseTable,
 } from './disclose.ts';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;

@@ -1,18 +1,30 @@
 // The interim-report page (Zwischenbilanz): caseload on one reporting date, closed cases
-// up to a second, as tiles and charts. Both dates live in the URL.
+// up to a second, as tiles and charts, and the caseload's trend up to the first date. Both
+// dates live in the URL.
 import {
   type Audience,
-  type BreakdownResponse,
+  type BreakdownTable,
   breakdownUrl,
-  fetchBreakdown,
+  fetchBreakdownTable,
   fetchIndicators,
+  fetchSeries,
   type Indicator,
   indicatorsUrl,
   type Rules,
+  type SeriesPoint,
+  seriesUrl,
 } from '../api.ts';
 import { type Bar, barChart } from '../charts/bar-chart.ts';
+import { lineChart } from '../charts/line-chart.ts';
 import { byId, element } from '../dom.ts';
-import { formatCount, formatDate, formatDecimal, formatPercent, SUPPRESSED } from '../format.ts';
+import {
+  formatCount,
+  formatDate,
+  formatDecimal,
+  formatMonth,
+  formatPercent,
+  SUPPRESSED,
+} from '../format.ts';
 import { currentSession, loadSession } from '../session.ts';
 
 const DEFAULTS = { stichtag: '2021-01-01', beendet_bis: '2021-03-01' } as const;
@@ -94,27 +106,21 @@ function dataTable(caption: string, header: string, bars: readonly Bar[]) {
   );
 }
 
-function chartFigure(
+type DataLinks = { json: string; csv: string; arrow: string };
+
+function figureFrame(
+  className: string,
   title: string,
-  date: string,
-  header: string,
-  bars: Bar[],
-  links: { json: string; csv: string },
-  color?: string,
+  stand: string,
+  chart: Element,
+  table: HTMLElement,
+  links: DataLinks,
 ) {
-  const figure = element('figure', { className: 'chart' });
-  const caption = element(
-    'figcaption',
-    {},
-    title,
-    element('span', { className: 'stand', textContent: `Stand ${formatDate(date)}` }),
-  );
-  const description = `${title}, Stand ${formatDate(date)}: ${bars.map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : formatCount(bar.value)}`).join(', ')}.`;
-  const width = Math.max(280, Math.min(520, (byId('charts').clientWidth || 520) - 40));
+  const figure = element('figure', { className });
   figure.append(
-    caption,
-    barChart(bars, { width, description, ...(color ? { color } : {}) }),
-    dataTable(title, header, bars),
+    element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
+    chart,
+    table,
     element(
       'p',
       { className: 'links' },
@@ -122,12 +128,88 @@ function chartFigure(
       element('a', { href: links.json, textContent: 'JSON' }),
       ' · ',
       element('a', { href: links.csv, textContent: 'CSV' }),
+      ' · ',
+      element('a', { href: links.arrow, textContent: 'Arrow' }),
     ),
   );
   return figure;
 }
 
-const barsOf = (breakdown: BreakdownResponse): Bar[] =>
+const chartWidth = () => Math.max(280, Math.min(520, (byId('charts').clientWidth || 520) - 40));
+
+function chartFigure(
+  title: string,
+  date: string,
+  header: string,
+  bars: Bar[],
+  links: DataLinks,
+  color?: string,
+) {
+  const description = `${title}, Stand ${formatDate(date)}: ${bars.map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : formatCount(bar.value)}`).join(', ')}.`;
+  return figureFrame(
+    'chart',
+    title,
+    `Stand ${formatDate(date)}`,
+    barChart(bars, { width: chartWidth(), description, ...(color ? { color } : {}) }),
+    dataTable(title, header, bars),
+    links,
+  );
+}
+
+const TREND_MONTHS = 24;
+/** The series endpoint starts in January 2015. */
+const FIRST_MONTH = '2015-01';
+
+const monthOf = (year: number, month: number) =>
+  new Date(Date.UTC(year, month - 1, 1)).toISOString().slice(0, 7);
+
+/**
+ * The months whose last day lies on or before the Stichtag, the last 24 of them: a series
+ * point is a month's last day, so the Stichtag's own month counts only on its last day.
+ */
+export function trendMonths(stichtag: string): { from: string; to: string } | null {
+  const [year, month, day] = stichtag.split('-').map(Number) as [number, number, number];
+  const monthEnds = new Date(Date.UTC(year, month, 0)).getUTCDate() === day;
+  const to = monthOf(year, monthEnds ? month : month - 1);
+  const from = monthOf(year, (monthEnds ? month : month - 1) - (TREND_MONTHS - 1));
+  if (to < FIRST_MONTH) return null;
+  return { from: from < FIRST_MONTH ? FIRST_MONTH : from, to };
+}
+
+function trendFigure(stichtag: string, points: SeriesPoint[], links: DataLinks) {
+  const first = points[0];
+  const last = points.at(-1);
+  const title = 'Verlauf: betreute Personen am Monatsende';
+  const span = first && last ? `${formatMonth(first.date)} bis ${formatMonth(last.date)}` : '';
+  const values = points.map((point) => ({
+    date: point.date,
+    value: point.suppressed ? null : point.value,
+  }));
+  const shown = values.flatMap((point) => (point.value === null ? [] : [point.value]));
+  const withheld = values.length - shown.length;
+  const description =
+    shown.length === 0
+      ? 'Alle Werte gesperrt.'
+      : `Von ${formatCount(shown[0] as number)} auf ${formatCount(shown.at(-1) as number)}${withheld > 0 ? `; ${withheld} ${withheld === 1 ? 'Monat' : 'Monate'} gesperrt` : ''}. Alle Werte in der Tabelle unter der Grafik.`;
+  return figureFrame(
+    'chart trend',
+    title,
+    `${span}, Stichtag ${formatDate(stichtag)}`,
+    lineChart(values, {
+      width: chartWidth(),
+      label: `Betreute Personen am Monatsende, ${span}, bis zum Stichtag ${formatDate(stichtag)}`,
+      description,
+    }),
+    dataTable(
+      title,
+      'Monatsende',
+      values.map((point) => ({ label: formatDate(point.date), value: point.value })),
+    ),
+    links,
+  );
+}
+
+const barsOf = (breakdown: BreakdownTable): Bar[] =>
   breakdown.rows
     .filter((row) => row.suppressed || (row.value ?? 0) > 0)
     .map((row) => ({ label: row.label, value: row.suppressed ? null : row.value }));
@@ -177,11 +259,13 @@ export async function showReport() {
   status.className = 'status';
   status.textContent = 'Kennzahlen werden geladen …';
   try {
-    const [caseload, closed, language, employment] = await Promise.all([
+    const trend = trendMonths(stichtag);
+    const [caseload, closed, language, employment, series] = await Promise.all([
       fetchIndicators(stichtag),
       fetchIndicators(beendet_bis),
-      fetchBreakdown('clients_adult', stichtag, 'language_level'),
-      fetchBreakdown('clients_adult', stichtag, 'employment'),
+      fetchBreakdownTable('clients_adult', stichtag, 'language_level'),
+      fetchBreakdownTable('clients_adult', stichtag, 'employment'),
+      trend ? fetchSeries('clients_active', trend.from, trend.to, 'month') : [],
     ]);
     // A later call (other dates, a login) has taken over the page.
     if (run !== latest) return;
@@ -224,8 +308,21 @@ export async function showReport() {
           { label: 'Minderjährige', value: minors.suppressed ? null : minors.value },
           { label: 'Erwachsene', value: adults.suppressed ? null : adults.value },
         ],
-        { json: indicatorsUrl(stichtag), csv: indicatorsUrl(stichtag, 'csv') },
+        {
+          json: indicatorsUrl(stichtag),
+          csv: indicatorsUrl(stichtag, 'csv'),
+          arrow: indicatorsUrl(stichtag, 'arrow'),
+        },
       ),
+      ...(trend
+        ? [
+            trendFigure(stichtag, series, {
+              json: seriesUrl('clients_active', trend.from, trend.to, 'month'),
+              csv: seriesUrl('clients_active', trend.from, trend.to, 'month', 'csv'),
+              arrow: seriesUrl('clients_active', trend.from, trend.to, 'month', 'arrow'),
+            }),
+          ]
+        : []),
       chartFigure(
         'Sprachniveau der betreuten Erwachsenen',
         stichtag,
@@ -234,6 +331,7 @@ export async function showReport() {
         {
           json: breakdownUrl('clients_adult', stichtag, 'language_level'),
           csv: breakdownUrl('clients_adult', stichtag, 'language_level', 'csv'),
+          arrow: breakdownUrl('clients_adult', stichtag, 'language_level', 'arrow'),
         },
         '#2b7a4b',
       ),
@@ -245,6 +343,7 @@ export async function showReport() {
         {
           json: breakdownUrl('clients_adult', stichtag, 'employment'),
           csv: breakdownUrl('clients_adult', stichtag, 'employment', 'csv'),
+          arrow: breakdownUrl('clients_adult', stichtag, 'employment', 'arrow'),
         },
         '#8a4f9e',
       ),
@@ -259,7 +358,11 @@ export async function showReport() {
           },
           { label: 'ohne eigenen Mietvertrag', value: withoutLease },
         ],
-        { json: indicatorsUrl(beendet_bis), csv: indicatorsUrl(beendet_bis, 'csv') },
+        {
+          json: indicatorsUrl(beendet_bis),
+          csv: indicatorsUrl(beendet_bis, 'csv'),
+          arrow: indicatorsUrl(beendet_bis, 'arrow'),
+        },
         '#b35c00',
       ),
     );
@@ -268,6 +371,7 @@ export async function showReport() {
       ...closed.indicators,
       ...language.rows,
       ...employment.rows,
+      ...series,
     ].some((figure) => figure.suppressed);
     footnote(caseload.rules, anySuppressed);
     audienceNote(caseload.audience);

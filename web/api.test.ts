@@ -1,0 +1,160 @@
+// Arrow answers decoded as the server writes them (server/routes/formats.ts): Float64
+// figures with nulls where withheld, "ja"/"nein" for suppressed, the total as last line.
+import { Float64, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  ApiError,
+  breakdownFromArrow,
+  fetchBreakdownTable,
+  fetchSeries,
+  seriesFromArrow,
+} from './api.ts';
+
+const text = (values: (string | null)[]) => vectorFromArray(values, new Utf8());
+const numbers = (values: (number | null)[]) => vectorFromArray(values, new Float64());
+
+const breakdownIpc = (keys = ['A2', 'C2', 'unknown', 'total']) =>
+  tableToIPC(
+    new Table({
+      key: text(keys),
+      label: text(['A2', 'C2', 'unbekannt', 'Insgesamt']),
+      value: numbers([1502, null, 124, 1630]),
+      numerator: numbers([null, null, null, null]),
+      denominator: numbers([null, null, null, null]),
+      suppressed: text(['nein', 'ja', 'nein', 'nein']),
+    }),
+    'stream',
+  );
+
+describe('breakdown from Arrow', () => {
+  it('maps nulls to null and "ja"/"nein" to true/false, with the total apart', () => {
+    expect(breakdownFromArrow(breakdownIpc())).toEqual({
+      rows: [
+        {
+          key: 'A2',
+          label: 'A2',
+          value: 1502,
+          numerator: null,
+          denominator: null,
+          suppressed: false,
+        },
+        {
+          key: 'C2',
+          label: 'C2',
+          value: null,
+          numerator: null,
+          denominator: null,
+          suppressed: true,
+        },
+        {
+          key: 'unknown',
+          label: 'unbekannt',
+          value: 124,
+          numerator: null,
+          denominator: null,
+          suppressed: false,
+        },
+      ],
+      total: { value: 1630, numerator: null, denominator: null, suppressed: false },
+    });
+  });
+
+  it('refuses a table without its total line, a column or a yes/no', () => {
+    expect(() => breakdownFromArrow(breakdownIpc(['A2', 'C2', 'unknown', 'B1']))).toThrow(
+      'Zeile „Insgesamt“',
+    );
+    const withoutDenominator = tableToIPC(
+      new Table({ key: text(['total']), label: text(['Insgesamt']), value: numbers([1]) }),
+      'stream',
+    );
+    expect(() => breakdownFromArrow(withoutDenominator)).toThrow('Spalte „numerator“');
+    const unknownFlag = tableToIPC(
+      new Table({
+        key: text(['total']),
+        label: text(['Insgesamt']),
+        value: numbers([1]),
+        numerator: numbers([null]),
+        denominator: numbers([null]),
+        suppressed: text(['true']),
+      }),
+      'stream',
+    );
+    expect(() => breakdownFromArrow(unknownFlag)).toThrow('Spalte „suppressed“');
+    expect(() => breakdownFromArrow(new TextEncoder().encode('{"rows":[]}'))).toThrow(
+      'keine lesbare Arrow-Tabelle',
+    );
+  });
+});
+
+describe('series from Arrow', () => {
+  it('keeps period and date and maps withheld points', () => {
+    const ipc = tableToIPC(
+      new Table({
+        period: text(['2020-11', '2020-12']),
+        date: text(['2020-11-30', '2020-12-31']),
+        value: numbers([null, 0.25]),
+        numerator: numbers([null, 5]),
+        denominator: numbers([18, 20]),
+        suppressed: text(['ja', 'nein']),
+      }),
+      'stream',
+    );
+    expect(seriesFromArrow(ipc)).toEqual([
+      {
+        period: '2020-11',
+        date: '2020-11-30',
+        value: null,
+        numerator: null,
+        denominator: 18,
+        suppressed: true,
+      },
+      {
+        period: '2020-12',
+        date: '2020-12-31',
+        value: 0.25,
+        numerator: 5,
+        denominator: 20,
+        suppressed: false,
+      },
+    ]);
+  });
+});
+
+describe('fetching Arrow', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('asks for the Arrow stream and decodes the answer', async () => {
+    const fetch = vi.fn(async () => new Response(new Uint8Array(breakdownIpc())));
+    vi.stubGlobal('fetch', fetch);
+    const breakdown = await fetchBreakdownTable('clients_adult', '2021-01-01', 'language_level');
+    expect(breakdown.rows.map((row) => row.key)).toEqual(['A2', 'C2', 'unknown']);
+    expect(fetch).toHaveBeenCalledWith(
+      '/api/v1/indicators/clients_adult/breakdown?date=2021-01-01&by=language_level&format=arrow',
+      expect.objectContaining({
+        headers: expect.objectContaining({ accept: 'application/vnd.apache.arrow.stream' }),
+      }),
+    );
+  });
+
+  it("passes on the server's German detail when the answer is not 2xx", async () => {
+    const problem = {
+      type: 'about:blank',
+      title: 'Ungültige Anfrage',
+      status: 400,
+      detail: 'Parameter „from“: Reihen beginnen frühestens im Januar 2015.',
+    };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify(problem), {
+            status: 400,
+            headers: { 'content-type': 'application/problem+json' },
+          }),
+      ),
+    );
+    const failure = fetchSeries('clients_active', '2014-01', '2014-12', 'month');
+    await expect(failure).rejects.toBeInstanceOf(ApiError);
+    await expect(failure).rejects.toMatchObject({ status: 400, message: problem.detail });
+  });
+});
