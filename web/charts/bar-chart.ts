@@ -21,7 +21,12 @@ export function barChart(
   bars: readonly Bar[],
   options: BarChartOptions,
 ): SVGSVGElement | HTMLElement {
-  const marginLeft = Math.min(260, 12 + 7 * Math.max(...bars.map((bar) => bar.label.length)));
+  // Labels take at most 45 % of a narrow chart; longer ones are shortened with "…".
+  const room = Math.min(260, Math.floor(options.width * 0.45));
+  const marginLeft = Math.min(room, 12 + 7 * Math.max(...bars.map((bar) => bar.label.length)));
+  const maxChars = Math.max(4, Math.floor((marginLeft - 12) / 7));
+  const shorten = (label: string) =>
+    label.length > maxChars ? `${label.slice(0, maxChars - 1)}…` : label;
   const data = bars.map((bar, order) => ({ ...bar, order }));
   const shown = data.filter((bar) => bar.value !== null);
   return Plot.plot({
@@ -32,7 +37,12 @@ export function barChart(
     ariaDescription: options.description,
     ...(options.document ? { document: options.document } : {}),
     x: { axis: null, grid: false },
-    y: { label: null, domain: data.map((bar) => bar.label), tickSize: 0 },
+    y: {
+      label: null,
+      domain: data.map((bar) => bar.label),
+      tickSize: 0,
+      tickFormat: shorten,
+    },
     marks: [
       Plot.barX(shown, { x: 'value', y: 'label', fill: options.color ?? '#1f5f8b' }),
       Plot.text(data, {
