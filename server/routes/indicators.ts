@@ -234,7 +234,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         const earlierFrom = query.from ? yearEarlier(periodFrom) : `${earlier.slice(0, 4)}-01-01`;
         const before = await indicatorReport(
           db(),
-          { ...scope, date: earlier, periodFrom: Math.min(earlierFrom, earlier) },
+          { ...scope, date: earlier, periodFrom: [earlierFrom, earlier].sort()[0] as string },
           applied,
           config.disclosure,
         );
