@@ -212,7 +212,10 @@ export async function refreshMonthlyFigures(
     WHERE ${sql.join(
       columns.map((m) => sql`${m} <> 0`),
       sql` OR `,
-    )}`.execute(db);
+    )}
+    -- Stored in the order they are read: a breakdown on a date, or a series of totals, is
+    -- then a few adjacent pages per provider instead of one page per row.
+    ORDER BY dimension, on_date, category`.execute(db);
   await db
     .insertInto('figures_monthly_slices')
     .values({
@@ -308,7 +311,8 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
     FROM counted
     WHERE on_date <= ${lastDay}::date
     GROUP BY on_date
-    HAVING bool_or(value <> 0)`.execute(db);
+    HAVING bool_or(value <> 0)
+    ORDER BY on_date`.execute(db);
   await db
     .insertInto('figures_monthly_slices')
     .values({
