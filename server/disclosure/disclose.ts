@@ -31,6 +31,16 @@ export function rulesFor(audience: Audience, rules: DisclosureRules): Disclosure
 const isSmall = (count: number | null, { k }: DisclosureRules) =>
   count !== null && count >= 1 && count < k;
 
+/** The index of the smallest shown non-zero cell (the first of equals), or -1. */
+function smallestShown(values: readonly (number | null)[], hidden: readonly boolean[]): number {
+  let smallest = -1;
+  values.forEach((value, index) => {
+    if (hidden[index] || value === null || value === 0) return;
+    if (smallest === -1 || value < (values[smallest] as number)) smallest = index;
+  });
+  return smallest;
+}
+
 /**
  * Secondary suppression for one column of cells that add up to a shown total: if exactly
  * one cell is hidden, hide the smallest other non-zero cell too. Changes `hidden`; returns
@@ -41,11 +51,7 @@ export function protectAdditiveCells(
   hidden: boolean[],
 ): boolean {
   if (hidden.filter(Boolean).length !== 1) return false;
-  let smallest = -1;
-  values.forEach((value, index) => {
-    if (hidden[index] || value === null || value === 0) return;
-    if (smallest === -1 || value < (values[smallest] as number)) smallest = index;
-  });
+  const smallest = smallestShown(values, hidden);
   if (smallest === -1) return true;
   hidden[smallest] = true;
   return false;
@@ -60,11 +66,7 @@ function protectLine(values: readonly (number | null)[], hidden: boolean[]): boo
     const count = hidden.filter(Boolean).length;
     const nonZero = values.filter((value, i) => hidden[i] && value !== 0).length;
     if (count === 0 || (count >= 2 && nonZero !== 1)) return false;
-    let smallest = -1;
-    values.forEach((value, index) => {
-      if (hidden[index] || value === null || value === 0) return;
-      if (smallest === -1 || value < (values[smallest] as number)) smallest = index;
-    });
+    const smallest = smallestShown(values, hidden);
     if (smallest === -1) return true;
     hidden[smallest] = true;
   }

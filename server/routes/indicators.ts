@@ -166,6 +166,19 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     return audience === 'internal' ? 'restricted' : audience;
   }
 
+  /** The district and filters a figure request names. */
+  async function filtersOf(query: {
+    district?: string | undefined;
+    provider?: string | undefined;
+    municipality?: string | undefined;
+  }) {
+    return {
+      district: await districtOf(query.district),
+      provider: query.provider,
+      municipality: query.municipality,
+    };
+  }
+
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;
     if (periodFrom > date) throw invalid('Parameter „from“ muss vor oder auf „date“ liegen.');
@@ -212,13 +225,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const { query } = request;
       const date = reportingDate(query.date, 'date');
       const periodFrom = periodStart(date, query.from);
-      const scope = {
-        district: await districtOf(query.district),
-        date,
-        periodFrom,
-        provider: query.provider,
-        municipality: query.municipality,
-      };
+      const scope = { ...(await filtersOf(query)), date, periodFrom };
       const applied = appliedAudience(request, scope);
       const rows = await indicatorReport(db(), scope, applied, config.disclosure);
 
@@ -322,11 +329,9 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const indicator = requireIndicator(request.params.id);
       const date = reportingDate(query.date, 'date');
       const scope = {
-        district: await districtOf(query.district),
+        ...(await filtersOf(query)),
         date,
         periodFrom: periodStart(date, query.from),
-        provider: query.provider,
-        municipality: query.municipality,
       };
       const applied = appliedAudience(request, scope);
       const by = query.by as DimensionId;
@@ -411,11 +416,9 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         throw invalid('Parameter „rows“ und „columns“ müssen verschiedene Merkmale sein.');
       const date = reportingDate(query.date, 'date');
       const scope = {
-        district: await districtOf(query.district),
+        ...(await filtersOf(query)),
         date,
         periodFrom: periodStart(date, query.from),
-        provider: query.provider,
-        municipality: query.municipality,
       };
       const applied = appliedAudience(request, scope);
       const table = await crossTableReport(
@@ -517,11 +520,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         throw invalid('Parameter „from“: Reihen beginnen frühestens im Januar 2015.');
       const points = seriesPoints(query.from, query.to, interval);
       if (points.length > 600) throw invalid('Höchstens 600 Zeitpunkte je Reihe.');
-      const scope = {
-        district: await districtOf(query.district),
-        provider: query.provider,
-        municipality: query.municipality,
-      };
+      const scope = await filtersOf(query);
       const applied = appliedAudience(request, scope);
       const figures = await seriesReport(
         db(),
