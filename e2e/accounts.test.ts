@@ -125,7 +125,7 @@ describe('accounts in the browser', () => {
     await page.goto(`${BASE}/`);
     await page.getByRole('status').filter({ hasText: 'Betreute Personen am 01.01.2021' }).waitFor();
     expect(await page.locator('#footnote').isVisible()).toBe(true);
-    expect(await page.locator('#site-nav').isVisible()).toBe(false);
+    expect(await page.locator('#admin-links').isVisible()).toBe(false);
 
     await header().getByRole('button', { name: 'Anmelden' }).click();
     const dialog = page.getByRole('dialog', { name: 'Anmelden' });
@@ -146,7 +146,7 @@ describe('accounts in the browser', () => {
     await page.getByText('Sie sehen alle Werte ungesperrt.').waitFor();
     expect(await dialog.isVisible()).toBe(false);
     expect(await page.locator('#footnote').isVisible()).toBe(false);
-    expect(await page.locator('#site-nav').isVisible()).toBe(true);
+    expect(await page.locator('#admin-links').isVisible()).toBe(true);
     // The figures stay the published ones where nothing was suppressed.
     expect(await page.locator('#caseload-tiles').textContent()).toContain('2.469');
     await page.screenshot({ path: join(ARTIFACTS, 'report-admin.png') });
@@ -271,7 +271,7 @@ describe('accounts in the browser', () => {
     await page.goto(`${BASE}/#tokens`);
     await header().getByRole('button', { name: 'Abmelden' }).click();
     await header().getByRole('button', { name: 'Anmelden' }).waitFor();
-    expect(await page.locator('#site-nav').isVisible()).toBe(false);
+    expect(await page.locator('#admin-links').isVisible()).toBe(false);
     await page.getByText('Bitte melden Sie sich an: API-Tokens ist nur').waitFor();
     expect(
       (await context.request.get(`${BASE}/api/v1/session`).then((r) => r.json())).authenticated,
@@ -315,7 +315,7 @@ describe('accounts in the browser', () => {
       await page.goto(`${BASE}/?rolle#protokoll`);
       await page.getByText(/^Nur für die Koordination im Landratsamt\./).waitFor();
       expect(await header().textContent()).toContain('Angemeldet als presse, Pressestelle');
-      expect(await page.locator('#site-nav').isVisible()).toBe(false);
+      expect(await page.locator('#admin-links').isVisible()).toBe(false);
     } finally {
       await page.unroute('**/api/v1/session');
     }

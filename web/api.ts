@@ -61,6 +61,37 @@ export interface SeriesPoint extends Figure {
   date: string;
 }
 
+/** One side of a share or ratio; `id` is null where the numerator is no indicator of its own. */
+export interface DefinitionPart {
+  id: string | null;
+  label: string;
+}
+
+/** What an indicator means, from the server's indicator registry. */
+export interface IndicatorDefinition {
+  id: string;
+  label: string;
+  definition: string;
+  population: string;
+  kind: Indicator['kind'];
+  /** A count over a period (default: 1 January of the reporting year up to the Stichtag). */
+  period: boolean;
+  numerator: DefinitionPart | null;
+  denominator: DefinitionPart | null;
+}
+
+/** A characteristic figures can be broken down by; open sets (years, countries) list no categories. */
+export interface DimensionDefinition {
+  id: string;
+  label: string;
+  categories: { key: string; label: string }[];
+}
+
+export interface DefinitionsResponse {
+  indicators: IndicatorDefinition[];
+  dimensions: DimensionDefinition[];
+}
+
 export type Role = 'admin' | 'provider' | 'funder' | 'press';
 
 export interface SessionState {
@@ -297,6 +328,10 @@ export async function fetchProviders(today: string): Promise<Provider[]> {
   const breakdown = await fetchBreakdown('clients_active', today, 'provider');
   return breakdown.rows.map((row) => ({ code: row.key, name: row.label }));
 }
+
+export const definitionsUrl = '/api/v1/definitions';
+
+export const fetchDefinitions = () => call<DefinitionsResponse>('GET', definitionsUrl);
 
 export const fetchSession = () => call<SessionState>('GET', '/api/v1/session');
 

@@ -1,30 +1,39 @@
 // Starts the page: who is signed in, then the part of the site the address names
-// (#/ or nothing: the report; #protokoll and #tokens: the admin pages).
+// (#/ or nothing: the report; #definitionen, or #definitionen/{indicator} for one entry;
+// #protokoll and #tokens: the admin pages).
 import { initAccount } from './account.ts';
 import { byId } from './dom.ts';
 import { showAudit } from './pages/audit.ts';
+import { showDefinitions } from './pages/definitions.ts';
 import { initReport, showReport } from './pages/report.ts';
 import { showTokens } from './pages/tokens.ts';
 import { isAdmin, loadSession, onSessionChange } from './session.ts';
 
-type Page = 'report' | 'audit' | 'tokens';
+type Page = 'report' | 'definitions' | 'audit' | 'tokens';
 
-const ROUTES: Record<string, Page> = { '': 'report', protokoll: 'audit', tokens: 'tokens' };
+const ROUTES: Record<string, Page> = {
+  '': 'report',
+  definitionen: 'definitions',
+  protokoll: 'audit',
+  tokens: 'tokens',
+};
 const TITLES: Record<Exclude<Page, 'report'>, string> = {
+  definitions: 'Definitionen',
   audit: 'Protokoll',
   tokens: 'API-Tokens',
 };
 
 function currentRoute() {
   const [path = '', search = ''] = window.location.hash.replace(/^#\/?/, '').split('?', 2);
-  return { page: ROUTES[path] ?? 'report', params: new URLSearchParams(search) };
+  const [section = '', target = ''] = path.split('/', 2);
+  return { page: ROUTES[section] ?? 'report', target, params: new URLSearchParams(search) };
 }
 
 function route({ focus = false } = {}) {
-  const { page, params } = currentRoute();
-  for (const name of ['report', 'audit', 'tokens'] as const)
+  const { page, target, params } = currentRoute();
+  for (const name of ['report', 'definitions', 'audit', 'tokens'] as const)
     byId(`page-${name}`).hidden = name !== page;
-  for (const link of byId('site-nav').querySelectorAll('a')) {
+  for (const link of byId('site-sections').querySelectorAll('a')) {
     if (ROUTES[link.hash.replace(/^#\/?/, '')] === page) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -32,15 +41,18 @@ function route({ focus = false } = {}) {
   else {
     document.title = `${TITLES[page]} – Zwischenbilanz Integrationsmanagement`;
     const container = byId(`page-${page}`);
-    if (page === 'audit') showAudit(container, params);
-    else showTokens(container);
     // After a click in the navigation, a screen reader continues at the new heading.
-    if (focus) container.querySelector('h2')?.focus();
+    if (page === 'definitions') void showDefinitions(container, target, focus);
+    else {
+      if (page === 'audit') showAudit(container, params);
+      else showTokens(container);
+      if (focus) container.querySelector('h2')?.focus();
+    }
   }
 }
 
 onSessionChange(() => {
-  byId('site-nav').hidden = !isAdmin();
+  byId('admin-links').hidden = !isAdmin();
   route();
 });
 initAccount();

@@ -26,8 +26,9 @@ import {
   SUPPRESSED,
 } from '../format.ts';
 import { currentSession, loadSession } from '../session.ts';
+import { definitionHash } from './definitions.ts';
 
-const DEFAULTS = { stichtag: '2021-01-01', beendet_bis: '2021-03-01' } as const;
+export const DEFAULTS = { stichtag: '2021-01-01', beendet_bis: '2021-03-01' } as const;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function datesFromUrl() {
@@ -67,7 +68,17 @@ function tile(indicator: Indicator, date: string, denominatorName?: string) {
     element('p', { className: 'value', textContent: formatValue(indicator) }),
     ...(detail ? [element('p', { className: 'detail', textContent: detail })] : []),
     element('p', { className: 'stand', textContent: `Stand ${formatDate(date)}` }),
-    element('details', {}, element('summary', { textContent: 'Definition' }), indicator.definition),
+    element(
+      'details',
+      {},
+      element('summary', { textContent: 'Definition' }),
+      indicator.definition,
+      ' ',
+      element('a', {
+        href: definitionHash(indicator.id),
+        textContent: 'Mehr zur Definition',
+      }),
+    ),
   );
 }
 
