@@ -1,61 +1,29 @@
 // Accounts in headless Chromium against `npm start -- --demo` on a fresh embedded database:
 // signing in and out through the form, the audit log and API tokens as the demo admin,
 // the session ending under the page, and the server's messages for wrong passwords.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, type Harness, startHarness } from './harness.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const ARTIFACTS = join(ROOT, 'artifacts');
-// Another range than interim-report.test.ts, which may run at the same time.
-const PORT = 7000 + Math.floor(Math.random() * 1000);
-const BASE = `http://127.0.0.1:${PORT}`;
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const DEMO_MARKER = 'Demo-Zugang (Administrator): Name „demo“, Passwort';
 const EXPIRED = 'Ihre Sitzung ist abgelaufen. Bitte neu anmelden.';
 
-let server: ChildProcess;
-let browser: Browser;
+let harness: Harness;
+let BASE: string;
 let context: BrowserContext;
 let page: Page;
-let dataDir: string;
 let password: string;
-let stdout = '';
-
-async function waitForHealth(url: string, deadline: number) {
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  throw new Error(`server did not answer at ${url}`);
-}
 
 /** The demo password the server prints once, four spaces in, after the marker line. */
 async function demoPassword(deadline: number): Promise<string> {
   while (Date.now() < deadline) {
-    const after = stdout.split(DEMO_MARKER)[1];
+    const after = harness.stdout().split(DEMO_MARKER)[1];
     const match = after === undefined ? null : /^\s{4}(\S+)\s*$/m.exec(after);
     if (match?.[1]) return match[1];
     await new Promise((done) => setTimeout(done, 100));
   }
-  throw new Error(`no demo password on stdout:\n${stdout}`);
+  throw new Error(`no demo password on stdout:\n${harness.stdout()}`);
 }
 
 const header = (on = page) => on.locator('header.site-header');
@@ -71,48 +39,18 @@ async function logInThroughForm(name: string, secret: string, on = page) {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'zb-e2e-accounts-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(PORT),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-  };
-  delete env.DATABASE_URL;
-  server = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--demo'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  server.stdout?.setEncoding('utf8');
-  server.stdout?.on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  await waitForHealth(`${BASE}/api/v1/health`, Date.now() + 150_000);
+  harness = await startHarness(['--demo']);
+  BASE = harness.base;
   password = await demoPassword(Date.now() + 30_000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
-  });
-  context = await browser.newContext({
+  context = await harness.browser.newContext({
     viewport: { width: 1280, height: 900 },
     locale: 'de-DE',
     timezoneId: 'Europe/Berlin',
   });
   page = await context.newPage();
-  mkdirSync(ARTIFACTS, { recursive: true });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    // The database folder goes only after the server has closed it.
-    const exited = new Promise((done) => server.once('exit', done));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.stop());
 
 // The tests build on each other in this order, as one person would use the page.
 describe('accounts in the browser', () => {

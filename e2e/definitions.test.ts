@@ -1,70 +1,18 @@
 // The definitions page in headless Chromium, served by `npm start` on a fresh embedded
 // database: every indicator the API defines is explained on the page, for anyone.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, type Harness, startHarness } from './harness.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const ARTIFACTS = join(ROOT, 'artifacts');
-const PORT = 3000 + Math.floor(Math.random() * 1000) + 3000;
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let server: ChildProcess;
-let browser: Browser;
-let dataDir: string;
-
-async function waitForHealth(url: string, deadline: number) {
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((done) => setTimeout(done, 250));
-  }
-  throw new Error(`server did not answer at ${url}`);
-}
+let harness: Harness;
+let browser: Harness['browser'];
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'zb-e2e-'));
-  const env = { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  server = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: 'inherit',
-  });
-  await waitForHealth(`http://127.0.0.1:${PORT}/api/v1/health`, Date.now() + 150_000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_FLAGS,
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  harness = await startHarness();
+  browser = harness.browser;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  // The server closes its database first; only then may its folder go.
-  if (server && server.exitCode === null) {
-    const exited = new Promise((done) => server.once('exit', done));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((done) => setTimeout(done, 10_000))]);
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => harness?.stop());
 
 interface Definition {
   id: string;
@@ -76,7 +24,7 @@ interface Definition {
 }
 
 const definitions = () =>
-  fetch(`http://127.0.0.1:${PORT}/api/v1/definitions`)
+  fetch(`${harness.base}/api/v1/definitions`)
     .then((response) => response.json())
     .then((body: { indicators: Definition[] }) => body.indicators);
 
@@ -91,7 +39,7 @@ describe('definitions page', () => {
       const page = await browser.newPage({ viewport, locale: 'de-DE' });
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(`http://127.0.0.1:${PORT}/#definitionen`);
+      await page.goto(`${harness.base}/#definitionen`);
       await page.getByRole('heading', { name: 'Definitionen der Kennzahlen' }).waitFor();
       await page.locator('article.definition').first().waitFor();
       for (const indicator of indicators) {
@@ -128,7 +76,7 @@ describe('definitions page', () => {
 
   it('is reached from the report through the navigation and from a tile', async () => {
     const page = await browser.newPage({ locale: 'de-DE' });
-    await page.goto(`http://127.0.0.1:${PORT}/`);
+    await page.goto(`${harness.base}/`);
     await page.getByRole('status').filter({ hasText: 'Betreute Personen am 01.01.2021' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Bereiche' });
     await nav.getByRole('link', { name: 'Definitionen' }).click();
