@@ -15,7 +15,7 @@ import {
   LANGUAGE_LEVELS,
   SEX,
 } from '../server/import/format.ts';
-import { rng } from './lib/random.ts';
+import { pseudonyms, rng } from './lib/random.ts';
 
 export const SEED = 20210301;
 export const AS_OF = '2021-03-01';
@@ -195,19 +195,8 @@ export function generateDemonstrationData(seed = SEED) {
   if (PROVIDERS.reduce((sum, p) => sum + p.managers, 0) !== spec.managers_active.value)
     throw new Error('manager plan does not match the spec');
 
-  const usedIds = new Set<string>();
-  const pseudonym = (prefix: string) => {
-    for (;;) {
-      const id = `${prefix}${Math.floor(r.next() * 36 ** 6)
-        .toString(36)
-        .toUpperCase()
-        .padStart(6, '0')}`;
-      if (!usedIds.has(id)) {
-        usedIds.add(id);
-        return id;
-      }
-    }
-  };
+  const pseudonym = pseudonyms(r, 6);
+
   const randomDate = (from: string, to: string) =>
     iso(toDate(from) + Math.floor(r.next() * ((toDate(to) - toDate(from)) / DAY + 1)) * DAY);
   /** A birth month giving exactly `age` full years on `on` (counted from the month's first day). */

@@ -30,3 +30,20 @@ export function rng(seed: number) {
   };
   return { next, int, pick, weighted, shuffle };
 }
+
+/** Random ids like "AWO-3KF9Q2" (base 36, `length` characters), never the same twice. */
+export function pseudonyms(r: ReturnType<typeof rng>, length: number) {
+  const used = new Set<string>();
+  return (prefix: string): string => {
+    for (;;) {
+      const id = `${prefix}${Math.floor(r.next() * 36 ** length)
+        .toString(36)
+        .toUpperCase()
+        .padStart(length, '0')}`;
+      if (!used.has(id)) {
+        used.add(id);
+        return id;
+      }
+    }
+  };
+}

@@ -5,7 +5,8 @@
 // cases, statuses that change between snapshots) makes the import and the figures do the
 // work real data makes them do.
 import { readFileSync } from 'node:fs';
-import { rng } from './random.ts';
+import { COLUMNS } from '../../server/import/format.ts';
+import { pseudonyms, rng } from './random.ts';
 
 export interface StateParameters {
   seed: number;
@@ -375,19 +376,8 @@ export function generateDistrictCases(plan: DistrictPlan): StateCase[] {
     }),
   );
 
-  const used = new Set<string>();
-  const pseudonym = (prefix: string) => {
-    for (;;) {
-      const id = `${prefix}${Math.floor(r.next() * 36 ** 7)
-        .toString(36)
-        .toUpperCase()
-        .padStart(7, '0')}`;
-      if (!used.has(id)) {
-        used.add(id);
-        return id;
-      }
-    }
-  };
+  const pseudonym = pseudonyms(r, 7);
+
   const dayBetween = (from: number, to: number) => from + Math.floor(r.next() * (to - from + 1));
 
   const cases: StateCase[] = [];
@@ -499,26 +489,7 @@ export function generateDistrictCases(plan: DistrictPlan): StateCase[] {
   return cases;
 }
 
-const CANONICAL_HEADER = [
-  'case_id',
-  'provider',
-  'municipality',
-  'manager_id',
-  'household_id',
-  'sex',
-  'birth_month',
-  'country_of_origin',
-  'started_on',
-  'ended_on',
-  'end_reason',
-  'plan_created_on',
-  'language_level',
-  'language_level_since',
-  'employment',
-  'employment_since',
-  'housing',
-  'lease_signed_on',
-];
+const CANONICAL_HEADER = COLUMNS.map((column) => column.name);
 const GERMAN_HEADER = [
   'Fall_ID',
   'Traeger',

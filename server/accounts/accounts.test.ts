@@ -6,26 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { loadConfig } from '../config.ts';
-import { ensureDemoAdmin, loadDemonstrationData } from '../demo-data.ts';
+import { ensureDemoAdmin } from '../demo-data.ts';
 import { bearerFor, signedIn } from '../test/accounts.ts';
-import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
+import { createTestApp, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { addUser, createToken, findUser, setDisabled } from './accounts.ts';
 import { generatePassword, hashPassword, verifyPassword } from './secrets.ts';
 
 const PASSWORD = 'korrekt Pferd Batterie Heftklammer';
 
 let database: TestDatabase;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: Awaited<ReturnType<typeof createTestApp>>['app'];
+let close: (() => Promise<void>) | undefined;
 let logged = '';
 const db = () => database.handle.db;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemonstrationData(database.handle, '08118');
-  app = await buildApp({
-    config: loadConfig({}),
-    database: database.handle,
-    webDist: '/nonexistent',
+  const test = await createTestApp({
+    demonstrationData: true,
     // Everything the server logs, to show that no password gets there.
     logger: {
       level: 'trace',
@@ -37,11 +34,9 @@ beforeAll(async () => {
       }),
     },
   });
+  ({ app, database, close } = test);
 });
-afterAll(async () => {
-  await app?.close();
-  await database?.drop();
-});
+afterAll(() => close?.());
 
 const login = (name: string, password: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/api/v1/session', payload: { name, password }, headers });

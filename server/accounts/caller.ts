@@ -46,13 +46,20 @@ export function audienceOf(caller: Caller): Audience {
 }
 
 /**
- * The rules a set of figures is disclosed under. A provider sees the figures of its own
- * cases unsuppressed (a request filtered to its provider code) and everything else, the
- * district's figures included, under the restricted rules.
+ * The rules a set of figures is disclosed under. A role's privileges hold in the caller's
+ * own district only (`home`): other districts and the whole state (district undefined)
+ * follow the restricted rules. A provider sees the figures of its own cases unsuppressed
+ * (a request filtered to its provider code) and everything else under the restricted rules.
  */
-export function disclosureAudience(caller: Caller, scope: { provider?: string | undefined }) {
+export function disclosureAudience(
+  caller: Caller,
+  scope: { district: string | undefined; provider?: string | undefined },
+  home: string,
+): Audience {
   const audience = audienceOf(caller);
-  if (audience !== 'provider') return audience;
+  if (audience === 'public' || audience === 'restricted') return audience;
+  if (scope.district !== home) return 'restricted';
+  if (audience === 'internal') return audience;
   return caller.kind !== 'anonymous' && scope.provider === caller.provider
     ? 'internal'
     : 'restricted';

@@ -92,7 +92,17 @@ export async function refreshMonthlyFigures(
   db: Kysely<Database>,
   district: string,
   provider: string,
-): Promise<{ rows: number }> {
+): Promise<void> {
+  await refreshProviderFigures(db, district, provider);
+  await refreshDistrictTotals(db, district);
+}
+
+/** One provider's rows, without the district-wide distinct counts. */
+async function refreshProviderFigures(
+  db: Kysely<Database>,
+  district: string,
+  provider: string,
+): Promise<void> {
   await db
     .deleteFrom('figures_monthly')
     .where('district_key', '=', district)
@@ -112,8 +122,7 @@ export async function refreshMonthlyFigures(
     FROM cases c WHERE c.district_key = ${district} AND c.provider = ${provider}`.execute(db);
   const range = ranges[0];
   if (!range?.first || !range.last) {
-    await refreshDistrictTotals(db, district);
-    return { rows: 0 };
+    return;
   }
 
   const keyed = MONTHLY_DIMENSIONS.map((id) => ({ id, column: sql.id(`d_${id}`) }));
@@ -139,7 +148,7 @@ export async function refreshMonthlyFigures(
   // the same between its change points, so each stretch between two of them is evaluated
   // once, counted in from its first date and out from the first date of the next stretch,
   // and the counts on each date are the running sums.
-  const result = await sql`
+  await sql`
     WITH months AS (
       SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
       FROM generate_series(${range.first}::date, ${range.last}::date, interval '1 month') m
@@ -226,8 +235,6 @@ export async function refreshMonthlyFigures(
       version: monthlyVersion(db),
     })
     .execute();
-  await refreshDistrictTotals(db, district);
-  return { rows: Number(result.numAffectedRows ?? 0) };
 }
 
 /** The last day of the month of a date (`YYYY-MM-DD`). */
@@ -337,11 +344,15 @@ export async function refreshStaleMonthlyFigures(
       ON s.district_key = i.district_key AND s.provider = i.provider AND s.version = ${current}
     WHERE i.status = 'imported' AND s.provider IS NULL
     ORDER BY 1, 2`.execute(db);
+  // Each provider's rows, then each district's distinct counts once (not once per provider).
   for (const row of rows) {
     onSlice?.({ district: row.district_key, provider: row.provider });
     await db
       .transaction()
-      .execute((trx) => refreshMonthlyFigures(trx, row.district_key, row.provider));
+      .execute((trx) => refreshProviderFigures(trx, row.district_key, row.provider));
+  }
+  for (const district of new Set(rows.map((row) => row.district_key))) {
+    await db.transaction().execute((trx) => refreshDistrictTotals(trx, district));
   }
   return rows.length;
 }

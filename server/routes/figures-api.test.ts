@@ -4,13 +4,10 @@
 import { tableFromIPC } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import { loadDemonstrationData } from '../demo-data.ts';
 import { DIMENSION_IDS } from '../indicators/dimensions.ts';
 import { INDICATORS } from '../indicators/registry.ts';
 import { bearerFor } from '../test/accounts.ts';
-import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
+import { createTestApp, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { seriesPoints } from './indicators.ts';
 
 interface Figure {
@@ -22,24 +19,16 @@ interface Figure {
 }
 
 let database: TestDatabase;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let app: Awaited<ReturnType<typeof createTestApp>>['app'];
+let close: (() => Promise<void>) | undefined;
 let admin: { authorization: string };
 const K = 5;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemonstrationData(database.handle, '08118');
-  app = await buildApp({
-    config: loadConfig({}),
-    database: database.handle,
-    webDist: '/nonexistent',
-  });
+  ({ app, database, close } = await createTestApp({ demonstrationData: true }));
   admin = await bearerFor(database.handle.db, 'admin');
 });
-afterAll(async () => {
-  await app?.close();
-  await database?.drop();
-});
+afterAll(() => close?.());
 
 const get = async (url: string, headers: Record<string, string> = {}) => {
   const response = await app.inject({ url, headers });

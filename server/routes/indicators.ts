@@ -5,7 +5,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
-import type { Audience } from '../disclosure/disclose.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { parseDate } from '../import/validate.ts';
 import {
@@ -153,18 +152,10 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     return requested;
   }
 
-  /**
-   * The disclosure the caller gets: a role's privileges (unsuppressed figures) hold for its
-   * own district only; other districts and state-wide figures follow the restricted rules.
-   */
-  function appliedAudience(
+  const appliedAudience = (
     request: FastifyRequest,
     scope: { district: string | undefined; provider?: string | undefined },
-  ): Audience {
-    const audience = disclosureAudience(request.caller, scope);
-    if (scope.district === config.district) return audience;
-    return audience === 'internal' ? 'restricted' : audience;
-  }
+  ) => disclosureAudience(request.caller, scope, config.district);
 
   /** The district and filters a figure request names. */
   async function filtersOf(query: {

@@ -1,6 +1,7 @@
 // A fresh, migrated database for one test file: PGlite in memory, or a new PostgreSQL
 // database when TEST_DATABASE_URL (or DATABASE_URL) names a server. Never a mock.
 import { randomBytes } from 'node:crypto';
+import type { FastifyServerOptions } from 'fastify';
 import pg from 'pg';
 import { type DatabaseHandle, openDatabase } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
@@ -43,15 +44,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** The app over a fresh test database, as the API tests use it; close() drops both. */
-export async function createTestApp() {
+/**
+ * The app over a fresh test database, as the API tests use it, optionally with the
+ * demonstration data imported and a logger; close() drops both.
+ */
+export async function createTestApp(
+  options: { demonstrationData?: boolean; logger?: FastifyServerOptions['logger'] } = {},
+) {
   const { buildApp } = await import('../app.ts');
   const { loadConfig } = await import('../config.ts');
   const database = await createTestDatabase();
+  if (options.demonstrationData) {
+    const { loadDemonstrationData } = await import('../demo-data.ts');
+    await loadDemonstrationData(database.handle, '08118');
+  }
   const app = await buildApp({
     config: loadConfig({}),
     database: database.handle,
     webDist: '/nonexistent',
+    logger: options.logger,
   });
   return {
     app,
