@@ -1,58 +1,95 @@
-// Starts the page: who is signed in, then the part of the site the address names
-// (#/ or nothing: the report; #definitionen, or #definitionen/{indicator} for one entry;
-// #protokoll and #tokens: the admin pages).
+// Starts the page: who is signed in, then the part of the site the address names.
+// The report lives at `/?stichtag=…` (#/ or no hash); every other page at `#section[/target][?params]`:
+// #erkunden, #verlauf, #foerderung, #daten, #berichte[/id], #definitionen[/id], and the
+// admin pages #protokoll and #tokens. Everything a page shows is in its address.
 import { initAccount } from './account.ts';
 import { byId } from './dom.ts';
 import { showAudit } from './pages/audit.ts';
+import { showData } from './pages/data.ts';
 import { showDefinitions } from './pages/definitions.ts';
+import { showExplore } from './pages/explore.ts';
+import { showFunders } from './pages/funders.ts';
+import { showPublished } from './pages/published.ts';
 import { initReport, showReport } from './pages/report.ts';
 import { showTokens } from './pages/tokens.ts';
-import { isAdmin, loadSession, onSessionChange } from './session.ts';
+import { showTrends } from './pages/trends.ts';
+import { currentSession, isAdmin, loadSession, onSessionChange } from './session.ts';
 
-type Page = 'report' | 'definitions' | 'audit' | 'tokens';
+/** What a page gets from the address: `#section/target?params`. */
+export interface PageRoute {
+  target: string;
+  params: URLSearchParams;
+  /** True after a click in the navigation: the page moves focus to its heading. */
+  focus: boolean;
+}
 
-const ROUTES: Record<string, Page> = {
-  '': 'report',
-  definitionen: 'definitions',
-  protokoll: 'audit',
-  tokens: 'tokens',
-};
-const TITLES: Record<Exclude<Page, 'report'>, string> = {
-  definitions: 'Definitionen',
-  audit: 'Protokoll',
-  tokens: 'API-Tokens',
+interface Page {
+  id: string;
+  title: string;
+  show: (container: HTMLElement, route: PageRoute) => void | Promise<void>;
+}
+
+const PAGES: Record<string, Page> = {
+  erkunden: { id: 'explore', title: 'Erkunden', show: showExplore },
+  verlauf: { id: 'trends', title: 'Verlauf', show: showTrends },
+  foerderung: { id: 'funders', title: 'Förderzeitraum', show: showFunders },
+  daten: { id: 'data', title: 'Daten', show: showData },
+  berichte: { id: 'published', title: 'Veröffentlichte Berichte', show: showPublished },
+  definitionen: {
+    id: 'definitions',
+    title: 'Definitionen',
+    show: (container, { target, focus }) => showDefinitions(container, target, focus),
+  },
+  protokoll: {
+    id: 'audit',
+    title: 'Protokoll',
+    show: (container, { params, focus }) => {
+      showAudit(container, params);
+      if (focus) container.querySelector('h2')?.focus();
+    },
+  },
+  tokens: {
+    id: 'tokens',
+    title: 'API-Tokens',
+    show: (container, { focus }) => {
+      showTokens(container);
+      if (focus) container.querySelector('h2')?.focus();
+    },
+  },
 };
 
 function currentRoute() {
   const [path = '', search = ''] = window.location.hash.replace(/^#\/?/, '').split('?', 2);
-  const [section = '', target = ''] = path.split('/', 2);
-  return { page: ROUTES[section] ?? 'report', target, params: new URLSearchParams(search) };
+  const [section = '', ...rest] = path.split('/');
+  return {
+    section: section in PAGES ? section : '',
+    target: rest.join('/'),
+    params: new URLSearchParams(search),
+  };
 }
 
 function route({ focus = false } = {}) {
-  const { page, target, params } = currentRoute();
-  for (const name of ['report', 'definitions', 'audit', 'tokens'] as const)
-    byId(`page-${name}`).hidden = name !== page;
+  const { section, target, params } = currentRoute();
+  const page = PAGES[section];
+  byId('page-report').hidden = page !== undefined;
+  for (const other of Object.values(PAGES)) byId(`page-${other.id}`).hidden = other !== page;
   for (const link of byId('site-sections').querySelectorAll('a')) {
-    if (ROUTES[link.hash.replace(/^#\/?/, '')] === page) link.setAttribute('aria-current', 'page');
+    const linked = link.hash.replace(/^#\/?/, '').split(/[/?]/, 1)[0] ?? '';
+    if (linked === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (page === 'report') void showReport();
-  else {
-    document.title = `${TITLES[page]} – Zwischenbilanz Integrationsmanagement`;
-    const container = byId(`page-${page}`);
-    // After a click in the navigation, a screen reader continues at the new heading.
-    if (page === 'definitions') void showDefinitions(container, target, focus);
-    else {
-      if (page === 'audit') showAudit(container, params);
-      else showTokens(container);
-      if (focus) container.querySelector('h2')?.focus();
-    }
+  if (!page) {
+    void showReport();
+    return;
   }
+  document.title = `${page.title} – Zwischenbilanz Integrationsmanagement`;
+  void page.show(byId(`page-${page.id}`), { target, params, focus });
 }
 
 onSessionChange(() => {
   byId('admin-links').hidden = !isAdmin();
+  const role = currentSession().user?.role;
+  byId('data-link').hidden = !(role === 'admin' || role === 'provider');
   route();
 });
 initAccount();
