@@ -1,6 +1,7 @@
 // A horizontal bar chart of categories with German labels: a pure function of its data.
 import * as Plot from '@observablehq/plot';
 import { formatCount } from '../format.ts';
+import { asImage } from './accessible.ts';
 
 export interface Bar {
   label: string;
@@ -10,7 +11,9 @@ export interface Bar {
 
 export interface BarChartOptions {
   width: number;
-  /** Text read by screen readers, describing what the chart shows. */
+  /** The accessible name: what the chart shows, and as of when. */
+  label: string;
+  /** Text read by screen readers after the name, e.g. every value. */
   description: string;
   color?: string;
   /** Needed to render outside a browser (tests). */
@@ -29,12 +32,11 @@ export function barChart(
     label.length > maxChars ? `${label.slice(0, maxChars - 1)}…` : label;
   const data = bars.map((bar, order) => ({ ...bar, order }));
   const shown = data.filter((bar) => bar.value !== null);
-  return Plot.plot({
+  const chart = Plot.plot({
     width: options.width,
     height: 32 + 28 * bars.length,
     marginLeft,
     marginRight: 56,
-    ariaDescription: options.description,
     ...(options.document ? { document: options.document } : {}),
     x: { axis: null, grid: false },
     y: {
@@ -56,4 +58,5 @@ export function barChart(
       Plot.ruleX([0]),
     ],
   });
+  return asImage(chart, options.label, options.description);
 }

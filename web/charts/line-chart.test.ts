@@ -44,16 +44,16 @@ describe('line chart', () => {
       description: 'von 1.176 auf 2.470',
       document,
     });
-    const ticks = [...svg.querySelectorAll('[aria-label="x-axis tick label"] text')].map(
+    const ticks = [...svg.querySelectorAll('[data-mark="x-axis tick label"] text')].map(
       (tick) => tick.textContent,
     );
     expect(ticks).toContain('Jan. 2020');
     expect(ticks).toContain('Okt. 2020');
     expect(svg.textContent).toContain('2.500');
     // The withheld month splits the line in two pieces.
-    const line = svg.querySelector('[aria-label="line"] path')?.getAttribute('d') ?? '';
+    const line = svg.querySelector('[data-mark="line"] path')?.getAttribute('d') ?? '';
     expect(line.match(/M/g)).toHaveLength(2);
-    expect(svg.querySelectorAll('[aria-label="dot"] circle')).toHaveLength(23);
+    expect(svg.querySelectorAll('[data-mark="dot"] circle')).toHaveLength(23);
     expect(svg.getAttribute('aria-label')).toBe(
       'Betreute Personen am Monatsende, Stichtag 01.01.2021',
     );
@@ -69,7 +69,7 @@ describe('line chart', () => {
       description: '',
       document,
     });
-    const ticks = [...svg.querySelectorAll('[aria-label="x-axis tick label"] text')].map(
+    const ticks = [...svg.querySelectorAll('[data-mark="x-axis tick label"] text')].map(
       (tick) => tick.textContent,
     );
     expect(ticks).toEqual(['Juli 2019', 'Jan. 2020', 'Juli 2020']);

@@ -1,6 +1,7 @@
 // A line over time with German axes: a pure function of its data.
 import * as Plot from '@observablehq/plot';
 import { formatCount, formatMonthShort } from '../format.ts';
+import { asImage } from './accessible.ts';
 
 export interface LinePoint {
   /** The day the value holds for, YYYY-MM-DD. */
@@ -27,13 +28,11 @@ export function lineChart(
   const color = options.color ?? '#1f5f8b';
   // Dates of the series are calendar days: midnight UTC, on Plot's UTC time scale.
   const data = points.map((point) => ({ date: new Date(point.date), value: point.value }));
-  return Plot.plot({
+  const chart = Plot.plot({
     width: options.width,
     height: 220,
     marginLeft: 48,
     marginRight: 24,
-    ariaLabel: options.label,
-    ariaDescription: options.description,
     ...(options.document ? { document: options.document } : {}),
     x: {
       type: 'utc',
@@ -53,4 +52,5 @@ export function lineChart(
       ),
     ],
   });
+  return asImage(chart, options.label, options.description);
 }

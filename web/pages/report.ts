@@ -161,7 +161,12 @@ function chartFigure(
     'chart',
     title,
     `Stand ${formatDate(date)}`,
-    barChart(bars, { width: chartWidth(), description, ...(color ? { color } : {}) }),
+    barChart(bars, {
+      width: chartWidth(),
+      label: `${title}, Stand ${formatDate(date)}`,
+      description,
+      ...(color ? { color } : {}),
+    }),
     dataTable(title, header, bars),
     links,
   );
