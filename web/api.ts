@@ -27,7 +27,9 @@ export interface IndicatorsResponse {
   date: string;
   audience: Audience;
   rules: Rules | null;
-  indicators: Indicator[];
+  /** With `compare`: `change` is the difference to the comparison's value (null if either is withheld). */
+  indicators: (Indicator & { change?: number | null })[];
+  comparison?: { date: string; indicators: Indicator[] };
 }
 
 export interface BreakdownRow extends Figure {
@@ -295,8 +297,11 @@ const query = (params: Record<string, string | undefined>) => {
   return search.toString();
 };
 
-export const indicatorsUrl = (date: string, format?: 'csv' | 'arrow') =>
-  `/api/v1/indicators?date=${date}${format ? `&format=${format}` : ''}`;
+export const indicatorsUrl = (
+  date: string,
+  format?: 'csv' | 'arrow',
+  compare?: 'previous_year',
+) => `/api/v1/indicators?${query({ date, compare, format })}`;
 
 export const breakdownUrl = (id: string, date: string, by: string, format?: 'csv' | 'arrow') =>
   `/api/v1/indicators/${id}/breakdown?date=${date}&by=${by}${format ? `&format=${format}` : ''}`;
@@ -310,8 +315,8 @@ export const seriesUrl = (
   format?: 'csv' | 'arrow',
 ) => `/api/v1/indicators/${id}/series?${query({ from, to, interval, format })}`;
 
-export const fetchIndicators = (date: string) =>
-  call<IndicatorsResponse>('GET', indicatorsUrl(date));
+export const fetchIndicators = (date: string, compare?: 'previous_year') =>
+  call<IndicatorsResponse>('GET', indicatorsUrl(date, undefined, compare));
 
 export const fetchBreakdown = (id: string, date: string, by: string) =>
   call<BreakdownResponse>('GET', breakdownUrl(id, date, by));

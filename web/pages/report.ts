@@ -25,6 +25,7 @@ import {
   formatPercent,
   SUPPRESSED,
 } from '../format.ts';
+import { type PressSentence, pressSentences } from '../press.ts';
 import { currentSession, loadSession } from '../session.ts';
 import { definitionHash } from './definitions.ts';
 
@@ -53,7 +54,39 @@ const DENOMINATOR_NAMES: Record<string, string> = {
   clients_active: 'betreuten Personen',
 };
 
-function tile(indicator: Indicator, date: string, denominatorName?: string) {
+/** The same figure a year earlier, and the change: for shares in percentage points. */
+export interface Previous {
+  date: string;
+  indicator: Indicator | undefined;
+}
+
+/**
+ * "Vorjahr (01.01.2020): 2.310, +159". The change of a share is the difference of the two
+ * whole percentages shown, so that the numbers on the page add up for the reader.
+ */
+export function previousYearText(current: Indicator, previous: Previous): string {
+  const before = previous.indicator;
+  const head = `Vorjahr (${formatDate(previous.date)}): `;
+  if (!before || before.suppressed || before.value === null) return `${head}${SUPPRESSED}`;
+  const shownBefore = formatValue(before);
+  if (current.suppressed || current.value === null) return `${head}${shownBefore}`;
+  const change =
+    current.kind === 'share'
+      ? roundPercent(current.value) - roundPercent(before.value)
+      : current.kind === 'ratio'
+        ? Math.round(current.value * 10) / 10 - Math.round(before.value * 10) / 10
+        : current.value - before.value;
+  const unit =
+    current.kind === 'share' ? (Math.abs(change) === 1 ? ' Prozentpunkt' : ' Prozentpunkte') : '';
+  const amount =
+    current.kind === 'ratio' ? formatDecimal(Math.abs(change)) : formatCount(Math.abs(change));
+  const signed = change === 0 ? 'unverändert' : `${change > 0 ? '+' : '\u2212'}${amount}${unit}`;
+  return `${head}${shownBefore}, ${signed}`;
+}
+
+const roundPercent = (share: number) => Math.floor(share * 100 + 0.5 + 1e-9);
+
+function tile(indicator: Indicator, date: string, denominatorName?: string, previous?: Previous) {
   const detail =
     indicator.kind === 'share' &&
     !indicator.suppressed &&
@@ -68,6 +101,14 @@ function tile(indicator: Indicator, date: string, denominatorName?: string) {
     element('p', { className: 'value', textContent: formatValue(indicator) }),
     ...(detail ? [element('p', { className: 'detail', textContent: detail })] : []),
     element('p', { className: 'stand', textContent: `Stand ${formatDate(date)}` }),
+    ...(previous
+      ? [
+          element('p', {
+            className: 'previous',
+            textContent: previousYearText(indicator, previous),
+          }),
+        ]
+      : []),
     element(
       'details',
       {},
@@ -251,6 +292,71 @@ function audienceNote(audience: Audience) {
   note.textContent = text;
 }
 
+/** Copies text; where the Clipboard API is not allowed, through a selected text area. */
+async function copyText(text: string) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const area = element('textarea', { value: text, readOnly: true });
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    if (!copied)
+      throw new Error('Kopieren nicht möglich. Bitte den Satz markieren und mit Strg+C kopieren.');
+  }
+}
+
+/** The press sentences, each with a button that copies it, and one for all of them. */
+function showPressKit(sentences: PressSentence[]) {
+  const status = element('p', { className: 'copy-status', role: 'status' });
+  const copyButton = (text: string, label: string, visible: string) => {
+    const button = element('button', {
+      type: 'button',
+      className: 'button secondary',
+      textContent: visible,
+    });
+    button.setAttribute('aria-label', label);
+    button.addEventListener('click', () => {
+      copyText(text).then(
+        () => {
+          status.textContent = `Kopiert: ${text}`;
+        },
+        (error: Error) => {
+          status.textContent = error.message;
+        },
+      );
+    });
+    return button;
+  };
+  const items = sentences.map((sentence) =>
+    element(
+      'li',
+      {},
+      element('p', { className: 'sentence', textContent: sentence.text }),
+      copyButton(sentence.text, `Satz „${sentence.topic}“ kopieren`, 'Kopieren'),
+    ),
+  );
+  byId('press-kit').replaceChildren(
+    ...(sentences.length === 0
+      ? [
+          element('p', {
+            textContent:
+              'Für diese Stichtage lässt sich kein Satz bilden: die Werte sind gesperrt.',
+          }),
+        ]
+      : [
+          element('ul', { className: 'sentences' }, ...items),
+          copyButton(
+            sentences.map((sentence) => sentence.text).join(' '),
+            'Alle Sätze kopieren',
+            'Alle Sätze kopieren',
+          ),
+        ]),
+    status,
+  );
+}
+
 let latest = 0;
 /** The dates and audience of the figures on screen, and the title that goes with them. */
 let shown: { key: string; title: string } | undefined;
@@ -277,8 +383,8 @@ export async function showReport() {
   try {
     const trend = trendMonths(stichtag);
     const [caseload, closed, language, employment, series] = await Promise.all([
-      fetchIndicators(stichtag),
-      fetchIndicators(beendet_bis),
+      fetchIndicators(stichtag, 'previous_year'),
+      fetchIndicators(beendet_bis, 'previous_year'),
       fetchBreakdownTable('clients_adult', stichtag, 'language_level'),
       fetchBreakdownTable('clients_adult', stichtag, 'employment'),
       trend ? fetchSeries('clients_active', trend.from, trend.to, 'month') : [],
@@ -287,24 +393,30 @@ export async function showReport() {
     if (run !== latest) return;
     const on = (response: typeof caseload, id: string) =>
       response.indicators.find((i) => i.id === id) as Indicator;
+    const earlier = (response: typeof caseload, id: string): Previous | undefined =>
+      response.comparison && {
+        date: response.comparison.date,
+        indicator: response.comparison.indicators.find((i) => i.id === id),
+      };
+    const caseloadTile = (id: string, denominatorName?: string) =>
+      tile(on(caseload, id), stichtag, denominatorName, earlier(caseload, id));
+    const closedTile = (id: string, denominatorName?: string) =>
+      tile(on(closed, id), beendet_bis, denominatorName, earlier(closed, id));
     byId('caseload-tiles').replaceChildren(
-      tile(on(caseload, 'clients_active'), stichtag),
-      tile(on(caseload, 'clients_minor'), stichtag),
-      tile(on(caseload, 'language_b1_plus_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
-      tile(on(caseload, 'employment_sv_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
-      tile(on(caseload, 'training_share'), stichtag, DENOMINATOR_NAMES.clients_adult),
+      caseloadTile('clients_active'),
+      caseloadTile('clients_minor'),
+      caseloadTile('language_b1_plus_share', DENOMINATOR_NAMES.clients_adult),
+      caseloadTile('employment_sv_share', DENOMINATOR_NAMES.clients_adult),
+      caseloadTile('training_share', DENOMINATOR_NAMES.clients_adult),
     );
     const closedCount = on(closed, 'cases_closed');
     const withLease = on(closed, 'cases_closed_with_lease');
     byId('closed-tiles').replaceChildren(
-      tile(closedCount, beendet_bis),
-      tile(withLease, beendet_bis),
-      tile(
-        on(closed, 'cases_closed_with_lease_share'),
-        beendet_bis,
-        DENOMINATOR_NAMES.cases_closed,
-      ),
+      closedTile('cases_closed'),
+      closedTile('cases_closed_with_lease'),
+      closedTile('cases_closed_with_lease_share', DENOMINATOR_NAMES.cases_closed),
     );
+    showPressKit(pressSentences(stichtag, caseload.indicators, beendet_bis, closed.indicators));
 
     const minors = on(caseload, 'clients_minor');
     const adults = on(caseload, 'clients_adult');
