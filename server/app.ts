@@ -14,9 +14,12 @@ import errorsPlugin from './plugins/errors.ts';
 import securityHeaders from './plugins/security-headers.ts';
 import audit from './routes/audit.ts';
 import definitions from './routes/definitions.ts';
+import funding from './routes/funding.ts';
 import health from './routes/health.ts';
 import imports from './routes/imports.ts';
 import indicators from './routes/indicators.ts';
+import quality from './routes/quality.ts';
+import reports from './routes/reports.ts';
 import session from './routes/session.ts';
 import tokens from './routes/tokens.ts';
 
@@ -50,7 +53,10 @@ export async function buildApp(options: AppOptions) {
   await app.register(session);
   await app.register(indicators);
   await app.register(definitions);
+  await app.register(funding);
   await app.register(imports);
+  await app.register(quality);
+  await app.register(reports);
   await app.register(tokens);
   await app.register(audit);
 

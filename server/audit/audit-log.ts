@@ -17,7 +17,8 @@ export type AuditAction =
   | 'user_enabled'
   | 'user_password_reset'
   | 'token_created'
-  | 'token_revoked';
+  | 'token_revoked'
+  | 'report_published';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   login: 'Anmeldung',
@@ -32,6 +33,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   user_password_reset: 'Passwort neu gesetzt',
   token_created: 'API-Token erstellt',
   token_revoked: 'API-Token widerrufen',
+  report_published: 'Bericht veröffentlicht',
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];

@@ -145,6 +145,25 @@ export interface FiguresMonthlySlicesTable {
   refreshed_at: ColumnType<Date, never, never>;
 }
 
+/** Written once, never updated. */
+type Frozen<T> = ColumnType<T, T, never>;
+
+/** Rows are only inserted: a trigger refuses UPDATE, DELETE and TRUNCATE (sql/006). */
+export interface PublishedReportsTable {
+  id: Generated<string>;
+  district_key: Frozen<string>;
+  slug: Frozen<string>;
+  title: Frozen<string>;
+  stichtag: Frozen<DateString>;
+  beendet_bis: Frozen<DateString>;
+  published_at: ColumnType<Date, never, never>;
+  published_by: Frozen<string>;
+  /** server/reports/content.ts ReportContent, as JSON. */
+  content: ColumnType<Record<string, unknown>, string, never>;
+  /** server/reports/content.ts ProviderValues; never leaves the server. */
+  provider_values: ColumnType<Record<string, unknown>, string, never>;
+}
+
 export interface Database {
   districts: DistrictsTable;
   providers: ProvidersTable;
@@ -158,4 +177,5 @@ export interface Database {
   audit_log: AuditLogTable;
   figures_monthly: FiguresMonthlyTable;
   figures_monthly_slices: FiguresMonthlySlicesTable;
+  published_reports: PublishedReportsTable;
 }

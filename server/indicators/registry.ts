@@ -80,6 +80,12 @@ const cases = (where: RawBuilder<boolean>): RawBuilder<number> =>
 
 const ACTIVE_ADULT = sql<boolean>`active AND age >= 18`;
 
+/** A language level of B1 or higher (on the date of the facts). */
+export const B1_OR_HIGHER = sql<boolean>`language_level IN ('B1', 'B2', 'C1', 'C2')`;
+
+/** A closed case whose first private lease was signed by the end of counselling. */
+export const LEASE_BY_END = sql<boolean>`lease_signed_on <= ended_on`;
+
 export const INDICATORS: readonly Indicator[] = [
   {
     id: 'clients_active',
@@ -122,7 +128,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Sprachniveau B1 oder höher',
     definition:
       'Anteil der betreuten Erwachsenen, deren Deutschkenntnisse am Stichtag B1, B2, C1 oder C2 erreichen. Erwachsene ohne Angabe zählen im Nenner mit.',
-    numerator: cases(sql`${ACTIVE_ADULT} AND language_level IN ('B1', 'B2', 'C1', 'C2')`),
+    numerator: cases(sql`${ACTIVE_ADULT} AND ${B1_OR_HIGHER}`),
     denominator: 'clients_adult',
   },
   {
@@ -167,7 +173,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'davon mit eigenem Mietvertrag',
     definition:
       'Beendete Fälle, in denen bis zum Ende der Beratung ein erster privater Mietvertrag unterschrieben wurde.',
-    aggregate: cases(sql`closed AND lease_signed_on <= ended_on`),
+    aggregate: cases(sql`closed AND ${LEASE_BY_END}`),
     countsCases: true,
     precomputed: true,
   },
@@ -179,7 +185,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Anteil beendeter Fälle mit eigenem Mietvertrag',
     definition:
       'Anteil der bis zum Stichtag beendeten Fälle, in denen bis zum Ende der Beratung ein privater Mietvertrag unterschrieben wurde.',
-    numerator: cases(sql`closed AND lease_signed_on <= ended_on`),
+    numerator: cases(sql`closed AND ${LEASE_BY_END}`),
     denominator: 'cases_closed',
   },
   {

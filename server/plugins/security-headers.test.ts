@@ -31,6 +31,9 @@ describe(`security headers on ${DATABASE_KIND}`, () => {
       expect(csp, url).toContain("script-src 'self'");
       expect(csp, url).not.toMatch(/script-src[^;]*'unsafe-inline'/);
       expect(csp, url).toContain("frame-ancestors 'none'");
+      // Only images may come from blob: URLs (the PNG download); scripts and frames may not.
+      expect(csp, url).toContain("img-src 'self' data: blob:");
+      expect(csp.replace(/img-src[^;]*/, ''), url).not.toContain('blob:');
       expect(response.headers['x-content-type-options'], url).toBe('nosniff');
       expect(response.headers['x-frame-options'], url).toBe('DENY');
       expect(response.headers['referrer-policy'], url).toBe('no-referrer');

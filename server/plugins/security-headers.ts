@@ -1,13 +1,14 @@
 // Security headers on every answer, pages and API alike. Scripts come only from this
 // origin (the built front end has no inline script); Observable Plot writes inline style
-// attributes into its SVG, so styles may be inline.
+// attributes into its SVG, so styles may be inline. Images may come from blob: URLs: a
+// chart's PNG download draws the chart's SVG, loaded as an image from a blob:, on a canvas.
 import fp from 'fastify-plugin';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

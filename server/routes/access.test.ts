@@ -105,6 +105,12 @@ const CASES: Case[] = [
     expect: all(200),
   },
   {
+    method: 'GET',
+    route: '/api/v1/funding',
+    url: () => '/api/v1/funding?from=2018&to=2022',
+    expect: all(200),
+  },
+  {
     method: 'POST',
     route: '/api/v1/imports',
     url: () => '/api/v1/imports',
@@ -116,6 +122,12 @@ const CASES: Case[] = [
     method: 'GET',
     route: '/api/v1/imports',
     url: () => '/api/v1/imports',
+    expect: { ...adminOnly(200), 'provider AWO': 200, 'provider token KDV': 200 },
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/quality',
+    url: () => '/api/v1/quality?date=2021-03-01',
     expect: { ...adminOnly(200), 'provider AWO': 200, 'provider token KDV': 200 },
   },
   { method: 'GET', route: '/api/v1/tokens', url: () => '/api/v1/tokens', expect: adminOnly(200) },
@@ -133,6 +145,23 @@ const CASES: Case[] = [
     expect: adminOnly(204),
   },
   { method: 'GET', route: '/api/v1/audit', url: () => '/api/v1/audit', expect: adminOnly(200) },
+  {
+    method: 'POST',
+    route: '/api/v1/reports',
+    url: () => '/api/v1/reports',
+    // Admin and admin token each publish one: the second gets the address with "-2".
+    request: () => ({
+      payload: { title: 'Zugriffstest', stichtag: '2021-01-01', beendet_bis: '2021-03-01' },
+    }),
+    expect: adminOnly(201),
+  },
+  { method: 'GET', route: '/api/v1/reports', url: () => '/api/v1/reports', expect: all(200) },
+  {
+    method: 'GET',
+    route: '/api/v1/reports/:slug',
+    url: () => '/api/v1/reports/2021-03-01-zugriffstest',
+    expect: all(200),
+  },
   {
     method: 'DELETE',
     route: '/api/v1/session',

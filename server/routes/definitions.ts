@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DIMENSION_IDS, DIMENSIONS, registryCategories } from '../indicators/dimensions.ts';
+import { fundingDefinitions } from '../indicators/funding.ts';
 import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
 import { Nullable } from './schemas.ts';
 
@@ -53,6 +54,17 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
                 categories: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
               }),
             ),
+            // The columns of GET /api/v1/funding: per year and provider.
+            funding: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                label: Type.String(),
+                definition: Type.String(),
+                kind: Type.String(),
+                numerator: Part,
+                denominator: Part,
+              }),
+            ),
           }),
         },
       },
@@ -74,6 +86,7 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
           label: DIMENSIONS[id].label,
           categories: DIMENSIONS[id].categories?.(registry) ?? [],
         })),
+        funding: fundingDefinitions(),
       };
     },
   );

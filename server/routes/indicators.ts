@@ -22,6 +22,7 @@ import {
   seriesReport,
 } from '../indicators/report.ts';
 import { ProblemError } from '../plugins/errors.ts';
+import { Filters, filtersOf as sharedFiltersOf } from './figure-scope.ts';
 import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
 import { Figure, FormatParam, IsoDate, Nullable, Rules } from './schemas.ts';
 
@@ -45,17 +46,6 @@ const Reported = Type.Object({
 const Category = Type.Object({ key: Type.String(), label: Type.String() });
 const Dimension = Type.Union(DIMENSION_IDS.map((id) => Type.Literal(id)));
 const IndicatorParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9_]{1,64}$' }) });
-
-const Filters = {
-  district: Type.Optional(
-    Type.String({
-      pattern: '^(\\d{5}|all)$',
-      description: 'Kreisschlüssel, oder „all“ für alle Kreise; sonst der Kreis des Servers',
-    }),
-  ),
-  provider: Type.Optional(Type.String({ pattern: '^[A-Z0-9_]{2,16}$' })),
-  municipality: Type.Optional(Type.String({ pattern: '^\\d{8}$' })),
-};
 
 const figureColumns = <
   Row extends {
@@ -138,37 +128,13 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     return indicator;
   }
 
-  /** The district of a request: the server's unless named; `all` is state-wide (undefined). */
-  async function districtOf(requested: string | undefined): Promise<string | undefined> {
-    if (requested === undefined) return config.district;
-    if (requested === 'all') return undefined;
-    const known = await db()
-      .selectFrom('districts')
-      .select('district_key')
-      .where('district_key', '=', requested)
-      .executeTakeFirst();
-    if (!known)
-      throw new ProblemError(404, 'Nicht gefunden', `Den Kreis ${requested} gibt es hier nicht.`);
-    return requested;
-  }
-
   const appliedAudience = (
     request: FastifyRequest,
     scope: { district: string | undefined; provider?: string | undefined },
   ) => disclosureAudience(request.caller, scope, config.district);
 
-  /** The district and filters a figure request names. */
-  async function filtersOf(query: {
-    district?: string | undefined;
-    provider?: string | undefined;
-    municipality?: string | undefined;
-  }) {
-    return {
-      district: await districtOf(query.district),
-      provider: query.provider,
-      municipality: query.municipality,
-    };
-  }
+  const filtersOf = (query: Parameters<typeof sharedFiltersOf>[2]) =>
+    sharedFiltersOf(db(), config.district, query);
 
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;

@@ -1,0 +1,495 @@
+// The figures of the funding period (Förderzeitraum) for the funders: for each year and
+// provider, the cases begun and closed, the closed ones by reason and by their situation on
+// the day of closing, and the caseload per manager at the end of the year. Each figure is
+// defined once here (FUNDING_FIGURES); those that are indicators come from the registry.
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/types.ts';
+import type { Audience, DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
+import { protectLinkedCells, type Relation, sumRelation } from '../disclosure/linked-cells.ts';
+import { END_REASONS } from '../import/format.ts';
+import { caseFilter, type FactsScope, factColumns } from './case-facts.ts';
+import type { Category } from './dimensions.ts';
+import { countsOn, type Point } from './figures.ts';
+import { B1_OR_HIGHER, findIndicator, type Indicator, LEASE_BY_END } from './registry.ts';
+
+export type FundingScope = Omit<FactsScope, 'date' | 'periodFrom'>;
+
+/** A count of cases, or of managers, in a row. */
+interface FundingCount {
+  id: string;
+  kind: 'count';
+  label: string;
+  definition: string;
+  /** Whether the providers' figures add up to the figure for all providers. */
+  additive: boolean;
+}
+
+/** A share or a ratio of two counts of the same row. */
+interface FundingQuotient {
+  id: string;
+  kind: 'share' | 'ratio';
+  label: string;
+  definition: string;
+  numerator: string;
+  denominator: string;
+}
+
+export type FundingFigure = FundingCount | FundingQuotient;
+
+const YEAR_END_NOTE =
+  ' Stichtag ist der 31.12. des Jahres; reichen die Daten noch nicht so weit, der Stand der Daten.';
+const PERIOD_NOTE =
+  ' Zeitraum ist das Kalenderjahr; reichen die Daten noch nicht bis zu seinem Ende, bis zum Stand der Daten.';
+
+/** An indicator of the registry, taken on the last day of each year. */
+function atYearEnd(id: 'clients_active' | 'managers_active'): FundingCount {
+  const indicator = findIndicator(id) as Indicator;
+  return {
+    id,
+    kind: 'count',
+    label: `${indicator.label} am Jahresende`,
+    definition: indicator.definition + YEAR_END_NOTE,
+    additive: id === 'clients_active',
+  };
+}
+
+const caseload = findIndicator('caseload_per_manager') as Indicator;
+
+export const REASON_PREFIX = 'closed_reason_';
+
+/** Every figure of a row, in the order of the table. */
+export const FUNDING_FIGURES: readonly FundingFigure[] = [
+  {
+    id: 'cases_started_in_year',
+    kind: 'count',
+    label: 'Begonnene Fälle im Jahr',
+    definition: `Fälle, deren Beratung im Jahr begonnen hat.${PERIOD_NOTE}`,
+    additive: true,
+  },
+  {
+    id: 'cases_closed_in_year',
+    kind: 'count',
+    label: 'Beendete Fälle im Jahr',
+    definition: `Fälle, deren Beratung im Jahr beendet wurde. Die Beendigungsgründe zusammen ergeben diese Zahl.${PERIOD_NOTE}`,
+    additive: true,
+  },
+  ...END_REASONS.map(
+    ({ code, label }): FundingCount => ({
+      id: `${REASON_PREFIX}${code}`,
+      kind: 'count',
+      label: `Beendet: ${label}`,
+      definition: `Im Jahr beendete Fälle mit dem Beendigungsgrund „${label}“.`,
+      additive: true,
+    }),
+  ),
+  {
+    id: 'closed_with_lease',
+    kind: 'count',
+    label: 'Beendet mit eigenem Mietvertrag',
+    definition:
+      'Im Jahr beendete Fälle, in denen bis zum Ende der Beratung ein erster privater Mietvertrag unterschrieben wurde.',
+    additive: true,
+  },
+  {
+    id: 'closed_with_lease_share',
+    kind: 'share',
+    label: 'Anteil mit eigenem Mietvertrag',
+    definition:
+      'Anteil der im Jahr beendeten Fälle, in denen bis zum Ende der Beratung ein privater Mietvertrag unterschrieben wurde.',
+    numerator: 'closed_with_lease',
+    denominator: 'cases_closed_in_year',
+  },
+  {
+    id: 'closed_adults',
+    kind: 'count',
+    label: 'Beendet: Erwachsene',
+    definition:
+      'Im Jahr beendete Fälle von Personen, die am Tag der Beendigung 18 Jahre oder älter waren (gerechnet ab dem Ersten des Geburtsmonats). Nenner der Anteile zu Sprache und Beschäftigung, wie bei den Kennzahlen zum Stichtag.',
+    additive: true,
+  },
+  {
+    id: 'closed_b1_plus',
+    kind: 'count',
+    label: 'Erwachsene mit B1 oder höher bei Beendigung',
+    definition:
+      'Im Jahr beendete Fälle Erwachsener, deren Deutschkenntnisse am Tag der Beendigung B1, B2, C1 oder C2 erreichten: die letzte Angabe mit Datum bis zu diesem Tag. Ohne Angabe zählt als nicht erreicht.',
+    additive: true,
+  },
+  {
+    id: 'closed_b1_plus_share',
+    kind: 'share',
+    label: 'Anteil B1 oder höher bei Beendigung',
+    definition:
+      'Anteil der im Jahr beendeten Fälle Erwachsener mit Sprachniveau B1 oder höher am Tag der Beendigung. Erwachsene ohne Angabe zählen im Nenner mit.',
+    numerator: 'closed_b1_plus',
+    denominator: 'closed_adults',
+  },
+  {
+    id: 'closed_sv_employment',
+    kind: 'count',
+    label: 'Erwachsene sozialversicherungspflichtig beschäftigt bei Beendigung',
+    definition:
+      'Im Jahr beendete Fälle Erwachsener, die am Tag der Beendigung sozialversicherungspflichtig beschäftigt waren (ohne Ausbildung): die letzte Angabe mit Datum bis zu diesem Tag.',
+    additive: true,
+  },
+  {
+    id: 'closed_sv_employment_share',
+    kind: 'share',
+    label: 'Anteil sozialversicherungspflichtig beschäftigt bei Beendigung',
+    definition:
+      'Anteil der im Jahr beendeten Fälle Erwachsener, die am Tag der Beendigung sozialversicherungspflichtig beschäftigt waren. Erwachsene ohne Angabe zählen im Nenner mit.',
+    numerator: 'closed_sv_employment',
+    denominator: 'closed_adults',
+  },
+  atYearEnd('clients_active'),
+  atYearEnd('managers_active'),
+  {
+    id: 'caseload_per_manager',
+    kind: 'ratio',
+    label: `${caseload.label} am Jahresende`,
+    definition: caseload.definition + YEAR_END_NOTE,
+    numerator: 'clients_active',
+    denominator: 'managers_active',
+  },
+];
+
+/** The figures as readers get them: label, definition and, for a quotient, its two counts. */
+export function fundingDefinitions() {
+  const part = (id: string) => ({
+    id,
+    label: FUNDING_FIGURES.find((other) => other.id === id)?.label ?? id,
+  });
+  return FUNDING_FIGURES.map((figure) => ({
+    id: figure.id,
+    label: figure.label,
+    definition: figure.definition,
+    kind: figure.kind,
+    numerator: figure.kind === 'count' ? null : part(figure.numerator),
+    denominator: figure.kind === 'count' ? null : part(figure.denominator),
+  }));
+}
+
+const COUNTS = FUNDING_FIGURES.filter((figure): figure is FundingCount => figure.kind === 'count');
+const REASON_IDS = END_REASONS.map(({ code }) => `${REASON_PREFIX}${code}`);
+/** The counts taken on the day of closing (closingCounts). */
+const CLOSING_IDS = [
+  'cases_closed_in_year',
+  ...REASON_IDS,
+  'closed_with_lease',
+  'closed_adults',
+  'closed_b1_plus',
+  'closed_sv_employment',
+];
+
+/** A year of the period and the days of it that the data cover. */
+export interface FundingYear {
+  year: number;
+  /** First and last day counted; null when the data end before the year begins. */
+  from: string | null;
+  to: string | null;
+  /** Whether the data cover the whole year. */
+  complete: boolean;
+}
+
+/**
+ * The date up to which the figures are complete: the oldest of the newest stored exports of
+ * the providers with cases in scope. Later figures would count as open what a provider has
+ * not reported yet. Null without any export.
+ */
+export async function fundingDataAsOf(
+  db: Kysely<Database>,
+  scope: FundingScope,
+): Promise<string | null> {
+  const { rows } = await sql<{ as_of: string | null }>`
+    SELECT min(latest.as_of)::text AS as_of
+    FROM (SELECT DISTINCT c.district_key, c.provider FROM cases c WHERE ${caseFilter(scope)}) p
+    CROSS JOIN LATERAL (
+      SELECT max(i.as_of) AS as_of FROM imports i
+      WHERE i.district_key = p.district_key AND i.provider = p.provider
+        AND i.status IN ('imported', 'unchanged')
+    ) latest`.execute(db);
+  return rows[0]?.as_of ?? null;
+}
+
+/** The years from `from` to `to`, each cut at the date the data reach. */
+export function fundingYears(from: number, to: number, asOf: string | null): FundingYear[] {
+  const years: FundingYear[] = [];
+  for (let year = from; year <= to; year++) {
+    const first = `${year}-01-01`;
+    const last = `${year}-12-31`;
+    if (asOf === null || asOf < first) {
+      years.push({ year, from: null, to: null, complete: false });
+      continue;
+    }
+    years.push({ year, from: first, to: asOf < last ? asOf : last, complete: asOf >= last });
+  }
+  return years;
+}
+
+/** One line of the table: a year and a provider, or (provider null) all providers. */
+export interface FundingRowKey {
+  year: FundingYear;
+  provider: Category | null;
+}
+
+export interface RawFundingRow extends FundingRowKey {
+  /** Counts by FundingCount id; empty for a year without data. */
+  counts: Record<string, number>;
+}
+
+type CountRow = Record<string, number> & { year: number; provider: string | null };
+
+/** The counts on the day of closing, per year and provider and per year for all. */
+async function closingCounts(
+  db: Kysely<Database>,
+  scope: FundingScope,
+  from: string,
+  to: string,
+): Promise<CountRow[]> {
+  const reasons = sql.join(
+    END_REASONS.map(
+      ({ code }) =>
+        sql`count(*) FILTER (WHERE end_reason = ${code})::int AS ${sql.id(`${REASON_PREFIX}${code}`)}`,
+    ),
+  );
+  // The facts of each case on its own last day: age and status as of `ended_on`.
+  const { rows } = await sql<CountRow>`
+    WITH closing AS (
+      SELECT ${factColumns(sql`c.ended_on`)}, c.end_reason,
+        extract(year FROM c.ended_on)::int AS year
+      FROM cases c
+      WHERE ${caseFilter(scope)} AND c.ended_on BETWEEN ${from}::date AND ${to}::date
+    )
+    SELECT year, CASE WHEN GROUPING(provider) = 0 THEN provider END AS provider,
+      count(*)::int AS cases_closed_in_year,
+      ${reasons},
+      count(*) FILTER (WHERE ${LEASE_BY_END})::int AS closed_with_lease,
+      count(*) FILTER (WHERE age >= 18)::int AS closed_adults,
+      count(*) FILTER (WHERE age >= 18 AND ${B1_OR_HIGHER})::int AS closed_b1_plus,
+      count(*) FILTER (WHERE age >= 18 AND employment = 'sv_employment')::int
+        AS closed_sv_employment
+    FROM closing
+    GROUP BY GROUPING SETS ((year, provider), (year))`.execute(db);
+  return rows;
+}
+
+/**
+ * The counts of every row, exact. With a provider filter there is one row per year for that
+ * provider; otherwise one per year and provider (those of `providers`, then any other found)
+ * and one per year for all.
+ */
+export async function fundingCounts(
+  db: Kysely<Database>,
+  scope: FundingScope,
+  years: readonly FundingYear[],
+  providers: readonly Category[],
+): Promise<RawFundingRow[]> {
+  const covered = years.filter((year) => year.from !== null);
+  const first = covered[0];
+  const last = covered.at(-1);
+  const byKey = new Map<string, Record<string, number>>();
+  const key = (year: number, provider: string | null) => `${year}|${provider ?? ''}`;
+  if (first?.from && last?.to) {
+    const points: Point[] = covered.map((year) => ({
+      date: year.to as string,
+      periodFrom: year.from as string,
+    }));
+    // Begun cases and the caseload are the registry's indicators on the year's last day.
+    const indicators = ['cases_started_in_period', 'caseload_per_manager'].map(
+      (id) => findIndicator(id) as Indicator,
+    );
+    const [closing, perProvider, all] = await Promise.all([
+      closingCounts(db, scope, first.from, last.to),
+      countsOn(db, scope, points, indicators, 'provider'),
+      // Filtered to one provider, its row is the only one.
+      scope.provider ? undefined : countsOn(db, scope, points, indicators, undefined),
+    ]);
+    for (const year of covered) {
+      const yearEnd = year.to as string;
+      const counted = [
+        ...[...(perProvider.get(yearEnd) ?? new Map())].map(
+          ([code, row]) => [code as string, row] as const,
+        ),
+        ...[...(all?.get(yearEnd) ?? new Map())].map(([, row]) => [null, row] as const),
+      ];
+      for (const [provider, row] of counted) {
+        const counts = byKey.get(key(year.year, provider)) ?? {};
+        counts.cases_started_in_year = row.cases_started_in_period ?? 0;
+        counts.clients_active = row.clients_active ?? 0;
+        counts.managers_active = row.managers_active ?? 0;
+        byKey.set(key(year.year, provider), counts);
+      }
+    }
+    for (const row of closing) {
+      const counts = byKey.get(key(row.year, row.provider)) ?? {};
+      for (const id of CLOSING_IDS) counts[id] = row[id] ?? 0;
+      byKey.set(key(row.year, row.provider), counts);
+    }
+  }
+
+  const listed = new Set(providers.map((provider) => provider.key));
+  const found = [...byKey.keys()]
+    .map((k) => k.split('|')[1] as string)
+    .filter((code) => code !== '' && !listed.has(code));
+  const rowProviders: (Category | null)[] = scope.provider
+    ? [
+        providers.find((p) => p.key === scope.provider) ?? {
+          key: scope.provider,
+          label: scope.provider,
+        },
+      ]
+    : [
+        ...providers,
+        ...[...new Set(found)].sort().map((code) => ({ key: code, label: code })),
+        null,
+      ];
+  return years.flatMap((year) =>
+    rowProviders.map((provider) => {
+      const counted = byKey.get(key(year.year, provider?.key ?? null)) ?? {};
+      const counts: Record<string, number> = {};
+      if (year.from !== null) for (const count of COUNTS) counts[count.id] = counted[count.id] ?? 0;
+      return { year, provider, counts };
+    }),
+  );
+}
+
+export interface FundingRow extends FundingRowKey {
+  figures: Record<string, DisclosedFigure>;
+}
+
+const isSmall = (count: number, { k }: DisclosureRules) => count >= 1 && count < k;
+
+/**
+ * Disclosure control over the whole table at once. Counts from 1 to k-1 are hidden; then
+ * cells are hidden until none can be worked out from the shown ones through any of the
+ * relations among them: each provider's figures add up to the figure for all providers,
+ * the reasons add up to the closed cases, and the caseload at the end of a year is the one
+ * at the end of the year before plus the cases begun minus those closed. Shares and ratios
+ * are shown where both their counts are (and a share's denominator is large enough).
+ */
+export function discloseFunding(
+  rows: readonly RawFundingRow[],
+  audience: Audience,
+  rules: DisclosureRules,
+): FundingRow[] {
+  const cellOf = new Map<string, number>();
+  const values: number[] = [];
+  const cell = (row: number, id: string) => cellOf.get(`${row}|${id}`);
+  rows.forEach((row, r) => {
+    for (const [id, value] of Object.entries(row.counts)) {
+      cellOf.set(`${r}|${id}`, values.length);
+      values.push(value);
+    }
+  });
+  const hidden = values.map((value) => audience !== 'internal' && isSmall(value, rules));
+
+  if (audience !== 'internal') {
+    const relations: Relation[] = [];
+    const cells = (indices: (number | undefined)[]) =>
+      indices.filter((index): index is number => index !== undefined);
+    const rowIndex = new Map(
+      rows.map((row, r) => [`${row.year.year}|${row.provider?.key ?? ''}`, r]),
+    );
+    rows.forEach((row, r) => {
+      if (row.year.from === null) return;
+      const closed = cell(r, 'cases_closed_in_year');
+      if (closed !== undefined)
+        relations.push(sumRelation(closed, cells(REASON_IDS.map((id) => cell(r, id)))));
+      // Stock and flows: clients(y) + closed(y) - clients(y-1) - started(y) = 0.
+      const before = rowIndex.get(`${row.year.year - 1}|${row.provider?.key ?? ''}`);
+      const stockBefore = before === undefined ? undefined : cell(before, 'clients_active');
+      const [stock, started] = [cell(r, 'clients_active'), cell(r, 'cases_started_in_year')];
+      if (
+        stockBefore !== undefined &&
+        stock !== undefined &&
+        started !== undefined &&
+        closed !== undefined
+      )
+        relations.push([
+          [stock, 1],
+          [closed, 1],
+          [stockBefore, -1],
+          [started, -1],
+        ]);
+      if (row.provider !== null) return;
+      // The row for all providers is the total of the year's provider rows.
+      const parts = rows.flatMap((other, o) =>
+        other.year.year === row.year.year && other.provider !== null ? [o] : [],
+      );
+      if (parts.length === 0) return;
+      for (const count of COUNTS) {
+        const total = cell(r, count.id);
+        if (!count.additive || total === undefined) continue;
+        relations.push(sumRelation(total, cells(parts.map((o) => cell(o, count.id)))));
+      }
+    });
+    protectLinkedCells(values, hidden, relations);
+  }
+
+  return rows.map((row, r) => {
+    const countFigure = (id: string): DisclosedFigure => {
+      const index = cell(r, id);
+      if (index === undefined)
+        return { value: null, numerator: null, denominator: null, suppressed: false };
+      return hidden[index]
+        ? { value: null, numerator: null, denominator: null, suppressed: true }
+        : { value: values[index] as number, numerator: null, denominator: null, suppressed: false };
+    };
+    const figures: Record<string, DisclosedFigure> = {};
+    for (const figure of FUNDING_FIGURES) {
+      if (figure.kind === 'count') {
+        figures[figure.id] = countFigure(figure.id);
+        continue;
+      }
+      const numerator = countFigure(figure.numerator);
+      const denominator = countFigure(figure.denominator);
+      const tooFew =
+        audience !== 'internal' &&
+        figure.kind === 'share' &&
+        denominator.value !== null &&
+        denominator.value !== 0 &&
+        denominator.value < rules.minDenominator;
+      if (numerator.suppressed || denominator.suppressed || tooFew) {
+        figures[figure.id] = {
+          value: null,
+          numerator: null,
+          denominator: denominator.value,
+          suppressed: true,
+        };
+        continue;
+      }
+      figures[figure.id] = {
+        value:
+          numerator.value === null || !denominator.value
+            ? null
+            : numerator.value / denominator.value,
+        numerator: numerator.value,
+        denominator: denominator.value,
+        suppressed: false,
+      };
+    }
+    return { year: row.year, provider: row.provider, figures };
+  });
+}
+
+export interface FundingReport {
+  /** The date up to which the data are complete (fundingDataAsOf). */
+  asOf: string | null;
+  years: FundingYear[];
+  rows: FundingRow[];
+}
+
+/** The figures of the years `from` to `to`, disclosed for `audience`. */
+export async function fundingReport(
+  db: Kysely<Database>,
+  scope: FundingScope,
+  period: { from: number; to: number },
+  providers: readonly Category[],
+  audience: Audience,
+  rules: DisclosureRules,
+): Promise<FundingReport> {
+  const asOf = await fundingDataAsOf(db, scope);
+  const years = fundingYears(period.from, period.to, asOf);
+  const counts = await fundingCounts(db, scope, years, providers);
+  return { asOf, years, rows: discloseFunding(counts, audience, rules) };
+}

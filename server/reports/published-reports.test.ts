@@ -1,0 +1,88 @@
+// Published reports in the database: addresses, the trend's months, and rows that cannot be
+// changed or deleted once stored, whoever asks.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RULES } from '../disclosure/disclose.ts';
+import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
+import { trendPoints } from './content.ts';
+import { listPublishedReports, publishReport, slugFor } from './published-reports.ts';
+
+describe('report addresses', () => {
+  it('are the date and the title in lower-case ASCII words', () => {
+    expect(slugFor('2021-03-01', 'Zwischenbilanz März 2021')).toBe(
+      '2021-03-01-zwischenbilanz-maerz-2021',
+    );
+    expect(slugFor('2021-03-01', '  Größe & Übergänge: Café  ')).toBe(
+      '2021-03-01-groesse-uebergaenge-cafe',
+    );
+    expect(slugFor('2021-03-01', '!!!')).toBe('2021-03-01');
+  });
+  it('cut a long title at a word boundary', () => {
+    const slug = slugFor('2021-03-01', 'Bericht '.repeat(20));
+    expect(slug.length).toBeLessThanOrEqual(11 + 60);
+    expect(slug).toMatch(/^2021-03-01(-bericht)+$/);
+  });
+});
+
+describe('the trend of a report', () => {
+  it('takes the 24 month ends on or before the Stichtag, as the interim report does', () => {
+    const points = trendPoints('2021-01-01');
+    expect(points).toHaveLength(24);
+    expect(points[0]).toEqual({ period: '2019-01', date: '2019-01-31', periodFrom: '2019-01-01' });
+    expect(points.at(-1)).toEqual({
+      period: '2020-12',
+      date: '2020-12-31',
+      periodFrom: '2020-12-01',
+    });
+    expect(trendPoints('2020-02-29').at(-1)?.date).toBe('2020-02-29');
+  });
+  it('starts no earlier than January 2015', () => {
+    expect(trendPoints('2016-03-15')[0]?.period).toBe('2015-01');
+    expect(trendPoints('2015-01-30')).toEqual([]);
+  });
+});
+
+describe(`published reports on ${DATABASE_KIND}`, () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.drop());
+
+  const publish = (title: string) =>
+    publishReport(database.handle.db, {
+      district: '08118',
+      title,
+      stichtag: '2021-01-01',
+      beendetBis: '2021-03-01',
+      publishedBy: 'test',
+      rules: DEFAULT_RULES,
+    });
+
+  it('gives a second report of the same title and date the next free address', async () => {
+    const first = await publish('Zwischenbilanz');
+    const second = await publish('Zwischenbilanz');
+    expect(first.slug).toBe('2021-03-01-zwischenbilanz');
+    expect(second.slug).toBe('2021-03-01-zwischenbilanz-2');
+    const listed = await listPublishedReports(database.handle.db, '08118');
+    expect(listed.map((report) => report.slug)).toEqual([second.slug, first.slug]);
+  });
+
+  it('refuses to change, delete or empty a stored report', async () => {
+    const { db } = database.handle;
+    await expect(sql`UPDATE published_reports SET title = 'geändert'`.execute(db)).rejects.toThrow(
+      /kann nicht geändert oder gelöscht werden \(UPDATE\)/,
+    );
+    await expect(
+      sql`UPDATE published_reports SET content = '{}'::jsonb, provider_values = '{}'::jsonb`.execute(
+        db,
+      ),
+    ).rejects.toThrow(/UPDATE/);
+    await expect(sql`DELETE FROM published_reports`.execute(db)).rejects.toThrow(
+      /kann nicht geändert oder gelöscht werden \(DELETE\)/,
+    );
+    await expect(sql`TRUNCATE published_reports`.execute(db)).rejects.toThrow(/TRUNCATE/);
+    const rows = await db.selectFrom('published_reports').select(['title']).execute();
+    expect(rows.map((row) => row.title)).toEqual(['Zwischenbilanz', 'Zwischenbilanz']);
+  });
+});

@@ -1,0 +1,193 @@
+// The funders' figures (Förderzeitraum): per year of a period and per provider, as JSON, CSV
+// or Arrow, disclosed for the caller's audience.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
+import { rulesFor } from '../disclosure/disclose.ts';
+import { END_REASONS } from '../import/format.ts';
+import { registryCategories } from '../indicators/dimensions.ts';
+import {
+  FUNDING_FIGURES,
+  type FundingRow,
+  fundingDefinitions,
+  fundingReport,
+} from '../indicators/funding.ts';
+import { ProblemError } from '../plugins/errors.ts';
+import { Filters, filtersOf } from './figure-scope.ts';
+import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
+import { Figure, FormatParam, Nullable, Rules } from './schemas.ts';
+
+/** Figures begin with the programme's forerunners; series start in the same year. */
+export const FIRST_YEAR = 2015;
+const MAX_YEARS = 20;
+export const ALL_PROVIDERS = 'Alle Träger';
+
+const invalid = (detail: string) => new ProblemError(400, 'Ungültige Anfrage', detail);
+
+function parseYear(value: string | undefined, name: string): number {
+  if (value === undefined)
+    throw invalid(`Parameter „${name}“ fehlt: bitte ein Jahr als JJJJ angeben, z. B. 2018.`);
+  if (!/^\d{4}$/.test(value))
+    throw invalid(
+      `Parameter „${name}“: „${value}“ ist kein Jahr. Bitte vierstellig angeben, z. B. 2018.`,
+    );
+  const year = Number(value);
+  if (year < FIRST_YEAR)
+    throw invalid(
+      `Parameter „${name}“: Zahlen gibt es ab dem Jahr ${FIRST_YEAR}, nicht für ${year}.`,
+    );
+  return year;
+}
+
+const Year = Type.String({ maxLength: 16, description: 'Jahr als JJJJ, ab 2015' });
+const Category = Type.Object({ key: Type.String(), label: Type.String() });
+
+const Part = Nullable(Type.Object({ id: Type.String(), label: Type.String() }));
+const FigureDefinition = Type.Object({
+  id: Type.String(),
+  label: Type.String(),
+  definition: Type.String(),
+  kind: Type.String(),
+  numerator: Part,
+  denominator: Part,
+});
+
+const Row = Type.Object({
+  year: Type.Integer(),
+  provider: Nullable(Type.String()),
+  provider_label: Type.String(),
+  from: Nullable(Type.String()),
+  to: Nullable(Type.String()),
+  complete: Type.Boolean(),
+  figures: Type.Object(
+    Object.fromEntries(FUNDING_FIGURES.map((figure) => [figure.id, Type.Object(Figure)])),
+  ),
+});
+
+interface Line {
+  year: number;
+  provider: string | null;
+  provider_label: string;
+  from: string | null;
+  to: string | null;
+  complete: boolean;
+  figures: FundingRow['figures'];
+}
+
+const COLUMNS: TableColumn<Line>[] = [
+  { key: 'year', header: 'Jahr', type: 'number', value: (r) => r.year },
+  { key: 'provider', header: 'Träger', value: (r) => r.provider ?? 'alle' },
+  { key: 'provider_label', header: 'Bezeichnung', value: (r) => r.provider_label },
+  { key: 'from', header: 'Zeitraum von', type: 'text', value: (r) => r.from },
+  { key: 'to', header: 'Zeitraum bis (Stichtag)', type: 'text', value: (r) => r.to },
+  { key: 'complete', header: 'Jahr vollständig', value: (r) => (r.complete ? 'ja' : 'nein') },
+  ...FUNDING_FIGURES.map(
+    (figure): TableColumn<Line> => ({
+      key: figure.id,
+      header: figure.label,
+      type: 'number',
+      value: (r) => r.figures[figure.id]?.value ?? null,
+      suppressed: (r) => r.figures[figure.id]?.suppressed === true,
+    }),
+  ),
+  {
+    // Arrow has no "." for a withheld value: this column names them.
+    key: 'withheld',
+    header: 'gesperrt',
+    type: 'text',
+    value: (r) =>
+      FUNDING_FIGURES.filter((figure) => r.figures[figure.id]?.suppressed)
+        .map((figure) => figure.id)
+        .join(' '),
+  },
+];
+
+const funding: FastifyPluginAsyncTypebox = async (app) => {
+  const { config } = app;
+
+  app.get(
+    '/api/v1/funding',
+    {
+      config: { access: 'public' },
+      schema: {
+        querystring: Type.Object({
+          // Optional only so that a missing year gets a German answer from parseYear.
+          from: Type.Optional(Year),
+          to: Type.Optional(Year),
+          ...Filters,
+          format: FormatParam,
+        }),
+        response: {
+          200: Type.Object({
+            from: Type.Integer(),
+            to: Type.Integer(),
+            as_of: Nullable(Type.String()),
+            district: Type.String(),
+            provider: Nullable(Type.String()),
+            audience: Type.String(),
+            rules: Rules,
+            providers: Type.Array(Category),
+            end_reasons: Type.Array(Category),
+            figures: Type.Array(FigureDefinition),
+            rows: Type.Array(Row),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { query } = request;
+      const from = parseYear(query.from, 'from');
+      const to = parseYear(query.to, 'to');
+      if (to < from) throw invalid('Parameter „to“ muss gleich „from“ sein oder danach liegen.');
+      if (to - from >= MAX_YEARS)
+        throw invalid(`Höchstens ${MAX_YEARS} Jahre auf einmal, hier ${to - from + 1}.`);
+      const db = app.database.db;
+      const scope = await filtersOf(db, config.district, query);
+      const { providers } = await registryCategories(db, scope.district);
+      if (scope.provider && !providers.some((provider) => provider.key === scope.provider))
+        throw new ProblemError(
+          404,
+          'Nicht gefunden',
+          `Den Träger ${scope.provider} gibt es hier nicht; ohne „provider“ kommen alle Träger.`,
+        );
+      const applied = disclosureAudience(request.caller, scope, config.district);
+      const report = await fundingReport(
+        db,
+        scope,
+        { from, to },
+        providers,
+        applied,
+        config.disclosure,
+      );
+      const rows: Line[] = report.rows.map((row) => ({
+        year: row.year.year,
+        provider: row.provider?.key ?? null,
+        provider_label: row.provider?.label ?? ALL_PROVIDERS,
+        from: row.year.from,
+        to: row.year.to,
+        complete: row.year.complete,
+        figures: row.figures,
+      }));
+      const format = negotiateFormat(request, query.format);
+      if (format !== 'json') {
+        const name = `foerderzeitraum-${from}-${to}${scope.provider ? `-${scope.provider}` : ''}`;
+        return sendTable(reply, format, name, COLUMNS, rows);
+      }
+      return {
+        from,
+        to,
+        as_of: report.asOf,
+        district: scope.district ?? 'all',
+        provider: scope.provider ?? null,
+        audience: audienceOf(request.caller),
+        rules: rulesFor(applied, config.disclosure),
+        providers,
+        end_reasons: END_REASONS.map(({ code, label }) => ({ key: code, label })),
+        figures: fundingDefinitions(),
+        rows,
+      };
+    },
+  );
+};
+
+export default funding;

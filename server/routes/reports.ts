@@ -1,0 +1,263 @@
+// Published reports: an admin freezes an interim report; anyone reads it under its stable
+// address, with the figures that today's data would show differently and the imports why.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { actorName, auditActor } from '../accounts/caller.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { formatDateDe, parseDate } from '../import/validate.ts';
+import { ProblemError } from '../plugins/errors.ts';
+import { keyedFigures } from '../reports/content.ts';
+import {
+  findPublishedReport,
+  listPublishedReports,
+  publishReport,
+  reportChanges,
+} from '../reports/published-reports.ts';
+import { negotiateFormat, sendTable } from './formats.ts';
+import { Figure, FormatParam, Nullable } from './schemas.ts';
+
+/** The programme began in 2018: no report is about an earlier day. */
+const FIRST_DAY = '2018-01-01';
+
+const FigureObject = Type.Object(Figure);
+const Reported = Type.Object({
+  id: Type.String(),
+  label: Type.String(),
+  definition: Type.String(),
+  kind: Type.String(),
+  ...Figure,
+});
+
+const Content = Type.Object({
+  district: Type.String(),
+  stichtag: Type.String(),
+  beendet_bis: Type.String(),
+  audience: Type.Literal('public'),
+  rules: Type.Object({ k: Type.Integer(), minDenominator: Type.Integer() }),
+  caseload: Type.Array(Reported),
+  closed: Type.Array(Reported),
+  breakdowns: Type.Array(
+    Type.Object({
+      indicator: Type.String(),
+      label: Type.String(),
+      by: Type.String(),
+      by_label: Type.String(),
+      title: Type.String(),
+      date: Type.String(),
+      rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), ...Figure })),
+      total: FigureObject,
+    }),
+  ),
+  trend: Nullable(
+    Type.Object({
+      indicator: Type.String(),
+      label: Type.String(),
+      title: Type.String(),
+      from: Type.String(),
+      to: Type.String(),
+      points: Type.Array(Type.Object({ period: Type.String(), date: Type.String(), ...Figure })),
+    }),
+  ),
+  definitions: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      label: Type.String(),
+      definition: Type.String(),
+      population: Type.String(),
+    }),
+  ),
+  calculation: Type.String(),
+  imports: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      provider: Type.String(),
+      as_of: Type.String(),
+      checksum: Type.String(),
+      file_name: Nullable(Type.String()),
+      created_at: Type.String(),
+    }),
+  ),
+});
+
+const Summary = {
+  id: Type.String(),
+  slug: Type.String(),
+  title: Type.String(),
+  stichtag: Type.String(),
+  beendet_bis: Type.String(),
+  published_at: Type.String(),
+  published_by: Type.String(),
+};
+
+const Report = Type.Object({ ...Summary, content: Content });
+
+const Change = Type.Object({
+  key: Type.String(),
+  section: Type.String(),
+  label: Type.String(),
+  date: Type.String(),
+  kind: Type.String(),
+  published: FigureObject,
+  today: FigureObject,
+  providers: Type.Array(Type.String()),
+  imports: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      provider: Type.String(),
+      as_of: Type.String(),
+      file_name: Nullable(Type.String()),
+      created_at: Type.String(),
+    }),
+  ),
+});
+
+const invalid = (detail: string) => new ProblemError(400, 'Ungültige Anfrage', detail);
+
+function reportDate(value: string, name: string, today: string): string {
+  const date = parseDate(value);
+  if (!date || value !== date)
+    throw invalid(`Feld „${name}“: ${value} ist kein gültiges Datum (JJJJ-MM-TT).`);
+  if (date < FIRST_DAY)
+    throw invalid(
+      `Feld „${name}“: ${formatDateDe(date)} liegt vor Beginn des Programms; bitte ein Datum ab ${formatDateDe(FIRST_DAY)} wählen.`,
+    );
+  if (date > today)
+    throw invalid(
+      `Feld „${name}“: ${formatDateDe(date)} liegt in der Zukunft; ein Bericht zeigt nur Zahlen vergangener Tage.`,
+    );
+  return date;
+}
+
+const reports: FastifyPluginAsyncTypebox = async (app) => {
+  const { config } = app;
+  const db = () => app.database.db;
+
+  app.post(
+    '/api/v1/reports',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        body: Type.Object(
+          {
+            title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+            stichtag: Type.String({ description: 'Stichtag der betreuten Personen, JJJJ-MM-TT' }),
+            beendet_bis: Type.String({ description: 'Beendete Fälle bis, JJJJ-MM-TT' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Report },
+      },
+    },
+    async (request, reply) => {
+      const today = new Date().toISOString().slice(0, 10);
+      const stichtag = reportDate(request.body.stichtag, 'stichtag', today);
+      const beendetBis = reportDate(request.body.beendet_bis, 'beendet_bis', today);
+      if (beendetBis < stichtag)
+        throw invalid(
+          `Feld „beendet_bis“: ${formatDateDe(beendetBis)} liegt vor dem Stichtag ${formatDateDe(stichtag)}; beendete Fälle werden bis zu einem Tag am oder nach dem Stichtag gezählt.`,
+        );
+      const report = await publishReport(db(), {
+        district: config.district,
+        title: request.body.title.trim(),
+        stichtag,
+        beendetBis,
+        publishedBy: actorName(request.caller) ?? 'unbekannt',
+        rules: config.disclosure,
+      });
+      await recordAudit(db(), {
+        ...auditActor(request.caller),
+        action: 'report_published',
+        target: report.slug,
+        source: request.ip,
+        detail: { id: report.id, title: report.title, stichtag, beendet_bis: beendetBis },
+      });
+      return reply.status(201).send(report);
+    },
+  );
+
+  app.get(
+    '/api/v1/reports',
+    {
+      config: { access: 'public' },
+      schema: {
+        response: { 200: Type.Object({ reports: Type.Array(Type.Object(Summary)) }) },
+      },
+    },
+    async () => ({ reports: await listPublishedReports(db(), config.district) }),
+  );
+
+  app.get(
+    '/api/v1/reports/:slug',
+    {
+      config: { access: 'public' },
+      schema: {
+        params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{10,100}$' }) }),
+        querystring: Type.Object({ format: FormatParam }),
+        response: {
+          200: Type.Object({
+            ...Summary,
+            content: Content,
+            checked_at: Type.String(),
+            calculation_changed: Type.Boolean(),
+            changes: Type.Array(Change),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const stored = await findPublishedReport(db(), config.district, request.params.slug);
+      if (!stored)
+        throw new ProblemError(
+          404,
+          'Nicht gefunden',
+          `Einen veröffentlichten Bericht „${request.params.slug}“ gibt es nicht; /api/v1/reports listet alle.`,
+        );
+      const { report } = stored;
+      const format = negotiateFormat(request, request.query.format);
+      if (format !== 'json') {
+        // The frozen figures as one table; the comparison with today is in the JSON only.
+        const rows = keyedFigures(report.content);
+        return sendTable(
+          reply,
+          format,
+          `bericht-${report.slug}`,
+          [
+            { key: 'key', header: 'Schlüssel', value: (r) => r.key },
+            { key: 'label', header: 'Bezeichnung', value: (r) => r.label },
+            { key: 'date', header: 'Stichtag', value: (r) => r.date },
+            {
+              key: 'value',
+              header: 'Wert',
+              type: 'number',
+              value: (r) => r.figure.value,
+              suppressed: (r) => r.figure.suppressed,
+            },
+            {
+              key: 'numerator',
+              header: 'Zähler',
+              type: 'number',
+              value: (r) => r.figure.numerator,
+              suppressed: (r) => r.figure.suppressed,
+            },
+            {
+              key: 'denominator',
+              header: 'Nenner',
+              type: 'number',
+              value: (r) => r.figure.denominator,
+              suppressed: (r) => r.figure.suppressed && r.figure.denominator === null,
+            },
+            {
+              key: 'suppressed',
+              header: 'gesperrt',
+              value: (r) => (r.figure.suppressed ? 'ja' : 'nein'),
+            },
+          ],
+          rows,
+        );
+      }
+      return { ...report, ...(await reportChanges(db(), stored)) };
+    },
+  );
+};
+
+export default reports;
