@@ -6,7 +6,6 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, type Harness, startHarness } from './harness.ts';
 
-const DEMO_MARKER = 'Demo-Zugang (Administrator): Name „demo“, Passwort';
 const EXPIRED = 'Ihre Sitzung ist abgelaufen. Bitte neu anmelden.';
 
 let harness: Harness;
@@ -14,17 +13,6 @@ let BASE: string;
 let context: BrowserContext;
 let page: Page;
 let password: string;
-
-/** The demo password the server prints once, four spaces in, after the marker line. */
-async function demoPassword(deadline: number): Promise<string> {
-  while (Date.now() < deadline) {
-    const after = harness.stdout().split(DEMO_MARKER)[1];
-    const match = after === undefined ? null : /^\s{4}(\S+)\s*$/m.exec(after);
-    if (match?.[1]) return match[1];
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`no demo password on stdout:\n${harness.stdout()}`);
-}
 
 const header = (on = page) => on.locator('header.site-header');
 
@@ -41,7 +29,7 @@ async function logInThroughForm(name: string, secret: string, on = page) {
 beforeAll(async () => {
   harness = await startHarness(['--demo']);
   BASE = harness.base;
-  password = await demoPassword(Date.now() + 30_000);
+  password = await harness.demoPassword();
   context = await harness.browser.newContext({
     viewport: { width: 1280, height: 900 },
     locale: 'de-DE',

@@ -5,10 +5,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const ARTIFACTS = join(ROOT, 'artifacts');
+export const DEMO_MARKER = 'Demo-Zugang (Administrator): Name „demo“, Passwort';
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -25,6 +26,10 @@ export interface Harness {
   browser: Browser;
   /** Everything the server printed on standard output so far. */
   stdout(): string;
+  /** With `--demo`: the demo admin's password, which the server prints once. */
+  demoPassword(): Promise<string>;
+  /** A browser context signed in as the demo admin (the session cookie set through the API). */
+  demoAdminContext(options?: Parameters<Browser['newContext']>[0]): Promise<BrowserContext>;
   stop(): Promise<void>;
 }
 
@@ -70,10 +75,30 @@ export async function startHarness(args: string[] = []): Promise<Harness> {
     args: CHROMIUM_FLAGS,
   });
   mkdirSync(ARTIFACTS, { recursive: true });
+  const demoPassword = async () => {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      // Four spaces in, on the line after the marker.
+      const after = stdout.split(DEMO_MARKER)[1];
+      const match = after === undefined ? null : /^\s{4}(\S+)\s*$/m.exec(after);
+      if (match?.[1]) return match[1];
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    throw new Error(`no demo password on stdout:\n${stdout}`);
+  };
   return {
     base,
     browser,
     stdout: () => stdout,
+    demoPassword,
+    async demoAdminContext(options) {
+      const context = await browser.newContext(options);
+      const response = await context.request.post(`${base}/api/v1/session`, {
+        data: { name: 'demo', password: await demoPassword() },
+      });
+      if (!response.ok()) throw new Error(`demo sign-in failed: ${response.status()}`);
+      return context;
+    },
     async stop() {
       await browser.close();
       if (server.exitCode === null) {

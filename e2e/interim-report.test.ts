@@ -58,6 +58,46 @@ describe('interim report page', () => {
     });
   }
 
+  it('compares each tile with the same day a year earlier', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${harness.base}/`);
+    await page.getByRole('status').filter({ hasText: 'Betreute Personen am 01.01.2021' }).waitFor();
+    const earlier = await fetch(`${harness.base}/api/v1/indicators?date=2020-01-01`).then(
+      (response) => response.json() as Promise<{ indicators: { id: string; value: number }[] }>,
+    );
+    const active = earlier.indicators.find((i) => i.id === 'clients_active')?.value as number;
+    const tile = page.locator('.tile').filter({ hasText: /^Betreute Personen/ });
+    expect(await tile.locator('.previous').textContent()).toBe(
+      `Vorjahr (01.01.2020): ${active.toLocaleString('de-DE')}, +${(2469 - active).toLocaleString('de-DE')}`,
+    );
+    await page.close();
+  });
+
+  it('gives the press office sentences with their Stand, copied with one click', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: harness.base,
+    });
+    const page = await context.newPage();
+    await page.goto(`${harness.base}/`);
+    const first = page.locator('#press-kit .sentence').first();
+    await first.waitFor();
+    expect(await page.locator('#press-kit .sentence').allTextContents()).toEqual([
+      'Zum Jahresbeginn 2021 werden 2.469 Geflüchtete im Integrationsmanagement betreut, davon 970 Minderjährige (Stand 01.01.2021).',
+      'Von den erwachsenen Klientinnen und Klienten verfügen 24 Prozent über ein deutsches Sprachniveau B1 oder höher (Stand 01.01.2021).',
+      '13 Prozent der erwachsenen Klientinnen und Klienten befinden sich in einem sozialversicherungspflichtigen Beschäftigungsverhältnis. Zusätzlich gehen vier Prozent einer Ausbildung, einem Praktikum oder einem Studium nach (Stand 01.01.2021).',
+      'Bei 1.253 Personen wurde das Integrationsmanagement bereits beendet (Stand 01.03.2021). Davon haben 780 Personen einen eigenen Mietvertrag abgeschlossen.',
+    ]);
+    // By keyboard: focus the first copy button and press Enter.
+    await page.getByRole('button', { name: 'Satz „Betreute Personen“ kopieren' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#press-kit [role=status]').filter({ hasText: 'Kopiert' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await first.textContent());
+    expect(copied).toContain('Stand 01.01.2021');
+    await context.close();
+  });
+
   it('takes both reporting dates from the URL', async () => {
     const page = await browser.newPage();
     await page.goto(`${harness.base}/?stichtag=2020-01-01&beendet_bis=2020-06-30`);

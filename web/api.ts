@@ -92,6 +92,8 @@ export interface DimensionDefinition {
 export interface DefinitionsResponse {
   indicators: IndicatorDefinition[];
   dimensions: DimensionDefinition[];
+  /** The columns of the funding-period figures (fundingUrl); the server always sends them. */
+  funding?: FundingFigureDefinition[];
 }
 
 export type Role = 'admin' | 'provider' | 'funder' | 'press';
@@ -120,6 +122,7 @@ export const AUDIT_ACTIONS = [
   'user_password_reset',
   'token_created',
   'token_revoked',
+  'report_published',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -297,14 +300,26 @@ const query = (params: Record<string, string | undefined>) => {
   return search.toString();
 };
 
-export const indicatorsUrl = (
-  date: string,
-  format?: 'csv' | 'arrow',
-  compare?: 'previous_year',
-) => `/api/v1/indicators?${query({ date, compare, format })}`;
+export const indicatorsUrl = (date: string, format?: 'csv' | 'arrow', compare?: 'previous_year') =>
+  `/api/v1/indicators?${query({ date, compare, format })}`;
 
 export const breakdownUrl = (id: string, date: string, by: string, format?: 'csv' | 'arrow') =>
   `/api/v1/indicators/${id}/breakdown?date=${date}&by=${by}${format ? `&format=${format}` : ''}`;
+
+/** A series for one provider or one municipality instead of the whole district. */
+export interface SeriesFilter {
+  provider?: string;
+  municipality?: string;
+}
+
+export interface SeriesResponse {
+  indicator: string;
+  label: string;
+  interval: Interval;
+  audience: Audience;
+  rules: Rules | null;
+  points: SeriesPoint[];
+}
 
 /** `from` and `to` are months (YYYY-MM). */
 export const seriesUrl = (
@@ -313,7 +328,8 @@ export const seriesUrl = (
   to: string,
   interval: Interval,
   format?: 'csv' | 'arrow',
-) => `/api/v1/indicators/${id}/series?${query({ from, to, interval, format })}`;
+  filter: SeriesFilter = {},
+) => `/api/v1/indicators/${id}/series?${query({ from, to, interval, ...filter, format })}`;
 
 export const fetchIndicators = (date: string, compare?: 'previous_year') =>
   call<IndicatorsResponse>('GET', indicatorsUrl(date, undefined, compare));
@@ -324,6 +340,15 @@ export const fetchBreakdown = (id: string, date: string, by: string) =>
 /** Without `rules` and `audience`: those come with the JSON answer of /api/v1/indicators. */
 export const fetchBreakdownTable = async (id: string, date: string, by: string) =>
   breakdownFromArrow(await fetchArrow(breakdownUrl(id, date, by, 'arrow')));
+
+/** The series with its rules and audience, as JSON. */
+export const fetchSeriesResponse = (
+  id: string,
+  from: string,
+  to: string,
+  interval: Interval,
+  filter: SeriesFilter = {},
+) => call<SeriesResponse>('GET', seriesUrl(id, from, to, interval, undefined, filter));
 
 export const fetchSeries = async (id: string, from: string, to: string, interval: Interval) =>
   seriesFromArrow(await fetchArrow(seriesUrl(id, from, to, interval, 'arrow')));
@@ -337,6 +362,17 @@ export async function fetchProviders(today: string): Promise<Provider[]> {
 export const definitionsUrl = '/api/v1/definitions';
 
 export const fetchDefinitions = () => call<DefinitionsResponse>('GET', definitionsUrl);
+
+let definitionsAnswer: Promise<DefinitionsResponse> | undefined;
+
+/** The definitions change only with the server's code: asked for once per page load (again after a failure). */
+export function definitionsOnce(): Promise<DefinitionsResponse> {
+  definitionsAnswer ??= fetchDefinitions().catch((error: unknown) => {
+    definitionsAnswer = undefined;
+    throw error;
+  });
+  return definitionsAnswer;
+}
 
 export const fetchSession = () => call<SessionState>('GET', '/api/v1/session');
 
@@ -365,3 +401,348 @@ export const createToken = (token: NewToken, csrfToken: string | null) =>
 
 export const revokeToken = (id: string, csrfToken: string | null) =>
   call<void>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`, { csrfToken });
+
+// Published reports (#berichte): frozen interim reports under a stable address, and what
+// today's data would show differently.
+
+export interface PublishedReportSummary {
+  id: string;
+  slug: string;
+  title: string;
+  stichtag: string;
+  beendet_bis: string;
+  published_at: string;
+  published_by: string;
+}
+
+export interface PublishedBreakdown {
+  indicator: string;
+  label: string;
+  by: string;
+  by_label: string;
+  title: string;
+  date: string;
+  rows: BreakdownRow[];
+  total: Figure;
+}
+
+export interface PublishedImport {
+  id: string;
+  provider: string;
+  as_of: string;
+  checksum: string;
+  file_name: string | null;
+  created_at: string;
+}
+
+/** Everything the report's page shows, as disclosed to the public when it was published. */
+export interface PublishedContent {
+  district: string;
+  stichtag: string;
+  beendet_bis: string;
+  audience: 'public';
+  rules: Rules;
+  caseload: Indicator[];
+  closed: Indicator[];
+  breakdowns: PublishedBreakdown[];
+  trend: {
+    indicator: string;
+    label: string;
+    title: string;
+    from: string;
+    to: string;
+    points: SeriesPoint[];
+  } | null;
+  definitions: { id: string; label: string; definition: string; population: string }[];
+  calculation: string;
+  imports: PublishedImport[];
+}
+
+/** An import stored after publication, by a provider whose figures it changed. */
+export interface ImportSince {
+  id: string;
+  provider: string;
+  as_of: string;
+  file_name: string | null;
+  created_at: string;
+}
+
+/** A published figure that today's data (same dates, public, same rules) shows differently. */
+export interface FigureChange {
+  key: string;
+  section: 'caseload' | 'closed' | 'breakdown' | 'trend';
+  label: string;
+  date: string;
+  kind: Indicator['kind'];
+  published: Figure;
+  today: Figure;
+  providers: string[];
+  imports: ImportSince[];
+}
+
+export interface PublishedReport extends PublishedReportSummary {
+  content: PublishedContent;
+  checked_at: string;
+  /** The figures are computed by other SQL than at publication. */
+  calculation_changed: boolean;
+  changes: FigureChange[];
+}
+
+export interface NewReport {
+  title: string;
+  stichtag: string;
+  beendet_bis: string;
+}
+
+export const reportUrl = (slug: string, format?: 'csv' | 'arrow') =>
+  `/api/v1/reports/${encodeURIComponent(slug)}${format ? `?format=${format}` : ''}`;
+
+export const fetchReports = () =>
+  call<{ reports: PublishedReportSummary[] }>('GET', '/api/v1/reports');
+
+export const fetchReport = (slug: string) => call<PublishedReport>('GET', reportUrl(slug));
+
+export const publishReport = (report: NewReport, csrfToken: string | null) =>
+  call<PublishedReportSummary & { content: PublishedContent }>('POST', '/api/v1/reports', {
+    body: report,
+    csrfToken,
+  });
+
+// Data page (#daten): uploading a provider's export (a dry run first), the import log, and
+// the data-quality figures. For the district office and the providers.
+
+export interface ImportIssue {
+  /** The row as a spreadsheet numbers it (header = 1); null for the whole file. */
+  row: number | null;
+  column: string | null;
+  message: string;
+  value?: string;
+}
+
+export interface ImportSummary {
+  status: 'imported' | 'unchanged' | 'dry_run' | 'rejected';
+  import_id: string | null;
+  provider: string;
+  as_of: string;
+  format: string | null;
+  bytes: number;
+  rows: number;
+  new: number;
+  changed: number;
+  unchanged: number;
+  missing: number;
+  /** The first 200 of each; the counts say how many there are. */
+  warnings: ImportIssue[];
+  warning_count: number;
+  errors: ImportIssue[];
+  error_count: number;
+  checksum: string;
+}
+
+export interface ImportLogEntry {
+  id: string;
+  provider: string;
+  as_of: string;
+  status: 'imported' | 'unchanged' | 'rejected';
+  file_name: string | null;
+  format: string | null;
+  bytes: number | null;
+  checksum: string;
+  forced: boolean;
+  rows: number;
+  new: number;
+  changed: number;
+  unchanged: number;
+  missing: number;
+  warning_count: number;
+  error_count: number;
+  created_at: string;
+}
+
+export interface ExportUpload {
+  file: File;
+  provider: string;
+  /** The export's Stand, YYYY-MM-DD. */
+  asOf: string;
+  dryRun: boolean;
+  /** Take a snapshot older than one already stored. */
+  force?: boolean;
+}
+
+/** `upload`: bytes sent so far of `total`; `check`: all sent, the server is reading the file. */
+export type UploadProgress =
+  | { phase: 'upload'; loaded: number; total: number }
+  | { phase: 'check' };
+
+/**
+ * Sends an export as multipart form. Through XMLHttpRequest, since fetch reports no upload
+ * progress. Resolves with the summary when stored, unchanged, dry-run or rejected (422:
+ * the summary lists the file's errors); any other answer is an ApiError.
+ */
+export function uploadExport(
+  upload: ExportUpload,
+  csrfToken: string | null,
+  onProgress: (progress: UploadProgress) => void = () => {},
+): Promise<ImportSummary> {
+  const form = new FormData();
+  form.append('provider', upload.provider);
+  form.append('as_of', upload.asOf);
+  if (upload.dryRun) form.append('dry_run', 'true');
+  if (upload.force) form.append('force', 'true');
+  form.append('file', upload.file, upload.file.name);
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', '/api/v1/imports');
+    request.setRequestHeader('accept', 'application/json');
+    if (csrfToken) request.setRequestHeader('x-csrf-token', csrfToken);
+    request.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable)
+        onProgress({ phase: 'upload', loaded: event.loaded, total: event.total });
+    });
+    request.upload.addEventListener('load', () => onProgress({ phase: 'check' }));
+    request.addEventListener('load', () => {
+      let body: (Partial<ImportSummary> & { detail?: string }) | undefined;
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (request.status === 200 || (request.status === 422 && body?.status === 'rejected'))
+        resolve(body as ImportSummary);
+      else
+        reject(
+          new ApiError(
+            body?.detail ?? `Der Server antwortet mit ${request.status}.`,
+            request.status,
+          ),
+        );
+    });
+    request.addEventListener('error', () =>
+      reject(new ApiError('Die Verbindung zum Server brach ab. Bitte noch einmal hochladen.', 0)),
+    );
+    request.send(form);
+  });
+}
+
+export const importsUrl = '/api/v1/imports';
+
+/** Newest first; a provider's account gets its own imports only. */
+export const fetchImports = () => call<{ imports: ImportLogEntry[] }>('GET', importsUrl);
+
+/** A count out of the cases that need a value; `share` is null without such cases. */
+export interface QualityPart {
+  cases: number;
+  count: number;
+  share: number | null;
+}
+
+export interface ColumnCompleteness extends QualityPart {
+  column: string;
+  alias: string;
+  label: string;
+  rule: 'required' | 'conditional' | 'optional';
+  population: string;
+  /** null: all providers together. */
+  provider: string | null;
+}
+
+export interface StatusUnknown {
+  provider: string | null;
+  active: { language_level: QualityPart; employment: QualityPart; housing: QualityPart };
+  adult: { language_level: QualityPart; employment: QualityPart };
+}
+
+export interface DurationQuality {
+  provider: string | null;
+  active: number;
+  over_three_years: QualityPart;
+  over_four_years: QualityPart;
+}
+
+export interface SnapshotDelivery {
+  provider: string;
+  name: string;
+  latest_as_of: string | null;
+  imported_at: string | null;
+  next_due: string | null;
+  state: 'current' | 'overdue' | 'none';
+  days_overdue: number;
+}
+
+export interface QualityResponse {
+  date: string;
+  /** The provider a provider's account is bound to; null for the district office. */
+  provider: string | null;
+  providers: Provider[];
+  delivery_rule: { months: number; grace_days: number; description: string };
+  completeness: ColumnCompleteness[];
+  status_unknown: StatusUnknown[];
+  duration: DurationQuality[];
+  snapshots: SnapshotDelivery[];
+}
+
+export type QualityTable = 'completeness' | 'status' | 'duration' | 'snapshots';
+
+export const qualityUrl = (date: string, table?: QualityTable, format?: 'csv') =>
+  `/api/v1/quality?${query({ date, table, format })}`;
+
+export const fetchQuality = (date: string) => call<QualityResponse>('GET', qualityUrl(date));
+
+// Funders' page (#foerderung): the figures of a funding period by year and provider.
+
+/** What a column of the funding table counts (server/indicators/funding.ts). */
+export interface FundingFigureDefinition {
+  id: string;
+  label: string;
+  definition: string;
+  kind: Indicator['kind'];
+  /** For a share or ratio: the counts it divides. */
+  numerator: DefinitionPart | null;
+  denominator: DefinitionPart | null;
+}
+
+/** A year and a provider, or (provider null) all providers. */
+export interface FundingRow {
+  year: number;
+  provider: string | null;
+  provider_label: string;
+  /** The days counted; null when the data end before the year begins. */
+  from: string | null;
+  /** Also the Stichtag of the caseload. */
+  to: string | null;
+  complete: boolean;
+  figures: Record<string, Figure>;
+}
+
+export interface FundingResponse {
+  from: number;
+  to: number;
+  /** The date up to which the data are complete. */
+  as_of: string | null;
+  district: string;
+  provider: string | null;
+  audience: Audience;
+  rules: Rules | null;
+  providers: { key: string; label: string }[];
+  end_reasons: { key: string; label: string }[];
+  figures: FundingFigureDefinition[];
+  rows: FundingRow[];
+}
+
+export interface FundingQuery {
+  from: number;
+  to: number;
+  /** A provider's code; all providers without. */
+  provider?: string | undefined;
+}
+
+export const fundingUrl = (request: FundingQuery, format?: 'csv' | 'arrow') =>
+  `/api/v1/funding?${query({
+    from: String(request.from),
+    to: String(request.to),
+    provider: request.provider,
+    format,
+  })}`;
+
+export const fetchFunding = (request: FundingQuery) =>
+  call<FundingResponse>('GET', fundingUrl(request));

@@ -39,3 +39,28 @@ export function field(
     ...after,
   );
 }
+
+/**
+ * A wide table in a frame that scrolls sideways on narrow screens; the frame takes focus so
+ * that keyboard users can scroll it too (WCAG 2.1.1), and is named after its table.
+ */
+export const tableFrame = (label: string, table: HTMLTableElement) =>
+  withAttributes(element('div', { className: 'table-frame', tabIndex: 0 }, table), {
+    role: 'region',
+    'aria-label': label,
+  });
+
+export type DataLinks = { json: string; csv: string; arrow: string };
+
+/** "Daten: JSON · CSV · Arrow": the figures on screen, from the URLs the page read them from. */
+export const dataLinks = (links: DataLinks, tag: 'p' | 'span' = 'p') =>
+  element(
+    tag,
+    { className: 'links' },
+    'Daten: ',
+    element('a', { href: links.json, textContent: 'JSON' }),
+    ' · ',
+    element('a', { href: links.csv, textContent: 'CSV' }),
+    ' · ',
+    element('a', { href: links.arrow, textContent: 'Arrow' }),
+  );

@@ -77,3 +77,19 @@ export function todayIso(now = new Date()): string {
   const [day, month, year] = berlinDay.format(now).split('.');
   return `${year}-${month}-${day}`;
 }
+
+/** A figure as the page shows it: "." when withheld, a share in whole percent, a ratio with one decimal. */
+export function formatFigure(
+  kind: 'count' | 'share' | 'ratio',
+  figure: { value: number | null; suppressed: boolean },
+): string {
+  if (figure.suppressed || figure.value === null) return SUPPRESSED;
+  if (kind === 'share') return formatPercent(figure.value);
+  if (kind === 'ratio') return formatDecimal(figure.value);
+  return formatCount(figure.value);
+}
+
+/** The footnote under every figure that may hold a withheld value. */
+export function suppressionNote(rules: { k: number; minDenominator: number }): string {
+  return `${SUPPRESSED} = Wert gesperrt: Zum Schutz der betreuten Personen werden Fallzahlen von 1 bis ${rules.k - 1} nicht gezeigt, ebenso eine zweite Zahl, wenn sich die gesperrte sonst aus der Summe errechnen ließe; Anteile erst ab ${rules.minDenominator} Personen im Nenner.`;
+}

@@ -4,6 +4,7 @@
 // admin pages #protokoll and #tokens. Everything a page shows is in its address.
 import { initAccount } from './account.ts';
 import { byId } from './dom.ts';
+import { NAVIGATE_EVENT } from './navigate.ts';
 import { showAudit } from './pages/audit.ts';
 import { showData } from './pages/data.ts';
 import { showDefinitions } from './pages/definitions.ts';
@@ -96,6 +97,7 @@ initAccount();
 initReport(() => route());
 // Fragment links, location.hash and back/forward all fire popstate.
 window.addEventListener('popstate', () => route({ focus: true }));
+window.addEventListener(NAVIGATE_EVENT, () => route());
 // The first answer always reaches the listener above, which shows the page; without an
 // answer the page is shown to an anonymous reader.
 loadSession().catch(() => route());

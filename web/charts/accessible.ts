@@ -21,7 +21,11 @@ export const PALETTE = [
  * `<g>`, and a reader would hear them without their values) become `data-mark`.
  */
 export function asImage<T extends Element>(chart: T, name: string, description: string): T {
-  const svg = chart.tagName.toLowerCase() === 'svg' ? chart : chart.querySelector('svg');
+  // With a legend, Plot returns a <figure>: the legend's swatches (small <svg>s beside their
+  // text) are decoration, the chart's own <svg> (a child of the figure) is the image.
+  const svg = chart.tagName.toLowerCase() === 'svg' ? chart : chart.querySelector(':scope > svg');
+  for (const swatch of chart.querySelectorAll('svg'))
+    if (swatch !== svg) swatch.setAttribute('aria-hidden', 'true');
   if (!svg) return chart;
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', name);

@@ -16,6 +16,8 @@ export interface BarChartOptions {
   /** Text read by screen readers after the name, e.g. every value. */
   description: string;
   color?: string;
+  /** How a value is labelled at its bar; default a German count ("1.502"). */
+  format?: (value: number) => string;
   /** Needed to render outside a browser (tests). */
   document?: Document;
 }
@@ -50,7 +52,8 @@ export function barChart(
       Plot.text(data, {
         x: (bar: (typeof data)[number]) => bar.value ?? 0,
         y: 'label',
-        text: (bar: (typeof data)[number]) => (bar.value === null ? '.' : formatCount(bar.value)),
+        text: (bar: (typeof data)[number]) =>
+          bar.value === null ? '.' : (options.format ?? formatCount)(bar.value),
         textAnchor: 'start',
         dx: 4,
         fill: 'currentColor',

@@ -74,4 +74,26 @@ describe('line chart', () => {
     );
     expect(ticks).toEqual(['Juli 2019', 'Jan. 2020', 'Juli 2020']);
   });
+  it('puts ticks on given days with a given format, and the value axis in percent', () => {
+    const { document } = new JSDOM('<!doctype html><body></body>').window;
+    const yearEnds = ['2018-12-31', '2019-12-31', '2020-12-31'];
+    const svg = lineChart(
+      yearEnds.map((date, i) => ({ date, value: 0.1 + 0.05 * i })),
+      {
+        width: 480,
+        label: 'Sprachniveau B1 oder höher je Jahr',
+        description: '',
+        ticks: yearEnds,
+        timeFormat: (date) => String(date.getUTCFullYear()),
+        format: (share) => `${Math.round(share * 100)} %`,
+        document,
+      },
+    );
+    const labels = (axis: string) =>
+      [...svg.querySelectorAll(`[data-mark="${axis}-axis tick label"] text`)].map(
+        (tick) => tick.textContent,
+      );
+    expect(labels('x')).toEqual(['2018', '2019', '2020']);
+    expect(labels('y').at(-1)).toMatch(/ %$/);
+  });
 });

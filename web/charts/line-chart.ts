@@ -17,6 +17,12 @@ export interface LineChartOptions {
   /** Text read by screen readers after the name, e.g. the first and last value. */
   description: string;
   color?: string;
+  /** Labels of the value axis; default a German count. */
+  format?: (value: number) => string;
+  /** Time between ticks, e.g. '1 year', or the days (YYYY-MM-DD) to put ticks at; default every 3 months (6 on narrow charts). */
+  ticks?: string | readonly string[];
+  /** Labels of the time axis; default "Jan. 2021". */
+  timeFormat?: (date: Date) => string;
   /** Needed to render outside a browser (tests). */
   document?: Document;
 }
@@ -38,10 +44,13 @@ export function lineChart(
       type: 'utc',
       label: null,
       // A label like "Sept. 2020" needs about 60 px; narrow screens get one every half year.
-      ticks: options.width >= 440 ? '3 months' : '6 months',
-      tickFormat: formatMonthShort,
+      ticks:
+        typeof options.ticks === 'object'
+          ? options.ticks.map((day) => new Date(day))
+          : (options.ticks ?? (options.width >= 440 ? '3 months' : '6 months')),
+      tickFormat: options.timeFormat ?? formatMonthShort,
     },
-    y: { label: null, grid: true, zero: true, ticks: 5, tickFormat: formatCount },
+    y: { label: null, grid: true, zero: true, ticks: 5, tickFormat: options.format ?? formatCount },
     marks: [
       Plot.ruleY([0]),
       // Plot breaks a line at a missing value: a withheld month is a gap, not a guess.

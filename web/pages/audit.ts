@@ -31,6 +31,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   user_password_reset: 'Passwort neu gesetzt',
   token_created: 'API-Token erstellt',
   token_revoked: 'API-Token widerrufen',
+  report_published: 'Bericht veröffentlicht',
 };
 
 /** The filter from the route's parameters (#protokoll?from=…&to=…&action=…), checked. */

@@ -4,6 +4,7 @@ import {
   type DefinitionsResponse,
   type DimensionDefinition,
   definitionsUrl,
+  type FundingFigureDefinition,
   fetchDefinitions,
   fetchIndicators,
   type IndicatorDefinition,
@@ -59,6 +60,32 @@ function indicatorEntry(indicator: IndicatorDefinition) {
         { className: 'api-id' },
         'Kennung in der API: ',
         element('code', { textContent: indicator.id }),
+      ),
+    ),
+    { 'aria-labelledby': heading.id },
+  );
+}
+
+/** A column of the funding-period figures (page Förderzeitraum), by year and provider. */
+function fundingEntry(figure: FundingFigureDefinition) {
+  const formed = composition({ ...figure, population: '', period: false });
+  const heading = element('h4', {
+    id: `${definitionElementId(`funding-${figure.id}`)}-title`,
+    textContent: figure.label,
+    tabIndex: -1,
+  });
+  return withAttributes(
+    element(
+      'article',
+      { className: 'definition', id: definitionElementId(`funding-${figure.id}`) },
+      heading,
+      element('p', { textContent: figure.definition }),
+      ...(formed ? [element('p', { className: 'composition', textContent: formed })] : []),
+      element(
+        'p',
+        { className: 'api-id' },
+        'Spalte in der API: ',
+        element('code', { textContent: figure.id }),
       ),
     ),
     { 'aria-labelledby': heading.id },
@@ -145,6 +172,35 @@ function render(container: HTMLElement, definitions: DefinitionsResponse, rules:
       ),
       { 'aria-labelledby': 'definitions-indicators' },
     ),
+    ...(definitions.funding?.length
+      ? [
+          withAttributes(
+            element(
+              'section',
+              {},
+              element('h3', {
+                id: 'definitions-funding',
+                textContent: 'Zahlen für den Förderzeitraum',
+              }),
+              element(
+                'p',
+                { className: 'lead' },
+                'Je Jahr und Träger, auf der Seite ',
+                element('a', { href: '#foerderung', textContent: 'Förderzeitraum' }),
+                ' und unter ',
+                element('code', { textContent: '/api/v1/funding' }),
+                '.',
+              ),
+              element(
+                'div',
+                { className: 'definitions' },
+                ...definitions.funding.map(fundingEntry),
+              ),
+            ),
+            { 'aria-labelledby': 'definitions-funding' },
+          ),
+        ]
+      : []),
     withAttributes(
       element(
         'section',

@@ -1,9 +1,294 @@
-// Placeholder until the page is built (issue #6).
-import { element } from '../dom.ts';
+// Explore (Erkunden): any indicator broken down by any characteristic on a chosen date, as
+// a chart and as a table. The choice lives in the address:
+// #erkunden?kennzahl=language_b1_plus_share&nach=provider&stichtag=2021-01-01
+import {
+  type BreakdownResponse,
+  breakdownUrl,
+  type DefinitionsResponse,
+  definitionsOnce,
+  fetchBreakdown,
+  type IndicatorDefinition,
+} from '../api.ts';
+import { barChart } from '../charts/bar-chart.ts';
+import { byId, dataLinks, element, field, tableFrame } from '../dom.ts';
+import { chartDownloads, type DownloadTable, tableDownloads } from '../downloads/index.ts';
+import { figureTable } from '../figure-table.ts';
+import {
+  formatCount,
+  formatDate,
+  formatDecimal,
+  formatPercent,
+  suppressionNote,
+} from '../format.ts';
 import type { PageRoute } from '../main.ts';
+import { navigate } from '../navigate.ts';
+import { definitionHash } from './definitions.ts';
 
-export function showExplore(container: HTMLElement, { focus }: PageRoute) {
-  const heading = element('h2', { textContent: 'Erkunden', tabIndex: -1 });
-  container.replaceChildren(heading);
-  if (focus) heading.focus();
+export const EXPLORE_DEFAULTS = {
+  kennzahl: 'clients_active',
+  nach: 'provider',
+  stichtag: '2021-01-01',
+} as const;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface ExploreChoice {
+  kennzahl: string;
+  nach: string;
+  stichtag: string;
+}
+
+/** The choice in the address, with defaults for what is missing or unknown. */
+export function exploreChoice(
+  params: URLSearchParams,
+  definitions: DefinitionsResponse,
+): ExploreChoice {
+  const kennzahl = params.get('kennzahl') ?? '';
+  const nach = params.get('nach') ?? '';
+  const stichtag = params.get('stichtag') ?? '';
+  return {
+    kennzahl: definitions.indicators.some((i) => i.id === kennzahl)
+      ? kennzahl
+      : EXPLORE_DEFAULTS.kennzahl,
+    nach: definitions.dimensions.some((d) => d.id === nach) ? nach : EXPLORE_DEFAULTS.nach,
+    stichtag:
+      ISO_DATE.test(stichtag) && stichtag >= '2015-01-01' ? stichtag : EXPLORE_DEFAULTS.stichtag,
+  };
+}
+
+export const exploreHash = (choice: ExploreChoice) =>
+  `#erkunden?${new URLSearchParams({ ...choice })}`;
+
+let latest = 0;
+
+function select(
+  id: string,
+  name: string,
+  options: { value: string; label: string }[],
+  value: string,
+) {
+  const control = element(
+    'select',
+    { id, name },
+    ...options.map((option) =>
+      element('option', {
+        value: option.value,
+        textContent: option.label,
+        selected: option.value === value,
+      }),
+    ),
+  );
+  return control;
+}
+
+function form(definitions: DefinitionsResponse, choice: ExploreChoice) {
+  const date = element('input', {
+    id: 'explore-date',
+    name: 'stichtag',
+    type: 'date',
+    required: true,
+    min: '2015-01-01',
+    value: choice.stichtag,
+  });
+  const controls = element(
+    'form',
+    { className: 'panel choice' },
+    field(
+      'Kennzahl',
+      select(
+        'explore-indicator',
+        'kennzahl',
+        definitions.indicators.map((i) => ({ value: i.id, label: i.label })),
+        choice.kennzahl,
+      ),
+    ),
+    field(
+      'Aufgegliedert nach',
+      select(
+        'explore-dimension',
+        'nach',
+        definitions.dimensions.map((d) => ({ value: d.id, label: d.label })),
+        choice.nach,
+      ),
+    ),
+    field('Stichtag', date),
+    element('button', { type: 'submit', className: 'button', textContent: 'Anzeigen' }),
+  );
+  controls.setAttribute('aria-label', 'Kennzahl, Merkmal und Stichtag wählen');
+  controls.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(controls);
+    const next: ExploreChoice = {
+      kennzahl: String(data.get('kennzahl')),
+      nach: String(data.get('nach')),
+      stichtag: String(data.get('stichtag')),
+    };
+    navigate(exploreHash(next));
+  });
+  return controls;
+}
+
+/** The table of the breakdown as the page shows it, and as it is downloaded. */
+export function exploreTable(
+  indicator: IndicatorDefinition,
+  breakdown: BreakdownResponse,
+): DownloadTable {
+  const isShare = indicator.kind === 'share';
+  const valueKind = isShare ? 'share' : 'number';
+  const rows = [...breakdown.rows, { key: 'total', label: 'Insgesamt', ...breakdown.total }];
+  return {
+    columns: [
+      { label: breakdown.by_label, kind: 'text' },
+      { label: indicator.label, kind: valueKind },
+      ...(isShare
+        ? [
+            { label: 'Zähler', kind: 'number' as const },
+            { label: 'Nenner', kind: 'number' as const },
+          ]
+        : []),
+    ],
+    rows: rows.map((row) => {
+      const withheld = row.suppressed;
+      return [
+        row.label,
+        withheld ? null : row.value,
+        ...(isShare ? [withheld ? null : row.numerator, withheld ? null : row.denominator] : []),
+      ];
+    }),
+  };
+}
+
+const chartWidth = (container: HTMLElement) =>
+  Math.max(280, Math.min(760, (container.clientWidth || 760) - 40));
+
+function render(
+  container: HTMLElement,
+  definitions: DefinitionsResponse,
+  choice: ExploreChoice,
+  breakdown: BreakdownResponse,
+) {
+  const indicator = definitions.indicators.find(
+    (i) => i.id === choice.kennzahl,
+  ) as IndicatorDefinition;
+  const stand = `Stand ${formatDate(choice.stichtag)}`;
+  const title = `${indicator.label} nach ${breakdown.by_label}`;
+  const fileName = `${indicator.id}-nach-${breakdown.by}-${choice.stichtag}`;
+  const table = exploreTable(indicator, breakdown);
+  const bars = breakdown.rows.map((row) => ({
+    label: row.label,
+    value: row.suppressed ? null : row.value,
+  }));
+  const format =
+    indicator.kind === 'share'
+      ? formatPercent
+      : indicator.kind === 'ratio'
+        ? formatDecimal
+        : formatCount;
+  const described = bars
+    .map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : format(bar.value)}`)
+    .join(', ');
+  const chart = barChart(bars, {
+    width: chartWidth(container),
+    label: `${title}, ${stand}`,
+    description: `${described}. Alle Werte in der Tabelle unter der Grafik.`,
+    format,
+  });
+  const anySuppressed = table.rows.some((row) => row.slice(1).includes(null));
+  const period = indicator.period
+    ? element('p', {
+        className: 'hint',
+        textContent: `Gezählt vom 01.01.${choice.stichtag.slice(0, 4)} bis zum Stichtag.`,
+      })
+    : '';
+
+  const result = byId('explore-result');
+  result.replaceChildren(
+    element(
+      'figure',
+      { className: 'chart wide' },
+      element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
+      chart,
+      chartDownloads(chart, { title, stand, fileName }),
+    ),
+    period,
+    element(
+      'p',
+      { className: 'hint' },
+      indicator.definition,
+      ' ',
+      element('a', { href: definitionHash(indicator.id), textContent: 'Mehr zur Definition' }),
+    ),
+    tableFrame(
+      `Tabelle: ${title}`,
+      figureTable(`${title}, ${stand}`, table, {
+        totalRow: true,
+        ...(indicator.kind === 'ratio' ? { ratioColumns: [1] } : {}),
+      }),
+    ),
+    tableDownloads(table, { title, stand, fileName }),
+    dataLinks({
+      json: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach),
+      csv: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach, 'csv'),
+      arrow: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach, 'arrow'),
+    }),
+    ...(breakdown.rules
+      ? [
+          element('p', {
+            className: 'footnote',
+            textContent: `${suppressionNote(breakdown.rules)}${anySuppressed ? '' : ' In dieser Tabelle ist kein Wert gesperrt.'}`,
+          }),
+        ]
+      : []),
+  );
+}
+
+/** Shows the breakdown the address names; the form changes the address. */
+export async function showExplore(container: HTMLElement, { params, focus }: PageRoute) {
+  const run = ++latest;
+  let definitions: DefinitionsResponse;
+  try {
+    definitions = await definitionsOnce();
+  } catch (error) {
+    container.replaceChildren(
+      element('h2', { textContent: 'Erkunden', tabIndex: -1 }),
+      element('p', {
+        className: 'status error',
+        textContent: `Die Kennzahlen konnten nicht geladen werden: ${(error as Error).message}`,
+      }),
+    );
+    return;
+  }
+  if (run !== latest) return;
+  const choice = exploreChoice(params, definitions);
+  // The form stays while the choice changes, so focus stays where the reader left it.
+  let controls = container.querySelector<HTMLFormElement>('form.choice');
+  if (controls) {
+    for (const [name, value] of Object.entries(choice))
+      (controls.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value = value;
+  } else {
+    controls = form(definitions, choice);
+    container.replaceChildren(
+      element('h2', { textContent: 'Erkunden', tabIndex: -1 }),
+      element('p', {
+        className: 'lead',
+        textContent: 'Jede Kennzahl nach jedem Merkmal, als Grafik und als Tabelle.',
+      }),
+      controls,
+      element('p', { id: 'explore-status', className: 'status', role: 'status' }),
+      element('div', { id: 'explore-result' }),
+    );
+  }
+  if (focus) container.querySelector('h2')?.focus();
+  const status = byId('explore-status');
+  status.className = 'status';
+  status.textContent = 'Aufgliederung wird geladen …';
+  try {
+    const breakdown = await fetchBreakdown(choice.kennzahl, choice.stichtag, choice.nach);
+    if (run !== latest) return;
+    render(container, definitions, choice, breakdown);
+    status.textContent = `${breakdown.label} nach ${breakdown.by_label}, Stand ${formatDate(choice.stichtag)}.`;
+  } catch (error) {
+    if (run !== latest) return;
+    status.className = 'status error';
+    status.textContent = `Die Aufgliederung konnte nicht geladen werden: ${(error as Error).message}`;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trendMonths } from './report.ts';
+import { previousYearText, trendMonths } from './report.ts';
 
 describe('trend up to the Stichtag', () => {
   it('takes the 24 months whose last day is on or before the Stichtag', () => {
@@ -10,5 +10,61 @@ describe('trend up to the Stichtag', () => {
   it('starts no earlier than the series do, and has none before their first month', () => {
     expect(trendMonths('2016-03-15')).toEqual({ from: '2015-01', to: '2016-02' });
     expect(trendMonths('2015-01-30')).toBeNull();
+  });
+});
+
+describe('the value a year earlier', () => {
+  const figure = (kind: 'count' | 'share' | 'ratio', value: number | null) => ({
+    id: 'x',
+    label: 'x',
+    definition: '',
+    kind,
+    value,
+    numerator: null,
+    denominator: null,
+    suppressed: value === null,
+  });
+  it('gives the earlier value and the change, with a German minus sign', () => {
+    expect(
+      previousYearText(figure('count', 2469), {
+        date: '2020-01-01',
+        indicator: figure('count', 2066),
+      }),
+    ).toBe('Vorjahr (01.01.2020): 2.066, +403');
+    expect(
+      previousYearText(figure('count', 900), {
+        date: '2020-01-01',
+        indicator: figure('count', 1000),
+      }),
+    ).toBe('Vorjahr (01.01.2020): 1.000, \u2212100');
+  });
+  it('gives the change of a share in points between the whole percentages shown', () => {
+    // 24.4 % and 15.6 %: shown as 24 % and 16 %, so the change is 8 points, not 9.
+    expect(
+      previousYearText(figure('share', 0.244), {
+        date: '2020-01-01',
+        indicator: figure('share', 0.156),
+      }),
+    ).toBe('Vorjahr (01.01.2020): 16 %, +8 Prozentpunkte');
+    expect(
+      previousYearText(figure('share', 0.62), {
+        date: '2020-03-01',
+        indicator: figure('share', 0.63),
+      }),
+    ).toBe('Vorjahr (01.03.2020): 63 %, \u22121 Prozentpunkt');
+  });
+  it('says "." for a withheld earlier value and no change next to a withheld one', () => {
+    expect(
+      previousYearText(figure('count', 12), {
+        date: '2020-01-01',
+        indicator: figure('count', null),
+      }),
+    ).toBe('Vorjahr (01.01.2020): .');
+    expect(
+      previousYearText(figure('count', null), {
+        date: '2020-01-01',
+        indicator: figure('count', 7),
+      }),
+    ).toBe('Vorjahr (01.01.2020): 7');
   });
 });

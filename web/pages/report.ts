@@ -9,6 +9,7 @@ import {
   fetchIndicators,
   fetchSeries,
   type Indicator,
+  type IndicatorsResponse,
   indicatorsUrl,
   type Rules,
   type SeriesPoint,
@@ -16,7 +17,14 @@ import {
 } from '../api.ts';
 import { type Bar, barChart } from '../charts/bar-chart.ts';
 import { lineChart } from '../charts/line-chart.ts';
-import { byId, element } from '../dom.ts';
+import { byId, type DataLinks, dataLinks, element } from '../dom.ts';
+import {
+  chartDownloads,
+  type DownloadMeta,
+  type DownloadTable,
+  downloadFileName,
+  tableDownloads,
+} from '../downloads/index.ts';
 import {
   formatCount,
   formatDate,
@@ -48,7 +56,7 @@ function formatValue(indicator: Indicator): string {
   return formatCount(indicator.value);
 }
 
-const DENOMINATOR_NAMES: Record<string, string> = {
+export const DENOMINATOR_NAMES: Record<string, string> = {
   clients_adult: 'Erwachsenen',
   cases_closed: 'beendeten Fällen',
   clients_active: 'betreuten Personen',
@@ -86,7 +94,12 @@ export function previousYearText(current: Indicator, previous: Previous): string
 
 const roundPercent = (share: number) => Math.floor(share * 100 + 0.5 + 1e-9);
 
-function tile(indicator: Indicator, date: string, denominatorName?: string, previous?: Previous) {
+export function tile(
+  indicator: Indicator,
+  date: string,
+  denominatorName?: string,
+  previous?: Previous,
+) {
   const detail =
     indicator.kind === 'share' &&
     !indicator.suppressed &&
@@ -158,7 +171,14 @@ function dataTable(caption: string, header: string, bars: readonly Bar[]) {
   );
 }
 
-type DataLinks = { json: string; csv: string; arrow: string };
+/** The figure's table as a download: the same rows and header as on screen. */
+const downloadTable = (header: string, bars: readonly Bar[]): DownloadTable => ({
+  columns: [
+    { label: header, kind: 'text' },
+    { label: 'Anzahl', kind: 'number' },
+  ],
+  rows: bars.map((bar) => [bar.label, bar.value]),
+});
 
 function figureFrame(
   className: string,
@@ -167,35 +187,30 @@ function figureFrame(
   chart: Element,
   table: HTMLElement,
   links: DataLinks,
+  download: { meta: DownloadMeta; table: DownloadTable },
 ) {
   const figure = element('figure', { className });
   figure.append(
     element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
     chart,
     table,
-    element(
-      'p',
-      { className: 'links' },
-      'Daten: ',
-      element('a', { href: links.json, textContent: 'JSON' }),
-      ' · ',
-      element('a', { href: links.csv, textContent: 'CSV' }),
-      ' · ',
-      element('a', { href: links.arrow, textContent: 'Arrow' }),
-    ),
+    chartDownloads(chart, download.meta),
+    tableDownloads(download.table, download.meta),
+    dataLinks(links),
   );
   return figure;
 }
 
 const chartWidth = () => Math.max(280, Math.min(520, (byId('charts').clientWidth || 520) - 40));
 
-function chartFigure(
+export function chartFigure(
   title: string,
   date: string,
   header: string,
   bars: Bar[],
   links: DataLinks,
   color?: string,
+  width = chartWidth(),
 ) {
   const description = `${title}, Stand ${formatDate(date)}: ${bars.map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : formatCount(bar.value)}`).join(', ')}.`;
   return figureFrame(
@@ -203,13 +218,22 @@ function chartFigure(
     title,
     `Stand ${formatDate(date)}`,
     barChart(bars, {
-      width: chartWidth(),
+      width,
       label: `${title}, Stand ${formatDate(date)}`,
       description,
       ...(color ? { color } : {}),
     }),
     dataTable(title, header, bars),
     links,
+    {
+      meta: {
+        title,
+        stand: `Stand ${formatDate(date)}`,
+        fileName: downloadFileName(title, date),
+        withheld: bars.some((bar) => bar.value === null),
+      },
+      table: downloadTable(header, bars),
+    },
   );
 }
 
@@ -233,7 +257,12 @@ export function trendMonths(stichtag: string): { from: string; to: string } | nu
   return { from: from < FIRST_MONTH ? FIRST_MONTH : from, to };
 }
 
-function trendFigure(stichtag: string, points: SeriesPoint[], links: DataLinks) {
+export function trendFigure(
+  stichtag: string,
+  points: SeriesPoint[],
+  links: DataLinks,
+  width = chartWidth(),
+) {
   const first = points[0];
   const last = points.at(-1);
   const title = 'Verlauf: betreute Personen am Monatsende';
@@ -244,6 +273,7 @@ function trendFigure(stichtag: string, points: SeriesPoint[], links: DataLinks) 
   }));
   const shown = values.flatMap((point) => (point.value === null ? [] : [point.value]));
   const withheld = values.length - shown.length;
+  const monthEnds = values.map((point) => ({ label: formatDate(point.date), value: point.value }));
   const description =
     shown.length === 0
       ? 'Alle Werte gesperrt.'
@@ -253,20 +283,25 @@ function trendFigure(stichtag: string, points: SeriesPoint[], links: DataLinks) 
     title,
     `${span}, Stichtag ${formatDate(stichtag)}`,
     lineChart(values, {
-      width: chartWidth(),
+      width,
       label: `Betreute Personen am Monatsende, ${span}, bis zum Stichtag ${formatDate(stichtag)}`,
       description,
     }),
-    dataTable(
-      title,
-      'Monatsende',
-      values.map((point) => ({ label: formatDate(point.date), value: point.value })),
-    ),
+    dataTable(title, 'Monatsende', monthEnds),
     links,
+    {
+      meta: {
+        title,
+        stand: `Stand ${formatDate(stichtag)}${span ? `, Monatsenden ${span}` : ''}`,
+        fileName: downloadFileName(title, stichtag),
+        withheld: withheld > 0,
+      },
+      table: downloadTable('Monatsende', monthEnds),
+    },
   );
 }
 
-const barsOf = (breakdown: BreakdownTable): Bar[] =>
+export const barsOf = (breakdown: BreakdownTable): Bar[] =>
   breakdown.rows
     .filter((row) => row.suppressed || (row.value ?? 0) > 0)
     .map((row) => ({ label: row.label, value: row.suppressed ? null : row.value }));
@@ -380,120 +415,150 @@ export async function showReport() {
   const status = byId('status');
   status.className = 'status';
   status.textContent = 'Kennzahlen werden geladen …';
+  // Each part is drawn as soon as its own answer is in, in a slot that keeps the order.
+  const slots = Array.from({ length: 5 }, () => element('div', { className: 'chart-slot' }));
+  byId('charts').replaceChildren(...slots);
+  const place = <T>(slot: number, answer: Promise<T>, draw: (data: T) => HTMLElement) =>
+    answer.then((data) => {
+      if (run === latest) slots[slot]?.replaceWith(draw(data));
+    });
   try {
     const trend = trendMonths(stichtag);
-    const [caseload, closed, language, employment, series] = await Promise.all([
-      fetchIndicators(stichtag, 'previous_year'),
-      fetchIndicators(beendet_bis, 'previous_year'),
-      fetchBreakdownTable('clients_adult', stichtag, 'language_level'),
-      fetchBreakdownTable('clients_adult', stichtag, 'employment'),
-      trend ? fetchSeries('clients_active', trend.from, trend.to, 'month') : [],
-    ]);
-    // A later call (other dates, a login) has taken over the page.
-    if (run !== latest) return;
-    const on = (response: typeof caseload, id: string) =>
+    const caseloadAnswer = fetchIndicators(stichtag, 'previous_year');
+    const closedAnswer = fetchIndicators(beendet_bis, 'previous_year');
+    const languageAnswer = fetchBreakdownTable('clients_adult', stichtag, 'language_level');
+    const employmentAnswer = fetchBreakdownTable('clients_adult', stichtag, 'employment');
+    const seriesAnswer = trend
+      ? fetchSeries('clients_active', trend.from, trend.to, 'month')
+      : Promise.resolve([]);
+    const on = (response: IndicatorsResponse, id: string) =>
       response.indicators.find((i) => i.id === id) as Indicator;
-    const earlier = (response: typeof caseload, id: string): Previous | undefined =>
+    const earlier = (response: IndicatorsResponse, id: string): Previous | undefined =>
       response.comparison && {
         date: response.comparison.date,
         indicator: response.comparison.indicators.find((i) => i.id === id),
       };
-    const caseloadTile = (id: string, denominatorName?: string) =>
-      tile(on(caseload, id), stichtag, denominatorName, earlier(caseload, id));
-    const closedTile = (id: string, denominatorName?: string) =>
-      tile(on(closed, id), beendet_bis, denominatorName, earlier(closed, id));
-    byId('caseload-tiles').replaceChildren(
-      caseloadTile('clients_active'),
-      caseloadTile('clients_minor'),
-      caseloadTile('language_b1_plus_share', DENOMINATOR_NAMES.clients_adult),
-      caseloadTile('employment_sv_share', DENOMINATOR_NAMES.clients_adult),
-      caseloadTile('training_share', DENOMINATOR_NAMES.clients_adult),
-    );
-    const closedCount = on(closed, 'cases_closed');
-    const withLease = on(closed, 'cases_closed_with_lease');
-    byId('closed-tiles').replaceChildren(
-      closedTile('cases_closed'),
-      closedTile('cases_closed_with_lease'),
-      closedTile('cases_closed_with_lease_share', DENOMINATOR_NAMES.cases_closed),
-    );
-    showPressKit(pressSentences(stichtag, caseload.indicators, beendet_bis, closed.indicators));
-
-    const minors = on(caseload, 'clients_minor');
-    const adults = on(caseload, 'clients_adult');
-    const withoutLease =
-      closedCount.suppressed ||
-      withLease.suppressed ||
-      closedCount.value === null ||
-      withLease.value === null
-        ? null
-        : closedCount.value - withLease.value;
-    byId('charts').replaceChildren(
-      chartFigure(
-        'Betreute Personen nach Alter',
-        stichtag,
-        'Altersgruppe',
-        [
-          { label: 'Minderjährige', value: minors.suppressed ? null : minors.value },
-          { label: 'Erwachsene', value: adults.suppressed ? null : adults.value },
-        ],
-        {
-          json: indicatorsUrl(stichtag),
-          csv: indicatorsUrl(stichtag, 'csv'),
-          arrow: indicatorsUrl(stichtag, 'arrow'),
-        },
-      ),
-      ...(trend
-        ? [
-            trendFigure(stichtag, series, {
+    const drawn = Promise.all([
+      place(0, caseloadAnswer, (caseload) => {
+        const caseloadTile = (id: string, denominatorName?: string) =>
+          tile(on(caseload, id), stichtag, denominatorName, earlier(caseload, id));
+        byId('caseload-tiles').replaceChildren(
+          caseloadTile('clients_active'),
+          caseloadTile('clients_minor'),
+          caseloadTile('language_b1_plus_share', DENOMINATOR_NAMES.clients_adult),
+          caseloadTile('employment_sv_share', DENOMINATOR_NAMES.clients_adult),
+          caseloadTile('training_share', DENOMINATOR_NAMES.clients_adult),
+        );
+        const minors = on(caseload, 'clients_minor');
+        const adults = on(caseload, 'clients_adult');
+        return chartFigure(
+          'Betreute Personen nach Alter',
+          stichtag,
+          'Altersgruppe',
+          [
+            { label: 'Minderjährige', value: minors.suppressed ? null : minors.value },
+            { label: 'Erwachsene', value: adults.suppressed ? null : adults.value },
+          ],
+          {
+            json: indicatorsUrl(stichtag),
+            csv: indicatorsUrl(stichtag, 'csv'),
+            arrow: indicatorsUrl(stichtag, 'arrow'),
+          },
+        );
+      }),
+      place(1, seriesAnswer, (series) =>
+        trend
+          ? trendFigure(stichtag, series, {
               json: seriesUrl('clients_active', trend.from, trend.to, 'month'),
               csv: seriesUrl('clients_active', trend.from, trend.to, 'month', 'csv'),
               arrow: seriesUrl('clients_active', trend.from, trend.to, 'month', 'arrow'),
-            }),
-          ]
-        : []),
-      chartFigure(
-        'Sprachniveau der betreuten Erwachsenen',
-        stichtag,
-        'Sprachniveau',
-        barsOf(language),
-        {
-          json: breakdownUrl('clients_adult', stichtag, 'language_level'),
-          csv: breakdownUrl('clients_adult', stichtag, 'language_level', 'csv'),
-          arrow: breakdownUrl('clients_adult', stichtag, 'language_level', 'arrow'),
-        },
-        '#2b7a4b',
+            })
+          : element('div', { hidden: true }),
       ),
-      chartFigure(
-        'Beschäftigung der betreuten Erwachsenen',
-        stichtag,
-        'Beschäftigung',
-        barsOf(employment),
-        {
-          json: breakdownUrl('clients_adult', stichtag, 'employment'),
-          csv: breakdownUrl('clients_adult', stichtag, 'employment', 'csv'),
-          arrow: breakdownUrl('clients_adult', stichtag, 'employment', 'arrow'),
-        },
-        '#8a4f9e',
-      ),
-      chartFigure(
-        'Beendete Fälle mit und ohne eigenen Mietvertrag',
-        beendet_bis,
-        'Fälle',
-        [
+      place(2, languageAnswer, (language) =>
+        chartFigure(
+          'Sprachniveau der betreuten Erwachsenen',
+          stichtag,
+          'Sprachniveau',
+          barsOf(language),
           {
-            label: 'mit eigenem Mietvertrag',
-            value: withLease.suppressed ? null : withLease.value,
+            json: breakdownUrl('clients_adult', stichtag, 'language_level'),
+            csv: breakdownUrl('clients_adult', stichtag, 'language_level', 'csv'),
+            arrow: breakdownUrl('clients_adult', stichtag, 'language_level', 'arrow'),
           },
-          { label: 'ohne eigenen Mietvertrag', value: withoutLease },
-        ],
-        {
-          json: indicatorsUrl(beendet_bis),
-          csv: indicatorsUrl(beendet_bis, 'csv'),
-          arrow: indicatorsUrl(beendet_bis, 'arrow'),
-        },
-        '#b35c00',
+          '#2b7a4b',
+        ),
       ),
-    );
+      place(3, employmentAnswer, (employment) =>
+        chartFigure(
+          'Beschäftigung der betreuten Erwachsenen',
+          stichtag,
+          'Beschäftigung',
+          barsOf(employment),
+          {
+            json: breakdownUrl('clients_adult', stichtag, 'employment'),
+            csv: breakdownUrl('clients_adult', stichtag, 'employment', 'csv'),
+            arrow: breakdownUrl('clients_adult', stichtag, 'employment', 'arrow'),
+          },
+          '#8a4f9e',
+        ),
+      ),
+      place(4, closedAnswer, (closed) => {
+        byId('closed-tiles').replaceChildren(
+          tile(on(closed, 'cases_closed'), beendet_bis, undefined, earlier(closed, 'cases_closed')),
+          tile(
+            on(closed, 'cases_closed_with_lease'),
+            beendet_bis,
+            undefined,
+            earlier(closed, 'cases_closed_with_lease'),
+          ),
+          tile(
+            on(closed, 'cases_closed_with_lease_share'),
+            beendet_bis,
+            DENOMINATOR_NAMES.cases_closed,
+            earlier(closed, 'cases_closed_with_lease_share'),
+          ),
+        );
+        const closedCount = on(closed, 'cases_closed');
+        const withLease = on(closed, 'cases_closed_with_lease');
+        const withoutLease =
+          closedCount.suppressed ||
+          withLease.suppressed ||
+          closedCount.value === null ||
+          withLease.value === null
+            ? null
+            : closedCount.value - withLease.value;
+        return chartFigure(
+          'Beendete Fälle mit und ohne eigenen Mietvertrag',
+          beendet_bis,
+          'Fälle',
+          [
+            {
+              label: 'mit eigenem Mietvertrag',
+              value: withLease.suppressed ? null : withLease.value,
+            },
+            { label: 'ohne eigenen Mietvertrag', value: withoutLease },
+          ],
+          {
+            json: indicatorsUrl(beendet_bis),
+            csv: indicatorsUrl(beendet_bis, 'csv'),
+            arrow: indicatorsUrl(beendet_bis, 'arrow'),
+          },
+          '#b35c00',
+        );
+      }),
+    ]);
+    const [caseload, closed, language, employment, series] = await Promise.all([
+      caseloadAnswer,
+      closedAnswer,
+      languageAnswer,
+      employmentAnswer,
+      seriesAnswer,
+      drawn,
+    ]);
+    // A later call (other dates, a login) has taken over the page.
+    if (run !== latest) return;
+    showPressKit(pressSentences(stichtag, caseload.indicators, beendet_bis, closed.indicators));
     const anySuppressed = [
       ...caseload.indicators,
       ...closed.indicators,

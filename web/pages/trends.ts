@@ -1,9 +1,413 @@
-// Placeholder until the page is built (issue #6).
-import { element } from '../dom.ts';
+// Trends (Verlauf): one indicator over time since the programme began, by month, quarter
+// or year, for the district or one provider or one town. The choice lives in the address:
+// #verlauf?kennzahl=clients_active&intervall=quartal&von=2018-01&bis=2022-12&traeger=AWO
+import {
+  type DefinitionsResponse,
+  definitionsOnce,
+  fetchSeriesResponse,
+  type IndicatorDefinition,
+  type Interval,
+  type SeriesFilter,
+  type SeriesResponse,
+  seriesUrl,
+} from '../api.ts';
+import { lineChart } from '../charts/line-chart.ts';
+import { byId, dataLinks, element, field, tableFrame } from '../dom.ts';
+import { chartDownloads, type DownloadTable, tableDownloads } from '../downloads/index.ts';
+import { figureTable } from '../figure-table.ts';
+import {
+  formatCount,
+  formatDate,
+  formatDecimal,
+  formatMonth,
+  formatPercent,
+  suppressionNote,
+} from '../format.ts';
 import type { PageRoute } from '../main.ts';
+import { navigate } from '../navigate.ts';
+import { definitionHash } from './definitions.ts';
 
-export function showTrends(container: HTMLElement, { focus }: PageRoute) {
-  const heading = element('h2', { textContent: 'Verlauf', tabIndex: -1 });
-  container.replaceChildren(heading);
-  if (focus) heading.focus();
+const INTERVALS: Record<string, { interval: Interval; label: string; adjective: string }> = {
+  monat: { interval: 'month', label: 'Monat', adjective: 'Monatsende' },
+  quartal: { interval: 'quarter', label: 'Quartal', adjective: 'Quartalsende' },
+  jahr: { interval: 'year', label: 'Jahr', adjective: 'Jahresende' },
+};
+
+/** The programme began in January 2018; the series end with the last month of 2022 by default. */
+export const TRENDS_DEFAULTS = {
+  kennzahl: 'clients_active',
+  intervall: 'monat',
+  von: '2018-01',
+  bis: '2022-12',
+} as const;
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export interface TrendsChoice {
+  kennzahl: string;
+  intervall: keyof typeof INTERVALS;
+  von: string;
+  bis: string;
+  /** A provider code or a municipality key; at most one of them. */
+  traeger: string;
+  gemeinde: string;
+}
+
+/** The choice in the address; unknown values fall back to the defaults. */
+export function trendsChoice(
+  params: URLSearchParams,
+  definitions: DefinitionsResponse,
+): TrendsChoice {
+  const read = (name: string) => params.get(name) ?? '';
+  const categories = (id: string) =>
+    definitions.dimensions.find((d) => d.id === id)?.categories.map((c) => c.key) ?? [];
+  const kennzahl = read('kennzahl');
+  const intervall = read('intervall');
+  let von = MONTH.test(read('von')) && read('von') >= '2015-01' ? read('von') : TRENDS_DEFAULTS.von;
+  let bis = MONTH.test(read('bis')) ? read('bis') : TRENDS_DEFAULTS.bis;
+  if (von > bis) [von, bis] = [bis, von];
+  const traeger = categories('provider').includes(read('traeger')) ? read('traeger') : '';
+  const gemeinde =
+    !traeger && categories('municipality').includes(read('gemeinde')) ? read('gemeinde') : '';
+  return {
+    kennzahl: definitions.indicators.some((i) => i.id === kennzahl)
+      ? kennzahl
+      : TRENDS_DEFAULTS.kennzahl,
+    intervall: intervall in INTERVALS ? intervall : TRENDS_DEFAULTS.intervall,
+    von,
+    bis,
+    traeger,
+    gemeinde,
+  };
+}
+
+export function trendsHash(choice: TrendsChoice) {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(choice)) if (value) params.set(name, value);
+  return `#verlauf?${params}`;
+}
+
+/** "2021-01" -> "Januar 2021", "2021-Q1" -> "1. Quartal 2021", "2021" -> "2021". */
+export function periodLabel(period: string): string {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) return `${quarter[2]}. Quartal ${quarter[1]}`;
+  if (MONTH.test(period)) return formatMonth(`${period}-01`);
+  return period;
+}
+
+function monthInput(id: string, name: string, value: string) {
+  // type=month is not offered by every browser; the pattern says what to type where it is not.
+  return element('input', {
+    id,
+    name,
+    type: 'month',
+    required: true,
+    min: '2015-01',
+    pattern: '\\d{4}-\\d{2}',
+    placeholder: 'JJJJ-MM',
+    value,
+  });
+}
+
+function select(
+  id: string,
+  name: string,
+  options: { value: string; label: string }[],
+  value: string,
+) {
+  return element(
+    'select',
+    { id, name },
+    ...options.map((option) =>
+      element('option', {
+        value: option.value,
+        textContent: option.label,
+        selected: option.value === value,
+      }),
+    ),
+  );
+}
+
+function form(definitions: DefinitionsResponse, choice: TrendsChoice) {
+  const categories = (id: string) =>
+    definitions.dimensions.find((d) => d.id === id)?.categories ?? [];
+  // One filter for both: a provider or a town, since the two together are mostly too small.
+  const filter = select(
+    'trends-filter',
+    'filter',
+    [
+      { value: '', label: 'Landkreis insgesamt' },
+      ...categories('provider').map((c) => ({
+        value: `traeger:${c.key}`,
+        label: `Träger: ${c.label}`,
+      })),
+      ...categories('municipality').map((c) => ({
+        value: `gemeinde:${c.key}`,
+        label: `Gemeinde: ${c.label}`,
+      })),
+    ],
+    choice.traeger
+      ? `traeger:${choice.traeger}`
+      : choice.gemeinde
+        ? `gemeinde:${choice.gemeinde}`
+        : '',
+  );
+  const controls = element(
+    'form',
+    { className: 'panel choice' },
+    field(
+      'Kennzahl',
+      select(
+        'trends-indicator',
+        'kennzahl',
+        definitions.indicators.map((i) => ({ value: i.id, label: i.label })),
+        choice.kennzahl,
+      ),
+    ),
+    field(
+      'Je',
+      select(
+        'trends-interval',
+        'intervall',
+        Object.entries(INTERVALS).map(([value, { label }]) => ({ value, label })),
+        choice.intervall,
+      ),
+    ),
+    field('Von (Monat)', monthInput('trends-from', 'von', choice.von)),
+    field('Bis (Monat)', monthInput('trends-to', 'bis', choice.bis)),
+    field('Für', filter),
+    element('button', { type: 'submit', className: 'button', textContent: 'Anzeigen' }),
+  );
+  controls.setAttribute('aria-label', 'Kennzahl, Zeitraum und Auswahl wählen');
+  controls.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(controls);
+    const [kind = '', key = ''] = String(data.get('filter') ?? '').split(':');
+    navigate(
+      trendsHash({
+        kennzahl: String(data.get('kennzahl')),
+        intervall: String(data.get('intervall')),
+        von: String(data.get('von')),
+        bis: String(data.get('bis')),
+        traeger: kind === 'traeger' ? key : '',
+        gemeinde: kind === 'gemeinde' ? key : '',
+      }),
+    );
+  });
+  return controls;
+}
+
+/** The series as the page shows it, and as it is downloaded. */
+export function trendsTable(
+  indicator: IndicatorDefinition,
+  series: SeriesResponse,
+  adjective: string,
+): DownloadTable {
+  const isShare = indicator.kind === 'share';
+  return {
+    columns: [
+      { label: 'Zeitraum', kind: 'text' },
+      { label: indicator.period ? 'Bis' : adjective, kind: 'text' },
+      { label: indicator.label, kind: isShare ? 'share' : 'number' },
+      ...(isShare
+        ? [
+            { label: 'Zähler', kind: 'number' as const },
+            { label: 'Nenner', kind: 'number' as const },
+          ]
+        : []),
+    ],
+    rows: series.points.map((point) => [
+      periodLabel(point.period),
+      formatDate(point.date),
+      point.suppressed ? null : point.value,
+      ...(isShare
+        ? [point.suppressed ? null : point.numerator, point.suppressed ? null : point.denominator]
+        : []),
+    ]),
+  };
+}
+
+const chartWidth = (container: HTMLElement) =>
+  Math.max(280, Math.min(900, (container.clientWidth || 900) - 40));
+
+/** Ticks about 80 px apart, on whole quarters or years. */
+function tickInterval(months: number, width: number) {
+  const room = Math.max(2, Math.floor(width / 80));
+  for (const step of [1, 3, 6, 12, 24]) if (months / step <= room) return `${step} months`;
+  return '5 years';
+}
+
+const yearOnly = new Intl.DateTimeFormat('de-DE', { year: 'numeric', timeZone: 'UTC' });
+
+function render(
+  container: HTMLElement,
+  definitions: DefinitionsResponse,
+  choice: TrendsChoice,
+  series: SeriesResponse,
+) {
+  const indicator = definitions.indicators.find(
+    (i) => i.id === choice.kennzahl,
+  ) as IndicatorDefinition;
+  const { interval, adjective } = INTERVALS[choice.intervall] as (typeof INTERVALS)[string];
+  const category = (id: string, key: string) =>
+    definitions.dimensions.find((d) => d.id === id)?.categories.find((c) => c.key === key)?.label;
+  const scope = choice.traeger
+    ? `Träger ${category('provider', choice.traeger)}`
+    : choice.gemeinde
+      ? `Gemeinde ${category('municipality', choice.gemeinde)}`
+      : 'Landkreis Ludwigsburg';
+  const first = series.points[0];
+  const last = series.points.at(-1);
+  const span = first && last ? `${periodLabel(first.period)} bis ${periodLabel(last.period)}` : '';
+  const title = `${indicator.label} je ${INTERVALS[choice.intervall]?.label}, ${scope}`;
+  const stand = last ? `Stand ${formatDate(last.date)}; ${span}` : span;
+  const fileName = `${indicator.id}-${interval}-${choice.von}-${choice.bis}${choice.traeger ? `-${choice.traeger}` : ''}${choice.gemeinde ? `-${choice.gemeinde}` : ''}`;
+  const table = trendsTable(indicator, series, adjective);
+  const format =
+    indicator.kind === 'share'
+      ? formatPercent
+      : indicator.kind === 'ratio'
+        ? formatDecimal
+        : formatCount;
+  const values = series.points.map((point) => ({
+    date: point.date,
+    value: point.suppressed ? null : point.value,
+  }));
+  const shown = values.flatMap((point) => (point.value === null ? [] : [point.value]));
+  const withheld = values.length - shown.length;
+  const description =
+    shown.length === 0
+      ? 'Alle Werte gesperrt.'
+      : `Von ${format(shown[0] as number)} auf ${format(shown.at(-1) as number)}; höchster Wert ${format(Math.max(...shown))}${withheld > 0 ? `; ${withheld} Werte gesperrt` : ''}. Alle Werte in der Tabelle unter der Grafik.`;
+  const width = chartWidth(container);
+  const months = first && last ? monthsBetween(first.date, last.date) : 12;
+  // A year's value holds on its last day: its tick sits there and says the year.
+  const yearly = interval === 'year';
+  const chart = lineChart(values, {
+    width,
+    label: `${title}, ${span}`,
+    description,
+    format,
+    ticks: yearly ? values.map((point) => point.date) : tickInterval(months, width),
+    ...(yearly ? { timeFormat: (date: Date) => yearOnly.format(date) } : {}),
+  });
+  const filters: SeriesFilter = {
+    ...(choice.traeger ? { provider: choice.traeger } : {}),
+    ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
+  };
+  const url = (format?: 'csv' | 'arrow') =>
+    seriesUrl(choice.kennzahl, choice.von, choice.bis, interval, format, filters);
+
+  const anySuppressed = withheld > 0;
+  byId('trends-result').replaceChildren(
+    element(
+      'figure',
+      { className: 'chart wide' },
+      element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
+      chart,
+      chartDownloads(chart, { title, stand, fileName }),
+    ),
+    element(
+      'p',
+      { className: 'hint' },
+      indicator.period
+        ? `Gezählt werden die Fälle im jeweiligen Zeitraum. ${indicator.definition} `
+        : `Wert am ${adjective}. ${indicator.definition} `,
+      element('a', { href: definitionHash(indicator.id), textContent: 'Mehr zur Definition' }),
+    ),
+    tableFrame(
+      `Tabelle: ${title}`,
+      figureTable(
+        `${title}, ${span}`,
+        table,
+        indicator.kind === 'ratio' ? { ratioColumns: [2] } : {},
+      ),
+    ),
+    tableDownloads(table, { title, stand, fileName }),
+    dataLinks({ json: url(), csv: url('csv'), arrow: url('arrow') }),
+    ...(series.rules
+      ? [
+          element('p', {
+            className: 'footnote',
+            textContent: `${suppressionNote(series.rules)}${anySuppressed ? '' : ' In dieser Reihe ist kein Wert gesperrt.'}`,
+          }),
+        ]
+      : []),
+  );
+}
+
+function monthsBetween(from: string, to: string) {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  return (ty - fy) * 12 + (tm - fm) + 1;
+}
+
+let latest = 0;
+
+/** Shows the series the address names; the form changes the address. */
+export async function showTrends(container: HTMLElement, { params, focus }: PageRoute) {
+  const run = ++latest;
+  let definitions: DefinitionsResponse;
+  try {
+    definitions = await definitionsOnce();
+  } catch (error) {
+    container.replaceChildren(
+      element('h2', { textContent: 'Verlauf', tabIndex: -1 }),
+      element('p', {
+        className: 'status error',
+        textContent: `Die Kennzahlen konnten nicht geladen werden: ${(error as Error).message}`,
+      }),
+    );
+    return;
+  }
+  if (run !== latest) return;
+  const choice = trendsChoice(params, definitions);
+  if (!container.querySelector('form.choice')) {
+    container.replaceChildren(
+      element('h2', { textContent: 'Verlauf', tabIndex: -1 }),
+      element('p', {
+        className: 'lead',
+        textContent:
+          'Jede Kennzahl seit Beginn des Programms 2018, je Monat, Quartal oder Jahr, für den Landkreis, einen Träger oder eine Gemeinde.',
+      }),
+      form(definitions, choice),
+      element('p', { id: 'trends-status', className: 'status', role: 'status' }),
+      element('div', { id: 'trends-result' }),
+    );
+  } else {
+    // The form stays, so focus stays where the reader left it; it shows the address's choice.
+    const controls = container.querySelector('form.choice') as HTMLFormElement;
+    const set = (name: string, value: string) => {
+      (controls.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value = value;
+    };
+    set('kennzahl', choice.kennzahl);
+    set('intervall', choice.intervall);
+    set('von', choice.von);
+    set('bis', choice.bis);
+    set(
+      'filter',
+      choice.traeger
+        ? `traeger:${choice.traeger}`
+        : choice.gemeinde
+          ? `gemeinde:${choice.gemeinde}`
+          : '',
+    );
+  }
+  if (focus) container.querySelector('h2')?.focus();
+  const status = byId('trends-status');
+  status.className = 'status';
+  status.textContent = 'Reihe wird geladen …';
+  const { interval } = INTERVALS[choice.intervall] as (typeof INTERVALS)[string];
+  try {
+    const series = await fetchSeriesResponse(choice.kennzahl, choice.von, choice.bis, interval, {
+      ...(choice.traeger ? { provider: choice.traeger } : {}),
+      ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
+    });
+    if (run !== latest) return;
+    render(container, definitions, choice, series);
+    status.textContent = `${series.label}: ${series.points.length} Werte.`;
+  } catch (error) {
+    if (run !== latest) return;
+    status.className = 'status error';
+    status.textContent = `Die Reihe konnte nicht geladen werden: ${(error as Error).message}`;
+  }
 }

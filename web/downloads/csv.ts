@@ -1,0 +1,54 @@
+// A table as CSV for German Excel: UTF-8 with BOM (else Excel reads Windows-1252), ";" as
+// delimiter, CRLF, decimal comma, no thousands separator (Excel would read "2.469" as a
+// date or as 2,469). Title and Stand come first, the source line last.
+import {
+  anyWithheld,
+  type DownloadColumn,
+  type DownloadMeta,
+  type DownloadTable,
+  isWithheld,
+  sourceOf,
+  WITHHELD,
+  WITHHELD_NOTE,
+  wholePercent,
+} from './meta.ts';
+
+const BOM = '\uFEFF';
+const CRLF = '\r\n';
+const NEEDS_QUOTES = /[;"\r\n]|^\s|\s$/;
+/** Text Excel would run as a formula (OWASP, CSV injection): shown as text with a leading '. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function field(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function textCell(text: string): string {
+  return field(FORMULA_START.test(text) ? `'${text}` : text);
+}
+
+function valueCell(column: DownloadColumn | undefined, value: string | number | null): string {
+  if (isWithheld(column, value)) return WITHHELD;
+  if (value === null) return '';
+  if (typeof value === 'string') return textCell(value);
+  if (column?.kind === 'share') return String(wholePercent(value));
+  return String(value).replace('.', ',');
+}
+
+const headerOf = (column: DownloadColumn) =>
+  column.kind === 'share' ? `${column.label} in %` : column.label;
+
+/** The CSV file's text, BOM included; a Blob of it is UTF-8. */
+export function csvText(table: DownloadTable, meta: DownloadMeta): string {
+  const lines = [
+    textCell(meta.title),
+    textCell(meta.stand),
+    '',
+    table.columns.map((column) => textCell(headerOf(column))).join(';'),
+    ...table.rows.map((row) => row.map((value, c) => valueCell(table.columns[c], value)).join(';')),
+    '',
+    textCell(sourceOf(meta)),
+    ...(anyWithheld(table) ? [textCell(WITHHELD_NOTE)] : []),
+  ];
+  return BOM + lines.join(CRLF) + CRLF;
+}

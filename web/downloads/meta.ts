@@ -1,0 +1,62 @@
+// What every downloaded file says about itself, and the table a page hands over for CSV and
+// XLSX, with the rules both formats share.
+
+/** What every downloaded file says about itself. */
+export interface DownloadMeta {
+  /** The chart's or table's title, as on the page. */
+  title: string;
+  /** "Stand 01.01.2021", or a period ("Stand 31.12.2022, Monatsenden 2018 bis 2022"). */
+  stand: string;
+  /** Defaults to the site's source line (Fallexporte der Träger …). */
+  source?: string;
+  /** File name without extension, e.g. "sprachniveau-2021-01-01". */
+  fileName: string;
+  /** The XLSX sheet's name; defaults to the title, shortened to Excel's 31 characters. */
+  sheetName?: string;
+  /** The chart shows a withheld value ("."): its image explains the sign, as CSV and XLSX do. */
+  withheld?: boolean;
+}
+
+export interface DownloadColumn {
+  label: string;
+  /** number: a count or ratio; share: a fraction 0..1 (CSV: whole percent, XLSX: 0 %). */
+  kind: 'text' | 'number' | 'share';
+}
+
+/** A table as the page shows it; `null` in a number or share column is a withheld value ("."). */
+export interface DownloadTable {
+  columns: DownloadColumn[];
+  rows: (string | number | null)[][];
+}
+
+export const DEFAULT_SOURCE =
+  'Quelle: Fallexporte der Träger des Integrationsmanagements, Landkreis Ludwigsburg; eigene Berechnung (Zwischenbilanz)';
+
+/** The sign for a withheld value, as on screen, and the line that explains it. */
+export const WITHHELD = '.';
+export const WITHHELD_NOTE = '. = Wert gesperrt (Schutz kleiner Fallzahlen)';
+
+export const sourceOf = (meta: DownloadMeta) => meta.source ?? DEFAULT_SOURCE;
+
+/** A share as the whole percentage the page shows, rounded half up as formatPercent does. */
+export const wholePercent = (share: number) => Math.floor(share * 100 + 0.5 + 1e-9);
+
+/** Whether a cell is a withheld figure: nothing where a number or share belongs. */
+export const isWithheld = (column: DownloadColumn | undefined, value: unknown) =>
+  value === null && column !== undefined && column.kind !== 'text';
+
+export const anyWithheld = (table: DownloadTable) =>
+  table.rows.some((row) => row.some((value, c) => isWithheld(table.columns[c], value)));
+
+const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
+
+/** "Sprachniveau der betreuten Erwachsenen", "2021-01-01" -> "sprachniveau-der-betreuten-erwachsenen-2021-01-01". */
+export function downloadFileName(title: string, date: string): string {
+  const slug = title
+    .toLowerCase()
+    .replace(/[äöüß]/g, (letter) => UMLAUTS[letter] ?? letter)
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return [slug, date].filter(Boolean).join('-');
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { DefinitionsResponse } from '../api.ts';
+import { periodLabel, TRENDS_DEFAULTS, trendsChoice, trendsHash } from './trends.ts';
+
+const definitions: DefinitionsResponse = {
+  indicators: [
+    {
+      id: 'clients_active',
+      label: 'Betreute Personen',
+      definition: '',
+      population: '',
+      kind: 'count',
+      period: false,
+      numerator: null,
+      denominator: null,
+    },
+  ],
+  dimensions: [
+    { id: 'provider', label: 'Träger', categories: [{ key: 'AWO', label: 'Arbeiterwohlfahrt' }] },
+    {
+      id: 'municipality',
+      label: 'Gemeinde',
+      categories: [{ key: '08118048', label: 'Ludwigsburg' }],
+    },
+  ],
+};
+
+describe('trends: the choice in the address', () => {
+  it('reads interval, months and a provider, and writes them back', () => {
+    const choice = trendsChoice(
+      new URLSearchParams(
+        'kennzahl=clients_active&intervall=quartal&von=2019-01&bis=2020-12&traeger=AWO',
+      ),
+      definitions,
+    );
+    expect(choice).toEqual({
+      kennzahl: 'clients_active',
+      intervall: 'quartal',
+      von: '2019-01',
+      bis: '2020-12',
+      traeger: 'AWO',
+      gemeinde: '',
+    });
+    expect(trendsHash(choice)).toBe(
+      '#verlauf?kennzahl=clients_active&intervall=quartal&von=2019-01&bis=2020-12&traeger=AWO',
+    );
+  });
+  it('takes one filter only, swaps a reversed span and ignores unknown values', () => {
+    const choice = trendsChoice(
+      new URLSearchParams('intervall=woche&von=2022-12&bis=2018-01&traeger=XYZ&gemeinde=08118048'),
+      definitions,
+    );
+    expect(choice).toEqual({
+      kennzahl: TRENDS_DEFAULTS.kennzahl,
+      intervall: TRENDS_DEFAULTS.intervall,
+      von: '2018-01',
+      bis: '2022-12',
+      traeger: '',
+      gemeinde: '08118048',
+    });
+  });
+});
+
+describe('trends: period labels', () => {
+  it('names months, quarters and years in German', () => {
+    expect(periodLabel('2021-03')).toBe('März 2021');
+    expect(periodLabel('2021-Q1')).toBe('1. Quartal 2021');
+    expect(periodLabel('2021')).toBe('2021');
+  });
+});
