@@ -1,17 +1,22 @@
 // @vitest-environment jsdom
 // The data page's pure parts (the Stichtag in the address, German shares and sizes) and the
-// quality tables drawn from an answer of GET /api/v1/quality.
+// quality tables drawn from an answer of GET /api/v1/quality, on screen and as downloads.
 import { describe, expect, it } from 'vitest';
 import type { QualityPart, QualityResponse } from '../api.ts';
+import { csvText } from '../downloads/csv.ts';
 import {
   caseCounts,
+  completenessDownload,
   dataHash,
   deliveryLabel,
+  durationDownload,
   formatBytes,
   formatQualityShare,
   issueCounts,
   qualityDate,
   qualityViews,
+  snapshotsDownload,
+  statusDownload,
 } from './data.ts';
 
 const part = (count: number, cases: number): QualityPart => ({
@@ -153,7 +158,7 @@ const ANSWER: QualityResponse = {
 
 describe('quality tables', () => {
   const root = document.createElement('div');
-  root.append(...qualityViews(ANSWER));
+  root.append(...qualityViews(ANSWER, '2026-11-30'));
   const table = (className: string) => root.querySelector(`table.${className}`) as HTMLTableElement;
   const texts = (row: Element) =>
     [...row.querySelectorAll('td')].map((td) => td.textContent?.replace(/\s+/g, ' ').trim());
@@ -183,7 +188,7 @@ describe('quality tables', () => {
     );
   });
 
-  it('says which snapshot is missing and links each table as CSV', () => {
+  it('says which snapshot is missing and links the API CSV of each table', () => {
     const rows = table('snapshots').tBodies[0]?.rows ?? [];
     expect(texts(rows[1] as Element)).toEqual([
       'KDV – Kreisdiakonieverband',
@@ -199,11 +204,173 @@ describe('quality tables', () => {
       '/api/v1/quality?date=2021-03-01&table=status&format=csv',
       '/api/v1/quality?date=2021-03-01&table=duration&format=csv',
     ]);
+    expect([...root.querySelectorAll('a')].map((a) => a.textContent)).toEqual([
+      'Lieferung: Rohdaten (API) als CSV',
+      'Vollständigkeit: Rohdaten (API) als CSV',
+      'Unbekannter Status: Rohdaten (API) als CSV',
+      'Höchstdauer: Rohdaten (API) als CSV',
+    ]);
+  });
+
+  it('offers every table as CSV and XLSX right under it', () => {
+    const parts = [...root.querySelectorAll('section.quality-part')];
+    expect(parts).toHaveLength(4);
+    for (const part of parts) {
+      const frame = part.querySelector('.table-frame');
+      expect(frame?.nextElementSibling?.className).toBe('downloads');
+    }
+    expect(
+      [...root.querySelectorAll('.downloads button')].map((b) => b.getAttribute('aria-label')),
+    ).toEqual(
+      [
+        'Neuester gespeicherter Stand je Träger',
+        'Vollständigkeit der freiwilligen Angaben je Träger',
+        'Unbekannter Status je Träger',
+        'Laufende Fälle über der Höchstdauer je Träger',
+      ].flatMap((title) => [
+        `Tabelle „${title}“ als CSV herunterladen`,
+        `Tabelle „${title}“ als XLSX (Excel) herunterladen`,
+      ]),
+    );
   });
 
   it('shows the duration per provider and in total', () => {
     const rows = [...(table('duration').tBodies[0]?.rows ?? [])].map(texts);
     expect(rows.map((row) => row[0])).toEqual(['AWO', 'KDV', 'Insgesamt']);
     expect(rows[2]).toEqual(['Insgesamt', '3', '67 % 2 von 3', '33 % 1 von 3']);
+  });
+});
+
+describe('quality tables as downloads', () => {
+  const shares = (label: string) => [
+    { label, kind: 'share' },
+    { label: `${label} (Anzahl)`, kind: 'number' },
+  ];
+
+  it('writes the delivery table as the page shows it, on the Stichtag', () => {
+    expect(snapshotsDownload(ANSWER)).toEqual({
+      table: {
+        columns: ['Träger', 'Neuester Stand', 'Eingegangen', 'Fällig bis', 'Lieferung'].map(
+          (label) => ({ label, kind: 'text' }),
+        ),
+        rows: [
+          [
+            'AWO – Arbeiterwohlfahrt',
+            '01.03.2021',
+            '05.03.2021, 10:00:00',
+            '13.07.2021',
+            'aktuell',
+          ],
+          ['KDV – Kreisdiakonieverband', '–', '–', '–', 'kein Export gespeichert'],
+        ],
+      },
+      meta: {
+        title: 'Neuester gespeicherter Stand je Träger',
+        stand: 'Stand 01.03.2021',
+        sheetName: 'Lieferung',
+        fileName: 'datenqualitaet-lieferung-2021-03-01',
+      },
+    });
+  });
+
+  it('writes completeness with share, count and population per provider, as of today', () => {
+    expect(completenessDownload(ANSWER, '2026-11-30')).toEqual({
+      table: {
+        columns: [
+          { label: 'Angabe', kind: 'text' },
+          { label: 'Grundgesamtheit', kind: 'text' },
+          ...['AWO', 'KDV', 'Insgesamt'].flatMap((provider) => [
+            { label: provider, kind: 'share' },
+            { label: `${provider} (mit Angabe)`, kind: 'number' },
+            { label: `${provider} (Fälle)`, kind: 'number' },
+          ]),
+        ],
+        rows: [['Sprachniveau', 'alle Fälle', 0.75, 3, 4, 0.5, 1, 2, 4 / 6, 4, 6]],
+      },
+      meta: {
+        title: 'Vollständigkeit der freiwilligen Angaben je Träger',
+        stand: 'Stand der gespeicherten Exporte am 30.11.2026, alle gespeicherten Fälle',
+        sheetName: 'Vollständigkeit',
+        fileName: 'datenqualitaet-vollstaendigkeit-2026-11-30',
+      },
+    });
+  });
+
+  it('writes unknown status per provider and in total, each share with its count', () => {
+    const { table, meta } = statusDownload(ANSWER);
+    expect(table.columns).toEqual([
+      { label: 'Träger', kind: 'text' },
+      { label: 'Laufende Fälle', kind: 'number' },
+      ...shares('Sprachniveau unbekannt'),
+      ...shares('Beschäftigung unbekannt'),
+      ...shares('Wohnsituation unbekannt'),
+      { label: 'Erwachsene', kind: 'number' },
+      ...shares('Erwachsene: Sprachniveau unbekannt'),
+      ...shares('Erwachsene: Beschäftigung unbekannt'),
+    ]);
+    expect(table.rows).toEqual(
+      ['AWO', 'KDV', 'Insgesamt'].map((provider) => [
+        provider,
+        3,
+        1 / 3,
+        1,
+        0,
+        0,
+        1,
+        3,
+        2,
+        0.5,
+        1,
+        0,
+        0,
+      ]),
+    );
+    expect(meta).toEqual({
+      title: 'Unbekannter Status je Träger',
+      stand: 'Stand 01.03.2021',
+      sheetName: 'Unbekannter Status',
+      fileName: 'datenqualitaet-unbekannter-status-2021-03-01',
+    });
+  });
+
+  it('writes the cases over the maximum duration per provider and in total', () => {
+    const { table, meta } = durationDownload(ANSWER);
+    expect(table.columns).toEqual([
+      { label: 'Träger', kind: 'text' },
+      { label: 'Laufende Fälle', kind: 'number' },
+      ...shares('über 3 Jahre'),
+      ...shares('über 4 Jahre'),
+    ]);
+    expect(table.rows).toEqual(
+      ['AWO', 'KDV', 'Insgesamt'].map((provider) => [provider, 3, 2 / 3, 2, 1 / 3, 1]),
+    );
+    expect(meta.fileName).toBe('datenqualitaet-hoechstdauer-2021-03-01');
+    expect(meta.stand).toBe('Stand 01.03.2021');
+  });
+
+  it('gives the dash for a share without cases or a missing figure, never the withheld sign', () => {
+    const sparse: QualityResponse = {
+      ...ANSWER,
+      completeness: ANSWER.completeness.filter(
+        (row) => !(row.column === 'language_level' && row.provider === 'KDV'),
+      ),
+      duration: ANSWER.duration.map((row) =>
+        row.provider === 'KDV'
+          ? { ...row, active: 0, over_three_years: part(0, 0), over_four_years: part(0, 0) }
+          : row,
+      ),
+    };
+    expect(completenessDownload(sparse, '2026-11-30').table.rows[0]?.slice(5, 8)).toEqual([
+      '–',
+      '–',
+      '–',
+    ]);
+    const { table, meta } = durationDownload(sparse);
+    const csv = csvText(table, meta);
+    expect(csv).toContain(
+      '\r\nTräger;Laufende Fälle;über 3 Jahre in %;über 3 Jahre (Anzahl);über 4 Jahre in %;über 4 Jahre (Anzahl)\r\n',
+    );
+    expect(csv).toContain('\r\nAWO;3;67;2;33;1\r\nKDV;0;–;0;–;0\r\n');
+    expect(csv).not.toContain('gesperrt');
   });
 });

@@ -4,7 +4,6 @@
 // uploads its own provider only; the server enforces that, the page only follows it.
 import {
   type ColumnCompleteness,
-  type DurationQuality,
   type ExportUpload,
   fetchImports,
   fetchProviders,
@@ -22,6 +21,13 @@ import {
   uploadExport,
 } from '../api.ts';
 import { cell, element, field, withAttributes } from '../dom.ts';
+import {
+  type DownloadColumn,
+  type DownloadMeta,
+  type DownloadTable,
+  downloadFileName,
+  tableDownloads,
+} from '../downloads/index.ts';
 import { formatCount, formatDate, formatDateTime, formatPercent, todayIso } from '../format.ts';
 import type { PageRoute } from '../main.ts';
 import { currentSession, signedIn } from '../session.ts';
@@ -768,53 +774,137 @@ function qualityTable(
   );
 }
 
-function csvLink(date: string, table: QualityTable, what: string) {
+/** The API's own CSV of a table: every column of the answer, for further processing. */
+function apiCsvLink(date: string, table: QualityTable, what: string) {
   return element(
     'p',
     { className: 'links' },
-    element('a', { href: qualityUrl(date, table, 'csv'), textContent: `${what} als CSV` }),
+    element('a', {
+      href: qualityUrl(date, table, 'csv'),
+      textContent: `${what}: Rohdaten (API) als CSV`,
+    }),
   );
 }
 
-/** The four quality tables of one answer, each with its heading, explanation and CSV link. */
-export function qualityViews(quality: QualityResponse): HTMLElement[] {
-  const stand = `Stand ${formatDate(quality.date)}`;
+/** A quality table as the download buttons write it: its figures and what the file says. */
+export interface QualityDownload {
+  table: DownloadTable;
+  meta: DownloadMeta;
+}
+
+const SNAPSHOTS_TITLE = 'Neuester gespeicherter Stand je Träger';
+const COMPLETENESS_TITLE = 'Vollständigkeit der freiwilligen Angaben je Träger';
+const STATUS_TITLE = 'Unbekannter Status je Träger';
+const DURATION_TITLE = 'Laufende Fälle über der Höchstdauer je Träger';
+
+const standOn = (date: string) => `Stand ${formatDate(date)}`;
+
+function qualityMeta(title: string, sheetName: string, stand: string, date: string) {
+  return {
+    title,
+    stand,
+    sheetName,
+    fileName: downloadFileName(`Datenqualität ${sheetName}`, date),
+  } satisfies DownloadMeta;
+}
+
+const text = (label: string): DownloadColumn => ({ label, kind: 'text' });
+const count = (label: string): DownloadColumn => ({ label, kind: 'number' });
+
+/** A part as the share the page shows and the count beneath it; the population has its own column. */
+const partColumns = (label: string): DownloadColumn[] => [
+  { label, kind: 'share' },
+  count(`${label} (Anzahl)`),
+];
+/** Without a population the share is the page's dash: null would be written as withheld ("."). */
+const partValues = (part: QualityPart) => [part.share ?? dash, part.count];
+
+/** The rows of a per-provider table in the page's order: the providers, then all together. */
+function inGroupOrder<Row extends { provider: string | null }>(
+  quality: QualityResponse,
+  rows: Row[],
+): Row[] {
+  const byProvider = new Map(rows.map((row) => [row.provider, row]));
+  return groupsOf(quality).flatMap((group) => byProvider.get(group) ?? []);
+}
+
+/** The four quality tables of one answer, each with its heading, explanation and downloads. */
+export function qualityViews(quality: QualityResponse, today = todayIso()): HTMLElement[] {
+  const stand = standOn(quality.date);
   return [
     snapshotsView(quality, stand),
-    completenessView(quality),
+    completenessView(quality, today),
     statusView(quality, stand),
     durationView(quality, stand),
   ];
 }
 
+function qualityPart(
+  heading: string,
+  explanation: string,
+  table: HTMLElement,
+  download: QualityDownload,
+  ...after: HTMLElement[]
+) {
+  return element(
+    'section',
+    { className: 'quality-part' },
+    element('h4', { textContent: heading }),
+    element('p', { className: 'hint', textContent: explanation }),
+    table,
+    tableDownloads(download.table, download.meta),
+    ...after,
+  );
+}
+
+const snapshotCells = (s: SnapshotDelivery) =>
+  [
+    `${s.provider} – ${s.name}`,
+    s.latest_as_of ? formatDate(s.latest_as_of) : dash,
+    s.imported_at ? formatDateTime(s.imported_at) : dash,
+    s.next_due ? formatDate(s.next_due) : dash,
+  ] as const;
+
+const SNAPSHOT_HEADERS = ['Träger', 'Neuester Stand', 'Eingegangen', 'Fällig bis', 'Lieferung'];
+
+export function snapshotsDownload(quality: QualityResponse): QualityDownload {
+  return {
+    table: {
+      columns: SNAPSHOT_HEADERS.map(text),
+      rows: quality.snapshots.map((s) => [...snapshotCells(s), deliveryLabel(s)]),
+    },
+    meta: qualityMeta(SNAPSHOTS_TITLE, 'Lieferung', standOn(quality.date), quality.date),
+  };
+}
+
 function snapshotsView(quality: QualityResponse, stand: string) {
   const overdue = quality.snapshots.filter((s) => s.state !== 'current').length;
-  const rows = quality.snapshots.map((s) =>
-    element(
+  const rows = quality.snapshots.map((s) => {
+    const [provider, latest, imported, due] = snapshotCells(s);
+    return element(
       'tr',
       { className: s.state },
-      cell('Träger', `${s.provider} – ${s.name}`),
-      cell('Neuester Stand', s.latest_as_of ? formatDate(s.latest_as_of) : dash),
-      cell('Eingegangen', s.imported_at ? formatDateTime(s.imported_at) : dash),
-      cell('Fällig bis', s.next_due ? formatDate(s.next_due) : dash),
+      cell('Träger', provider),
+      cell('Neuester Stand', latest),
+      cell('Eingegangen', imported),
+      cell('Fällig bis', due),
       cell(
         'Lieferung',
         element('span', { className: `delivery ${s.state}`, textContent: deliveryLabel(s) }),
       ),
-    ),
-  );
-  return element(
-    'section',
-    { className: 'quality-part' },
-    element('h4', { textContent: 'Lieferung der Exporte' }),
-    element('p', { className: 'hint', textContent: quality.delivery_rule.description }),
+    );
+  });
+  return qualityPart(
+    'Lieferung der Exporte',
+    quality.delivery_rule.description,
     qualityTable(
-      `Neuester gespeicherter Stand je Träger, ${stand}: ${overdue === 0 ? 'alle aktuell' : `${formatCount(overdue)} nicht aktuell`}`,
+      `${SNAPSHOTS_TITLE}, ${stand}: ${overdue === 0 ? 'alle aktuell' : `${formatCount(overdue)} nicht aktuell`}`,
       'snapshots',
-      ['Träger', 'Neuester Stand', 'Eingegangen', 'Fällig bis', 'Lieferung'],
+      SNAPSHOT_HEADERS,
       rows,
     ),
-    csvLink(quality.date, 'snapshots', 'Lieferung'),
+    snapshotsDownload(quality),
+    apiCsvLink(quality.date, 'snapshots', 'Lieferung'),
   );
 }
 
@@ -823,15 +913,65 @@ function groupsOf(quality: QualityResponse): (string | null)[] {
   return codes.length > 1 ? [...codes, null] : codes;
 }
 
-function completenessView(quality: QualityResponse) {
-  const groups = groupsOf(quality);
+/** The columns of the export by their rule, and each column's figures by provider. */
+function completenessOf(quality: QualityResponse) {
   const byColumn = new Map<string, ColumnCompleteness[]>();
   for (const row of quality.completeness) {
     byColumn.set(row.column, [...(byColumn.get(row.column) ?? []), row]);
   }
   const columns = [...byColumn.values()].map((rows) => rows[0] as ColumnCompleteness);
-  const measured = columns.filter((c) => c.rule === 'optional');
-  const guaranteed = columns.filter((c) => c.rule !== 'optional');
+  const partOf = (column: ColumnCompleteness, group: string | null) =>
+    byColumn.get(column.column)?.find((row) => row.provider === group);
+  return {
+    groups: groupsOf(quality),
+    measured: columns.filter((c) => c.rule === 'optional'),
+    guaranteed: columns.filter((c) => c.rule !== 'optional'),
+    partOf,
+  };
+}
+
+/**
+ * Completeness is of all stored cases as the newest exports state them, whatever the
+ * Stichtag: its Stand is the day the figures were computed, `today`.
+ */
+export function completenessDownload(
+  quality: QualityResponse,
+  today = todayIso(),
+): QualityDownload {
+  const { groups, measured, partOf } = completenessOf(quality);
+  return {
+    table: {
+      columns: [
+        text('Angabe'),
+        text('Grundgesamtheit'),
+        ...groups
+          .map(providerLabel)
+          .flatMap((label): DownloadColumn[] => [
+            { label, kind: 'share' },
+            count(`${label} (mit Angabe)`),
+            count(`${label} (Fälle)`),
+          ]),
+      ],
+      rows: measured.map((column) => [
+        column.label,
+        column.population,
+        ...groups.flatMap((group) => {
+          const part = partOf(column, group);
+          return part ? [part.share ?? dash, part.count, part.cases] : [dash, dash, dash];
+        }),
+      ]),
+    },
+    meta: qualityMeta(
+      COMPLETENESS_TITLE,
+      'Vollständigkeit',
+      `Stand der gespeicherten Exporte am ${formatDate(today)}, alle gespeicherten Fälle`,
+      today,
+    ),
+  };
+}
+
+function completenessView(quality: QualityResponse, today: string) {
+  const { groups, measured, guaranteed, partOf } = completenessOf(quality);
   const rows = measured.map((column) =>
     element(
       'tr',
@@ -844,116 +984,137 @@ function completenessView(quality: QualityResponse) {
         ),
       ),
       ...groups.map((group) => {
-        const part = byColumn.get(column.column)?.find((row) => row.provider === group);
+        const part = partOf(column, group);
         return part ? shareCell(providerLabel(group), part) : cell(providerLabel(group), dash);
       }),
     ),
   );
-  return element(
-    'section',
-    { className: 'quality-part' },
-    element('h4', { textContent: 'Vollständigkeit der Angaben' }),
-    element('p', {
-      className: 'hint',
-      textContent:
-        'Anteil der gespeicherten Fälle (laufend und beendet, wie der neueste Export sie nennt), in denen die Angabe vorhanden und bekannt ist. Ein Status zählt als bekannt, wenn irgendein Export ihn genannt hat.',
-    }),
+  return qualityPart(
+    'Vollständigkeit der Angaben',
+    'Anteil der gespeicherten Fälle (laufend und beendet, wie der neueste Export sie nennt), in denen die Angabe vorhanden und bekannt ist. Ein Status zählt als bekannt, wenn irgendein Export ihn genannt hat.',
     qualityTable(
-      'Vollständigkeit der freiwilligen Angaben je Träger, alle gespeicherten Fälle',
+      `${COMPLETENESS_TITLE}, alle gespeicherten Fälle`,
       'completeness',
       ['Angabe', ...groups.map(providerLabel)],
       rows,
       1,
     ),
+    completenessDownload(quality, today),
     element('p', {
       className: 'hint',
       textContent: `Immer vollständig, weil der Import eine Lücke dort ablehnt: ${guaranteed.map((c) => c.label).join(', ')}.`,
     }),
-    csvLink(quality.date, 'completeness', 'Vollständigkeit'),
+    apiCsvLink(quality.date, 'completeness', 'Vollständigkeit'),
   );
 }
 
+const STATUS_ACTIVE: [string, (row: StatusUnknown) => QualityPart][] = [
+  ['Sprachniveau unbekannt', (row) => row.active.language_level],
+  ['Beschäftigung unbekannt', (row) => row.active.employment],
+  ['Wohnsituation unbekannt', (row) => row.active.housing],
+];
+const STATUS_ADULT: [string, (row: StatusUnknown) => QualityPart][] = [
+  ['Erwachsene: Sprachniveau unbekannt', (row) => row.adult.language_level],
+  ['Erwachsene: Beschäftigung unbekannt', (row) => row.adult.employment],
+];
+
+export function statusDownload(quality: QualityResponse): QualityDownload {
+  return {
+    table: {
+      columns: [
+        text('Träger'),
+        count('Laufende Fälle'),
+        ...STATUS_ACTIVE.flatMap(([label]) => partColumns(label)),
+        count('Erwachsene'),
+        ...STATUS_ADULT.flatMap(([label]) => partColumns(label)),
+      ],
+      rows: inGroupOrder(quality, quality.status_unknown).map((row) => [
+        providerLabel(row.provider),
+        row.active.language_level.cases,
+        ...STATUS_ACTIVE.flatMap(([, part]) => partValues(part(row))),
+        row.adult.language_level.cases,
+        ...STATUS_ADULT.flatMap(([, part]) => partValues(part(row))),
+      ]),
+    },
+    meta: qualityMeta(STATUS_TITLE, 'Unbekannter Status', standOn(quality.date), quality.date),
+  };
+}
+
 function statusView(quality: QualityResponse, stand: string) {
-  const byProvider = new Map(quality.status_unknown.map((row) => [row.provider, row]));
-  const rows = groupsOf(quality).flatMap((group) => {
-    const row = byProvider.get(group) as StatusUnknown | undefined;
-    if (!row) return [];
-    return [
-      element(
-        'tr',
-        { className: group === null ? 'total' : '' },
-        cell('Träger', providerLabel(group)),
-        numberCell('Laufende Fälle', formatCount(row.active.language_level.cases)),
-        shareCell('Sprachniveau unbekannt', row.active.language_level),
-        shareCell('Beschäftigung unbekannt', row.active.employment),
-        shareCell('Wohnsituation unbekannt', row.active.housing),
-        numberCell('Erwachsene', formatCount(row.adult.language_level.cases)),
-        shareCell('Erwachsene: Sprachniveau unbekannt', row.adult.language_level),
-        shareCell('Erwachsene: Beschäftigung unbekannt', row.adult.employment),
-      ),
-    ];
-  });
-  return element(
-    'section',
-    { className: 'quality-part' },
-    element('h4', { textContent: 'Unbekannter Status am Stichtag' }),
-    element('p', {
-      className: 'hint',
-      textContent:
-        'Laufende Fälle, deren Sprachniveau, Beschäftigung oder Wohnsituation am Stichtag kein Export nennt. Bei Kindern fehlen Sprachniveau und Beschäftigung oft zu Recht; die Spalten für Erwachsene zeigen den Nenner der Kennzahlen. Eine Wohnsituation ohne Mietvertrag gilt erst ab dem Stand des Exports, der sie nennt.',
-    }),
+  const rows = inGroupOrder(quality, quality.status_unknown).map((row) =>
+    element(
+      'tr',
+      { className: row.provider === null ? 'total' : '' },
+      cell('Träger', providerLabel(row.provider)),
+      numberCell('Laufende Fälle', formatCount(row.active.language_level.cases)),
+      ...STATUS_ACTIVE.map(([label, part]) => shareCell(label, part(row))),
+      numberCell('Erwachsene', formatCount(row.adult.language_level.cases)),
+      ...STATUS_ADULT.map(([label, part]) => shareCell(label, part(row))),
+    ),
+  );
+  return qualityPart(
+    'Unbekannter Status am Stichtag',
+    'Laufende Fälle, deren Sprachniveau, Beschäftigung oder Wohnsituation am Stichtag kein Export nennt. Bei Kindern fehlen Sprachniveau und Beschäftigung oft zu Recht; die Spalten für Erwachsene zeigen den Nenner der Kennzahlen. Eine Wohnsituation ohne Mietvertrag gilt erst ab dem Stand des Exports, der sie nennt.',
     qualityTable(
-      `Unbekannter Status je Träger, ${stand}`,
+      `${STATUS_TITLE}, ${stand}`,
       'status-unknown',
       [
         'Träger',
         'Laufende Fälle',
-        'Sprachniveau unbekannt',
-        'Beschäftigung unbekannt',
-        'Wohnsituation unbekannt',
+        ...STATUS_ACTIVE.map(([label]) => label),
         'Erwachsene',
-        'Erwachsene: Sprachniveau unbekannt',
-        'Erwachsene: Beschäftigung unbekannt',
+        ...STATUS_ADULT.map(([label]) => label),
       ],
       rows,
       1,
     ),
-    csvLink(quality.date, 'status', 'Unbekannter Status'),
+    statusDownload(quality),
+    apiCsvLink(quality.date, 'status', 'Unbekannter Status'),
   );
 }
 
+export function durationDownload(quality: QualityResponse): QualityDownload {
+  return {
+    table: {
+      columns: [
+        text('Träger'),
+        count('Laufende Fälle'),
+        ...partColumns('über 3 Jahre'),
+        ...partColumns('über 4 Jahre'),
+      ],
+      rows: inGroupOrder(quality, quality.duration).map((row) => [
+        providerLabel(row.provider),
+        row.active,
+        ...partValues(row.over_three_years),
+        ...partValues(row.over_four_years),
+      ]),
+    },
+    meta: qualityMeta(DURATION_TITLE, 'Höchstdauer', standOn(quality.date), quality.date),
+  };
+}
+
 function durationView(quality: QualityResponse, stand: string) {
-  const byProvider = new Map(quality.duration.map((row) => [row.provider, row]));
-  const rows = groupsOf(quality).flatMap((group) => {
-    const row = byProvider.get(group) as DurationQuality | undefined;
-    if (!row) return [];
-    return [
-      element(
-        'tr',
-        { className: group === null ? 'total' : '' },
-        cell('Träger', providerLabel(group)),
-        numberCell('Laufende Fälle', formatCount(row.active)),
-        shareCell('über 3 Jahre', row.over_three_years),
-        shareCell('über 4 Jahre', row.over_four_years),
-      ),
-    ];
-  });
-  return element(
-    'section',
-    { className: 'quality-part' },
-    element('h4', { textContent: 'Fälle über der Höchstdauer' }),
-    element('p', {
-      className: 'hint',
-      textContent:
-        'Die Beratung dauert höchstens drei Jahre, mit Begründung vier. Der Export enthält keine Begründung: Fälle über drei Jahre sind zu prüfen, Fälle über vier Jahre laufen auch mit Begründung zu lang (oder ihr Ende fehlt im Export).',
-    }),
+  const rows = inGroupOrder(quality, quality.duration).map((row) =>
+    element(
+      'tr',
+      { className: row.provider === null ? 'total' : '' },
+      cell('Träger', providerLabel(row.provider)),
+      numberCell('Laufende Fälle', formatCount(row.active)),
+      shareCell('über 3 Jahre', row.over_three_years),
+      shareCell('über 4 Jahre', row.over_four_years),
+    ),
+  );
+  return qualityPart(
+    'Fälle über der Höchstdauer',
+    'Die Beratung dauert höchstens drei Jahre, mit Begründung vier. Der Export enthält keine Begründung: Fälle über drei Jahre sind zu prüfen, Fälle über vier Jahre laufen auch mit Begründung zu lang (oder ihr Ende fehlt im Export).',
     qualityTable(
-      `Laufende Fälle über der Höchstdauer je Träger, ${stand}`,
+      `${DURATION_TITLE}, ${stand}`,
       'duration',
       ['Träger', 'Laufende Fälle', 'über 3 Jahre', 'über 4 Jahre'],
       rows,
       1,
     ),
-    csvLink(quality.date, 'duration', 'Höchstdauer'),
+    durationDownload(quality),
+    apiCsvLink(quality.date, 'duration', 'Höchstdauer'),
   );
 }
