@@ -98,6 +98,23 @@ describe('interim report page', () => {
     await context.close();
   });
 
+  it('warns about dates the exports do not reach, and offers no press sentence for them', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${harness.base}/?stichtag=2022-06-30&beendet_bis=2021-03-01`);
+    await page.getByRole('status').filter({ hasText: 'Betreute Personen am 30.06.2022' }).waitFor();
+    expect(await page.locator('#data-note').textContent()).toContain(
+      'Die Exporte der Träger reichen bis 01.03.2021. Für Tage danach (30.06.2022)',
+    );
+    // Only the closed cases, up to 01.03.2021, give a sentence.
+    expect(await page.locator('#press-kit .sentence').allTextContents()).toEqual([
+      'Bei 1.253 Personen wurde das Integrationsmanagement bereits beendet (Stand 01.03.2021). Davon haben 780 Personen einen eigenen Mietvertrag abgeschlossen.',
+    ]);
+    await page.goto(`${harness.base}/?stichtag=2021-01-01&beendet_bis=2021-03-01`);
+    await page.getByRole('status').filter({ hasText: 'Betreute Personen am 01.01.2021' }).waitFor();
+    expect(await page.locator('#data-note').isVisible()).toBe(false);
+    await page.close();
+  });
+
   it('takes both reporting dates from the URL', async () => {
     const page = await browser.newPage();
     await page.goto(`${harness.base}/?stichtag=2020-01-01&beendet_bis=2020-06-30`);

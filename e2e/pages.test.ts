@@ -92,7 +92,7 @@ describe('every page', () => {
   }
 
   it('works by keyboard: Tab reaches the navigation, Enter opens a page and focuses its heading', async () => {
-    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    let page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${harness.base}/`);
     await page.locator('#caseload-tiles .tile').first().waitFor();
     let focused = '';
@@ -113,6 +113,20 @@ describe('every page', () => {
       return `${style.outlineStyle} ${style.outlineWidth}`;
     });
     expect(outline).not.toMatch(/^none|0px$/);
+
+    await page.close();
+
+    // The first Tab stop skips header and navigation.
+    page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${harness.base}/#verlauf`);
+    await page.locator('#trends-result table').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Zum Inhalt springen',
+    );
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Verlauf');
+    expect(page.url()).toContain('#verlauf');
     await page.close();
   });
 });

@@ -27,6 +27,8 @@ export interface IndicatorsResponse {
   date: string;
   audience: Audience;
   rules: Rules | null;
+  /** The oldest of the providers' newest exports: later dates count as open what is not reported yet. */
+  data_as_of: string | null;
   /** With `compare`: `change` is the difference to the comparison's value (null if either is withheld). */
   indicators: (Indicator & { change?: number | null })[];
   comparison?: { date: string; indicators: Indicator[] };
@@ -318,6 +320,8 @@ export interface SeriesResponse {
   interval: Interval;
   audience: Audience;
   rules: Rules | null;
+  /** As in IndicatorsResponse. */
+  data_as_of: string | null;
   points: SeriesPoint[];
 }
 

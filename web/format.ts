@@ -48,6 +48,8 @@ export const formatMonth = (iso: string) => monthLong.format(new Date(`${iso.sli
 
 /** The sign German official statistics use for a value that is withheld. */
 export const SUPPRESSED = '.';
+/** No value at all: a share of nobody (denominator 0). */
+export const NO_VALUE = '–';
 
 // Times are shown as the district office reads them, whatever the viewer's time zone.
 const berlinDateTime = new Intl.DateTimeFormat('de-DE', {
@@ -83,7 +85,8 @@ export function formatFigure(
   kind: 'count' | 'share' | 'ratio',
   figure: { value: number | null; suppressed: boolean },
 ): string {
-  if (figure.suppressed || figure.value === null) return SUPPRESSED;
+  if (figure.suppressed) return SUPPRESSED;
+  if (figure.value === null) return NO_VALUE;
   if (kind === 'share') return formatPercent(figure.value);
   if (kind === 'ratio') return formatDecimal(figure.value);
   return formatCount(figure.value);

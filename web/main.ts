@@ -93,6 +93,29 @@ onSessionChange(() => {
   byId('data-link').hidden = !(role === 'admin' || role === 'provider');
   route();
 });
+// The skip link moves focus to the page's heading; the address (the page's state) stays.
+byId('skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  const main = byId('main-content');
+  const visible =
+    [...main.querySelectorAll<HTMLElement>(':scope > [id^="page-"]')].find(
+      (page) => !page.hidden,
+    ) ?? main;
+  const heading = visible.querySelector<HTMLElement>('h2') ?? main;
+  if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  heading.focus();
+});
+// Printed, every folded table and definition is open.
+const foldedForPrint: HTMLDetailsElement[] = [];
+window.addEventListener('beforeprint', () => {
+  for (const details of document.querySelectorAll('details:not([open])')) {
+    (details as HTMLDetailsElement).open = true;
+    foldedForPrint.push(details as HTMLDetailsElement);
+  }
+});
+window.addEventListener('afterprint', () => {
+  for (const details of foldedForPrint.splice(0)) details.open = false;
+});
 initAccount();
 initReport(() => route());
 // Fragment links, location.hash and back/forward all fire popstate.

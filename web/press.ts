@@ -51,14 +51,19 @@ const shown = (indicator: Indicator | undefined): indicator is Indicator & { val
 
 /**
  * The sentences for people in counselling on `stichtag` and cases closed by `closedBy`.
- * `caseload` and `closed` are the indicators on those two dates.
+ * `caseload` and `closed` are the indicators on those two dates. A date after `dataAsOf`
+ * (how far the providers' exports reach) gives no sentence: its figures are provisional.
  */
 export function pressSentences(
   stichtag: string,
-  caseload: readonly Indicator[],
+  caseloadOn: readonly Indicator[],
   closedBy: string,
-  closed: readonly Indicator[],
+  closedOn: readonly Indicator[],
+  dataAsOf: string | null = null,
 ): PressSentence[] {
+  const reported = (date: string) => dataAsOf !== null && date <= dataAsOf;
+  const caseload = reported(stichtag) ? caseloadOn : [];
+  const closed = reported(closedBy) ? closedOn : [];
   const on = (list: readonly Indicator[], id: string) => list.find((i) => i.id === id);
   const stand = `(Stand ${formatDate(stichtag)})`;
   const sentences: PressSentence[] = [];

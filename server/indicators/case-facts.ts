@@ -1,7 +1,8 @@
 // The cases as they stood on a reporting date: one row per case with everything an
 // indicator or a breakdown looks at. Every figure is an aggregate over these rows, whether
 // computed directly for one date or ahead of time for every month (figures-monthly.ts).
-import { type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../db/types.ts';
 
 export interface FactsScope {
   /** A district key, or undefined for the whole state (every district). */
@@ -54,4 +55,24 @@ export function caseFilter(scope: Omit<FactsScope, 'date' | 'periodFrom'>): RawB
     ],
     sql` AND `,
   );
+}
+
+/**
+ * The date up to which the figures are complete: the oldest of the newest stored exports of
+ * the providers with cases in scope. Later figures would count as open what a provider has
+ * not reported yet. Null without any export.
+ */
+export async function dataAsOf(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+): Promise<string | null> {
+  const { rows } = await sql<{ as_of: string | null }>`
+    SELECT min(latest.as_of)::text AS as_of
+    FROM (SELECT DISTINCT c.district_key, c.provider FROM cases c WHERE ${caseFilter(scope)}) p
+    CROSS JOIN LATERAL (
+      SELECT max(i.as_of) AS as_of FROM imports i
+      WHERE i.district_key = p.district_key AND i.provider = p.provider
+        AND i.status IN ('imported', 'unchanged')
+    ) latest`.execute(db);
+  return rows[0]?.as_of ?? null;
 }

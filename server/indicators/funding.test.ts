@@ -1,18 +1,19 @@
 // The funding-period figures on the demonstration data: the rows add up, agree with the
 // registry's indicators where both count the same, and the situation on the day of closing
 // agrees with a second computation in TypeScript; disclosure leaves nothing to work out.
+
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../disclosure/disclose.ts';
 import { END_REASONS } from '../import/format.ts';
 import { createTestApp, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
+import { dataAsOf } from './case-facts.ts';
 import { type Category, registryCategories } from './dimensions.ts';
 import { seriesOn } from './figures.ts';
 import {
   discloseFunding,
   FUNDING_FIGURES,
   fundingCounts,
-  fundingDataAsOf,
   fundingYears,
   type RawFundingRow,
   REASON_PREFIX,
@@ -41,7 +42,7 @@ let rows: RawFundingRow[];
 beforeAll(async () => {
   ({ database, close } = await createTestApp({ demonstrationData: true }));
   providers = (await registryCategories(database.handle.db, DISTRICT)).providers;
-  const asOf = await fundingDataAsOf(database.handle.db, scope);
+  const asOf = await dataAsOf(database.handle.db, scope);
   rows = await fundingCounts(database.handle.db, scope, fundingYears(2018, 2022, asOf), providers);
 });
 afterAll(() => close?.());
@@ -72,9 +73,9 @@ describe('the years of a funding period', () => {
 
 describe(`funding-period counts on ${DATABASE_KIND}`, () => {
   it('knows the demonstration exports reach 01.03.2021', async () => {
-    expect(await fundingDataAsOf(db(), scope)).toBe('2021-03-01');
-    expect(await fundingDataAsOf(db(), { district: DISTRICT, provider: 'AWO' })).toBe('2021-03-01');
-    expect(await fundingDataAsOf(db(), { district: '08999' })).toBeNull();
+    expect(await dataAsOf(db(), scope)).toBe('2021-03-01');
+    expect(await dataAsOf(db(), { district: DISTRICT, provider: 'AWO' })).toBe('2021-03-01');
+    expect(await dataAsOf(db(), { district: '08999' })).toBeNull();
   });
 
   it('has a row per year and provider and one for all, and none with counts after the data', () => {

@@ -7,7 +7,7 @@ import type { Database } from '../db/types.ts';
 import type { Audience, DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
 import { protectLinkedCells, type Relation, sumRelation } from '../disclosure/linked-cells.ts';
 import { END_REASONS } from '../import/format.ts';
-import { caseFilter, type FactsScope, factColumns } from './case-facts.ts';
+import { caseFilter, dataAsOf, type FactsScope, factColumns } from './case-facts.ts';
 import type { Category } from './dimensions.ts';
 import { countsOn, type Point } from './figures.ts';
 import { B1_OR_HIGHER, findIndicator, type Indicator, LEASE_BY_END } from './registry.ts';
@@ -189,26 +189,6 @@ export interface FundingYear {
   to: string | null;
   /** Whether the data cover the whole year. */
   complete: boolean;
-}
-
-/**
- * The date up to which the figures are complete: the oldest of the newest stored exports of
- * the providers with cases in scope. Later figures would count as open what a provider has
- * not reported yet. Null without any export.
- */
-export async function fundingDataAsOf(
-  db: Kysely<Database>,
-  scope: FundingScope,
-): Promise<string | null> {
-  const { rows } = await sql<{ as_of: string | null }>`
-    SELECT min(latest.as_of)::text AS as_of
-    FROM (SELECT DISTINCT c.district_key, c.provider FROM cases c WHERE ${caseFilter(scope)}) p
-    CROSS JOIN LATERAL (
-      SELECT max(i.as_of) AS as_of FROM imports i
-      WHERE i.district_key = p.district_key AND i.provider = p.provider
-        AND i.status IN ('imported', 'unchanged')
-    ) latest`.execute(db);
-  return rows[0]?.as_of ?? null;
 }
 
 /** The years from `from` to `to`, each cut at the date the data reach. */
@@ -473,7 +453,7 @@ export function discloseFunding(
 }
 
 export interface FundingReport {
-  /** The date up to which the data are complete (fundingDataAsOf). */
+  /** The date up to which the data are complete (dataAsOf). */
   asOf: string | null;
   years: FundingYear[];
   rows: FundingRow[];
@@ -488,7 +468,7 @@ export async function fundingReport(
   audience: Audience,
   rules: DisclosureRules,
 ): Promise<FundingReport> {
-  const asOf = await fundingDataAsOf(db, scope);
+  const asOf = await dataAsOf(db, scope);
   const years = fundingYears(period.from, period.to, asOf);
   const counts = await fundingCounts(db, scope, years, providers);
   return { asOf, years, rows: discloseFunding(counts, audience, rules) };

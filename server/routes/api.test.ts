@@ -62,5 +62,8 @@ describe(`API on ${DATABASE_KIND}`, () => {
       '65+',
     ]);
     expect(body.total).toEqual({ value: 0, numerator: null, denominator: null, suppressed: false });
+    const indicators = await app.inject({ url: '/api/v1/indicators?date=2021-01-01' });
+    // No export yet: the data reach no date.
+    expect(indicators.json().data_as_of).toBeNull();
   });
 });

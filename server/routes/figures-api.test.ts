@@ -228,6 +228,15 @@ describe(`figure endpoints on ${DATABASE_KIND}`, () => {
     );
   });
 
+  it('says how far the data reach: the oldest of the providers\' newest exports', async () => {
+    const on = await get('/api/v1/indicators?date=2022-06-30');
+    expect(on.json().data_as_of).toBe('2021-03-01');
+    const series = await get(
+      '/api/v1/indicators/clients_active/series?from=2020-01&to=2020-12&interval=year&provider=AWO',
+    );
+    expect(series.json().data_as_of).toBe('2021-03-01');
+  });
+
   it('compares with the same day a year earlier and gives the change', async () => {
     const body = (
       await get('/api/v1/indicators?date=2021-01-01&compare=previous_year', admin)

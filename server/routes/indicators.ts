@@ -7,6 +7,7 @@ import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { parseDate } from '../import/validate.ts';
+import { dataAsOf } from '../indicators/case-facts.ts';
 import {
   DIMENSION_IDS,
   DIMENSIONS,
@@ -44,6 +45,10 @@ const Reported = Type.Object({
 });
 
 const Category = Type.Object({ key: Type.String(), label: Type.String() });
+/** The oldest of the providers' newest exports in scope: later figures count as open what is not reported yet. */
+const DataAsOf = Nullable(
+  Type.String({ description: 'Datenstand (JJJJ-MM-TT): ältester der neuesten Exporte der Träger' }),
+);
 const Dimension = Type.Union(DIMENSION_IDS.map((id) => Type.Literal(id)));
 const IndicatorParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9_]{1,64}$' }) });
 
@@ -166,6 +171,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
             district: Type.String(),
             audience: Type.String(),
             rules: Rules,
+            data_as_of: DataAsOf,
             indicators: Type.Array(Reported),
             comparison: Type.Optional(
               Type.Object({
@@ -246,6 +252,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
+        data_as_of: await dataAsOf(db(), scope),
         indicators: rows,
         ...(comparison ? { comparison } : {}),
       };
@@ -461,6 +468,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
             district: Type.String(),
             audience: Type.String(),
             rules: Rules,
+            data_as_of: DataAsOf,
             points: Type.Array(
               Type.Object({ period: Type.String(), date: Type.String(), ...Figure }),
             ),
@@ -514,6 +522,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
+        data_as_of: await dataAsOf(db(), scope),
         points: rows,
       };
     },

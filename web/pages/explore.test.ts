@@ -63,6 +63,14 @@ describe('explore: the table', () => {
           denominator: null,
           suppressed: true,
         },
+        {
+          key: 'LRA',
+          label: 'Landratsamt',
+          value: null,
+          numerator: 0,
+          denominator: 0,
+          suppressed: false,
+        },
       ],
       total: { value: 0.24, numerator: 360, denominator: 1499, suppressed: false },
     } as unknown as BreakdownResponse;
@@ -76,6 +84,8 @@ describe('explore: the table', () => {
     expect(table.rows).toEqual([
       ['Arbeiterwohlfahrt', 0.25, 70, 281],
       ['DRK-Kreisverband', null, null, null],
+      // Nobody in the denominator: no value, which is not a withheld one.
+      ['Landratsamt', '–', 0, 0],
       ['Insgesamt', 0.24, 360, 1499],
     ]);
   });

@@ -18,6 +18,7 @@ import {
   formatDate,
   formatDecimal,
   formatPercent,
+  NO_VALUE,
   suppressionNote,
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
@@ -150,7 +151,8 @@ export function exploreTable(
       const withheld = row.suppressed;
       return [
         row.label,
-        withheld ? null : row.value,
+        // A share of nobody has no value: "–", not the "." of a withheld one.
+        withheld ? null : (row.value ?? NO_VALUE),
         ...(isShare ? [withheld ? null : row.numerator, withheld ? null : row.denominator] : []),
       ];
     }),
@@ -173,10 +175,12 @@ function render(
   const title = `${indicator.label} nach ${breakdown.by_label}`;
   const fileName = `${indicator.id}-nach-${breakdown.by}-${choice.stichtag}`;
   const table = exploreTable(indicator, breakdown);
-  const bars = breakdown.rows.map((row) => ({
-    label: row.label,
-    value: row.suppressed ? null : row.value,
-  }));
+  const bars = breakdown.rows
+    .filter((row) => row.suppressed || row.value !== null)
+    .map((row) => ({
+      label: row.label,
+      value: row.suppressed ? null : row.value,
+    }));
   const format =
     indicator.kind === 'share'
       ? formatPercent
@@ -234,7 +238,7 @@ function render(
       ? [
           element('p', {
             className: 'footnote',
-            textContent: `${suppressionNote(breakdown.rules)}${anySuppressed ? '' : ' In dieser Tabelle ist kein Wert gesperrt.'}`,
+            textContent: `${suppressionNote(breakdown.rules)}${anySuppressed ? '' : ' In dieser Tabelle ist kein Wert gesperrt.'}${table.rows.some((row) => row.includes(NO_VALUE)) ? ` ${NO_VALUE} = kein Wert: niemand im Nenner.` : ''}`,
           }),
         ]
       : []),

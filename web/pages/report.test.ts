@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { previousYearText, trendMonths } from './report.ts';
+import { dataNoteText, previousYearText, trendMonths } from './report.ts';
 
 describe('trend up to the Stichtag', () => {
   it('takes the 24 months whose last day is on or before the Stichtag', () => {
@@ -66,5 +66,17 @@ describe('the value a year earlier', () => {
         indicator: figure('count', 7),
       }),
     ).toBe('Vorjahr (01.01.2020): 7');
+  });
+});
+
+describe('the note on how far the data reach', () => {
+  it('warns about dates after the newest exports, and only then', () => {
+    expect(dataNoteText('2021-03-01', ['2021-01-01', '2021-03-01'])).toBe('');
+    expect(dataNoteText('2021-03-01', ['2022-06-30', '2021-03-01'])).toContain(
+      'Die Exporte der Träger reichen bis 01.03.2021. Für Tage danach (30.06.2022)',
+    );
+    expect(dataNoteText(null, ['2021-01-01'])).toBe(
+      'Es sind noch keine Exporte der Träger eingespielt.',
+    );
   });
 });

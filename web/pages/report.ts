@@ -314,6 +314,23 @@ function footnote(rules: Rules | null, anySuppressed: boolean) {
   }
 }
 
+/**
+ * A warning when a chosen date lies after the providers' newest exports: cases whose end
+ * was not reported yet still count as open, so the figures are provisional.
+ */
+export function dataNoteText(dataAsOf: string | null, dates: string[]): string {
+  if (dataAsOf === null) return 'Es sind noch keine Exporte der Träger eingespielt.';
+  const later = dates.filter((date) => date > dataAsOf);
+  if (later.length === 0) return '';
+  return `Die Exporte der Träger reichen bis ${formatDate(dataAsOf)}. Für Tage danach (${later.map(formatDate).join(', ')}) zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Die Zahlen sind vorläufig, und für diese Tage gibt es keine Sätze für die Presse.`;
+}
+
+function dataNote(dataAsOf: string | null, dates: string[]) {
+  const note = byId('data-note');
+  note.textContent = dataNoteText(dataAsOf, [...new Set(dates)]);
+  note.hidden = !note.textContent;
+}
+
 /** What the signed-in reader sees, from the audience the server applied to these figures. */
 function audienceNote(audience: Audience) {
   const note = byId('audience-note');
@@ -558,7 +575,11 @@ export async function showReport() {
     ]);
     // A later call (other dates, a login) has taken over the page.
     if (run !== latest) return;
-    showPressKit(pressSentences(stichtag, caseload.indicators, beendet_bis, closed.indicators));
+    const dataAsOf = caseload.data_as_of;
+    showPressKit(
+      pressSentences(stichtag, caseload.indicators, beendet_bis, closed.indicators, dataAsOf),
+    );
+    dataNote(dataAsOf, [stichtag, beendet_bis]);
     const anySuppressed = [
       ...caseload.indicators,
       ...closed.indicators,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DefinitionsResponse } from '../api.ts';
-import { periodLabel, TRENDS_DEFAULTS, trendsChoice, trendsHash } from './trends.ts';
+import {
+  lastMonthCovered,
+  periodLabel,
+  TRENDS_DEFAULTS,
+  trendsChoice,
+  trendsHash,
+} from './trends.ts';
 
 const definitions: DefinitionsResponse = {
   indicators: [
@@ -66,5 +72,13 @@ describe('trends: period labels', () => {
     expect(periodLabel('2021-03')).toBe('März 2021');
     expect(periodLabel('2021-Q1')).toBe('1. Quartal 2021');
     expect(periodLabel('2021')).toBe('2021');
+  });
+});
+
+describe('trends: how far the data reach', () => {
+  it('ends with the last month whose last day the exports cover', () => {
+    expect(lastMonthCovered('2021-03-01')).toBe('2021-02');
+    expect(lastMonthCovered('2021-03-31')).toBe('2021-03');
+    expect(lastMonthCovered('2021-01-15')).toBe('2020-12');
   });
 });

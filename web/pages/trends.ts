@@ -21,6 +21,7 @@ import {
   formatDecimal,
   formatMonth,
   formatPercent,
+  NO_VALUE,
   suppressionNote,
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
@@ -33,7 +34,10 @@ const INTERVALS: Record<string, { interval: Interval; label: string; adjective: 
   jahr: { interval: 'year', label: 'Jahr', adjective: 'Jahresende' },
 };
 
-/** The programme began in January 2018; the series end with the last month of 2022 by default. */
+/**
+ * The programme began in January 2018; the funding period ends with 2022. Without `bis` in
+ * the address, the series ends with the last month the providers' exports cover.
+ */
 export const TRENDS_DEFAULTS = {
   kennzahl: 'clients_active',
   intervall: 'monat',
@@ -218,7 +222,7 @@ export function trendsTable(
     rows: series.points.map((point) => [
       periodLabel(point.period),
       formatDate(point.date),
-      point.suppressed ? null : point.value,
+      point.suppressed ? null : (point.value ?? NO_VALUE),
       ...(isShare
         ? [point.suppressed ? null : point.numerator, point.suppressed ? null : point.denominator]
         : []),
@@ -306,6 +310,14 @@ function render(
       chart,
       chartDownloads(chart, { title, stand, fileName }),
     ),
+    ...(series.data_as_of && last && last.date > series.data_as_of
+      ? [
+          element('p', {
+            className: 'data-note',
+            textContent: `Die Exporte der Träger reichen bis ${formatDate(series.data_as_of)}. Werte danach zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Sie sind vorläufig.`,
+          }),
+        ]
+      : []),
     element(
       'p',
       { className: 'hint' },
@@ -333,6 +345,13 @@ function render(
         ]
       : []),
   );
+}
+
+/** The last month whose last day the data reach: 2021-03-01 -> 2021-02, 2021-03-31 -> 2021-03. */
+export function lastMonthCovered(dataAsOf: string): string {
+  const [year, month, day] = dataAsOf.split('-').map(Number) as [number, number, number];
+  const monthEnds = new Date(Date.UTC(year, month, 0)).getUTCDate() === day;
+  return new Date(Date.UTC(year, monthEnds ? month - 1 : month - 2, 1)).toISOString().slice(0, 7);
 }
 
 function monthsBetween(from: string, to: string) {
@@ -403,6 +422,16 @@ export async function showTrends(container: HTMLElement, { params, focus }: Page
       ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
     });
     if (run !== latest) return;
+    const covered = series.data_as_of ? lastMonthCovered(series.data_as_of) : null;
+    if (!params.has('bis') && covered && covered < choice.bis && covered >= choice.von) {
+      window.history.replaceState(null, '', trendsHash({ ...choice, bis: covered }));
+      const [, search = ''] = window.location.hash.split('?', 2);
+      return showTrends(container, {
+        target: '',
+        params: new URLSearchParams(search),
+        focus: false,
+      });
+    }
     render(container, definitions, choice, series);
     status.textContent = `${series.label}: ${series.points.length} Werte.`;
   } catch (error) {
