@@ -228,7 +228,7 @@ describe(`figure endpoints on ${DATABASE_KIND}`, () => {
     );
   });
 
-  it('says how far the data reach: the oldest of the providers\' newest exports', async () => {
+  it("says how far the data reach: the oldest of the providers' newest exports", async () => {
     const on = await get('/api/v1/indicators?date=2022-06-30');
     expect(on.json().data_as_of).toBe('2021-03-01');
     const series = await get(

@@ -25,7 +25,16 @@ import {
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
 import { isAdmin, signedIn } from '../session.ts';
-import { barsOf, chartFigure, DEFAULTS, DENOMINATOR_NAMES, tile, trendFigure } from './report.ts';
+import {
+  ageFigure,
+  barsOf,
+  chartFigure,
+  DEFAULTS,
+  DENOMINATOR_NAMES,
+  leaseFigure,
+  tile,
+  trendFigure,
+} from './report.ts';
 
 const TITLE = 'Veröffentlichte Berichte';
 let latest = 0;
@@ -229,13 +238,8 @@ function reportBody(report: PublishedReport, container: HTMLElement): HTMLElemen
   };
   const width = Math.max(280, Math.min(520, (container.clientWidth || 560) - 40));
   const on = (list: Indicator[], id: string) => list.find((i) => i.id === id) as Indicator;
-  const shown = (indicator: Indicator) => (indicator.suppressed ? null : indicator.value);
   const closedCount = on(content.closed, 'cases_closed');
   const withLease = on(content.closed, 'cases_closed_with_lease');
-  const withoutLease =
-    shown(closedCount) === null || shown(withLease) === null
-      ? null
-      : (closedCount.value as number) - (withLease.value as number);
   const breakdownColors: Record<string, string> = {
     language_level: '#2b7a4b',
     employment: '#8a4f9e',
@@ -293,23 +297,10 @@ function reportBody(report: PublishedReport, container: HTMLElement): HTMLElemen
       DENOMINATOR_NAMES.cases_closed,
     ),
   );
-  const minors = on(content.caseload, 'clients_minor');
-  const adults = on(content.caseload, 'clients_adult');
   const charts = element(
     'div',
     { className: 'charts' },
-    chartFigure(
-      'Betreute Personen nach Alter',
-      content.stichtag,
-      'Altersgruppe',
-      [
-        { label: 'Minderjährige', value: shown(minors) },
-        { label: 'Erwachsene', value: shown(adults) },
-      ],
-      links,
-      undefined,
-      width,
-    ),
+    ageFigure(content.stichtag, content.caseload, links, width),
     ...(content.trend ? [trendFigure(content.stichtag, content.trend.points, links, width)] : []),
     ...content.breakdowns.map((breakdown) =>
       chartFigure(
@@ -322,18 +313,7 @@ function reportBody(report: PublishedReport, container: HTMLElement): HTMLElemen
         width,
       ),
     ),
-    chartFigure(
-      'Beendete Fälle mit und ohne eigenen Mietvertrag',
-      content.beendet_bis,
-      'Fälle',
-      [
-        { label: 'mit eigenem Mietvertrag', value: shown(withLease) },
-        { label: 'ohne eigenen Mietvertrag', value: withoutLease },
-      ],
-      links,
-      '#b35c00',
-      width,
-    ),
+    leaseFigure(content.beendet_bis, content.closed, links, width),
   );
 
   return [

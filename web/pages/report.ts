@@ -237,6 +237,57 @@ export function chartFigure(
   );
 }
 
+const shownValue = (indicator: Indicator | undefined) =>
+  !indicator || indicator.suppressed ? null : indicator.value;
+
+/** Minors and adults on the Stichtag, from the indicators on that day. */
+export function ageFigure(
+  stichtag: string,
+  caseload: readonly Indicator[],
+  links: DataLinks,
+  width?: number,
+) {
+  const value = (id: string) => shownValue(caseload.find((i) => i.id === id));
+  return chartFigure(
+    'Betreute Personen nach Alter',
+    stichtag,
+    'Altersgruppe',
+    [
+      { label: 'Minderjährige', value: value('clients_minor') },
+      { label: 'Erwachsene', value: value('clients_adult') },
+    ],
+    links,
+    undefined,
+    width,
+  );
+}
+
+/** Cases closed by a day with and without a lease; "without" only where both are shown. */
+export function leaseFigure(
+  beendetBis: string,
+  closed: readonly Indicator[],
+  links: DataLinks,
+  width?: number,
+) {
+  const all = shownValue(closed.find((i) => i.id === 'cases_closed'));
+  const withLease = shownValue(closed.find((i) => i.id === 'cases_closed_with_lease'));
+  return chartFigure(
+    'Beendete Fälle mit und ohne eigenen Mietvertrag',
+    beendetBis,
+    'Fälle',
+    [
+      { label: 'mit Mietvertrag', value: withLease },
+      {
+        label: 'ohne Mietvertrag',
+        value: all === null || withLease === null ? null : all - withLease,
+      },
+    ],
+    links,
+    '#b35c00',
+    width,
+  );
+}
+
 const TREND_MONTHS = 24;
 /** The series endpoint starts in January 2015. */
 const FIRST_MONTH = '2015-01';
@@ -466,22 +517,11 @@ export async function showReport() {
           caseloadTile('employment_sv_share', DENOMINATOR_NAMES.clients_adult),
           caseloadTile('training_share', DENOMINATOR_NAMES.clients_adult),
         );
-        const minors = on(caseload, 'clients_minor');
-        const adults = on(caseload, 'clients_adult');
-        return chartFigure(
-          'Betreute Personen nach Alter',
-          stichtag,
-          'Altersgruppe',
-          [
-            { label: 'Minderjährige', value: minors.suppressed ? null : minors.value },
-            { label: 'Erwachsene', value: adults.suppressed ? null : adults.value },
-          ],
-          {
-            json: indicatorsUrl(stichtag),
-            csv: indicatorsUrl(stichtag, 'csv'),
-            arrow: indicatorsUrl(stichtag, 'arrow'),
-          },
-        );
+        return ageFigure(stichtag, caseload.indicators, {
+          json: indicatorsUrl(stichtag),
+          csv: indicatorsUrl(stichtag, 'csv'),
+          arrow: indicatorsUrl(stichtag, 'arrow'),
+        });
       }),
       place(1, seriesAnswer, (series) =>
         trend
@@ -536,33 +576,11 @@ export async function showReport() {
             earlier(closed, 'cases_closed_with_lease_share'),
           ),
         );
-        const closedCount = on(closed, 'cases_closed');
-        const withLease = on(closed, 'cases_closed_with_lease');
-        const withoutLease =
-          closedCount.suppressed ||
-          withLease.suppressed ||
-          closedCount.value === null ||
-          withLease.value === null
-            ? null
-            : closedCount.value - withLease.value;
-        return chartFigure(
-          'Beendete Fälle mit und ohne eigenen Mietvertrag',
-          beendet_bis,
-          'Fälle',
-          [
-            {
-              label: 'mit eigenem Mietvertrag',
-              value: withLease.suppressed ? null : withLease.value,
-            },
-            { label: 'ohne eigenen Mietvertrag', value: withoutLease },
-          ],
-          {
-            json: indicatorsUrl(beendet_bis),
-            csv: indicatorsUrl(beendet_bis, 'csv'),
-            arrow: indicatorsUrl(beendet_bis, 'arrow'),
-          },
-          '#b35c00',
-        );
+        return leaseFigure(beendet_bis, closed.indicators, {
+          json: indicatorsUrl(beendet_bis),
+          csv: indicatorsUrl(beendet_bis, 'csv'),
+          arrow: indicatorsUrl(beendet_bis, 'arrow'),
+        });
       }),
     ]);
     const [caseload, closed, language, employment, series] = await Promise.all([
