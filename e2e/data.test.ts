@@ -208,9 +208,11 @@ describe('data page', () => {
     const durationTotal = page.locator('table.duration tbody tr.total td');
     expect(await durationTotal.first().textContent()).toBe('Insgesamt');
     expect(await page.locator('table.completeness tbody tr').count()).toBe(8);
-    expect(await page.getByRole('link', { name: 'Höchstdauer als CSV' }).getAttribute('href')).toBe(
-      '/api/v1/quality?date=2021-07-14&table=duration&format=csv',
-    );
+    expect(
+      await page
+        .getByRole('link', { name: 'Höchstdauer: Rohdaten (API) als CSV' })
+        .getAttribute('href'),
+    ).toBe('/api/v1/quality?date=2021-07-14&table=duration&format=csv');
     await expectNoAxeViolations();
     await page.screenshot({ path: join(ARTIFACTS, 'data-quality.png'), fullPage: true });
 
