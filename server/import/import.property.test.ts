@@ -683,7 +683,6 @@ function oracle(cases: OracleCase[], date: string, periodFrom: string) {
   const managers = new Set(active.map((c) => c.manager_id)).size;
   const municipalities = new Set(active.map((c) => c.municipality)).size;
   const inPeriod = (day: string | null) => day !== null && periodFrom <= day && day <= date;
-  const threeYearsBefore = yearsEarlier(date, 3);
 
   const count = (n: number): RawFigure => ({ value: n, numerator: null, denominator: null });
   const share = (n: number, d: number): RawFigure => ({
@@ -710,7 +709,9 @@ function oracle(cases: OracleCase[], date: string, periodFrom: string) {
     municipalities_active: count(municipalities),
     cases_started_in_period: count(cases.filter((c) => inPeriod(c.started_on)).length),
     cases_closed_in_period: count(cases.filter((c) => inPeriod(c.ended_on)).length),
-    cases_over_max_duration: count(active.filter((c) => c.started_on < threeYearsBefore).length),
+    cases_over_max_duration: count(
+      active.filter((c) => yearsEarlier(c.started_on, -3) < date).length,
+    ),
   };
   const housing: Record<string, number> = { follow_up: 0, private_lease: 0, other: 0, unknown: 0 };
   for (const c of active) {

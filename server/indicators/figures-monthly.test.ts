@@ -140,6 +140,38 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(values(monthly)).toEqual(values(direct));
   });
 
+  it('count a case over the maximum duration from the day after its third anniversary, leap years too', async () => {
+    await sql`INSERT INTO districts VALUES ('08998', 'Schaltjahrkreis')`.execute(db());
+    await sql`INSERT INTO providers (district_key, code, name) VALUES ('08998', 'AWO', 'AWO Test')`.execute(
+      db(),
+    );
+    await sql`INSERT INTO municipalities (district_key, ags, name) VALUES ('08998', '08998001', 'Eins')`.execute(
+      db(),
+    );
+    const summary = await importExport(database.handle, {
+      district: '08998',
+      provider: 'AWO',
+      asOf: '2024-03-31',
+      fileName: 'AWO.csv',
+      bytes: Buffer.from(
+        'case_id;provider;municipality;manager_id;sex;birth_month;country_of_origin;started_on;ended_on;end_reason\n' +
+          'AWO-0001;AWO;08998001;IM-1;f;1990-03;SYR;2021-02-28;;\n',
+      ),
+    });
+    expect(summary.status, summary.errors[0]?.message).toBe('imported');
+    const when = ['2024-02-28', '2024-02-29', '2024-03-01'];
+    const at = when.map((date) => ({ date, periodFrom: '2024-01-01' }));
+    const overMax = INDICATORS.filter((i) => i.id === 'cases_over_max_duration');
+    const scope = { district: '08998' };
+    const direct = await countsOn(db(), scope, at, overMax, undefined, { source: 'direct' });
+    const monthly = await countsOn(db(), scope, at, overMax, undefined);
+    const values = (counts: typeof direct) =>
+      when.map((date) => counts.get(date)?.get('')?.cases_over_max_duration);
+    // Three full years end on 28.02.2024; the 29th is the first day beyond them.
+    expect(values(direct)).toEqual([0, 1, 1]);
+    expect(values(monthly)).toEqual(values(direct));
+  });
+
   it('are rebuilt when the definitions change, and only then', async () => {
     expect(await refreshStaleMonthlyFigures(db())).toBe(0);
     await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE provider = 'DRK' AND district_key = '08118'`.execute(

@@ -322,7 +322,7 @@ export interface DurationRow {
 const ACTIVE = sql<boolean>`active`;
 const ADULT = sql<boolean>`active AND age >= 18`;
 const OVER_MAX_DURATION = findIndicator('cases_over_max_duration') as CountIndicator;
-const overFourYears = sql<number>`count(*) FILTER (WHERE active AND started_on < (reporting_date - interval '4 years')::date)::int`;
+const overFourYears = sql<number>`count(*) FILTER (WHERE active AND (started_on + interval '4 years')::date < reporting_date)::int`;
 
 /** (b) and (c) in one pass over the case facts on `date`. */
 export async function qualityOnDate(

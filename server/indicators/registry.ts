@@ -266,7 +266,11 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Fälle über der Höchstdauer',
     definition:
       'Datenqualität: am Stichtag laufende Fälle, die länger als drei Jahre laufen (die Beratung dauert höchstens drei, mit Begründung vier Jahre).',
-    aggregate: cases(sql`active AND started_on < (reporting_date - interval '3 years')::date`),
+    // Three years after the start, counted forwards: a case begun on 28.02.2021 is over
+    // from 29.02.2024. (Counting back from the date, 29.02.2024 - 3 years is 28.02.2021
+    // too, so that day would not count, and the figure would change on another day than
+    // the one the monthly sweep in figures-monthly.ts takes as its change point.)
+    aggregate: cases(sql`active AND (started_on + interval '3 years')::date < reporting_date`),
     countsCases: true,
     precomputed: true,
   },
