@@ -5,9 +5,7 @@ import { Type } from 'typebox';
 import { DIMENSION_IDS, DIMENSIONS, registryCategories } from '../indicators/dimensions.ts';
 import { fundingDefinitions } from '../indicators/funding.ts';
 import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
-import { Nullable } from './schemas.ts';
-
-const Part = Nullable(Type.Object({ id: Nullable(Type.String()), label: Type.String() }));
+import { DefinitionPart, FundingFigureDefinition } from './schemas.ts';
 
 function parts(indicator: Indicator) {
   const labelOf = (id: string) => findIndicator(id)?.label ?? id;
@@ -43,8 +41,8 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
                 population: Type.String(),
                 kind: Type.String(),
                 period: Type.Boolean(),
-                numerator: Part,
-                denominator: Part,
+                numerator: DefinitionPart,
+                denominator: DefinitionPart,
               }),
             ),
             dimensions: Type.Array(
@@ -55,16 +53,7 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
               }),
             ),
             // The columns of GET /api/v1/funding: per year and provider.
-            funding: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                label: Type.String(),
-                definition: Type.String(),
-                kind: Type.String(),
-                numerator: Part,
-                denominator: Part,
-              }),
-            ),
+            funding: Type.Array(FundingFigureDefinition),
           }),
         },
       },

@@ -15,7 +15,7 @@ import {
 import { ProblemError } from '../plugins/errors.ts';
 import { Filters, filtersOf } from './figure-scope.ts';
 import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
-import { Figure, FormatParam, Nullable, Rules } from './schemas.ts';
+import { Figure, FormatParam, FundingFigureDefinition, Nullable, Rules } from './schemas.ts';
 
 /** Figures begin with the programme's forerunners; series start in the same year. */
 export const FIRST_YEAR = 2015;
@@ -41,16 +41,6 @@ function parseYear(value: string | undefined, name: string): number {
 
 const Year = Type.String({ maxLength: 16, description: 'Jahr als JJJJ, ab 2015' });
 const Category = Type.Object({ key: Type.String(), label: Type.String() });
-
-const Part = Nullable(Type.Object({ id: Type.String(), label: Type.String() }));
-const FigureDefinition = Type.Object({
-  id: Type.String(),
-  label: Type.String(),
-  definition: Type.String(),
-  kind: Type.String(),
-  numerator: Part,
-  denominator: Part,
-});
 
 const Row = Type.Object({
   year: Type.Integer(),
@@ -128,7 +118,7 @@ const funding: FastifyPluginAsyncTypebox = async (app) => {
             rules: Rules,
             providers: Type.Array(Category),
             end_reasons: Type.Array(Category),
-            figures: Type.Array(FigureDefinition),
+            figures: Type.Array(FundingFigureDefinition),
             rows: Type.Array(Row),
           }),
         },

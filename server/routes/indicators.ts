@@ -25,7 +25,7 @@ import {
 import { ProblemError } from '../plugins/errors.ts';
 import { Filters, filtersOf as sharedFiltersOf } from './figure-scope.ts';
 import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
-import { Figure, FormatParam, IsoDate, Nullable, Rules } from './schemas.ts';
+import { Figure, FormatParam, IsoDate, Nullable, ReportedFields, Rules } from './schemas.ts';
 
 const invalid = (detail: string) => new ProblemError(400, 'Ungültige Anfrage', detail);
 
@@ -36,11 +36,7 @@ function reportingDate(value: string, name: string): string {
 }
 
 const Reported = Type.Object({
-  id: Type.String(),
-  label: Type.String(),
-  definition: Type.String(),
-  kind: Type.String(),
-  ...Figure,
+  ...ReportedFields,
   change: Type.Optional(Nullable(Type.Number())),
 });
 

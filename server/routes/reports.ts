@@ -14,19 +14,13 @@ import {
   reportChanges,
 } from '../reports/published-reports.ts';
 import { negotiateFormat, sendTable } from './formats.ts';
-import { Figure, FormatParam, Nullable } from './schemas.ts';
+import { Figure, FormatParam, Nullable, ReportedFields } from './schemas.ts';
 
 /** The programme began in 2018: no report is about an earlier day. */
 const FIRST_DAY = '2018-01-01';
 
 const FigureObject = Type.Object(Figure);
-const Reported = Type.Object({
-  id: Type.String(),
-  label: Type.String(),
-  definition: Type.String(),
-  kind: Type.String(),
-  ...Figure,
-});
+const Reported = Type.Object(ReportedFields);
 
 const Content = Type.Object({
   district: Type.String(),

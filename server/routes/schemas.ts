@@ -22,6 +22,30 @@ export const Figure = {
   suppressed: Type.Boolean(),
 };
 
+/** An indicator on a date as it leaves the server: what it is, and its disclosed figure. */
+export const ReportedFields = {
+  id: Type.String(),
+  label: Type.String(),
+  definition: Type.String(),
+  kind: Type.String(),
+  ...Figure,
+};
+
+/** One side of a share or ratio; `id` is null where it is no indicator of its own. */
+export const DefinitionPart = Nullable(
+  Type.Object({ id: Nullable(Type.String()), label: Type.String() }),
+);
+
+/** A figure of GET /api/v1/funding, as that answer and GET /api/v1/definitions describe it. */
+export const FundingFigureDefinition = Type.Object({
+  id: Type.String(),
+  label: Type.String(),
+  definition: Type.String(),
+  kind: Type.String(),
+  numerator: DefinitionPart,
+  denominator: DefinitionPart,
+});
+
 export const Rules = Nullable(Type.Object({ k: Type.Integer(), minDenominator: Type.Integer() }));
 
 export const Issue = Type.Object({

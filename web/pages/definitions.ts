@@ -3,9 +3,9 @@
 import {
   type DefinitionsResponse,
   type DimensionDefinition,
+  definitionsOnce,
   definitionsUrl,
   type FundingFigureDefinition,
-  fetchDefinitions,
   fetchIndicators,
   type IndicatorDefinition,
   type Rules,
@@ -268,7 +268,7 @@ export async function showDefinitions(container: HTMLElement, target: string, fo
     );
   }
   loaded ??= Promise.all([
-    fetchDefinitions(),
+    definitionsOnce(),
     // Rules come with the figures; someone who sees them unsuppressed gets none.
     fetchIndicators(DEFAULTS.stichtag)
       .then((response) => response.rules ?? DEFAULT_RULES)

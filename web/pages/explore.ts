@@ -5,25 +5,16 @@ import {
   type BreakdownResponse,
   breakdownUrl,
   type DefinitionsResponse,
-  definitionsOnce,
   fetchBreakdown,
   type IndicatorDefinition,
 } from '../api.ts';
 import { barChart } from '../charts/bar-chart.ts';
-import { byId, dataLinks, element, field, tableFrame } from '../dom.ts';
-import { chartDownloads, type DownloadTable, tableDownloads } from '../downloads/index.ts';
-import { figureTable } from '../figure-table.ts';
-import {
-  formatCount,
-  formatDate,
-  formatDecimal,
-  formatPercent,
-  NO_VALUE,
-  suppressionNote,
-} from '../format.ts';
+import { byId, element, field } from '../dom.ts';
+import type { DownloadTable } from '../downloads/index.ts';
+import { formatCount, formatDate, formatDecimal, formatPercent, NO_VALUE } from '../format.ts';
 import type { PageRoute } from '../main.ts';
 import { navigate } from '../navigate.ts';
-import { definitionHash } from './definitions.ts';
+import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
 
 export const EXPLORE_DEFAULTS = {
   kennzahl: 'clients_active',
@@ -60,26 +51,6 @@ export const exploreHash = (choice: ExploreChoice) =>
   `#erkunden?${new URLSearchParams({ ...choice })}`;
 
 let latest = 0;
-
-function select(
-  id: string,
-  name: string,
-  options: { value: string; label: string }[],
-  value: string,
-) {
-  const control = element(
-    'select',
-    { id, name },
-    ...options.map((option) =>
-      element('option', {
-        value: option.value,
-        textContent: option.label,
-        selected: option.value === value,
-      }),
-    ),
-  );
-  return control;
-}
 
 function form(definitions: DefinitionsResponse, choice: ExploreChoice) {
   const date = element('input', {
@@ -196,95 +167,54 @@ function render(
     description: `${described}. Alle Werte in der Tabelle unter der Grafik.`,
     format,
   });
-  const anySuppressed = table.rows.some((row) => row.slice(1).includes(null));
-  const period = indicator.period
-    ? element('p', {
-        className: 'hint',
-        textContent: `Gezählt vom 01.01.${choice.stichtag.slice(0, 4)} bis zum Stichtag.`,
-      })
-    : '';
-
-  const result = byId('explore-result');
-  result.replaceChildren(
-    element(
-      'figure',
-      { className: 'chart wide' },
-      element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
+  const notes = indicator.period
+    ? [
+        element('p', {
+          className: 'hint',
+          textContent: `Gezählt vom 01.01.${choice.stichtag.slice(0, 4)} bis zum Stichtag.`,
+        }),
+      ]
+    : [];
+  byId('explore-result').replaceChildren(
+    ...choiceResult({
+      title,
+      stand,
+      fileName,
       chart,
-      chartDownloads(chart, { title, stand, fileName }),
-    ),
-    period,
-    element(
-      'p',
-      { className: 'hint' },
-      indicator.definition,
-      ' ',
-      element('a', { href: definitionHash(indicator.id), textContent: 'Mehr zur Definition' }),
-    ),
-    tableFrame(
-      `Tabelle: ${title}`,
-      figureTable(`${title}, ${stand}`, table, {
+      notes,
+      definition: { text: indicator.definition, id: indicator.id },
+      table,
+      tableCaption: `${title}, ${stand}`,
+      tableOptions: {
         totalRow: true,
         ...(indicator.kind === 'ratio' ? { ratioColumns: [1] } : {}),
-      }),
-    ),
-    tableDownloads(table, { title, stand, fileName }),
-    dataLinks({
-      json: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach),
-      csv: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach, 'csv'),
-      arrow: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach, 'arrow'),
+      },
+      links: {
+        json: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach),
+        csv: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach, 'csv'),
+        arrow: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach, 'arrow'),
+      },
+      rules: breakdown.rules,
+      noun: 'Tabelle',
     }),
-    ...(breakdown.rules
-      ? [
-          element('p', {
-            className: 'footnote',
-            textContent: `${suppressionNote(breakdown.rules)}${anySuppressed ? '' : ' In dieser Tabelle ist kein Wert gesperrt.'}${table.rows.some((row) => row.includes(NO_VALUE)) ? ` ${NO_VALUE} = kein Wert: niemand im Nenner.` : ''}`,
-          }),
-        ]
-      : []),
   );
 }
 
 /** Shows the breakdown the address names; the form changes the address. */
 export async function showExplore(container: HTMLElement, { params, focus }: PageRoute) {
   const run = ++latest;
-  let definitions: DefinitionsResponse;
-  try {
-    definitions = await definitionsOnce();
-  } catch (error) {
-    container.replaceChildren(
-      element('h2', { textContent: 'Erkunden', tabIndex: -1 }),
-      element('p', {
-        className: 'status error',
-        textContent: `Die Kennzahlen konnten nicht geladen werden: ${(error as Error).message}`,
-      }),
-    );
-    return;
-  }
-  if (run !== latest) return;
+  const definitions = await loadDefinitions(container, 'Erkunden');
+  if (!definitions || run !== latest) return;
   const choice = exploreChoice(params, definitions);
-  // The form stays while the choice changes, so focus stays where the reader left it.
-  let controls = container.querySelector<HTMLFormElement>('form.choice');
-  if (controls) {
-    for (const [name, value] of Object.entries(choice))
-      (controls.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value = value;
-  } else {
-    controls = form(definitions, choice);
-    container.replaceChildren(
-      element('h2', { textContent: 'Erkunden', tabIndex: -1 }),
-      element('p', {
-        className: 'lead',
-        textContent: 'Jede Kennzahl nach jedem Merkmal, als Grafik und als Tabelle.',
-      }),
-      controls,
-      element('p', { id: 'explore-status', className: 'status', role: 'status' }),
-      element('div', { id: 'explore-result' }),
-    );
-  }
-  if (focus) container.querySelector('h2')?.focus();
-  const status = byId('explore-status');
-  status.className = 'status';
-  status.textContent = 'Aufgliederung wird geladen …';
+  const status = choiceFrame(container, {
+    id: 'explore',
+    title: 'Erkunden',
+    lead: 'Jede Kennzahl nach jedem Merkmal, als Grafik und als Tabelle.',
+    form: () => form(definitions, choice),
+    values: { ...choice },
+    focus,
+    loading: 'Aufgliederung wird geladen …',
+  });
   try {
     const breakdown = await fetchBreakdown(choice.kennzahl, choice.stichtag, choice.nach);
     if (run !== latest) return;

@@ -26,11 +26,13 @@ import {
   tableDownloads,
 } from '../downloads/index.ts';
 import {
+  addMonths,
   formatCount,
   formatDate,
   formatDecimal,
   formatMonth,
   formatPercent,
+  lastMonthCovered,
   SUPPRESSED,
 } from '../format.ts';
 import { type PressSentence, pressSentences } from '../press.ts';
@@ -292,18 +294,10 @@ const TREND_MONTHS = 24;
 /** The series endpoint starts in January 2015. */
 const FIRST_MONTH = '2015-01';
 
-const monthOf = (year: number, month: number) =>
-  new Date(Date.UTC(year, month - 1, 1)).toISOString().slice(0, 7);
-
-/**
- * The months whose last day lies on or before the Stichtag, the last 24 of them: a series
- * point is a month's last day, so the Stichtag's own month counts only on its last day.
- */
+/** The 24 months whose last day lies on or before the Stichtag (see lastMonthCovered). */
 export function trendMonths(stichtag: string): { from: string; to: string } | null {
-  const [year, month, day] = stichtag.split('-').map(Number) as [number, number, number];
-  const monthEnds = new Date(Date.UTC(year, month, 0)).getUTCDate() === day;
-  const to = monthOf(year, monthEnds ? month : month - 1);
-  const from = monthOf(year, (monthEnds ? month : month - 1) - (TREND_MONTHS - 1));
+  const to = lastMonthCovered(stichtag);
+  const from = addMonths(to, -(TREND_MONTHS - 1));
   if (to < FIRST_MONTH) return null;
   return { from: from < FIRST_MONTH ? FIRST_MONTH : from, to };
 }

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DefinitionsResponse } from '../api.ts';
-import {
-  lastMonthCovered,
-  periodLabel,
-  TRENDS_DEFAULTS,
-  trendsChoice,
-  trendsHash,
-} from './trends.ts';
+import { lastMonthCovered } from '../format.ts';
+import { periodLabel, TRENDS_DEFAULTS, trendsChoice, trendsHash } from './trends.ts';
 
 const definitions: DefinitionsResponse = {
   indicators: [

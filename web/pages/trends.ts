@@ -3,7 +3,6 @@
 // #verlauf?kennzahl=clients_active&intervall=quartal&von=2018-01&bis=2022-12&traeger=AWO
 import {
   type DefinitionsResponse,
-  definitionsOnce,
   fetchSeriesResponse,
   type IndicatorDefinition,
   type Interval,
@@ -12,21 +11,20 @@ import {
   seriesUrl,
 } from '../api.ts';
 import { lineChart } from '../charts/line-chart.ts';
-import { byId, dataLinks, element, field, tableFrame } from '../dom.ts';
-import { chartDownloads, type DownloadTable, tableDownloads } from '../downloads/index.ts';
-import { figureTable } from '../figure-table.ts';
+import { byId, element, field } from '../dom.ts';
+import type { DownloadTable } from '../downloads/index.ts';
 import {
   formatCount,
   formatDate,
   formatDecimal,
   formatMonth,
   formatPercent,
+  lastMonthCovered,
   NO_VALUE,
-  suppressionNote,
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
 import { navigate } from '../navigate.ts';
-import { definitionHash } from './definitions.ts';
+import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
 
 const INTERVALS: Record<string, { interval: Interval; label: string; adjective: string }> = {
   monat: { interval: 'month', label: 'Monat', adjective: 'Monatsende' },
@@ -110,25 +108,6 @@ function monthInput(id: string, name: string, value: string) {
     placeholder: 'JJJJ-MM',
     value,
   });
-}
-
-function select(
-  id: string,
-  name: string,
-  options: { value: string; label: string }[],
-  value: string,
-) {
-  return element(
-    'select',
-    { id, name },
-    ...options.map((option) =>
-      element('option', {
-        value: option.value,
-        textContent: option.label,
-        selected: option.value === value,
-      }),
-    ),
-  );
 }
 
 function form(definitions: DefinitionsResponse, choice: TrendsChoice) {
@@ -301,57 +280,35 @@ function render(
   const url = (format?: 'csv' | 'arrow') =>
     seriesUrl(choice.kennzahl, choice.von, choice.bis, interval, format, filters);
 
-  const anySuppressed = withheld > 0;
   byId('trends-result').replaceChildren(
-    element(
-      'figure',
-      { className: 'chart wide' },
-      element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
+    ...choiceResult({
+      title,
+      stand,
+      fileName,
       chart,
-      chartDownloads(chart, { title, stand, fileName }),
-    ),
-    ...(series.data_as_of && last && last.date > series.data_as_of
-      ? [
-          element('p', {
-            className: 'data-note',
-            textContent: `Die Exporte der Träger reichen bis ${formatDate(series.data_as_of)}. Werte danach zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Sie sind vorläufig.`,
-          }),
-        ]
-      : []),
-    element(
-      'p',
-      { className: 'hint' },
-      indicator.period
-        ? `Gezählt werden die Fälle im jeweiligen Zeitraum. ${indicator.definition} `
-        : `Wert am ${adjective}. ${indicator.definition} `,
-      element('a', { href: definitionHash(indicator.id), textContent: 'Mehr zur Definition' }),
-    ),
-    tableFrame(
-      `Tabelle: ${title}`,
-      figureTable(
-        `${title}, ${span}`,
-        table,
-        indicator.kind === 'ratio' ? { ratioColumns: [2] } : {},
-      ),
-    ),
-    tableDownloads(table, { title, stand, fileName }),
-    dataLinks({ json: url(), csv: url('csv'), arrow: url('arrow') }),
-    ...(series.rules
-      ? [
-          element('p', {
-            className: 'footnote',
-            textContent: `${suppressionNote(series.rules)}${anySuppressed ? '' : ' In dieser Reihe ist kein Wert gesperrt.'}`,
-          }),
-        ]
-      : []),
+      notes:
+        series.data_as_of && last && last.date > series.data_as_of
+          ? [
+              element('p', {
+                className: 'data-note',
+                textContent: `Die Exporte der Träger reichen bis ${formatDate(series.data_as_of)}. Werte danach zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Sie sind vorläufig.`,
+              }),
+            ]
+          : [],
+      definition: {
+        text: indicator.period
+          ? `Gezählt werden die Fälle im jeweiligen Zeitraum. ${indicator.definition}`
+          : `Wert am ${adjective}. ${indicator.definition}`,
+        id: indicator.id,
+      },
+      table,
+      tableCaption: `${title}, ${span}`,
+      tableOptions: indicator.kind === 'ratio' ? { ratioColumns: [2] } : {},
+      links: { json: url(), csv: url('csv'), arrow: url('arrow') },
+      rules: series.rules,
+      noun: 'Reihe',
+    }),
   );
-}
-
-/** The last month whose last day the data reach: 2021-03-01 -> 2021-02, 2021-03-31 -> 2021-03. */
-export function lastMonthCovered(dataAsOf: string): string {
-  const [year, month, day] = dataAsOf.split('-').map(Number) as [number, number, number];
-  const monthEnds = new Date(Date.UTC(year, month, 0)).getUTCDate() === day;
-  return new Date(Date.UTC(year, monthEnds ? month - 1 : month - 2, 1)).toISOString().slice(0, 7);
 }
 
 function monthsBetween(from: string, to: string) {
@@ -365,56 +322,28 @@ let latest = 0;
 /** Shows the series the address names; the form changes the address. */
 export async function showTrends(container: HTMLElement, { params, focus }: PageRoute) {
   const run = ++latest;
-  let definitions: DefinitionsResponse;
-  try {
-    definitions = await definitionsOnce();
-  } catch (error) {
-    container.replaceChildren(
-      element('h2', { textContent: 'Verlauf', tabIndex: -1 }),
-      element('p', {
-        className: 'status error',
-        textContent: `Die Kennzahlen konnten nicht geladen werden: ${(error as Error).message}`,
-      }),
-    );
-    return;
-  }
-  if (run !== latest) return;
+  const definitions = await loadDefinitions(container, 'Verlauf');
+  if (!definitions || run !== latest) return;
   const choice = trendsChoice(params, definitions);
-  if (!container.querySelector('form.choice')) {
-    container.replaceChildren(
-      element('h2', { textContent: 'Verlauf', tabIndex: -1 }),
-      element('p', {
-        className: 'lead',
-        textContent:
-          'Jede Kennzahl seit Beginn des Programms 2018, je Monat, Quartal oder Jahr, für den Landkreis, einen Träger oder eine Gemeinde.',
-      }),
-      form(definitions, choice),
-      element('p', { id: 'trends-status', className: 'status', role: 'status' }),
-      element('div', { id: 'trends-result' }),
-    );
-  } else {
-    // The form stays, so focus stays where the reader left it; it shows the address's choice.
-    const controls = container.querySelector('form.choice') as HTMLFormElement;
-    const set = (name: string, value: string) => {
-      (controls.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value = value;
-    };
-    set('kennzahl', choice.kennzahl);
-    set('intervall', choice.intervall);
-    set('von', choice.von);
-    set('bis', choice.bis);
-    set(
-      'filter',
-      choice.traeger
+  const status = choiceFrame(container, {
+    id: 'trends',
+    title: 'Verlauf',
+    lead: 'Jede Kennzahl seit Beginn des Programms 2018, je Monat, Quartal oder Jahr, für den Landkreis, einen Träger oder eine Gemeinde.',
+    form: () => form(definitions, choice),
+    values: {
+      kennzahl: choice.kennzahl,
+      intervall: choice.intervall,
+      von: choice.von,
+      bis: choice.bis,
+      filter: choice.traeger
         ? `traeger:${choice.traeger}`
         : choice.gemeinde
           ? `gemeinde:${choice.gemeinde}`
           : '',
-    );
-  }
-  if (focus) container.querySelector('h2')?.focus();
-  const status = byId('trends-status');
-  status.className = 'status';
-  status.textContent = 'Reihe wird geladen …';
+    },
+    focus,
+    loading: 'Reihe wird geladen …',
+  });
   const { interval } = INTERVALS[choice.intervall] as (typeof INTERVALS)[string];
   try {
     const series = await fetchSeriesResponse(choice.kennzahl, choice.von, choice.bis, interval, {
