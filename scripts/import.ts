@@ -1,63 +1,28 @@
 // npm run import -- --provider CODE --as-of YYYY-MM-DD [--dry-run] [--force] FILE
 // Exit 0 when stored, unchanged or dry run; 1 when the file is rejected; 2 on wrong usage.
+// On a PGlite data folder that a running server holds, the server carries the import out
+// (server/commands/channel.ts).
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { commandLineActor, importAuditDetail, recordAudit } from '../server/audit/audit-log.ts';
+import { commandLineActor } from '../server/audit/audit-log.ts';
+import { runOnServer } from '../server/commands/channel.ts';
+import {
+  IMPORT_USAGE,
+  type ImportCommand,
+  runImportCommand,
+} from '../server/commands/import-command.ts';
+import { consoleOutput } from '../server/commands/output.ts';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/connect.ts';
+import { DataFolderInUseError, DataFolderLockError } from '../server/db/data-folder-lock.ts';
 import { migrate } from '../server/db/migrate.ts';
-import {
-  ImportRequestError,
-  type ImportSummary,
-  importExport,
-} from '../server/import/import-export.ts';
-import { FORMAT_LABELS } from '../server/import/source.ts';
-import { formatDateDe, parseDate } from '../server/import/validate.ts';
+import { parseDate } from '../server/import/validate.ts';
 import { progressReporter } from './lib/progress.ts';
 
-const USAGE =
-  'Aufruf: npm run import -- --provider CODE --as-of JJJJ-MM-TT [--dry-run] [--force] DATEI';
-
 function usage(message: string): never {
-  console.error(`${message}\n${USAGE}`);
+  console.error(`${message}\n${IMPORT_USAGE}`);
   process.exit(2);
-}
-
-const n = (value: number) => value.toLocaleString('de-DE');
-
-export function printSummary(summary: ImportSummary, log: (line: string) => void = console.log) {
-  const titles = {
-    imported: 'Importiert',
-    unchanged: 'Unverändert (dieser Stand ist bereits importiert)',
-    dry_run: 'Probelauf, nichts gespeichert',
-    rejected: 'Abgewiesen, nichts gespeichert',
-  };
-  log(`${titles[summary.status]}: ${summary.provider}, Stand ${formatDateDe(summary.as_of)}`);
-  log(
-    `  Zeilen gelesen: ${n(summary.rows)}; neu: ${n(summary.new)}; geändert: ${n(summary.changed)}; unverändert: ${n(summary.unchanged)}; fehlend: ${n(summary.missing)}`,
-  );
-  if (summary.format) log(`  Format: ${FORMAT_LABELS[summary.format]}`);
-  log(`  Prüfsumme (SHA-256): ${summary.checksum}`);
-  const where = (issue: ImportSummary['errors'][number]) =>
-    [
-      issue.row === null ? null : `Zeile ${issue.row}`,
-      issue.column === null ? null : `Spalte ${issue.column}`,
-    ]
-      .filter(Boolean)
-      .join(', ');
-  const list = (label: string, issues: ImportSummary['errors'], total: number) => {
-    if (total === 0) return;
-    log(
-      `  ${label}: ${n(total)}${total > issues.length ? ` (die ersten ${issues.length} aufgeführt)` : ''}`,
-    );
-    for (const issue of issues) {
-      const value = issue.value === undefined ? '' : ` [Wert: ${issue.value}]`;
-      log(`    ${where(issue) ? `${where(issue)}: ` : ''}${issue.message}${value}`);
-    }
-  };
-  list('Fehler', summary.errors, summary.error_count);
-  list('Hinweise', summary.warnings, summary.warning_count);
 }
 
 async function main() {
@@ -98,32 +63,65 @@ async function main() {
     usage(`Die Datei ${file} kann nicht gelesen werden.`);
   }
   const config = loadConfig();
-  const handle = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
-  );
+  const command: ImportCommand = {
+    district: config.district,
+    provider: values.provider.toUpperCase(),
+    asOf,
+    fileName: basename(file),
+    dryRun: values['dry-run'] ?? false,
+    force: values.force ?? false,
+  };
+  const actor = commandLineActor();
+  if (!config.databaseUrl) {
+    const exit = await runOnServer(
+      config.dataDir,
+      {
+        path: '/import',
+        body: { actor: actor.actor, command },
+        file,
+        size: statSync(file).size,
+      },
+      consoleOutput,
+      progressReporter(),
+    );
+    if (exit !== undefined) {
+      process.exitCode = exit;
+      return;
+    }
+  }
+  let handle: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    handle = await openDatabase(
+      config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    );
+  } catch (error) {
+    if (error instanceof DataFolderInUseError) {
+      console.error(
+        `Der Datenordner ${error.dataDir} ist gerade von einem anderen Prozess geöffnet: einem ` +
+          'Server, der noch startet oder endet, oder einem anderen Import- oder Kontobefehl. ' +
+          'Auf einen PGlite-Datenordner darf nur ein Prozess zugleich schreiben; es wurde nichts importiert.\n' +
+          'Bitte warten, bis er fertig ist, und den Befehl wiederholen: läuft dann der Server, ' +
+          'importiert er die Datei selbst. Oder im laufenden Server auf der Seite „Daten“ hochladen ' +
+          '(POST /api/v1/imports), oder den Server beenden und den Befehl danach ausführen.',
+      );
+      process.exit(1);
+    }
+    if (error instanceof DataFolderLockError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
   try {
     await migrate(handle);
-    const summary = await importExport(handle, {
-      district: config.district,
-      provider: values.provider.toUpperCase(),
-      asOf,
-      fileName: basename(file),
-      path: file,
-      onProgress: progressReporter(),
-      dryRun: values['dry-run'] ?? false,
-      force: values.force ?? false,
-    });
-    printSummary(summary);
-    await recordAudit(handle.db, {
-      ...commandLineActor(),
-      action: summary.status === 'dry_run' ? 'import_dry_run' : 'import',
-      target: `${summary.provider} Stand ${summary.as_of}`,
-      detail: importAuditDetail(summary, basename(file)),
-    });
-    process.exitCode = summary.status === 'rejected' ? 1 : 0;
-  } catch (error) {
-    if (error instanceof ImportRequestError) usage(error.message);
-    throw error;
+    process.exitCode = await runImportCommand(
+      handle,
+      command,
+      file,
+      actor,
+      consoleOutput,
+      progressReporter(),
+    );
   } finally {
     await handle.close();
   }

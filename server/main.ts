@@ -1,8 +1,10 @@
 // Starts the server: configuration, logging, listening and a graceful close.
 
 import { hasUsers } from './accounts/accounts.ts';
-import { buildApp } from './app.ts';
+import { type App, buildApp } from './app.ts';
+import { askOwner, openLocalChannel } from './commands/channel.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { DataFolderInUseError, DataFolderLockError } from './db/data-folder-lock.ts';
 import { ensureDemoAdmin, isEmpty, loadDemonstrationData } from './demo-data.ts';
 import { refreshStaleMonthlyFigures } from './indicators/figures-monthly.ts';
 
@@ -15,8 +17,54 @@ try {
   process.exit(2);
 }
 
-const app = await buildApp({ config, logger: { level: config.logLevel } });
-await app.ready();
+/** Why this server cannot have the PGlite data folder, and what to do. */
+async function folderInUseMessage(dataDir: string) {
+  const owner = await askOwner(dataDir);
+  const only = 'Ein PGlite-Datenordner gehört immer nur einem Prozess.';
+  return owner
+    ? `Auf dem Datenordner ${dataDir} läuft schon ein Server (Prozess ${owner.pid}${
+        owner.port === null ? '' : `, http://localhost:${owner.port}`
+      }). ${only} Den laufenden Server weiter benutzen oder erst beenden, oder diesem einen ` +
+        'anderen Datenordner geben (DATA_DIR=…). Mehrere Server auf denselben Daten gehen mit ' +
+        'PostgreSQL (DATABASE_URL).'
+    : `Der Datenordner ${dataDir} ist gerade von einem anderen Prozess geöffnet: einem Import- ` +
+        `oder Kontobefehl oder einem Server, der noch startet oder endet. ${only} Bitte warten, ` +
+        'bis er fertig ist, und dann erneut starten, oder einen anderen Datenordner angeben (DATA_DIR=…).';
+}
+
+let app: App;
+try {
+  app = await buildApp({ config, logger: { level: config.logLevel } });
+  await app.ready();
+} catch (error) {
+  if (error instanceof DataFolderInUseError) {
+    console.error(await folderInUseMessage(error.dataDir));
+    process.exit(1);
+  }
+  if (error instanceof DataFolderLockError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+/** The port the server answers on once it listens (PORT=0 takes a free one). */
+function listeningPort() {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : null;
+}
+
+// On PGlite this process alone has the data folder: `npm run user` and `npm run import` hand
+// their work to it from now on.
+const channel =
+  app.database.kind === 'pglite'
+    ? await openLocalChannel({
+        dataDir: config.dataDir,
+        database: app.database,
+        log: app.log,
+        port: listeningPort,
+      })
+    : undefined;
 if (await isEmpty(app.database.db, config.district)) {
   app.log.info('empty database: loading the demonstration data (fixtures/demo)');
   const summaries = await loadDemonstrationData(app.database, config.district);
@@ -49,6 +97,7 @@ if (process.argv.includes('--demo')) {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     app.log.info({ signal }, 'shutting down');
+    await channel?.close();
     await app.close();
     process.exit(0);
   });
@@ -57,5 +106,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 await app.listen({ port: config.port, host: config.host });
 if (accountNotice) console.log(`\n  ${accountNotice}\n`);
 console.log(
-  `Zwischenbilanz läuft auf http://localhost:${config.port} (Datenbank: ${app.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
+  `Zwischenbilanz läuft auf http://localhost:${listeningPort()} (Datenbank: ${app.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,
 );

@@ -1,10 +1,10 @@
 // Opens the database: PostgreSQL through `pg` when a URL is given, PGlite on disk (or in
 // memory) otherwise. Both hand the same value shapes to the code above them.
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './types.ts';
 
@@ -148,10 +148,18 @@ function openPostgres(url: string): DatabaseHandle {
 }
 
 async function openPGlite(target: { dataDir: string } | { memory: true }): Promise<DatabaseHandle> {
-  if ('dataDir' in target) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create('dataDir' in target ? target.dataDir : 'memory://', {
-    parsers: { [OID.int8]: asText, [OID.numeric]: asText, [OID.date]: asText },
-  });
+  // Held until close(): no other process may open the folder meanwhile (data-folder-lock.ts).
+  const lock: DataFolderLock | undefined =
+    'dataDir' in target ? lockDataFolder(target.dataDir) : undefined;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create('dataDir' in target ? target.dataDir : 'memory://', {
+      parsers: { [OID.int8]: asText, [OID.numeric]: asText, [OID.date]: asText },
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     kind: 'pglite',
@@ -192,8 +200,12 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
       });
     },
     async close() {
-      await db.destroy();
-      await pglite.close();
+      try {
+        await db.destroy();
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
