@@ -55,7 +55,8 @@ async function withDatabase<T>(
 
 const shownPassword = (out: string) => /^ {4}(\S+)$/m.exec(out)?.[1] as string;
 
-describe(`npm run user on ${DATABASE_KIND}`, () => {
+// Each test runs the command up to eleven times, each a Node process of its own.
+describe(`npm run user on ${DATABASE_KIND}`, { timeout: 180_000 }, () => {
   it('adds accounts with a password shown once, resets, disables and lists them', async () => {
     const added = user(['add', '--role', 'provider', '--provider', 'awo', 'A.Berger']);
     expect(added.code, added.err).toBe(0);
