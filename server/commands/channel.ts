@@ -89,6 +89,10 @@ const ImportRequest = Type.Object({
 export type ImportRequest = Static<typeof ImportRequest>;
 
 const USER_REQUEST_LIMIT = 64 * 1024;
+/** Only a command of another version than the server's sends what the server cannot read. */
+const NOT_UNDERSTOOD =
+  'Der Server versteht diesen Befehl nicht: Befehl und Server sind wohl verschieden alt. ' +
+  'Den Server neu starten und den Befehl wiederholen.';
 
 export interface ChannelOwner {
   /** The server's process. */
@@ -182,7 +186,7 @@ async function serve(options: LocalChannelOptions, req: IncomingMessage, res: Se
 
   if (req.method === 'POST' && url.pathname === '/user') {
     const body = await readJson(req, USER_REQUEST_LIMIT);
-    if (!Value.Check(UserRequest, body)) return refuse('Der Server versteht diesen Befehl nicht.');
+    if (!Value.Check(UserRequest, body)) return refuse(NOT_UNDERSTOOD);
     const { command } = body;
     if ('password' in command) {
       const problem = passwordProblem(command.password);
@@ -199,8 +203,7 @@ async function serve(options: LocalChannelOptions, req: IncomingMessage, res: Se
     } catch {
       body = undefined;
     }
-    if (!Value.Check(ImportRequest, body))
-      return refuse('Der Server versteht diesen Befehl nicht.');
+    if (!Value.Check(ImportRequest, body)) return refuse(NOT_UNDERSTOOD);
     options.log.info(
       { provider: body.command.provider, as_of: body.command.asOf },
       'npm run import through the local channel',

@@ -30,7 +30,14 @@ export function lockDataFolder(dataDir: string): DataFolderLock {
   mkdirSync(dataDir, { recursive: true });
   // The folder itself is locked, not a file in it: PGlite creates a database only in an
   // empty folder, and the lock must be taken before that.
-  const fd = openSync(dataDir, 'r');
+  let fd: number;
+  try {
+    fd = openSync(dataDir, 'r');
+  } catch (error) {
+    throw new DataFolderLockError(
+      `Der Datenordner ${dataDir} kann nicht gesperrt werden: ${(error as Error).message}.`,
+    );
+  }
   // Node has no flock(). flock(1) takes the lock on the open file it is handed as fd 3; that
   // open file is this process's own, so the lock stays with this process after flock(1)
   // exits, and goes when this process closes it or ends.
