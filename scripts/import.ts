@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { commandLineActor } from '../server/audit/audit-log.ts';
-import { runOnServer } from '../server/commands/channel.ts';
+import { folderHeldMessage, runOnServer } from '../server/commands/channel.ts';
 import {
   IMPORT_USAGE,
   type ImportCommand,
@@ -97,12 +97,8 @@ async function main() {
   } catch (error) {
     if (error instanceof DataFolderInUseError) {
       console.error(
-        `Der Datenordner ${error.dataDir} ist gerade von einem anderen Prozess geöffnet: einem ` +
-          'Server, der noch startet oder endet, oder einem anderen Import- oder Kontobefehl. ' +
-          'Auf einen PGlite-Datenordner darf nur ein Prozess zugleich schreiben; es wurde nichts importiert.\n' +
-          'Bitte warten, bis er fertig ist, und den Befehl wiederholen: läuft dann der Server, ' +
-          'importiert er die Datei selbst. Oder im laufenden Server auf der Seite „Daten“ hochladen ' +
-          '(POST /api/v1/imports), oder den Server beenden und den Befehl danach ausführen.',
+        `${folderHeldMessage(error.dataDir, 'es wurde nichts importiert.')} Eine Datei nimmt ` +
+          'der laufende Server auch auf der Seite „Daten“ an (POST /api/v1/imports).',
       );
       process.exit(1);
     }

@@ -4,7 +4,7 @@
 // piped in with --password-stdin. On a PGlite data folder that a running server holds, the
 // server carries the command out (server/commands/channel.ts).
 import { commandLineActor } from '../server/audit/audit-log.ts';
-import { runOnServer } from '../server/commands/channel.ts';
+import { folderHeldMessage, runOnServer } from '../server/commands/channel.ts';
 import { consoleOutput } from '../server/commands/output.ts';
 import {
   parseUserCommand,
@@ -64,13 +64,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.error(`${(error as Error).message}\n\n${USER_USAGE}`);
       process.exitCode = 2;
     } else if (error instanceof DataFolderInUseError) {
-      console.error(
-        `Der Datenordner ${error.dataDir} ist gerade von einem anderen Prozess geöffnet: einem ` +
-          'Server, der noch startet oder endet, oder einem anderen Import- oder Kontobefehl. ' +
-          'Auf einen PGlite-Datenordner darf nur ein Prozess zugleich schreiben; es wurde nichts geändert.\n' +
-          'Bitte warten, bis er fertig ist, und den Befehl wiederholen: läuft dann der Server, ' +
-          'führt er den Befehl selbst aus. Oder den Server beenden und den Befehl danach ausführen.',
-      );
+      console.error(folderHeldMessage(error.dataDir, 'es wurde nichts geändert.'));
       process.exitCode = 1;
     } else if (error instanceof DataFolderLockError) {
       console.error(error.message);

@@ -318,6 +318,20 @@ export function runOnServer(
   });
 }
 
+/**
+ * Why a command did not run: another process has the data folder and takes no commands (a
+ * server still starting or stopping, or another command). `nothing`: what was not done.
+ */
+export function folderHeldMessage(dataDir: string, nothing: string): string {
+  return (
+    `Der Datenordner ${dataDir} ist gerade von einem anderen Prozess geöffnet: einem Server, ` +
+    'der noch startet oder endet, oder einem anderen Import- oder Kontobefehl. Auf einen ' +
+    `PGlite-Datenordner darf nur ein Prozess zugleich schreiben; ${nothing}\n` +
+    'Bitte warten, bis er fertig ist, und den Befehl wiederholen: läuft dann der Server, führt ' +
+    'er den Befehl selbst aus. Oder den Server beenden und den Befehl danach ausführen.'
+  );
+}
+
 /** The server on the data folder, if one answers: for messages that name it. */
 export function askOwner(dataDir: string): Promise<ChannelOwner | undefined> {
   return new Promise((resolve) => {
