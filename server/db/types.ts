@@ -64,6 +64,11 @@ export interface CasesTable {
   first_import_id: string;
   /** The import that last changed the case's attributes. */
   changed_import_id: string;
+  /** Cell Key Method (sql/009_cell_keys.sql): a random key of the case… */
+  record_key: ColumnType<number, number | undefined, never>;
+  /** …and the keys of its manager and municipality, derived from the database's secret. */
+  manager_key: number;
+  municipality_key: number;
 }
 
 export type StatusKind = 'language_level' | 'employment' | 'housing';

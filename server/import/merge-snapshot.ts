@@ -1,7 +1,7 @@
 // Merges one validated snapshot of a provider into the stored cases, set-based, inside
 // the caller's transaction: stage the rows, count what is new, changed and missing, then
 // upsert cases and append status history.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import type { ImportIssue } from './issues.ts';
 import type { CaseRecord } from './validate.ts';
@@ -215,10 +215,16 @@ const ATTRIBUTES = `municipality, manager_id, household_id, sex, birth_month, co
 
 /**
  * Changed cases are updated and new ones inserted, each in one statement; a case the
- * snapshot repeats unchanged is not written at all.
+ * snapshot repeats unchanged is not written at all. A new case gets a random record key
+ * (the column's default); its manager's and municipality's keys follow from their ids
+ * (sql/009_cell_keys.sql).
  */
 async function upsertCases(trx: Trx, snapshot: Snapshot) {
   const { district, provider, importId } = snapshot;
+  const managerKey = (row: RawBuilder<unknown>) =>
+    sql`cell_key(${district} || '/' || ${row}.manager_id)`;
+  const municipalityKey = (row: RawBuilder<unknown>) =>
+    sql`cell_key(${district} || '/' || ${row}.municipality)`;
   await sql`
     UPDATE cases c SET
       municipality = r.municipality,
@@ -232,6 +238,8 @@ async function upsertCases(trx: Trx, snapshot: Snapshot) {
       end_reason = r.end_reason,
       plan_created_on = r.plan_created_on,
       lease_signed_on = r.lease_signed_on,
+      manager_key = ${managerKey(sql`r`)},
+      municipality_key = ${municipalityKey(sql`r`)},
       changed_import_id = ${importId}
     FROM import_rows r
     WHERE c.district_key = ${district} AND c.provider = ${provider} AND c.case_id = r.case_id
@@ -239,8 +247,9 @@ async function upsertCases(trx: Trx, snapshot: Snapshot) {
           IS DISTINCT FROM (${sql.raw(ATTRIBUTES.replace(/(\w+)/g, 'r.$1'))})`.execute(trx);
   await sql`
     INSERT INTO cases (district_key, provider, case_id, ${sql.raw(ATTRIBUTES)},
-      first_import_id, changed_import_id)
-    SELECT ${district}, ${provider}, case_id, ${sql.raw(ATTRIBUTES)}, ${importId}, ${importId}
+      manager_key, municipality_key, first_import_id, changed_import_id)
+    SELECT ${district}, ${provider}, case_id, ${sql.raw(ATTRIBUTES)},
+      ${managerKey(sql`r`)}, ${municipalityKey(sql`r`)}, ${importId}, ${importId}
     FROM import_rows r
     WHERE NOT EXISTS (
       SELECT 1 FROM cases c

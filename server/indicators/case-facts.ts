@@ -30,6 +30,7 @@ export function factColumns(on: RawBuilder<unknown>, { status = true } = {}): Ra
   return sql`
     c.district_key, c.provider, c.case_id, c.municipality, c.manager_id, c.country,
     c.started_on, c.ended_on, c.lease_signed_on, c.plan_created_on,
+    c.record_key, c.manager_key, c.municipality_key,
     coalesce(c.sex, 'x') AS sex,
     ${on} AS reporting_date,
     c.started_on <= ${on} AND (c.ended_on IS NULL OR c.ended_on > ${on}) AS active,

@@ -8,26 +8,53 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import { factColumns } from './case-facts.ts';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from './dimensions.ts';
-import { INDICATORS } from './registry.ts';
+import { type CaseCount, INDICATORS } from './registry.ts';
 
-/** The alias of a period count's cumulative form. */
-export const cumulativeAlias = (id: string) => `${id}__cumulative`;
+const KEY_SUFFIX = '__key';
 
-/** Measure alias → aggregate over fact rows, for every indicator count that adds up over providers. */
+/** The alias under which a count's key sum (its cell key) is held beside the count. */
+export const keyAlias = (alias: string) => `${alias}${KEY_SUFFIX}`;
+
+/** The count a measure alias belongs to: itself, or the count whose key sum it is. */
+export const countAlias = (alias: string) =>
+  alias.endsWith(KEY_SUFFIX) ? alias.slice(0, -KEY_SUFFIX.length) : alias;
+
+/** The alias of a period count's cumulative form (or of its key sum's). */
+export const cumulativeAlias = (alias: string) =>
+  alias.endsWith(KEY_SUFFIX)
+    ? keyAlias(`${countAlias(alias)}__cumulative`)
+    : `${alias}__cumulative`;
+
+const withKey = (
+  alias: string,
+  count: Pick<CaseCount, 'aggregate' | 'keyAggregate'>,
+): [string, RawBuilder<number>][] => [
+  [alias, count.aggregate],
+  [keyAlias(alias), count.keyAggregate],
+];
+
+/**
+ * Measure alias → aggregate over fact rows, for every indicator count that adds up over
+ * providers, each with its key sum.
+ */
 export const MONTHLY_MEASURES: ReadonlyMap<string, RawBuilder<number>> = new Map(
   INDICATORS.flatMap((indicator): [string, RawBuilder<number>][] => {
     if (indicator.kind === 'count') {
-      if (indicator.precomputed) return [[indicator.id, indicator.aggregate]];
-      return indicator.cumulative ? [[cumulativeAlias(indicator.id), indicator.cumulative]] : [];
+      if (indicator.precomputed) return withKey(indicator.id, indicator);
+      return indicator.cumulative
+        ? withKey(cumulativeAlias(indicator.id), indicator.cumulative)
+        : [];
     }
-    if (indicator.kind === 'share') return [[`${indicator.id}__numerator`, indicator.numerator]];
+    if (indicator.kind === 'share')
+      return withKey(`${indicator.id}__numerator`, indicator.numerator);
     return [];
   }),
 );
 
 /**
  * Distinct counts of active cases' attributes: held for each district as a whole, in rows
- * with the provider '' (the same manager or town can be with several providers).
+ * with the provider '' (the same manager or town can be with several providers), each with
+ * its key sum (`keyAlias`).
  */
 export const DISTRICT_MEASURES: ReadonlyMap<string, 'manager_id' | 'municipality'> = new Map(
   INDICATORS.flatMap((indicator): [string, 'manager_id' | 'municipality'][] =>
@@ -37,6 +64,11 @@ export const DISTRICT_MEASURES: ReadonlyMap<string, 'manager_id' | 'municipality
   ),
 );
 const DISTRICT_WIDE = '';
+/** The key column (sql/009_cell_keys.sql) of each value counted distinctly. */
+const DISTINCT_KEY_COLUMN = {
+  manager_id: 'manager_key',
+  municipality: 'municipality_key',
+} as const;
 
 /** Every dimension but provider, which is a column of the table itself. */
 export const MONTHLY_DIMENSIONS: readonly DimensionId[] = DIMENSION_IDS.filter(
@@ -64,7 +96,8 @@ export function monthlyVersion(db: Kysely<Database>): string {
   for (const id of MONTHLY_DIMENSIONS) hash.update(`${id}=${DIMENSIONS[id].key.compile(db).sql};`);
   hash.update(factColumns(sql`d`).compile(db).sql);
   hash.update(CHANGE_POINTS.compile(db).sql);
-  for (const [alias, column] of DISTRICT_MEASURES) hash.update(`${alias}=distinct ${column};`);
+  for (const [alias, column] of DISTRICT_MEASURES)
+    hash.update(`${alias}=distinct ${column} keyed ${DISTINCT_KEY_COLUMN[column]};`);
   version = hash.digest('hex').slice(0, 16);
   return version;
 }
@@ -208,7 +241,7 @@ async function refreshProviderFigures(
       SELECT dimension, category, on_date, ${sql.join(
         columns.map(
           (m) =>
-            sql`(sum(sum(${m})) OVER (PARTITION BY dimension, category ORDER BY on_date))::int AS ${m}`,
+            sql`(sum(sum(${m})) OVER (PARTITION BY dimension, category ORDER BY on_date))::float8 AS ${m}`,
         ),
       )}
       FROM every_date
@@ -274,11 +307,14 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
         alias,
         column,
       ]) => sql`SELECT ${alias}::text AS measure, ${sql.ref(`c.${column}`)}::text AS key,
+        ${sql.ref(`c.${DISTINCT_KEY_COLUMN[column]}`)} AS cell_key,
         ${snap(sql`c.started_on`)} AS starts, ${snap(sql`c.ended_on`)} AS ends
       FROM cases c WHERE c.district_key = ${district}`,
     ),
     sql` UNION ALL `,
   );
+  // A manager's (or town's) key is the same on every case, so the key sum of those counted
+  // moves by that key whenever one is counted in or out.
   await sql`
     WITH months AS (
       SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
@@ -287,34 +323,36 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
     dates AS (SELECT first_day AS on_date FROM months UNION SELECT last_day FROM months),
     cases_by_key AS (${keys}),
     events AS (
-      SELECT measure, key, starts AS on_date, 1 AS delta FROM cases_by_key
+      SELECT measure, key, cell_key, starts AS on_date, 1 AS delta FROM cases_by_key
       UNION ALL
-      SELECT measure, key, ends, -1 FROM cases_by_key WHERE ends IS NOT NULL
+      SELECT measure, key, cell_key, ends, -1 FROM cases_by_key WHERE ends IS NOT NULL
     ),
     running AS (
-      SELECT measure, key, on_date,
+      SELECT measure, key, min(cell_key) AS cell_key, on_date,
         sum(sum(delta)) OVER (PARTITION BY measure, key ORDER BY on_date) AS active
       FROM events GROUP BY measure, key, on_date
     ),
     switches AS (
-      SELECT measure, on_date,
+      SELECT measure, on_date, cell_key,
         (active > 0)::int
           - (coalesce(lag(active) OVER (PARTITION BY measure, key ORDER BY on_date), 0) > 0)::int
           AS delta
       FROM running
     ),
     every_date AS (
-      SELECT measure, on_date, delta FROM switches
+      SELECT measure, on_date, delta, delta * cell_key::float8 AS key_delta FROM switches
       UNION ALL
-      SELECT m.measure, d.on_date, 0 FROM (SELECT DISTINCT measure FROM events) m CROSS JOIN dates d
+      SELECT m.measure, d.on_date, 0, 0 FROM (SELECT DISTINCT measure FROM events) m CROSS JOIN dates d
     ),
     counted AS (
       SELECT measure, on_date,
-        (sum(sum(delta)) OVER (PARTITION BY measure ORDER BY on_date))::int AS value
+        (sum(sum(delta)) OVER (PARTITION BY measure ORDER BY on_date))::int AS value,
+        (sum(sum(key_delta)) OVER (PARTITION BY measure ORDER BY on_date))::float8 AS key_sum
       FROM every_date GROUP BY measure, on_date
     )
     INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, measures)
-    SELECT ${district}, ${DISTRICT_WIDE}, on_date, 'total', '', jsonb_object_agg(measure, value)
+    SELECT ${district}, ${DISTRICT_WIDE}, on_date, 'total', '',
+      jsonb_object_agg(measure, value) || jsonb_object_agg(measure || ${KEY_SUFFIX}, key_sum)
     FROM counted
     WHERE on_date <= ${lastDay}::date
     GROUP BY on_date
@@ -410,10 +448,11 @@ export async function monthlyMeasures(
     throw new Error('A breakdown within one municipality is not in the monthly figures.');
   const dimension = scope.municipality ? 'municipality' : by && by !== 'provider' ? by : 'total';
   const category = by === 'provider' ? sql`f.provider` : by ? sql`f.category` : sql`''`;
-  const districtWide = aliases.some((alias) => DISTRICT_MEASURES.has(alias));
+  const districtWide = aliases.some((alias) => DISTRICT_MEASURES.has(countAlias(alias)));
   const sums = sql.join(
     aliases.map(
-      (alias, i) => sql`coalesce(sum((f.measures->>${alias})::int), 0)::int AS ${sql.id(`m${i}`)}`,
+      (alias, i) =>
+        sql`coalesce(sum((f.measures->>${alias})::float8), 0)::float8 AS ${sql.id(`m${i}`)}`,
     ),
   );
   const { rows } = await sql<Record<string, number> & { on_date: string; category: string }>`

@@ -11,9 +11,11 @@ import {
   type RegistryCategories,
 } from './dimensions.ts';
 import {
+  countAlias,
   cumulativeAlias,
   DISTRICT_MEASURES,
   isMonthlyDate,
+  keyAlias,
   MONTHLY_MEASURES,
   monthlyCovers,
   monthlyMeasures,
@@ -25,16 +27,31 @@ export interface RawFigure {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+  /**
+   * The cell keys of the counts behind the figure (the sums of their record keys, for the
+   * Cell Key Method): of the value for a count, of numerator and denominator otherwise.
+   */
+  keys?: FigureKeys;
 }
 
-/** The SQL aggregates an indicator needs, by column alias. */
+export interface FigureKeys {
+  value?: number;
+  numerator?: number;
+  denominator?: number;
+}
+
+/** The SQL aggregates an indicator needs, by column alias: each count and its key sum. */
 function aggregatesOf(indicator: Indicator): [string, RawBuilder<number>][] {
   switch (indicator.kind) {
     case 'count':
-      return [[indicator.id, indicator.aggregate]];
+      return [
+        [indicator.id, indicator.aggregate],
+        [keyAlias(indicator.id), indicator.keyAggregate],
+      ];
     case 'share':
       return [
-        [`${indicator.id}__numerator`, indicator.numerator],
+        [`${indicator.id}__numerator`, indicator.numerator.aggregate],
+        [keyAlias(`${indicator.id}__numerator`), indicator.numerator.keyAggregate],
         ...aggregatesOf(findIndicator(indicator.denominator) as Indicator),
       ];
     case 'ratio':
@@ -47,17 +64,27 @@ function aggregatesOf(indicator: Indicator): [string, RawBuilder<number>][] {
 
 export function figureOf(indicator: Indicator, row: Record<string, number>): RawFigure {
   const count = (id: IndicatorId) => row[id] ?? 0;
+  const key = (alias: string) => row[keyAlias(alias)] ?? 0;
   switch (indicator.kind) {
     case 'count':
-      return { value: count(indicator.id), numerator: null, denominator: null };
+      return {
+        value: count(indicator.id),
+        numerator: null,
+        denominator: null,
+        keys: { value: key(indicator.id) },
+      };
     case 'share':
     case 'ratio': {
-      const numerator =
-        indicator.kind === 'share'
-          ? (row[`${indicator.id}__numerator`] ?? 0)
-          : count(indicator.numerator);
+      const numeratorAlias =
+        indicator.kind === 'share' ? `${indicator.id}__numerator` : indicator.numerator;
+      const numerator = row[numeratorAlias] ?? 0;
       const denominator = count(indicator.denominator);
-      return { value: denominator === 0 ? null : numerator / denominator, numerator, denominator };
+      return {
+        value: denominator === 0 ? null : numerator / denominator,
+        numerator,
+        denominator,
+        keys: { numerator: key(numeratorAlias), denominator: key(indicator.denominator) },
+      };
     }
   }
 }
@@ -147,7 +174,7 @@ export async function countsOn(
   const derived: string[] = [];
   const rest: [string, RawBuilder<number>][] = [];
   for (const [alias, aggregate] of aggregates) {
-    if (MONTHLY_MEASURES.has(alias) || (districtWide && DISTRICT_MEASURES.has(alias)))
+    if (MONTHLY_MEASURES.has(alias) || (districtWide && DISTRICT_MEASURES.has(countAlias(alias))))
       read.push(alias);
     else if (periodsFit && MONTHLY_MEASURES.has(cumulativeAlias(alias))) derived.push(alias);
     else rest.push([alias, aggregate]);
@@ -160,7 +187,7 @@ export async function countsOn(
     ]),
   ];
   const covered = await monthlyCovers(db, scope, dates, {
-    districtWide: read.some((alias) => DISTRICT_MEASURES.has(alias)),
+    districtWide: read.some((alias) => DISTRICT_MEASURES.has(countAlias(alias))),
   });
   if (!covered) return direct();
 

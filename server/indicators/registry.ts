@@ -34,6 +34,15 @@ export interface CountIndicator extends Described {
   kind: 'count';
   /** SQL aggregate over the rows of `facts`. */
   aggregate: RawBuilder<number>;
+  /**
+   * The sum of the record keys of what `aggregate` counts: the cell key from which the Cell
+   * Key Method draws a count's perturbation (server/disclosure/cell-key.ts).
+   */
+  keyAggregate: RawBuilder<number>;
+  /** For a count of cases: the condition on a fact row that the count counts. */
+  condition?: RawBuilder<boolean>;
+  /** For a count of cases: see CaseCount. */
+  monotone?: boolean;
   /** Whether it counts cases, so that it can be broken down by a case attribute. */
   countsCases: boolean;
   /** Counted over a period ending on the reporting date rather than on the date itself. */
@@ -49,7 +58,7 @@ export interface CountIndicator extends Described {
    * so that the count for a period is its value at the end minus its value on the day before
    * the start. The monthly figures hold this form.
    */
-  cumulative?: RawBuilder<number>;
+  cumulative?: CaseCount;
   /**
    * For a distinct count of active cases' attribute (`count(DISTINCT (district_key, X))
    * FILTER (WHERE active)`): X, so that the monthly figures can hold the district's total.
@@ -60,7 +69,7 @@ export interface CountIndicator extends Described {
 /** numerator / denominator, both counts of cases; the numerator is a subset. */
 export interface ShareIndicator extends Described {
   kind: 'share';
-  numerator: RawBuilder<number>;
+  numerator: CaseCount;
   /** What the numerator counts, for readers. */
   numeratorLabel: string;
   denominator: IndicatorId;
@@ -75,8 +84,32 @@ export interface RatioIndicator extends Described {
 
 export type Indicator = CountIndicator | ShareIndicator | RatioIndicator;
 
-const cases = (where: RawBuilder<boolean>): RawBuilder<number> =>
-  sql<number>`count(*) FILTER (WHERE ${where})::int`;
+/** A count of cases: its condition, the count, and the sum of the cases' record keys. */
+export interface CaseCount {
+  condition: RawBuilder<boolean>;
+  aggregate: RawBuilder<number>;
+  keyAggregate: RawBuilder<number>;
+  /**
+   * Whether a case counted on a date is counted on every later date too (cases closed so
+   * far): a fact of the definition that every reader knows, and the disclosure audit uses.
+   */
+  monotone: boolean;
+}
+
+/**
+ * The count of the fact rows meeting `where`, with the sum of their record keys (as float8:
+ * exact up to 2^53, far above a million keys of 32 bits, and read by pg as a number).
+ */
+export const cases = (where: RawBuilder<boolean>, { monotone = false } = {}): CaseCount => ({
+  condition: where,
+  monotone,
+  aggregate: sql<number>`count(*) FILTER (WHERE ${where})::int`,
+  keyAggregate: sql<number>`coalesce(sum(record_key) FILTER (WHERE ${where}), 0)::float8`,
+});
+
+/** The key sum of distinct values of a fact column (managers, municipalities). */
+const distinctKeys = (column: 'manager_key' | 'municipality_key') =>
+  sql<number>`coalesce(sum(DISTINCT ${sql.ref(column)}) FILTER (WHERE active), 0)::float8`;
 
 const ACTIVE_ADULT = sql<boolean>`active AND age >= 18`;
 
@@ -94,7 +127,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Betreute Personen',
     definition:
       'Personen, deren Beratung am Stichtag läuft: begonnen am oder vor dem Stichtag und nicht vor oder am Stichtag beendet.',
-    aggregate: cases(sql`active`),
+    ...cases(sql`active`),
     countsCases: true,
     precomputed: true,
   },
@@ -105,7 +138,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'davon Minderjährige',
     definition:
       'Betreute Personen, die am Stichtag jünger als 18 Jahre sind (gerechnet ab dem Ersten des Geburtsmonats).',
-    aggregate: cases(sql`active AND age < 18`),
+    ...cases(sql`active AND age < 18`),
     countsCases: true,
     precomputed: true,
   },
@@ -116,7 +149,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'davon Erwachsene',
     definition:
       'Betreute Personen, die am Stichtag 18 Jahre oder älter sind (gerechnet ab dem Ersten des Geburtsmonats).',
-    aggregate: cases(ACTIVE_ADULT),
+    ...cases(ACTIVE_ADULT),
     countsCases: true,
     precomputed: true,
   },
@@ -162,7 +195,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Beendete Fälle',
     definition:
       'Fälle, deren Beratung seit Programmbeginn (2018) bis einschließlich Stichtag beendet wurde.',
-    aggregate: cases(sql`closed`),
+    ...cases(sql`closed`, { monotone: true }),
     countsCases: true,
     precomputed: true,
   },
@@ -173,7 +206,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'davon mit eigenem Mietvertrag',
     definition:
       'Beendete Fälle, in denen bis zum Ende der Beratung ein erster privater Mietvertrag unterschrieben wurde.',
-    aggregate: cases(sql`closed AND ${LEASE_BY_END}`),
+    ...cases(sql`closed AND ${LEASE_BY_END}`, { monotone: true }),
     countsCases: true,
     precomputed: true,
   },
@@ -185,7 +218,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Anteil beendeter Fälle mit eigenem Mietvertrag',
     definition:
       'Anteil der bis zum Stichtag beendeten Fälle, in denen bis zum Ende der Beratung ein privater Mietvertrag unterschrieben wurde.',
-    numerator: cases(sql`closed AND ${LEASE_BY_END}`),
+    numerator: cases(sql`closed AND ${LEASE_BY_END}`, { monotone: true }),
     denominator: 'cases_closed',
   },
   {
@@ -208,6 +241,7 @@ export const INDICATORS: readonly Indicator[] = [
       'Anzahl verschiedener Integrationsmanager/innen, die am Stichtag mindestens einen laufenden Fall betreuen.',
     // Ids are the district's: the same id in two districts (state-wide figures) is two people.
     aggregate: sql<number>`count(DISTINCT (district_key, manager_id)) FILTER (WHERE active)::int`,
+    keyAggregate: distinctKeys('manager_key'),
     countsCases: false,
     precomputed: false,
     distinctActive: 'manager_id',
@@ -229,6 +263,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Gemeinden mit Fällen',
     definition: 'Anzahl der Gemeinden, in denen am Stichtag mindestens ein Fall läuft.',
     aggregate: sql<number>`count(DISTINCT municipality) FILTER (WHERE active)::int`,
+    keyAggregate: distinctKeys('municipality_key'),
     countsCases: false,
     precomputed: false,
     distinctActive: 'municipality',
@@ -240,7 +275,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Begonnene Fälle im Zeitraum',
     definition:
       'Fälle, deren Beratung im Zeitraum begonnen hat (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
-    aggregate: cases(sql`started_on BETWEEN period_from AND reporting_date`),
+    ...cases(sql`started_on BETWEEN period_from AND reporting_date`),
     countsCases: true,
     precomputed: false,
     cumulative: cases(sql`started_on <= reporting_date`),
@@ -253,7 +288,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Beendete Fälle im Zeitraum',
     definition:
       'Fälle, deren Beratung im Zeitraum beendet wurde (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
-    aggregate: cases(sql`ended_on BETWEEN period_from AND reporting_date`),
+    ...cases(sql`ended_on BETWEEN period_from AND reporting_date`),
     countsCases: true,
     precomputed: false,
     cumulative: cases(sql`ended_on <= reporting_date`),
@@ -270,7 +305,7 @@ export const INDICATORS: readonly Indicator[] = [
     // from 29.02.2024. (Counting back from the date, 29.02.2024 - 3 years is 28.02.2021
     // too, so that day would not count, and the figure would change on another day than
     // the one the monthly sweep in figures-monthly.ts takes as its change point.)
-    aggregate: cases(sql`active AND (started_on + interval '3 years')::date < reporting_date`),
+    ...cases(sql`active AND (started_on + interval '3 years')::date < reporting_date`),
     countsCases: true,
     precomputed: true,
   },
