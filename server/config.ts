@@ -41,6 +41,16 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function decimal(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const district = env.DISTRICT || '08118';
   if (!/^\d{5}$/.test(district)) {
@@ -68,6 +78,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         1,
         100_000,
       ),
+      protectionWidth: integer(
+        env,
+        'DISCLOSURE_PROTECTION_WIDTH',
+        DEFAULT_RULES.protectionWidth,
+        1,
+        100,
+      ),
+      cellKey: Object.freeze({
+        maxDeviation: integer(
+          env,
+          'DISCLOSURE_MAX_DEVIATION',
+          DEFAULT_RULES.cellKey.maxDeviation,
+          2,
+          20,
+        ),
+        variance: decimal(env, 'DISCLOSURE_VARIANCE', DEFAULT_RULES.cellKey.variance, 0.25, 10),
+      }),
     }),
     logLevel: env.LOG_LEVEL || 'info',
     sessions: Object.freeze({

@@ -1,165 +1,153 @@
-// Disclosure control (shared/spec/disclosure.md): which figures leave the server for which
-// audience. Internal callers see everything; restricted and public callers get small
-// counts hidden (primary), a second cell hidden wherever one alone could be worked out
-// from a shown total (secondary), and shares only on a large enough base.
+// Disclosure control (docs/disclosure.md): which figures leave the server for which
+// audience. The district office, and a provider looking at its own cases, see every figure
+// as computed. Everyone else gets figures protected by one of two rules:
+// - perturbed by the Cell Key Method (cell-key.ts), for every figure they can ask for: any
+//   date, filter, breakdown or cross-table;
+// - exact, where the audit of the report's headline figures (headline-audit.ts) shows that
+//   the exact value gives no small count away; else withheld.
+// A share is withheld when its (perturbed) denominator is below the minimum.
 import type { RawFigure } from '../indicators/figures.ts';
 import type { Indicator } from '../indicators/registry.ts';
+import { cellKeyOf, type PerturbationTable, perturb, perturbationTable } from './cell-key.ts';
 
 export type Audience = 'internal' | 'provider' | 'restricted' | 'public';
 
 export interface DisclosureRules {
-  /** Counts from 1 to k-1 are hidden; zero is shown. Never below 3. */
+  /** No published count is from 1 to k-1; zero is shown. Never below 3. */
   k: number;
-  /** A share on a smaller denominator is hidden. */
+  /** A share on a smaller denominator is withheld. */
   minDenominator: number;
+  /**
+   * The narrowest interval a reader may be able to prove for a count from 1 to k-1 that
+   * is not published exactly: its highest possible value minus its lowest.
+   */
+  protectionWidth: number;
+  /** The perturbation of the Cell Key Method. */
+  cellKey: {
+    /** A published count is within ±maxDeviation of the true count. */
+    maxDeviation: number;
+    /** The variance of the perturbation of counts above the small ones. */
+    variance: number;
+  };
 }
 
-export const DEFAULT_RULES: DisclosureRules = Object.freeze({ k: 5, minDenominator: 20 });
+export const DEFAULT_RULES: DisclosureRules = Object.freeze({
+  k: 5,
+  minDenominator: 20,
+  protectionWidth: 2,
+  cellKey: Object.freeze({ maxDeviation: 3, variance: 1 }),
+});
+
+/**
+ * How a figure was protected: `none` for an audience that sees it as computed, `audited`
+ * for an exact figure released after the audit (or withheld by it), `perturbed` for the
+ * Cell Key Method.
+ */
+export type Protection = 'none' | 'audited' | 'perturbed';
 
 export interface DisclosedFigure {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
   suppressed: boolean;
+  protection: Protection;
 }
 
-/** The rule set a response reports: null for audiences that see unsuppressed figures. */
+/** The rule set a response reports: null for audiences that see figures as computed. */
 export function rulesFor(audience: Audience, rules: DisclosureRules): DisclosureRules | null {
   return audience === 'internal' ? null : rules;
 }
 
-const isSmall = (count: number | null, { k }: DisclosureRules) =>
-  count !== null && count >= 1 && count < k;
-
-/** The index of the smallest shown non-zero cell (the first of equals), or -1. */
-function smallestShown(values: readonly (number | null)[], hidden: readonly boolean[]): number {
-  let smallest = -1;
-  values.forEach((value, index) => {
-    if (hidden[index] || value === null || value === 0) return;
-    if (smallest === -1 || value < (values[smallest] as number)) smallest = index;
-  });
-  return smallest;
-}
-
-/**
- * Secondary suppression for one column of cells that add up to a shown total: if exactly
- * one cell is hidden, hide the smallest other non-zero cell too. Changes `hidden`; returns
- * true when there is no such cell, so that the total must be hidden instead.
- */
-export function protectAdditiveCells(
-  values: readonly (number | null)[],
-  hidden: boolean[],
-): boolean {
-  if (hidden.filter(Boolean).length !== 1) return false;
-  const smallest = smallestShown(values, hidden);
-  if (smallest === -1) return true;
-  hidden[smallest] = true;
-  return false;
-}
-
-/**
- * The same for a line whose readers may know which hidden cells are zero: a hidden zero
- * protects nothing, so cells are hidden until two non-zero ones are (or the total is).
- */
-function protectLine(values: readonly (number | null)[], hidden: boolean[]): boolean {
-  for (;;) {
-    const count = hidden.filter(Boolean).length;
-    const nonZero = values.filter((value, i) => hidden[i] && value !== 0).length;
-    if (count === 0 || (count >= 2 && nonZero !== 1)) return false;
-    const smallest = smallestShown(values, hidden);
-    if (smallest === -1) return true;
-    hidden[smallest] = true;
+const tables = new Map<string, PerturbationTable>();
+/** The perturbation table of a rule set, built once. */
+export function perturbationTableOf(rules: DisclosureRules): PerturbationTable {
+  const parameters = {
+    maxDeviation: rules.cellKey.maxDeviation,
+    variance: rules.cellKey.variance,
+    threshold: rules.k - 1,
+  };
+  const key = JSON.stringify(parameters);
+  let table = tables.get(key);
+  if (!table) {
+    table = perturbationTable(parameters);
+    tables.set(key, table);
   }
+  return table;
 }
 
-const shown = (figure: RawFigure): DisclosedFigure => ({ ...figure, suppressed: false });
-const hiddenFigure = (figure: RawFigure, denominatorHidden: boolean): DisclosedFigure => ({
-  value: null,
-  numerator: null,
-  denominator: denominatorHidden ? null : figure.denominator,
-  suppressed: true,
+/** A figure as computed, for an audience that may see it so. */
+export const exactFigure = (figure: RawFigure): DisclosedFigure => ({
+  value: figure.value,
+  numerator: figure.numerator,
+  denominator: figure.denominator,
+  suppressed: false,
+  protection: 'none',
 });
 
-/**
- * Applies the rules to one table: the cells of a breakdown (or a single figure, as a
- * table of one) of one indicator. Cells of a count that counts cases, and the numerators
- * and denominators of shares, add up to the total, so they are protected as columns.
- */
-export function discloseTable(
-  indicator: Indicator,
-  cells: readonly RawFigure[],
-  audience: Audience,
+/** A count perturbed by the Cell Key Method; its key sum must have been computed with it. */
+export function perturbedCount(
+  count: number,
+  keySum: number | undefined,
   rules: DisclosureRules,
-  additive: boolean,
-): DisclosedFigure[] {
-  return discloseBreakdown(indicator, cells, undefined, audience, rules, additive).cells;
+): number {
+  if (keySum === undefined) throw new Error('A count to perturb needs its key sum.');
+  return perturb(count, cellKeyOf(keySum), perturbationTableOf(rules));
 }
 
-/**
- * A breakdown and its total as one table: the total is shown beside the cells, so when a
- * hidden cell has no other cell to hide with it, the total is hidden instead.
- */
-export function discloseBreakdown(
-  indicator: Indicator,
-  cells: readonly RawFigure[],
-  total: RawFigure | undefined,
-  audience: Audience,
+/** A quotient of two published counts; a share is withheld on a denominator below the minimum. */
+export function quotientFigure(
+  kind: 'share' | 'ratio',
+  numerator: number,
+  denominator: number,
   rules: DisclosureRules,
-  additive: boolean,
-): { cells: DisclosedFigure[]; total: DisclosedFigure | undefined } {
-  const all = total ? [...cells, total] : [...cells];
-  const last = cells.length;
-  if (audience === 'internal') return split(all.map(shown), total !== undefined);
-  // Protects the cells of one additive column; the total, when there is one, is hidden
-  // when it alone would give a cell away.
-  const protect = (values: (number | null)[], hidden: boolean[]) => {
-    if (!additive || (total !== undefined && hidden[last])) return;
-    const cellsHidden = hidden.slice(0, last);
-    const totalMustGo = protectLine(values.slice(0, last), cellsHidden);
-    cellsHidden.forEach((value, i) => {
-      hidden[i] = value;
-    });
-    if (totalMustGo && total !== undefined) hidden[last] = true;
+  protection: Protection,
+): DisclosedFigure {
+  if (denominator === 0)
+    return { value: null, numerator, denominator, suppressed: false, protection };
+  if (kind === 'share' && denominator < rules.minDenominator)
+    return { value: null, numerator: null, denominator, suppressed: true, protection };
+  // Numerator and denominator are perturbed apart: a share of nearly everyone may come out
+  // above one, and is then shown as all.
+  const value = numerator / denominator;
+  return {
+    value: kind === 'share' ? Math.min(1, value) : value,
+    numerator,
+    denominator,
+    suppressed: false,
+    protection,
   };
-  if (indicator.kind === 'count') {
-    const hidden = all.map((cell) => isSmall(cell.value, rules));
-    protect(
-      all.map((cell) => cell.value),
-      hidden,
-    );
-    return split(
-      all.map((cell, i) => (hidden[i] ? hiddenFigure(cell, true) : shown(cell))),
-      total !== undefined,
-    );
-  }
-  const denominatorHidden = all.map((cell) => isSmall(cell.denominator, rules));
-  if (indicator.kind === 'share')
-    protect(
-      all.map((cell) => cell.denominator),
-      denominatorHidden,
-    );
-  const numeratorHidden = all.map(
-    (cell, i) =>
-      denominatorHidden[i] === true ||
-      isSmall(cell.numerator, rules) ||
-      (indicator.kind === 'share' &&
-        (cell.denominator ?? 0) < rules.minDenominator &&
-        cell.denominator !== 0),
-  );
-  protect(
-    all.map((cell) => cell.numerator),
-    numeratorHidden,
-  );
-  return split(
-    all.map((cell, i) =>
-      numeratorHidden[i] ? hiddenFigure(cell, denominatorHidden[i] === true) : shown(cell),
-    ),
-    total !== undefined,
+}
+
+/** A figure perturbed by the Cell Key Method: each count behind it by its own cell key. */
+export function perturbedFigure(
+  indicator: Pick<Indicator, 'kind'>,
+  figure: RawFigure,
+  rules: DisclosureRules,
+): DisclosedFigure {
+  const keys = figure.keys ?? {};
+  if (indicator.kind === 'count')
+    return {
+      value: perturbedCount(figure.value ?? 0, keys.value, rules),
+      numerator: null,
+      denominator: null,
+      suppressed: false,
+      protection: 'perturbed',
+    };
+  return quotientFigure(
+    indicator.kind,
+    perturbedCount(figure.numerator ?? 0, keys.numerator, rules),
+    perturbedCount(figure.denominator ?? 0, keys.denominator, rules),
+    rules,
+    'perturbed',
   );
 }
 
-function split(figures: DisclosedFigure[], hasTotal: boolean) {
-  return hasTotal
-    ? { cells: figures.slice(0, -1), total: figures.at(-1) }
-    : { cells: figures, total: undefined };
+/** A figure for an audience: as computed for the district office, perturbed for the rest. */
+export function discloseFigure(
+  indicator: Pick<Indicator, 'kind'>,
+  figure: RawFigure,
+  audience: Audience,
+  rules: DisclosureRules,
+): DisclosedFigure {
+  return audience === 'internal' ? exactFigure(figure) : perturbedFigure(indicator, figure, rules);
 }

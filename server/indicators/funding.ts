@@ -4,13 +4,26 @@
 // defined once here (FUNDING_FIGURES); those that are indicators come from the registry.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
-import type { Audience, DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
-import { protectLinkedCells, type Relation, sumRelation } from '../disclosure/linked-cells.ts';
+import {
+  type Audience,
+  type DisclosedFigure,
+  type DisclosureRules,
+  perturbedCount,
+  quotientFigure,
+} from '../disclosure/disclose.ts';
 import { END_REASONS } from '../import/format.ts';
 import { caseFilter, dataAsOf, type FactsScope, factColumns } from './case-facts.ts';
 import type { Category } from './dimensions.ts';
 import { countsOn, type Point } from './figures.ts';
-import { B1_OR_HIGHER, findIndicator, type Indicator, LEASE_BY_END } from './registry.ts';
+import { keyAlias } from './figures-monthly.ts';
+import {
+  B1_OR_HIGHER,
+  type CaseCount,
+  cases,
+  findIndicator,
+  type Indicator,
+  LEASE_BY_END,
+} from './registry.ts';
 
 export type FundingScope = Omit<FactsScope, 'date' | 'periodFrom'>;
 
@@ -20,8 +33,6 @@ interface FundingCount {
   kind: 'count';
   label: string;
   definition: string;
-  /** Whether the providers' figures add up to the figure for all providers. */
-  additive: boolean;
 }
 
 /** A share or a ratio of two counts of the same row. */
@@ -49,7 +60,6 @@ function atYearEnd(id: 'clients_active' | 'managers_active'): FundingCount {
     kind: 'count',
     label: `${indicator.label} am Jahresende`,
     definition: indicator.definition + YEAR_END_NOTE,
-    additive: id === 'clients_active',
   };
 }
 
@@ -64,14 +74,12 @@ export const FUNDING_FIGURES: readonly FundingFigure[] = [
     kind: 'count',
     label: 'Begonnene Fälle im Jahr',
     definition: `Fälle, deren Beratung im Jahr begonnen hat.${PERIOD_NOTE}`,
-    additive: true,
   },
   {
     id: 'cases_closed_in_year',
     kind: 'count',
     label: 'Beendete Fälle im Jahr',
     definition: `Fälle, deren Beratung im Jahr beendet wurde. Die Beendigungsgründe zusammen ergeben diese Zahl.${PERIOD_NOTE}`,
-    additive: true,
   },
   ...END_REASONS.map(
     ({ code, label }): FundingCount => ({
@@ -79,7 +87,6 @@ export const FUNDING_FIGURES: readonly FundingFigure[] = [
       kind: 'count',
       label: `Beendet: ${label}`,
       definition: `Im Jahr beendete Fälle mit dem Beendigungsgrund „${label}“.`,
-      additive: true,
     }),
   ),
   {
@@ -88,7 +95,6 @@ export const FUNDING_FIGURES: readonly FundingFigure[] = [
     label: 'Beendet mit eigenem Mietvertrag',
     definition:
       'Im Jahr beendete Fälle, in denen bis zum Ende der Beratung ein erster privater Mietvertrag unterschrieben wurde.',
-    additive: true,
   },
   {
     id: 'closed_with_lease_share',
@@ -105,7 +111,6 @@ export const FUNDING_FIGURES: readonly FundingFigure[] = [
     label: 'Beendet: Erwachsene',
     definition:
       'Im Jahr beendete Fälle von Personen, die am Tag der Beendigung 18 Jahre oder älter waren (gerechnet ab dem Ersten des Geburtsmonats). Nenner der Anteile zu Sprache und Beschäftigung, wie bei den Kennzahlen zum Stichtag.',
-    additive: true,
   },
   {
     id: 'closed_b1_plus',
@@ -113,7 +118,6 @@ export const FUNDING_FIGURES: readonly FundingFigure[] = [
     label: 'Erwachsene mit B1 oder höher bei Beendigung',
     definition:
       'Im Jahr beendete Fälle Erwachsener, deren Deutschkenntnisse am Tag der Beendigung B1, B2, C1 oder C2 erreichten: die letzte Angabe mit Datum bis zu diesem Tag. Ohne Angabe zählt als nicht erreicht.',
-    additive: true,
   },
   {
     id: 'closed_b1_plus_share',
@@ -130,7 +134,6 @@ export const FUNDING_FIGURES: readonly FundingFigure[] = [
     label: 'Erwachsene sozialversicherungspflichtig beschäftigt bei Beendigung',
     definition:
       'Im Jahr beendete Fälle Erwachsener, die am Tag der Beendigung sozialversicherungspflichtig beschäftigt waren (ohne Ausbildung): die letzte Angabe mit Datum bis zu diesem Tag.',
-    additive: true,
   },
   {
     id: 'closed_sv_employment_share',
@@ -170,16 +173,6 @@ export function fundingDefinitions() {
 }
 
 const COUNTS = FUNDING_FIGURES.filter((figure): figure is FundingCount => figure.kind === 'count');
-const REASON_IDS = END_REASONS.map(({ code }) => `${REASON_PREFIX}${code}`);
-/** The counts taken on the day of closing (closingCounts). */
-const CLOSING_IDS = [
-  'cases_closed_in_year',
-  ...REASON_IDS,
-  'closed_with_lease',
-  'closed_adults',
-  'closed_b1_plus',
-  'closed_sv_employment',
-];
 
 /** A year of the period and the days of it that the data cover. */
 export interface FundingYear {
@@ -215,22 +208,36 @@ export interface FundingRowKey {
 export interface RawFundingRow extends FundingRowKey {
   /** Counts by FundingCount id; empty for a year without data. */
   counts: Record<string, number>;
+  /** The key sum of each count (for the Cell Key Method). */
+  keys: Record<string, number>;
 }
 
 type CountRow = Record<string, number> & { year: number; provider: string | null };
 
-/** The counts on the day of closing, per year and provider and per year for all. */
+/** The counts on the day of closing, by id: each a condition on the case's facts on that day. */
+const CLOSING_COUNTS: readonly (readonly [string, CaseCount])[] = [
+  ['cases_closed_in_year', cases(sql`true`)],
+  ...END_REASONS.map(
+    ({ code }) => [`${REASON_PREFIX}${code}`, cases(sql`end_reason = ${code}`)] as const,
+  ),
+  ['closed_with_lease', cases(LEASE_BY_END)],
+  ['closed_adults', cases(sql`age >= 18`)],
+  ['closed_b1_plus', cases(sql`age >= 18 AND ${B1_OR_HIGHER}`)],
+  ['closed_sv_employment', cases(sql`age >= 18 AND employment = 'sv_employment'`)],
+];
+
+/** The counts on the day of closing, with their key sums, per year and provider and per year for all. */
 async function closingCounts(
   db: Kysely<Database>,
   scope: FundingScope,
   from: string,
   to: string,
 ): Promise<CountRow[]> {
-  const reasons = sql.join(
-    END_REASONS.map(
-      ({ code }) =>
-        sql`count(*) FILTER (WHERE end_reason = ${code})::int AS ${sql.id(`${REASON_PREFIX}${code}`)}`,
-    ),
+  const counts = sql.join(
+    CLOSING_COUNTS.flatMap(([id, count]) => [
+      sql`${count.aggregate} AS ${sql.id(id)}`,
+      sql`${count.keyAggregate} AS ${sql.id(keyAlias(id))}`,
+    ]),
   );
   // The facts of each case on its own last day: age and status as of `ended_on`.
   const { rows } = await sql<CountRow>`
@@ -240,14 +247,7 @@ async function closingCounts(
       FROM cases c
       WHERE ${caseFilter(scope)} AND c.ended_on BETWEEN ${from}::date AND ${to}::date
     )
-    SELECT year, CASE WHEN GROUPING(provider) = 0 THEN provider END AS provider,
-      count(*)::int AS cases_closed_in_year,
-      ${reasons},
-      count(*) FILTER (WHERE ${LEASE_BY_END})::int AS closed_with_lease,
-      count(*) FILTER (WHERE age >= 18)::int AS closed_adults,
-      count(*) FILTER (WHERE age >= 18 AND ${B1_OR_HIGHER})::int AS closed_b1_plus,
-      count(*) FILTER (WHERE age >= 18 AND employment = 'sv_employment')::int
-        AS closed_sv_employment
+    SELECT year, CASE WHEN GROUPING(provider) = 0 THEN provider END AS provider, ${counts}
     FROM closing
     GROUP BY GROUPING SETS ((year, provider), (year))`.execute(db);
   return rows;
@@ -268,6 +268,7 @@ export async function fundingCounts(
   const first = covered[0];
   const last = covered.at(-1);
   const byKey = new Map<string, Record<string, number>>();
+  const keysByKey = new Map<string, Record<string, number>>();
   const key = (year: number, provider: string | null) => `${year}|${provider ?? ''}`;
   if (first?.from && last?.to) {
     const points: Point[] = covered.map((year) => ({
@@ -294,16 +295,28 @@ export async function fundingCounts(
       ];
       for (const [provider, row] of counted) {
         const counts = byKey.get(key(year.year, provider)) ?? {};
-        counts.cases_started_in_year = row.cases_started_in_period ?? 0;
-        counts.clients_active = row.clients_active ?? 0;
-        counts.managers_active = row.managers_active ?? 0;
+        const keys = keysByKey.get(key(year.year, provider)) ?? {};
+        for (const [id, from] of [
+          ['cases_started_in_year', 'cases_started_in_period'],
+          ['clients_active', 'clients_active'],
+          ['managers_active', 'managers_active'],
+        ] as const) {
+          counts[id] = row[from] ?? 0;
+          keys[id] = row[keyAlias(from)] ?? 0;
+        }
         byKey.set(key(year.year, provider), counts);
+        keysByKey.set(key(year.year, provider), keys);
       }
     }
     for (const row of closing) {
       const counts = byKey.get(key(row.year, row.provider)) ?? {};
-      for (const id of CLOSING_IDS) counts[id] = row[id] ?? 0;
+      const keys = keysByKey.get(key(row.year, row.provider)) ?? {};
+      for (const [id] of CLOSING_COUNTS) {
+        counts[id] = row[id] ?? 0;
+        keys[id] = row[keyAlias(id)] ?? 0;
+      }
       byKey.set(key(row.year, row.provider), counts);
+      keysByKey.set(key(row.year, row.provider), keys);
     }
   }
 
@@ -326,9 +339,15 @@ export async function fundingCounts(
   return years.flatMap((year) =>
     rowProviders.map((provider) => {
       const counted = byKey.get(key(year.year, provider?.key ?? null)) ?? {};
+      const keyed = keysByKey.get(key(year.year, provider?.key ?? null)) ?? {};
       const counts: Record<string, number> = {};
-      if (year.from !== null) for (const count of COUNTS) counts[count.id] = counted[count.id] ?? 0;
-      return { year, provider, counts };
+      const keys: Record<string, number> = {};
+      if (year.from !== null)
+        for (const count of COUNTS) {
+          counts[count.id] = counted[count.id] ?? 0;
+          keys[count.id] = keyed[count.id] ?? 0;
+        }
+      return { year, provider, counts, keys };
     }),
   );
 }
@@ -337,116 +356,51 @@ export interface FundingRow extends FundingRowKey {
   figures: Record<string, DisclosedFigure>;
 }
 
-const isSmall = (count: number, { k }: DisclosureRules) => count >= 1 && count < k;
-
 /**
- * Disclosure control over the whole table at once. Counts from 1 to k-1 are hidden; then
- * cells are hidden until none can be worked out from the shown ones through any of the
- * relations among them: each provider's figures add up to the figure for all providers,
- * the reasons add up to the closed cases, and the caseload at the end of a year is the one
- * at the end of the year before plus the cases begun minus those closed. Shares and ratios
- * are shown where both their counts are (and a share's denominator is large enough).
+ * Disclosure control for the table: as computed for the district office; for everyone else
+ * every count perturbed by the Cell Key Method (each by the key of its own cases, so the
+ * same cases read the same here as in any other table), and shares and ratios built from
+ * the perturbed counts, a share withheld on a denominator below the minimum.
  */
 export function discloseFunding(
   rows: readonly RawFundingRow[],
   audience: Audience,
   rules: DisclosureRules,
 ): FundingRow[] {
-  const cellOf = new Map<string, number>();
-  const values: number[] = [];
-  const cell = (row: number, id: string) => cellOf.get(`${row}|${id}`);
-  rows.forEach((row, r) => {
-    for (const [id, value] of Object.entries(row.counts)) {
-      cellOf.set(`${r}|${id}`, values.length);
-      values.push(value);
-    }
-  });
-  const hidden = values.map((value) => audience !== 'internal' && isSmall(value, rules));
-
-  if (audience !== 'internal') {
-    const relations: Relation[] = [];
-    const cells = (indices: (number | undefined)[]) =>
-      indices.filter((index): index is number => index !== undefined);
-    const rowIndex = new Map(
-      rows.map((row, r) => [`${row.year.year}|${row.provider?.key ?? ''}`, r]),
-    );
-    rows.forEach((row, r) => {
-      if (row.year.from === null) return;
-      const closed = cell(r, 'cases_closed_in_year');
-      if (closed !== undefined)
-        relations.push(sumRelation(closed, cells(REASON_IDS.map((id) => cell(r, id)))));
-      // Stock and flows: clients(y) + closed(y) - clients(y-1) - started(y) = 0.
-      const before = rowIndex.get(`${row.year.year - 1}|${row.provider?.key ?? ''}`);
-      const stockBefore = before === undefined ? undefined : cell(before, 'clients_active');
-      const [stock, started] = [cell(r, 'clients_active'), cell(r, 'cases_started_in_year')];
-      if (
-        stockBefore !== undefined &&
-        stock !== undefined &&
-        started !== undefined &&
-        closed !== undefined
-      )
-        relations.push([
-          [stock, 1],
-          [closed, 1],
-          [stockBefore, -1],
-          [started, -1],
-        ]);
-      if (row.provider !== null) return;
-      // The row for all providers is the total of the year's provider rows.
-      const parts = rows.flatMap((other, o) =>
-        other.year.year === row.year.year && other.provider !== null ? [o] : [],
-      );
-      if (parts.length === 0) return;
-      for (const count of COUNTS) {
-        const total = cell(r, count.id);
-        if (!count.additive || total === undefined) continue;
-        relations.push(sumRelation(total, cells(parts.map((o) => cell(o, count.id)))));
-      }
-    });
-    protectLinkedCells(values, hidden, relations);
-  }
-
-  return rows.map((row, r) => {
-    const countFigure = (id: string): DisclosedFigure => {
-      const index = cell(r, id);
-      if (index === undefined)
-        return { value: null, numerator: null, denominator: null, suppressed: false };
-      return hidden[index]
-        ? { value: null, numerator: null, denominator: null, suppressed: true }
-        : { value: values[index] as number, numerator: null, denominator: null, suppressed: false };
+  return rows.map((row) => {
+    const exact = audience === 'internal';
+    const countOf = (id: string): number | null => {
+      const count = row.counts[id];
+      if (count === undefined) return null;
+      return exact ? count : perturbedCount(count, row.keys[id], rules);
     };
+    const protection = exact ? 'none' : 'perturbed';
     const figures: Record<string, DisclosedFigure> = {};
     for (const figure of FUNDING_FIGURES) {
       if (figure.kind === 'count') {
-        figures[figure.id] = countFigure(figure.id);
-        continue;
-      }
-      const numerator = countFigure(figure.numerator);
-      const denominator = countFigure(figure.denominator);
-      const tooFew =
-        audience !== 'internal' &&
-        figure.kind === 'share' &&
-        denominator.value !== null &&
-        denominator.value !== 0 &&
-        denominator.value < rules.minDenominator;
-      if (numerator.suppressed || denominator.suppressed || tooFew) {
         figures[figure.id] = {
-          value: null,
+          value: countOf(figure.id),
           numerator: null,
-          denominator: denominator.value,
-          suppressed: true,
+          denominator: null,
+          suppressed: false,
+          protection,
         };
         continue;
       }
-      figures[figure.id] = {
-        value:
-          numerator.value === null || !denominator.value
-            ? null
-            : numerator.value / denominator.value,
-        numerator: numerator.value,
-        denominator: denominator.value,
-        suppressed: false,
-      };
+      const numerator = countOf(figure.numerator);
+      const denominator = countOf(figure.denominator);
+      figures[figure.id] =
+        numerator === null || denominator === null
+          ? { value: null, numerator: null, denominator: null, suppressed: false, protection }
+          : exact
+            ? {
+                value: denominator === 0 ? null : numerator / denominator,
+                numerator,
+                denominator,
+                suppressed: false,
+                protection,
+              }
+            : quotientFigure(figure.kind, numerator, denominator, rules, protection);
     }
     return { year: row.year, provider: row.provider, figures };
   });

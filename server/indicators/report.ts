@@ -1,20 +1,53 @@
 // Figures as they leave the server: computed, then put through disclosure control for the
-// audience of the request.
+// audience of the request (server/disclosure/).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.ts';
-import { type CrossTableDisclosed, discloseCrossTable } from '../disclosure/cross-table.ts';
 import {
   type Audience,
   type DisclosedFigure,
   type DisclosureRules,
-  discloseBreakdown,
-  discloseTable,
-  protectAdditiveCells,
+  exactFigure,
+  perturbedFigure,
 } from '../disclosure/disclose.ts';
+import type { AuditedHeadline } from '../disclosure/headline-audit.ts';
 import type { FactsScope } from './case-facts.ts';
 import type { Category, DimensionId, RegistryCategories } from './dimensions.ts';
-import { breakdownOn, crossTableOn, indicatorsOn, type Point, seriesOn } from './figures.ts';
-import { ADDITIVE_PARTS, type Indicator } from './registry.ts';
+import {
+  breakdownOn,
+  crossTableOn,
+  indicatorsOn,
+  type Point,
+  type RawFigure,
+  seriesOn,
+} from './figures.ts';
+import type { Indicator } from './registry.ts';
+
+/** How a request's figures are disclosed. */
+export interface Disclosure {
+  audience: Audience;
+  rules: DisclosureRules;
+  /**
+   * The audited headline figures, where the request is about a district as a whole (no
+   * provider or municipality): its totals on a release date are then published exactly.
+   */
+  headline?: AuditedHeadline | undefined;
+}
+
+/**
+ * One figure for the audience: as computed for the district office; the audited exact
+ * figure where the headline holds it (a total of a whole district on a release date);
+ * otherwise perturbed by the Cell Key Method.
+ */
+export function disclose(
+  indicator: Indicator,
+  figure: RawFigure,
+  disclosure: Disclosure,
+  total?: { date: string },
+): DisclosedFigure {
+  if (disclosure.audience === 'internal') return exactFigure(figure);
+  const audited = total ? disclosure.headline?.figure(indicator, total.date) : undefined;
+  return audited ?? perturbedFigure(indicator, figure, disclosure.rules);
+}
 
 export interface ReportedIndicator extends DisclosedFigure {
   id: string;
@@ -26,37 +59,15 @@ export interface ReportedIndicator extends DisclosedFigure {
 export async function indicatorReport(
   db: Kysely<Database>,
   scope: FactsScope,
-  audience: Audience,
-  rules: DisclosureRules,
+  disclosure: Disclosure,
 ): Promise<ReportedIndicator[]> {
   const computed = await indicatorsOn(db, scope);
-  const disclosed = new Map(
-    computed.map(({ indicator, figure }) => [
-      indicator.id,
-      discloseTable(indicator, [figure], audience, rules, false)[0] as DisclosedFigure,
-    ]),
-  );
-  if (audience !== 'internal') {
-    for (const { parts } of ADDITIVE_PARTS) {
-      const figures = parts.map((id) => disclosed.get(id) as DisclosedFigure);
-      const raw = parts.map(
-        (id) => computed.find((c) => c.indicator.id === id)?.figure.value ?? null,
-      );
-      const hidden = figures.map((figure) => figure.suppressed);
-      protectAdditiveCells(raw, hidden);
-      parts.forEach((id, i) => {
-        if (hidden[i] && !figures[i]?.suppressed) {
-          disclosed.set(id, { value: null, numerator: null, denominator: null, suppressed: true });
-        }
-      });
-    }
-  }
-  return computed.map(({ indicator }) => ({
+  return computed.map(({ indicator, figure }) => ({
     id: indicator.id,
     label: indicator.label,
     definition: indicator.definition,
     kind: indicator.kind,
-    ...(disclosed.get(indicator.id) as DisclosedFigure),
+    ...disclose(indicator, figure, disclosure, { date: scope.date }),
   }));
 }
 
@@ -71,29 +82,16 @@ export async function breakdownReport(
   indicator: Indicator,
   by: DimensionId,
   registry: RegistryCategories,
-  audience: Audience,
-  rules: DisclosureRules,
+  disclosure: Disclosure,
 ): Promise<BreakdownReport> {
   const { rows, total } = await breakdownOn(db, scope, indicator, by, registry);
-  // Distinct counts (managers, municipalities) do not add up over categories.
-  const additive = indicator.kind !== 'count' || indicator.countsCases;
-  const disclosed = discloseBreakdown(
-    indicator,
-    rows.map((row) => row.figure),
-    total,
-    audience,
-    rules,
-    additive,
-  );
-  const cells = disclosed.cells;
-  const shownTotal = disclosed.total;
   return {
-    rows: rows.map((row, i) => ({
+    rows: rows.map((row) => ({
       key: row.key,
       label: row.label,
-      ...(cells[i] as DisclosedFigure),
+      ...disclose(indicator, row.figure, disclosure),
     })),
-    total: shownTotal as DisclosedFigure,
+    total: disclose(indicator, total, disclosure, { date: scope.date }),
   };
 }
 
@@ -103,25 +101,28 @@ export interface SeriesPoint extends DisclosedFigure {
   date: string;
 }
 
-/** One figure on several dates; each point stands alone (a table of one). */
+/** One figure on several dates, each point on its own. */
 export async function seriesReport(
   db: Kysely<Database>,
   scope: Omit<FactsScope, 'date' | 'periodFrom'>,
   indicator: Indicator,
   points: readonly Point[],
-  audience: Audience,
-  rules: DisclosureRules,
+  disclosure: Disclosure,
 ): Promise<SeriesPoint[]> {
   const figures = await seriesOn(db, scope, indicator, points);
   return figures.map(({ point, figure }) => ({
     date: point.date,
-    ...(discloseTable(indicator, [figure], audience, rules, false)[0] as DisclosedFigure),
+    ...disclose(indicator, figure, disclosure, { date: point.date }),
   }));
 }
 
-export interface CrossTableReport extends CrossTableDisclosed {
+export interface CrossTableReport {
   rows: Category[];
   columns: Category[];
+  cells: DisclosedFigure[][];
+  rowTotals: DisclosedFigure[];
+  columnTotals: DisclosedFigure[];
+  total: DisclosedFigure;
 }
 
 export async function crossTableReport(
@@ -131,14 +132,16 @@ export async function crossTableReport(
   rowsBy: DimensionId,
   columnsBy: DimensionId,
   registry: RegistryCategories,
-  audience: Audience,
-  rules: DisclosureRules,
+  disclosure: Disclosure,
 ): Promise<CrossTableReport> {
   const table = await crossTableOn(db, scope, indicator, rowsBy, columnsBy, registry);
-  const additive = indicator.kind !== 'count' || indicator.countsCases;
+  const one = (figure: RawFigure) => disclose(indicator, figure, disclosure);
   return {
     rows: table.rows,
     columns: table.columns,
-    ...discloseCrossTable(indicator, table, audience, rules, additive),
+    cells: table.cells.map((row) => row.map(one)),
+    rowTotals: table.rowTotals.map(one),
+    columnTotals: table.columnTotals.map(one),
+    total: disclose(indicator, table.total, disclosure, { date: scope.date }),
   };
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import type { DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
+import { auditedHeadline } from '../disclosure/headline-audit.ts';
 import { type FactsScope, factColumns } from '../indicators/case-facts.ts';
 import {
   type Category,
@@ -24,6 +25,7 @@ import {
 import { findIndicator, type Indicator, type IndicatorId } from '../indicators/registry.ts';
 import {
   breakdownReport,
+  type Disclosure,
   indicatorReport,
   type ReportedIndicator,
   seriesReport,
@@ -43,6 +45,11 @@ export const CLOSED_INDICATORS: readonly IndicatorId[] = [
   'cases_closed',
   'cases_closed_with_lease',
   'cases_closed_with_lease_share',
+];
+/** The headline figures: released exactly where the audit allows (docs/disclosure.md). */
+export const HEADLINE_INDICATORS: readonly IndicatorId[] = [
+  ...CASELOAD_INDICATORS,
+  ...CLOSED_INDICATORS,
 ];
 /** The breakdowns the report charts, with the charts' titles. */
 export const REPORT_BREAKDOWNS: readonly {
@@ -146,11 +153,18 @@ export interface KeyedFigure {
   figure: DisclosedFigure;
 }
 
-const figureOnly = ({ value, numerator, denominator, suppressed }: DisclosedFigure) => ({
+const figureOnly = ({
   value,
   numerator,
   denominator,
   suppressed,
+  protection,
+}: DisclosedFigure): DisclosedFigure => ({
+  value,
+  numerator,
+  denominator,
+  suppressed,
+  protection,
 });
 
 /** Every figure of a report with its key, in the order the page shows them. */
@@ -246,7 +260,7 @@ export function calculationVersion(db: Kysely<Database>): string {
       shown.kind === 'count'
         ? [shown.aggregate.compile(db).sql]
         : shown.kind === 'share'
-          ? [shown.numerator.compile(db).sql, shown.denominator]
+          ? [shown.numerator.aggregate.compile(db).sql, shown.denominator]
           : [shown.numerator, shown.denominator];
     hash.update(`${shown.id}=${parts.join('/')};`);
   }
@@ -285,8 +299,13 @@ export async function computeReportFigures(
     periodFrom: `${date.slice(0, 4)}-01-01`,
   });
   const registry = await registryCategories(db, district);
-  const caseloadAll = await indicatorReport(db, scopeOn(stichtag), 'public', rules);
-  const closedAll = await indicatorReport(db, scopeOn(beendetBis), 'public', rules);
+  const disclosure: Disclosure = {
+    audience: 'public',
+    rules,
+    headline: await auditedHeadline(db, district, HEADLINE_INDICATORS, rules),
+  };
+  const caseloadAll = await indicatorReport(db, scopeOn(stichtag), disclosure);
+  const closedAll = await indicatorReport(db, scopeOn(beendetBis), disclosure);
   const pick = (all: ReportedIndicator[], ids: readonly IndicatorId[]) =>
     ids.map((id) => all.find((reported) => reported.id === id) as ReportedIndicator);
 
@@ -298,8 +317,7 @@ export async function computeReportFigures(
       indicator(id),
       by,
       registry,
-      'public',
-      rules,
+      disclosure,
     );
     breakdowns.push({
       indicator: id,
@@ -324,14 +342,7 @@ export async function computeReportFigures(
           from: points[0]?.period as string,
           to: points.at(-1)?.period as string,
           points: (
-            await seriesReport(
-              db,
-              { district },
-              indicator(TREND_INDICATOR),
-              points,
-              'public',
-              rules,
-            )
+            await seriesReport(db, { district }, indicator(TREND_INDICATOR), points, disclosure)
           ).map((point, i) => ({ period: points[i]?.period as string, ...point })),
         };
 
@@ -341,7 +352,7 @@ export async function computeReportFigures(
     stichtag,
     beendet_bis: beendetBis,
     audience: 'public',
-    rules: { k: rules.k, minDenominator: rules.minDenominator },
+    rules,
     caseload: pick(caseloadAll, CASELOAD_INDICATORS),
     closed: pick(closedAll, CLOSED_INDICATORS),
     breakdowns,

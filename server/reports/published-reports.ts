@@ -289,11 +289,12 @@ export async function reportChanges(
     providersChanged(stored.providerValues[key], today.providerValues[key]);
   const changes: FigureChange[] = [];
   for (const figure of published) {
-    const current = now.get(figure.key)?.figure ?? {
+    const current: DisclosedFigure = now.get(figure.key)?.figure ?? {
       value: 0,
       numerator: null,
       denominator: null,
       suppressed: false,
+      protection: 'perturbed',
     };
     if (sameDisclosed(figure.figure, current)) continue;
     let providers = providersOf(figure.key);

@@ -51,7 +51,12 @@ describe(`API on ${DATABASE_KIND}`, () => {
       indicator: 'clients_active',
       by: 'age_group',
       audience: 'public',
-      rules: { k: 5, minDenominator: 20 },
+      rules: {
+        k: 5,
+        minDenominator: 20,
+        protectionWidth: 2,
+        cellKey: { maxDeviation: 3, variance: 1 },
+      },
     });
     expect(body.rows.map((row: { key: string }) => row.key)).toEqual([
       '0-5',
@@ -61,7 +66,14 @@ describe(`API on ${DATABASE_KIND}`, () => {
       '45-64',
       '65+',
     ]);
-    expect(body.total).toEqual({ value: 0, numerator: null, denominator: null, suppressed: false });
+    // Nothing imported, so no release date: perturbed, and zero stays zero.
+    expect(body.total).toEqual({
+      value: 0,
+      numerator: null,
+      denominator: null,
+      suppressed: false,
+      protection: 'perturbed',
+    });
     const indicators = await app.inject({ url: '/api/v1/indicators?date=2021-01-01' });
     // No export yet: the data reach no date.
     expect(indicators.json().data_as_of).toBeNull();

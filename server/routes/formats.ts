@@ -22,6 +22,8 @@ export interface TableColumn<Row> {
   /** Column header in the CSV, in German. */
   header: string;
   value: (row: Row) => string | number | null;
+  /** The value in Arrow, where a machine reads it, if not `value` (a code rather than a label). */
+  arrowValue?: (row: Row) => string | number | null;
   /** A cell that is hidden by disclosure control: "." in the CSV. */
   suppressed?: (row: Row) => boolean;
   /** The Arrow type; by default a number column when a value is a number, else text. */
@@ -65,7 +67,7 @@ export function toArrow<Row>(
   // Typed column by column, so that a column of nulls (all withheld) keeps its type.
   const vectors = Object.fromEntries(
     columns.map((column) => {
-      const values = rows.map((row) => column.value(row));
+      const values = rows.map((row) => (column.arrowValue ?? column.value)(row));
       const numeric =
         column.type === 'number' ||
         (column.type === undefined && values.some((value) => typeof value === 'number'));

@@ -5,7 +5,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
-import { rulesFor } from '../disclosure/disclose.ts';
+import { type Audience, type Protection, rulesFor } from '../disclosure/disclose.ts';
+import { headlineFor } from '../disclosure/headline-audit.ts';
 import { parseDate } from '../import/validate.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import {
@@ -19,10 +20,12 @@ import { findIndicator, type Indicator } from '../indicators/registry.ts';
 import {
   breakdownReport,
   crossTableReport,
+  type Disclosure,
   indicatorReport,
   seriesReport,
 } from '../indicators/report.ts';
 import { ProblemError } from '../plugins/errors.ts';
+import { HEADLINE_INDICATORS } from '../reports/content.ts';
 import { Filters, filtersOf as sharedFiltersOf } from './figure-scope.ts';
 import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
 import { Figure, FormatParam, IsoDate, Nullable, ReportedFields, Rules } from './schemas.ts';
@@ -54,6 +57,7 @@ const figureColumns = <
     numerator: number | null;
     denominator: number | null;
     suppressed: boolean;
+    protection: Protection;
   },
 >(): TableColumn<Row>[] => [
   {
@@ -78,7 +82,20 @@ const figureColumns = <
     suppressed: (r) => r.suppressed && r.denominator === null,
   },
   { key: 'suppressed', header: 'gesperrt', value: (r) => (r.suppressed ? 'ja' : 'nein') },
+  {
+    key: 'protection',
+    header: 'Schutz',
+    value: (r) => PROTECTION_LABELS[r.protection],
+    arrowValue: (r) => r.protection,
+  },
 ];
+
+/** How a table names the protection of a figure. */
+export const PROTECTION_LABELS: Record<Protection, string> = {
+  none: 'exakt',
+  audited: 'exakt, geprüft',
+  perturbed: 'leicht verändert',
+};
 
 /** One year earlier, the same day (29 February becomes 28 February). */
 function yearEarlier(date: string): string {
@@ -132,7 +149,24 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   const appliedAudience = (
     request: FastifyRequest,
     scope: { district: string | undefined; provider?: string | undefined },
-  ) => disclosureAudience(request.caller, scope, config.district);
+  ): Audience => disclosureAudience(request.caller, scope, config.district);
+
+  /** The audience of a request and, for a whole district, its audited headline figures. */
+  async function disclosureOf(
+    request: FastifyRequest,
+    scope: {
+      district: string | undefined;
+      provider?: string | undefined;
+      municipality?: string | undefined;
+    },
+  ): Promise<Disclosure> {
+    const audience = appliedAudience(request, scope);
+    return {
+      audience,
+      rules: config.disclosure,
+      headline: await headlineFor(db(), scope, audience, config.disclosure, HEADLINE_INDICATORS),
+    };
+  }
 
   const filtersOf = (query: Parameters<typeof sharedFiltersOf>[2]) =>
     sharedFiltersOf(db(), config.district, query);
@@ -185,8 +219,9 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const date = reportingDate(query.date, 'date');
       const periodFrom = periodStart(date, query.from);
       const scope = { ...(await filtersOf(query)), date, periodFrom };
-      const applied = appliedAudience(request, scope);
-      const rows = await indicatorReport(db(), scope, applied, config.disclosure);
+      const disclosure = await disclosureOf(request, scope);
+      const applied = disclosure.audience;
+      const rows = await indicatorReport(db(), scope, disclosure);
 
       let comparison:
         | { date: string; period: { from: string; to: string }; indicators: typeof rows }
@@ -201,8 +236,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         const before = await indicatorReport(
           db(),
           { ...scope, date: earlier, periodFrom: [earlierFrom, earlier].sort()[0] as string },
-          applied,
-          config.disclosure,
+          disclosure,
         );
         comparison = {
           date: earlier,
@@ -293,7 +327,8 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         date,
         periodFrom: periodStart(date, query.from),
       };
-      const applied = appliedAudience(request, scope);
+      const disclosure = await disclosureOf(request, scope);
+      const applied = disclosure.audience;
       const by = query.by as DimensionId;
       const report = await breakdownReport(
         db(),
@@ -301,8 +336,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         indicator,
         by,
         await registryCategories(db(), scope.district),
-        applied,
-        config.disclosure,
+        disclosure,
       );
       const format = negotiateFormat(request, query.format);
       if (format !== 'json') {
@@ -380,7 +414,8 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         date,
         periodFrom: periodStart(date, query.from),
       };
-      const applied = appliedAudience(request, scope);
+      const disclosure = await disclosureOf(request, scope);
+      const applied = disclosure.audience;
       const table = await crossTableReport(
         db(),
         scope,
@@ -388,8 +423,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         rowsBy,
         columnsBy,
         await registryCategories(db(), scope.district),
-        applied,
-        config.disclosure,
+        disclosure,
       );
       const format = negotiateFormat(request, query.format);
       if (format !== 'json') {
@@ -482,15 +516,9 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const points = seriesPoints(query.from, query.to, interval);
       if (points.length > 600) throw invalid('Höchstens 600 Zeitpunkte je Reihe.');
       const scope = await filtersOf(query);
-      const applied = appliedAudience(request, scope);
-      const figures = await seriesReport(
-        db(),
-        scope,
-        indicator,
-        points,
-        applied,
-        config.disclosure,
-      );
+      const disclosure = await disclosureOf(request, scope);
+      const applied = disclosure.audience;
+      const figures = await seriesReport(db(), scope, indicator, points, disclosure);
       const rows = figures.map((figure, i) => ({
         period: points[i]?.period as string,
         ...figure,

@@ -14,20 +14,26 @@ import {
   reportChanges,
 } from '../reports/published-reports.ts';
 import { negotiateFormat, sendTable } from './formats.ts';
-import { Figure, FormatParam, Nullable, ReportedFields } from './schemas.ts';
+import {
+  FormatParam,
+  Nullable,
+  PublishedFigure,
+  PublishedRules,
+  ReportedFields,
+} from './schemas.ts';
 
 /** The programme began in 2018: no report is about an earlier day. */
 const FIRST_DAY = '2018-01-01';
 
-const FigureObject = Type.Object(Figure);
-const Reported = Type.Object(ReportedFields);
+const FigureObject = Type.Object(PublishedFigure);
+const Reported = Type.Object({ ...ReportedFields, ...PublishedFigure });
 
 const Content = Type.Object({
   district: Type.String(),
   stichtag: Type.String(),
   beendet_bis: Type.String(),
   audience: Type.Literal('public'),
-  rules: Type.Object({ k: Type.Integer(), minDenominator: Type.Integer() }),
+  rules: PublishedRules,
   caseload: Type.Array(Reported),
   closed: Type.Array(Reported),
   breakdowns: Type.Array(
@@ -38,7 +44,9 @@ const Content = Type.Object({
       by_label: Type.String(),
       title: Type.String(),
       date: Type.String(),
-      rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), ...Figure })),
+      rows: Type.Array(
+        Type.Object({ key: Type.String(), label: Type.String(), ...PublishedFigure }),
+      ),
       total: FigureObject,
     }),
   ),
@@ -49,7 +57,9 @@ const Content = Type.Object({
       title: Type.String(),
       from: Type.String(),
       to: Type.String(),
-      points: Type.Array(Type.Object({ period: Type.String(), date: Type.String(), ...Figure })),
+      points: Type.Array(
+        Type.Object({ period: Type.String(), date: Type.String(), ...PublishedFigure }),
+      ),
     }),
   ),
   definitions: Type.Array(

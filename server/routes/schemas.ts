@@ -15,12 +15,35 @@ export const FormatParam = Type.Optional(
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
+export const Protection = Type.Union(
+  [Type.Literal('none'), Type.Literal('audited'), Type.Literal('perturbed')],
+  {
+    description:
+      'Schutz des Werts: none (ungeschützt, nur für das Landratsamt und den eigenen Träger), audited (exakt, geprüft), perturbed (Cell-Key-Verfahren, leicht verändert)',
+  },
+);
+
 export const Figure = {
   value: Nullable(Type.Number()),
   numerator: Nullable(Type.Integer()),
   denominator: Nullable(Type.Integer()),
   suppressed: Type.Boolean(),
+  protection: Protection,
 };
+
+/**
+ * A figure of a published report: reports frozen before the Cell Key Method (their figures
+ * exact or withheld by the suppression rules of their day) hold no `protection`.
+ */
+export const PublishedFigure = { ...Figure, protection: Type.Optional(Protection) };
+
+/** The rules a published report was frozen under; older reports hold only k and the denominator. */
+export const PublishedRules = Type.Object({
+  k: Type.Integer(),
+  minDenominator: Type.Integer(),
+  protectionWidth: Type.Optional(Type.Integer()),
+  cellKey: Type.Optional(Type.Object({ maxDeviation: Type.Integer(), variance: Type.Number() })),
+});
 
 /** An indicator on a date as it leaves the server: what it is, and its disclosed figure. */
 export const ReportedFields = {
@@ -46,7 +69,14 @@ export const FundingFigureDefinition = Type.Object({
   denominator: DefinitionPart,
 });
 
-export const Rules = Nullable(Type.Object({ k: Type.Integer(), minDenominator: Type.Integer() }));
+export const Rules = Nullable(
+  Type.Object({
+    k: Type.Integer(),
+    minDenominator: Type.Integer(),
+    protectionWidth: Type.Integer(),
+    cellKey: Type.Object({ maxDeviation: Type.Integer(), variance: Type.Number() }),
+  }),
+);
 
 export const Issue = Type.Object({
   row: Nullable(Type.Integer()),

@@ -1,0 +1,93 @@
+// The audit of exact figures: small counts a reader could isolate are found, and figures are
+// withheld until the linear program proves every one of them at least `width` wide.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { auditExactFigures, type Cell, smallIsolables } from './audit.ts';
+import { FeasibleSums, solver } from './feasibility.ts';
+
+/** Whether every small isolable count keeps its width given the shown figures (an independent check). */
+async function everyIsolableProtected(
+  cells: readonly Cell[],
+  sizes: readonly number[],
+  withheld: readonly boolean[],
+  k: number,
+  width: number,
+): Promise<string[]> {
+  const truth = (cell: Cell) =>
+    [...new Set(cell)].reduce((sum, u) => sum + (sizes[u] as number), 0);
+  const facts = cells.map((cell, i) =>
+    withheld[i]
+      ? { members: cell, lower: 1, upper: Number.POSITIVE_INFINITY }
+      : { members: cell, lower: truth(cell), upper: truth(cell) },
+  );
+  const sums = new FeasibleSums(await solver(), sizes.length, facts);
+  const narrow: string[] = [];
+  try {
+    for (const isolable of smallIsolables(cells, sizes, k)) {
+      const { lowest, highest } = sums.interval(isolable.members);
+      if (highest - lowest < width)
+        narrow.push(`${isolable.cells.join('-')}: ${isolable.truth} in [${lowest}, ${highest}]`);
+    }
+  } finally {
+    sums.dispose();
+  }
+  return narrow;
+}
+
+describe('the audit of exact figures', () => {
+  it('finds small figures and small differences of nested figures', () => {
+    // Caseload, minors, adults on one date; closed cases on two dates.
+    const sizes = [3, 40, 50, 2];
+    const cells: Cell[] = [[0, 1], [0], [1], [2], [2, 3]];
+    const found = smallIsolables(cells, sizes, 5).map((i) => [i.cells, i.truth]);
+    expect(found).toEqual([
+      [[1], 3],
+      [[4, 3], 2],
+    ]);
+  });
+
+  it('withholds a second figure so that minors cannot be worked out from the caseload and adults', async () => {
+    const sizes = [3, 40];
+    const cells: Cell[] = [[0, 1], [0], [1]];
+    const { withheld } = await auditExactFigures(cells, sizes, { k: 5, width: 2 });
+    expect(withheld[1]).toBe(true);
+    expect(withheld.filter(Boolean)).toHaveLength(2);
+    expect(await everyIsolableProtected(cells, sizes, withheld, 5, 2)).toEqual([]);
+  });
+
+  it('protects the cases closed in a month when the total on both dates is exact', async () => {
+    // Closed cases: 30 by the first date, 2 more by the second, 40 more by the third.
+    const sizes = [30, 2, 40];
+    const cells: Cell[] = [[0], [0, 1], [0, 1, 2]];
+    const { withheld } = await auditExactFigures(cells, sizes, { k: 5, width: 2 });
+    expect(withheld.some(Boolean)).toBe(true);
+    expect(await everyIsolableProtected(cells, sizes, withheld, 5, 2)).toEqual([]);
+  });
+
+  it('leaves every random set of nested and linked figures with no small count narrower than the width', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 7, max: 60 })), {
+          minLength: 2,
+          maxLength: 8,
+        }),
+        fc.array(fc.array(fc.nat(7), { minLength: 1, maxLength: 5 }), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        fc.integer({ min: 1, max: 3 }),
+        async (sizes, rawCells, width) => {
+          const cells = rawCells.map((cell) => cell.map((u) => u % sizes.length));
+          const { withheld } = await auditExactFigures(cells, sizes, { k: 5, width });
+          // Zeros are never withheld: a reader may take a withheld figure to be at least 1.
+          cells.forEach((cell, i) => {
+            const size = [...new Set(cell)].reduce((sum, u) => sum + (sizes[u] as number), 0);
+            if (withheld[i]) expect(size).toBeGreaterThan(0);
+          });
+          expect(await everyIsolableProtected(cells, sizes, withheld, 5, width)).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

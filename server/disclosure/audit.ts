@@ -1,0 +1,124 @@
+// Secondary suppression for a fixed set of exact figures, audited by linear programming as
+// τ-ARGUS and sdcTable do for linked tables (docs/disclosure.md): the figures are sums of
+// unknown counts (classes of cases that no figure tells apart); a count from 1 to k-1 that a
+// reader could isolate, as a figure itself or as the difference of two figures one of which
+// holds the other, must keep an interval at least `width` wide given every figure shown.
+// Where it does not, one more figure is withheld, until every such count is protected.
+import { FeasibleSums, solver } from './feasibility.ts';
+
+/** A figure: the unknowns it adds up (indices into the sizes). */
+export type Cell = readonly number[];
+
+/** A count a reader could isolate: a figure, or the difference of two nested figures. */
+export interface Isolable {
+  members: number[];
+  truth: number;
+  /** The figure it is, or the outer and inner figure it is the difference of. */
+  cells: [number] | [number, number];
+}
+
+const sizeOf = (members: readonly number[], sizes: readonly number[]) =>
+  members.reduce((sum, member) => sum + (sizes[member] as number), 0);
+
+/**
+ * The counts from 1 to k-1 that the figures could give away: each small figure, and each
+ * small difference of two figures one of which holds the other (a figure and its part, the
+ * same count on two dates). A difference that is itself a figure is that figure.
+ */
+export function smallIsolables(
+  cells: readonly Cell[],
+  sizes: readonly number[],
+  k: number,
+): Isolable[] {
+  const found: Isolable[] = [];
+  const seen = new Set<string>();
+  const normal = cells.map((cell) => [...new Set(cell)].sort((a, b) => a - b));
+  const truths = normal.map((cell) => sizeOf(cell, sizes));
+  normal.forEach((cell, index) => {
+    const key = cell.join(',');
+    if (seen.has(key)) return;
+    seen.add(key);
+    const truth = truths[index] as number;
+    if (truth >= 1 && truth < k) found.push({ members: cell, truth, cells: [index] });
+  });
+  const byTruth = new Map<number, number[]>();
+  truths.forEach((truth, index) => {
+    const same = byTruth.get(truth) ?? [];
+    same.push(index);
+    byTruth.set(truth, same);
+  });
+  normal.forEach((outer, o) => {
+    const holds = new Set(outer);
+    const outerTruth = truths[o] as number;
+    for (let gap = 1; gap < k; gap++) {
+      for (const i of byTruth.get(outerTruth - gap) ?? []) {
+        const inner = normal[i] as number[];
+        if (inner.length === 0 || !inner.every((member) => holds.has(member))) continue;
+        const inside = new Set(inner);
+        const members = outer.filter((member) => !inside.has(member));
+        const key = members.join(',');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push({ members, truth: gap, cells: [o, i] });
+      }
+    }
+  });
+  return found;
+}
+
+export interface AuditResult {
+  /** Per figure: withheld (primary or secondary) or shown. */
+  withheld: boolean[];
+  /** Linear programs solved. */
+  solved: number;
+}
+
+/**
+ * Which of the exact figures to withhold so that no count from 1 to k-1 can be isolated to
+ * an interval narrower than `width`. Zeros are always shown, so a reader knows a withheld
+ * figure is at least 1; a withheld figure is never zero. Secondary suppressions prefer the
+ * smallest shown figure that shares an unknown with the count at risk.
+ */
+export async function auditExactFigures(
+  cells: readonly Cell[],
+  sizes: readonly number[],
+  { k, width }: { k: number; width: number },
+): Promise<AuditResult> {
+  const truths = cells.map((cell) => sizeOf([...new Set(cell)], sizes));
+  const withheld = truths.map((truth) => truth >= 1 && truth < k);
+  const isolables = smallIsolables(cells, sizes, k);
+  if (isolables.length === 0) return { withheld, solved: 0 };
+  const highs = await solver();
+  const facts = cells.map((cell, index) => ({
+    members: cell,
+    lower: withheld[index] ? 1 : (truths[index] as number),
+    upper: withheld[index] ? Number.POSITIVE_INFINITY : (truths[index] as number),
+  }));
+  const sums = new FeasibleSums(highs, sizes.length, facts, Float64Array.from(sizes));
+  const cellsOf = new Map<number, number[]>();
+  cells.forEach((cell, index) => {
+    for (const member of cell) {
+      const list = cellsOf.get(member) ?? [];
+      list.push(index);
+      cellsOf.set(member, list);
+    }
+  });
+  try {
+    // Withholding only widens intervals, so a count protected once stays protected: one pass.
+    for (const isolable of isolables) {
+      while (!sums.atLeast(isolable.members, width).wide) {
+        // The smallest shown non-zero figure touching the count at risk.
+        const touching = new Set(isolable.members.flatMap((member) => cellsOf.get(member) ?? []));
+        const next = [...touching]
+          .filter((index) => !withheld[index] && (truths[index] as number) > 0)
+          .sort((a, b) => (truths[a] as number) - (truths[b] as number) || a - b)[0];
+        if (next === undefined) break;
+        withheld[next] = true;
+        sums.relax(next, 1, Number.POSITIVE_INFINITY);
+      }
+    }
+  } finally {
+    sums.dispose();
+  }
+  return { withheld, solved: sums.solved };
+}

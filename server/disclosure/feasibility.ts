@@ -1,0 +1,164 @@
+// What a reader can prove about a count from published figures, by linear programming (the
+// audit of τ-ARGUS and sdcTable): the unknowns are counts of cases (never negative), every
+// published figure says that a sum of them lies between two bounds (equal bounds for an
+// exact figure), and the interval a reader can prove for another sum is its minimum and its
+// maximum subject to all of that. Solved with HiGHS (compiled to WebAssembly), keeping one
+// model and changing only the objective between questions, so each solve starts from the
+// last one's basis.
+import loadHighs from 'highs';
+
+type Highs = Awaited<ReturnType<typeof loadHighs>>;
+type Model = ReturnType<Highs['createModel']>;
+
+let loaded: Promise<Highs> | undefined;
+/** The solver, loaded once per process. */
+export const solver = (): Promise<Highs> => {
+  loaded ??= loadHighs();
+  return loaded;
+};
+
+/** lower ≤ the sum of the unknowns `members` ≤ upper. */
+export interface Fact {
+  members: readonly number[];
+  lower: number;
+  upper: number;
+}
+
+export interface Interval {
+  lowest: number;
+  highest: number;
+}
+
+/** Points known to satisfy every fact, kept to answer some questions without solving. */
+const WITNESSES_KEPT = 40;
+const TOLERANCE = 1e-6;
+
+export class FeasibleSums {
+  private readonly model: Model;
+  private readonly witnesses: Float64Array[] = [];
+  private objective: readonly number[] = [];
+  /** Linear programs solved so far (for benchmarks and tests). */
+  solved = 0;
+
+  /**
+   * @param unknowns the number of unknown counts
+   * @param facts what the published figures say about them
+   * @param known a point known to satisfy every fact (the true counts), if any
+   */
+  constructor(
+    private readonly highs: Highs,
+    readonly unknowns: number,
+    facts: readonly Fact[],
+    known?: Float64Array,
+  ) {
+    const starts = [0];
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (const fact of facts) {
+      const sorted = [...new Set(fact.members)].sort((a, b) => a - b);
+      for (const member of sorted) {
+        indices.push(member);
+        values.push(1);
+      }
+      starts.push(indices.length);
+    }
+    this.model = highs.createModel({
+      numCols: unknowns,
+      numRows: facts.length,
+      colCost: new Float64Array(unknowns),
+      colLower: new Float64Array(unknowns),
+      colUpper: new Float64Array(unknowns).fill(highs.infinity),
+      rowLower: facts.map((fact) => (Number.isFinite(fact.lower) ? fact.lower : -highs.infinity)),
+      rowUpper: facts.map((fact) => (Number.isFinite(fact.upper) ? fact.upper : highs.infinity)),
+      matrix: {
+        format: 'csr',
+        numRows: facts.length,
+        numCols: unknowns,
+        starts,
+        indices,
+        values,
+      },
+    });
+    // Between questions only the objective changes, so the last basis stays feasible and the
+    // primal simplex goes on from it (about forty times faster here than the dual simplex,
+    // which the default picks and which starts over).
+    this.model.options.set({ output_flag: false, presolve: 'off', simplex_strategy: 4 });
+    if (known) this.witnesses.push(known);
+  }
+
+  private optimum(members: readonly number[], sense: 'minimize' | 'maximize'): number {
+    const { highs, model } = this;
+    for (const member of this.objective) model.changeColCost(member, 0);
+    for (const member of members) model.changeColCost(member, 1);
+    this.objective = members;
+    model.changeObjectiveSense(highs.constants.objectiveSense[sense]);
+    model.run();
+    this.solved += 1;
+    let status = model.getModelStatus();
+    if (
+      status !== highs.constants.modelStatus.optimal &&
+      status !== highs.constants.modelStatus.unbounded
+    ) {
+      // The primal simplex gave up from the old basis (rarely, on a degenerate one): start
+      // over with HiGHS's own choice of method.
+      model.clearSolver();
+      model.options.set({ simplex_strategy: 0 });
+      model.run();
+      model.options.set({ simplex_strategy: 4 });
+      status = model.getModelStatus();
+    }
+    if (status === highs.constants.modelStatus.unbounded) return Number.POSITIVE_INFINITY;
+    if (status !== highs.constants.modelStatus.optimal)
+      throw new Error(`The linear program ended with status ${status}.`);
+    const point = Float64Array.from(model.getSolution().colValue);
+    this.witnesses.push(point);
+    if (this.witnesses.length > WITNESSES_KEPT) this.witnesses.splice(1, 1);
+    return model.getObjectiveValue();
+  }
+
+  /** The interval a reader can prove for the sum of `members` (rounded to whole counts). */
+  interval(members: readonly number[]): Interval {
+    const lowest = this.optimum(members, 'minimize');
+    const highest = this.optimum(members, 'maximize');
+    return {
+      lowest: Math.ceil(lowest - TOLERANCE),
+      highest: Number.isFinite(highest) ? Math.floor(highest + TOLERANCE) : highest,
+    };
+  }
+
+  /**
+   * Whether the interval of the sum of `members` is at least `width` wide. Points already
+   * known to satisfy every fact settle most questions without solving: if two of them give
+   * sums `width` apart, so does the interval, which holds every feasible sum.
+   */
+  atLeast(members: readonly number[], width: number): { wide: boolean; interval?: Interval } {
+    let least = Number.POSITIVE_INFINITY;
+    let most = Number.NEGATIVE_INFINITY;
+    for (const point of this.witnesses) {
+      let sum = 0;
+      for (const member of members) sum += point[member] as number;
+      least = Math.min(least, sum);
+      most = Math.max(most, sum);
+    }
+    if (Math.floor(most + TOLERANCE) - Math.ceil(least - TOLERANCE) >= width) return { wide: true };
+    const interval = this.interval(members);
+    return { wide: interval.highest - interval.lowest >= width, interval };
+  }
+
+  /**
+   * Loosens what a fact says (a figure withheld after all). Every point known to satisfy the
+   * facts still does, so the witnesses stay.
+   */
+  relax(fact: number, lower: number, upper: number): void {
+    const { highs } = this;
+    this.model.changeRowBounds(
+      fact,
+      Number.isFinite(lower) ? lower : -highs.infinity,
+      Number.isFinite(upper) ? upper : highs.infinity,
+    );
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,269 @@
+// An outside analyst against the published figures (docs/disclosure.md, "The attacker"):
+// collects answers, turns every published figure into a linear fact about counts of cases,
+// and proves by linear programming the interval of every count it was not told exactly.
+// The analyst here is stronger than a real one: it knows which combinations of categories
+// occur at all (its unknowns are the non-empty classes of cases that no published figure
+// tells apart), and it may combine every answer about a date and its neighbours. Ground
+// truth comes from the case rows, through the registry's own conditions.
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../db/types.ts';
+import { smallIsolables } from '../disclosure/audit.ts';
+import { type PerturbationTable, possibleCounts } from '../disclosure/cell-key.ts';
+import { type Fact, FeasibleSums, solver } from '../disclosure/feasibility.ts';
+import { factColumns } from '../indicators/case-facts.ts';
+import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from '../indicators/dimensions.ts';
+import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
+
+/** The cases a published figure counts. */
+export interface CellSpec {
+  date: string;
+  periodFrom: string;
+  /** A count indicator's id, or `<share id>__numerator`. */
+  count: string;
+  provider?: string | undefined;
+  municipality?: string | undefined;
+  categories: readonly (readonly [DimensionId, string])[];
+}
+
+/** What an answer says about a cell's count. */
+export type Published =
+  | { kind: 'exact'; value: number }
+  | { kind: 'perturbed'; value: number }
+  /**
+   * Withheld; `atLeast` is what the reader still knows (1 where zeros are always shown);
+   * `audited` when the audit of exact figures withheld it, not a perturbed answer.
+   */
+  | { kind: 'withheld'; atLeast: number; audited: boolean };
+
+export interface Observation {
+  cell: CellSpec;
+  published: Published;
+  /** Where the analyst saw it, for messages. */
+  source: string;
+}
+
+/** The count behind each part of a figure of `indicator`, by part. */
+export function countsOf(indicator: Indicator): {
+  value?: string;
+  numerator?: string;
+  denominator?: string;
+} {
+  switch (indicator.kind) {
+    case 'count':
+      return indicator.condition ? { value: indicator.id } : {};
+    case 'share':
+      return { numerator: `${indicator.id}__numerator`, denominator: indicator.denominator };
+    case 'ratio': {
+      const numerator = findIndicator(indicator.numerator) as Indicator;
+      const denominator = findIndicator(indicator.denominator) as Indicator;
+      return {
+        ...(numerator.kind === 'count' && numerator.condition ? { numerator: numerator.id } : {}),
+        ...(denominator.kind === 'count' && denominator.condition
+          ? { denominator: denominator.id }
+          : {}),
+      };
+    }
+  }
+}
+
+/** Every count of cases by its alias, with its condition on a fact row. */
+const CONDITIONS: readonly (readonly [string, RawBuilder<boolean>])[] = INDICATORS.flatMap(
+  (indicator): (readonly [string, RawBuilder<boolean>])[] => {
+    if (indicator.kind === 'count' && indicator.condition)
+      return [[indicator.id, indicator.condition]];
+    if (indicator.kind === 'share')
+      return [[`${indicator.id}__numerator`, indicator.numerator.condition]];
+    return [];
+  },
+);
+
+interface FactRow {
+  id: string;
+  provider: string;
+  municipality: string;
+  categories: Record<DimensionId, string>;
+  counted: Set<string>;
+}
+
+/** The true facts of every case of a district, per date and period start. */
+export class GroundTruth {
+  private readonly facts = new Map<string, Promise<FactRow[]>>();
+  readonly caseIndex = new Map<string, number>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly district: string,
+  ) {}
+
+  private async load(date: string, periodFrom: string): Promise<FactRow[]> {
+    const dimensions = sql.join(
+      DIMENSION_IDS.map((id) => sql`${DIMENSIONS[id].key}::text AS ${sql.id(`d_${id}`)}`),
+    );
+    const flags = sql.join(
+      CONDITIONS.map(
+        ([alias, condition]) => sql`coalesce(${condition}, false) AS ${sql.id(`f_${alias}`)}`,
+      ),
+    );
+    const { rows } = await sql<Record<string, string | boolean>>`
+      WITH facts AS (
+        SELECT ${factColumns(sql`${date}::date`)}, ${periodFrom}::date AS period_from
+        FROM cases c WHERE c.district_key = ${this.district} AND c.started_on <= ${date}::date
+      )
+      SELECT provider || '/' || case_id AS id, ${dimensions}, ${flags} FROM facts`.execute(this.db);
+    return rows.map((row) => {
+      const id = row.id as string;
+      if (!this.caseIndex.has(id)) this.caseIndex.set(id, this.caseIndex.size);
+      return {
+        id,
+        provider: row.d_provider as string,
+        municipality: row.d_municipality as string,
+        categories: Object.fromEntries(
+          DIMENSION_IDS.map((dimension) => [dimension, row[`d_${dimension}`] as string]),
+        ) as Record<DimensionId, string>,
+        counted: new Set(
+          CONDITIONS.filter(([alias]) => row[`f_${alias}`] === true).map(([a]) => a),
+        ),
+      };
+    });
+  }
+
+  /** The indices of the cases a cell counts. */
+  async members(cell: CellSpec): Promise<number[]> {
+    const key = `${cell.date}|${cell.periodFrom}`;
+    let rows = this.facts.get(key);
+    if (!rows) {
+      rows = this.load(cell.date, cell.periodFrom);
+      this.facts.set(key, rows);
+    }
+    return (await rows)
+      .filter(
+        (row) =>
+          row.counted.has(cell.count) &&
+          (!cell.provider || row.provider === cell.provider) &&
+          (!cell.municipality || row.municipality === cell.municipality) &&
+          cell.categories.every(([dimension, category]) => row.categories[dimension] === category),
+      )
+      .map((row) => this.caseIndex.get(row.id) as number);
+  }
+}
+
+/** A count the analyst pins down more narrowly than the rules allow. */
+export interface Recovery {
+  /** What it is: a figure's cell, or the difference of two. */
+  what: string;
+  truth: number;
+  interval: { lowest: number; highest: number };
+}
+
+export interface Attack {
+  /** Counts from 1 to k-1 that an answer shows exactly. */
+  shownSmall: string[];
+  recoveries: Recovery[];
+  /** Counts from 1 to k-1 the analyst tried to pin down. */
+  targets: number;
+  /** Linear programs solved. */
+  solved: number;
+}
+
+/**
+ * Plays the analyst over a set of observations. Every count from 1 to k-1 that is not
+ * published exactly (a cell, or the difference of two cells one of which holds the other)
+ * must keep an interval at least `width` wide where only audited exact figures speak of
+ * it, and must not be learnt exactly (an interval at least 1 wide) where a perturbed
+ * figure does (docs/disclosure.md).
+ */
+export async function attack(
+  truth: GroundTruth,
+  observations: readonly Observation[],
+  { k, width, table }: { k: number; width: number; table: PerturbationTable | undefined },
+): Promise<Attack> {
+  // One entry per distinct set of cases, with everything published about it.
+  const cells = new Map<string, { members: number[]; facts: Published[]; names: string[] }>();
+  for (const observation of observations) {
+    const members = (await truth.members(observation.cell)).sort((a, b) => a - b);
+    const key = members.join(',');
+    const entry = cells.get(key) ?? { members, facts: [], names: [] };
+    entry.facts.push(observation.published);
+    entry.names.push(observation.source);
+    cells.set(key, entry);
+  }
+  const list = [...cells.values()];
+  // The unknowns: classes of cases that every cell either holds whole or not at all.
+  const signature = new Map<number, number[]>();
+  list.forEach((cell, index) => {
+    for (const member of cell.members) {
+      const cellsOf = signature.get(member) ?? [];
+      cellsOf.push(index);
+      signature.set(member, cellsOf);
+    }
+  });
+  const classOf = new Map<string, number>();
+  const caseClass = new Map<number, number>();
+  const sizes: number[] = [];
+  for (const [member, cellsOf] of signature) {
+    const key = cellsOf.join(',');
+    let unknown = classOf.get(key);
+    if (unknown === undefined) {
+      unknown = sizes.length;
+      classOf.set(key, unknown);
+      sizes.push(0);
+    }
+    sizes[unknown] = (sizes[unknown] as number) + 1;
+    caseClass.set(member, unknown);
+  }
+  const classCells = list.map((cell) => [
+    ...new Set(cell.members.map((member) => caseClass.get(member) as number)),
+  ]);
+
+  const shownSmall: string[] = [];
+  const facts: Fact[] = [];
+  list.forEach((cell, index) => {
+    const members = classCells[index] as number[];
+    const truthCount = cell.members.length;
+    for (const published of cell.facts) {
+      if (published.kind === 'exact') {
+        facts.push({ members, lower: published.value, upper: published.value });
+        if (truthCount >= 1 && truthCount < k) shownSmall.push(cell.names[0] as string);
+      } else if (published.kind === 'perturbed') {
+        if (!table) throw new Error('A perturbed figure needs the perturbation table.');
+        const { lowest, highest } = possibleCounts(published.value, table);
+        facts.push({ members, lower: lowest, upper: highest });
+        if (published.value >= 1 && published.value < k)
+          shownSmall.push(`${cell.names[0]} (verändert ${published.value})`);
+      } else if (published.atLeast > 0) {
+        facts.push({ members, lower: published.atLeast, upper: Number.POSITIVE_INFINITY });
+      }
+    }
+  });
+  const exact = list.map((cell) => cell.facts.some((published) => published.kind === 'exact'));
+  // A count that only audited exact figures speak of must keep the protection width; one
+  // that a perturbed answer speaks of must not be learnt exactly.
+  const perturbed = list.map((cell) =>
+    cell.facts.some(
+      (published) =>
+        published.kind === 'perturbed' || (published.kind === 'withheld' && !published.audited),
+    ),
+  );
+  const targets = smallIsolables(classCells, sizes, k).filter(
+    (isolable) => !(isolable.cells.length === 1 && exact[isolable.cells[0]]),
+  );
+
+  const highs = await solver();
+  const sums = new FeasibleSums(highs, sizes.length, facts, Float64Array.from(sizes));
+  const recoveries: Recovery[] = [];
+  try {
+    for (const target of targets) {
+      const needed = target.cells.some((cell) => perturbed[cell]) ? 1 : width;
+      const { wide, interval } = sums.atLeast(target.members, needed);
+      if (!wide && interval)
+        recoveries.push({
+          what: target.cells.map((cell) => list[cell]?.names[0]).join(' minus '),
+          truth: target.truth,
+          interval,
+        });
+    }
+  } finally {
+    sums.dispose();
+  }
+  return { shownSmall, recoveries, targets: targets.length, solved: sums.solved };
+}
