@@ -1,5 +1,6 @@
 // Arrow answers decoded as the server writes them (server/routes/formats.ts): Float64
-// figures with nulls where withheld, "ja"/"nein" for suppressed, the total as last line.
+// figures with nulls where withheld, "ja"/"nein" for suppressed, the protection's code, the
+// total as last line.
 import { Float64, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -22,6 +23,7 @@ const breakdownIpc = (keys = ['A2', 'C2', 'unknown', 'total']) =>
       numerator: numbers([null, null, null, null]),
       denominator: numbers([null, null, null, null]),
       suppressed: text(['nein', 'ja', 'nein', 'nein']),
+      protection: text(['perturbed', 'perturbed', 'perturbed', 'audited']),
     }),
     'stream',
   );
@@ -37,6 +39,7 @@ describe('breakdown from Arrow', () => {
           numerator: null,
           denominator: null,
           suppressed: false,
+          protection: 'perturbed',
         },
         {
           key: 'C2',
@@ -45,6 +48,7 @@ describe('breakdown from Arrow', () => {
           numerator: null,
           denominator: null,
           suppressed: true,
+          protection: 'perturbed',
         },
         {
           key: 'unknown',
@@ -53,9 +57,16 @@ describe('breakdown from Arrow', () => {
           numerator: null,
           denominator: null,
           suppressed: false,
+          protection: 'perturbed',
         },
       ],
-      total: { value: 1630, numerator: null, denominator: null, suppressed: false },
+      total: {
+        value: 1630,
+        numerator: null,
+        denominator: null,
+        suppressed: false,
+        protection: 'audited',
+      },
     });
   });
 
@@ -76,6 +87,7 @@ describe('breakdown from Arrow', () => {
         numerator: numbers([null]),
         denominator: numbers([null]),
         suppressed: text(['true']),
+        protection: text(['perturbed']),
       }),
       'stream',
     );
@@ -96,6 +108,7 @@ describe('series from Arrow', () => {
         numerator: numbers([null, 5]),
         denominator: numbers([18, 20]),
         suppressed: text(['ja', 'nein']),
+        protection: text(['perturbed', 'perturbed']),
       }),
       'stream',
     );
@@ -107,6 +120,7 @@ describe('series from Arrow', () => {
         numerator: null,
         denominator: 18,
         suppressed: true,
+        protection: 'perturbed',
       },
       {
         period: '2020-12',
@@ -115,6 +129,7 @@ describe('series from Arrow', () => {
         numerator: 5,
         denominator: 20,
         suppressed: false,
+        protection: 'perturbed',
       },
     ]);
   });

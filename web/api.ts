@@ -1,11 +1,19 @@
 // The only module that touches the network: the public API of the server.
 import { type Table, tableFromIPC } from 'apache-arrow';
 
+/**
+ * How a figure is protected (docs/disclosure.md): `none` as computed (the district office,
+ * a provider's own cases), `audited` exact after the audit of the headline figures,
+ * `perturbed` by the Cell Key Method. Reports frozen before the Cell Key Method hold none.
+ */
+export type Protection = 'none' | 'audited' | 'perturbed';
+
 export interface Figure {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
   suppressed: boolean;
+  protection?: Protection;
 }
 
 export interface Indicator extends Figure {
@@ -18,6 +26,9 @@ export interface Indicator extends Figure {
 export interface Rules {
   k: number;
   minDenominator: number;
+  /** Missing in reports frozen before the Cell Key Method. */
+  protectionWidth?: number;
+  cellKey?: { maxDeviation: number; variance: number };
 }
 
 /** Who the server disclosed the figures to (shared/spec/disclosure.md). */
@@ -250,6 +261,8 @@ const isText = (cell: unknown): cell is string => typeof cell === 'string';
 const isNumberOrNull = (cell: unknown): cell is number | null =>
   cell === null || typeof cell === 'number';
 const isYesNo = (cell: unknown): cell is 'ja' | 'nein' => cell === 'ja' || cell === 'nein';
+const isProtection = (cell: unknown): cell is Protection =>
+  cell === 'none' || cell === 'audited' || cell === 'perturbed';
 
 /** The figure columns every figure table has; `suppressed` is "ja" or "nein" in Arrow and CSV. */
 function figureColumns(table: Table) {
@@ -257,11 +270,13 @@ function figureColumns(table: Table) {
   const numerator = column(table, 'numerator', isNumberOrNull);
   const denominator = column(table, 'denominator', isNumberOrNull);
   const suppressed = column(table, 'suppressed', isYesNo);
+  const protection = column(table, 'protection', isProtection);
   return (row: number): Figure => ({
     value: value(row),
     numerator: numerator(row),
     denominator: denominator(row),
     suppressed: suppressed(row) === 'ja',
+    protection: protection(row),
   });
 }
 

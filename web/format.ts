@@ -1,4 +1,5 @@
 // German number and date formats, passed explicitly everywhere (Plot has no global locale).
+import type { Figure, Rules } from './api.ts';
 
 const integer = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('de-DE', {
@@ -92,9 +93,42 @@ export function formatFigure(
   return formatCount(figure.value);
 }
 
-/** The footnote under every figure that may hold a withheld value. */
-export function suppressionNote(rules: { k: number; minDenominator: number }): string {
-  return `${SUPPRESSED} = Wert gesperrt: Zum Schutz der betreuten Personen werden Fallzahlen von 1 bis ${rules.k - 1} nicht gezeigt, ebenso eine zweite Zahl, wenn sich die gesperrte sonst aus der Summe errechnen ließe; Anteile erst ab ${rules.minDenominator} Personen im Nenner.`;
+/** Which rule protected a figure, in a word or two beside it; nothing where none had to. */
+export function protectionLabel(figure: Pick<Figure, 'protection'>): string {
+  if (figure.protection === 'audited') return 'exakt';
+  if (figure.protection === 'perturbed') return 'leicht verändert';
+  return '';
+}
+
+/**
+ * The footnote under figures for the public: which rules applied to the figures shown
+ * (docs/disclosure.md). Reports frozen before the Cell Key Method keep the words of their
+ * day: small counts withheld, and a second one wherever a sum would give it away.
+ */
+export function protectionNote(
+  rules: Rules,
+  figures: readonly Pick<Figure, 'protection' | 'suppressed'>[],
+): string {
+  if (!rules.cellKey)
+    return `${SUPPRESSED} = Wert gesperrt: Zum Schutz der betreuten Personen werden Fallzahlen von 1 bis ${rules.k - 1} nicht gezeigt, ebenso eine zweite Zahl, wenn sich die gesperrte sonst aus der Summe errechnen ließe; Anteile erst ab ${rules.minDenominator} Personen im Nenner.`;
+  const perturbed = figures.some((figure) => figure.protection === 'perturbed');
+  const audited = figures.some((figure) => figure.protection === 'audited');
+  const withheld = figures.some((figure) => figure.suppressed);
+  const notes: string[] = [];
+  if (perturbed)
+    notes.push(
+      `Zum Schutz der betreuten Personen sind die Werte leicht verändert: Jede Fallzahl weicht zufällig um höchstens ${rules.cellKey.maxDeviation} von der tatsächlichen ab, und dieselben Personen ergeben immer dieselbe Zahl (Cell-Key-Verfahren). Fallzahlen von 1 bis ${rules.k - 1} erscheinen als 0 oder als ${rules.k} und mehr; eine Summe kann daher von der Summe ihrer Teile abweichen.`,
+    );
+  if (audited)
+    notes.push(
+      'Die Eckwerte des ganzen Kreises zum Monatsersten sind exakt; vor der Veröffentlichung ist geprüft, dass sich aus ihnen keine kleine Zahl errechnen lässt.',
+    );
+  notes.push(
+    withheld
+      ? `${SUPPRESSED} = Wert gesperrt: ein Anteil auf weniger als ${rules.minDenominator} Personen${audited ? ', oder ein Eckwert, aus dem sich sonst eine kleine Zahl errechnen ließe' : ''}.`
+      : 'Kein Wert ist gesperrt.',
+  );
+  return notes.join(' ');
 }
 
 /** `iso` (YYYY-MM) plus `months` months. */

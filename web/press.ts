@@ -1,6 +1,8 @@
 // Ready German sentences for a press release, in the style of the district's 2021 release,
 // generated from the figures as the server disclosed them. Each sentence carries its "Stand".
-// A sentence whose figure is withheld is left out, never filled with a guess.
+// A sentence whose figure is withheld is left out, never filled with a guess, and so is one
+// whose figure is perturbed for the public (docs/disclosure.md): a press sentence states exact
+// figures, which the public gets for the district's headline figures on the first of a month.
 import type { Indicator } from './api.ts';
 import { formatCount, formatDate } from './format.ts';
 
@@ -47,7 +49,26 @@ export function whenPhrase(date: string): string {
 }
 
 const shown = (indicator: Indicator | undefined): indicator is Indicator & { value: number } =>
-  indicator !== undefined && !indicator.suppressed && indicator.value !== null;
+  indicator !== undefined &&
+  !indicator.suppressed &&
+  indicator.value !== null &&
+  indicator.protection !== 'perturbed';
+
+/** Why there are no press sentences for these dates, in words for the page. */
+export function noSentencesReason(
+  stichtag: string,
+  caseloadOn: readonly Indicator[],
+  closedBy: string,
+  closedOn: readonly Indicator[],
+  dataAsOf: string | null,
+): string {
+  const later = [stichtag, closedBy].filter((date) => dataAsOf === null || date > dataAsOf);
+  if (later.length > 0)
+    return `Die Exporte der Träger reichen ${dataAsOf ? `bis ${formatDate(dataAsOf)}` : 'noch nicht so weit'}; die Zahlen für ${[...new Set(later)].map(formatDate).join(' und ')} sind vorläufig. Für vorläufige Zahlen gibt es keine Sätze für die Presse.`;
+  if ([...caseloadOn, ...closedOn].some((indicator) => indicator.protection === 'perturbed'))
+    return 'Sätze für die Presse nennen exakte Zahlen. Exakt veröffentlicht werden die Eckwerte des Kreises zum Ersten eines Monats; wählen Sie als Stichtag und als „beendet bis“ einen Monatsersten.';
+  return 'Für diese Stichtage lässt sich kein Satz bilden: die Werte sind gesperrt.';
+}
 
 /**
  * The sentences for people in counselling on `stichtag` and cases closed by `closedBy`.

@@ -7,6 +7,8 @@ export interface Bar {
   label: string;
   /** null: withheld by disclosure control; drawn as no bar and labelled ".". */
   value: number | null;
+  /** Perturbed by the Cell Key Method (docs/disclosure.md): its downloads say so. */
+  perturbed?: boolean;
 }
 
 export interface BarChartOptions {

@@ -6,10 +6,10 @@ import {
   type DownloadColumn,
   type DownloadMeta,
   type DownloadTable,
+  footLines,
   isWithheld,
   sourceOf,
   WITHHELD,
-  WITHHELD_NOTE,
   wholePercent,
 } from './meta.ts';
 
@@ -48,7 +48,7 @@ export function csvText(table: DownloadTable, meta: DownloadMeta): string {
     ...table.rows.map((row) => row.map((value, c) => valueCell(table.columns[c], value)).join(';')),
     '',
     textCell(sourceOf(meta)),
-    ...(anyWithheld(table) ? [textCell(WITHHELD_NOTE)] : []),
+    ...footLines(meta, anyWithheld(table)).map(textCell),
   ];
   return BOM + lines.join(CRLF) + CRLF;
 }

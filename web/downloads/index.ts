@@ -14,6 +14,7 @@ export {
   type DownloadMeta,
   type DownloadTable,
   downloadFileName,
+  PERTURBED_NOTE,
 } from './meta.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -15,6 +15,8 @@ export interface DownloadMeta {
   sheetName?: string;
   /** The chart shows a withheld value ("."): its image explains the sign, as CSV and XLSX do. */
   withheld?: boolean;
+  /** Further lines every file carries under the source, e.g. that the values are perturbed. */
+  notes?: readonly string[];
 }
 
 export interface DownloadColumn {
@@ -35,8 +37,17 @@ export const DEFAULT_SOURCE =
 /** The sign for a withheld value, as on screen, and the line that explains it. */
 export const WITHHELD = '.';
 export const WITHHELD_NOTE = '. = Wert gesperrt (Schutz kleiner Fallzahlen)';
+/** The line every download of perturbed figures carries (docs/disclosure.md). */
+export const PERTURBED_NOTE =
+  'Werte zum Schutz kleiner Fallzahlen leicht verändert (Cell-Key-Verfahren)';
 
 export const sourceOf = (meta: DownloadMeta) => meta.source ?? DEFAULT_SOURCE;
+
+/** The lines under the source: the meta's notes, then what "." means if anything is withheld. */
+export const footLines = (meta: DownloadMeta, withheld: boolean) => [
+  ...(meta.notes ?? []),
+  ...(withheld ? [WITHHELD_NOTE] : []),
+];
 
 /** A share as the whole percentage the page shows, rounded half up as formatPercent does. */
 export const wholePercent = (share: number) => Math.floor(share * 100 + 0.5 + 1e-9);

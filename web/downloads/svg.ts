@@ -2,7 +2,7 @@
 // between the title and Stand above and the source line below, in system sans-serif fonts
 // on white. Text is wrapped by an estimate of its width, so the file needs no browser
 // layout and is the same in every browser (and in jsdom).
-import { type DownloadMeta, sourceOf, WITHHELD_NOTE } from './meta.ts';
+import { type DownloadMeta, footLines, sourceOf } from './meta.ts';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif';
@@ -59,7 +59,7 @@ export function wrapText(text: string, chars: number): string[] {
 
 /** Title, Stand, source and what "." means, a line each: the PNG's "Description", the SVG's <desc>. */
 export const describeChart = (meta: DownloadMeta) =>
-  [meta.title, meta.stand, sourceOf(meta), ...(meta.withheld ? [WITHHELD_NOTE] : [])].join('\n');
+  [meta.title, meta.stand, sourceOf(meta), ...footLines(meta, meta.withheld === true)].join('\n');
 
 export function standaloneSvg(chart: Element, meta: DownloadMeta): StandaloneSvg {
   const source = chartSvg(chart);
@@ -119,7 +119,7 @@ export function standaloneSvg(chart: Element, meta: DownloadMeta): StandaloneSvg
   y += size.height + 8;
 
   lines(sourceOf(meta), 10, 14, { fill: MUTED });
-  if (meta.withheld) lines(WITHHELD_NOTE, 10, 14, { fill: MUTED });
+  for (const note of footLines(meta, meta.withheld === true)) lines(note, 10, 14, { fill: MUTED });
   const height = Math.ceil(y + PAD);
 
   attributes(svg, {

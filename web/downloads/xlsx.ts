@@ -7,10 +7,10 @@ import {
   type DownloadColumn,
   type DownloadMeta,
   type DownloadTable,
+  footLines,
   isWithheld,
   sourceOf,
   WITHHELD,
-  WITHHELD_NOTE,
 } from './meta.ts';
 import { storedZip } from './zip.ts';
 
@@ -127,7 +127,7 @@ function sheetXml(table: DownloadTable, meta: DownloadMeta): string {
     ...body,
     [],
     [textCell(sourceOf(meta))],
-    ...(anyWithheld(table) ? [[textCell(WITHHELD_NOTE)]] : []),
+    ...footLines(meta, anyWithheld(table)).map((line) => [textCell(line)]),
   ];
   // Title, Stand and source run over the empty cells beside them; only the table sets widths.
   const widths = table.columns.map((_, c) =>

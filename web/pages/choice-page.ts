@@ -2,11 +2,16 @@
 // Verlauf): the definitions it chooses from, a form that stays while the choice changes (so
 // focus stays where the reader left it), a status line, and the result: a wide chart, the
 // definition, the table, downloads, data links and the note on withheld values.
-import { type DefinitionsResponse, definitionsOnce, type Rules } from '../api.ts';
+import { type DefinitionsResponse, definitionsOnce, type Figure, type Rules } from '../api.ts';
 import { type DataLinks, dataLinks, element, tableFrame } from '../dom.ts';
-import { chartDownloads, type DownloadTable, tableDownloads } from '../downloads/index.ts';
+import {
+  chartDownloads,
+  type DownloadTable,
+  PERTURBED_NOTE,
+  tableDownloads,
+} from '../downloads/index.ts';
 import { type FigureTableOptions, figureTable } from '../figure-table.ts';
-import { NO_VALUE, suppressionNote } from '../format.ts';
+import { NO_VALUE, protectionNote } from '../format.ts';
 import { definitionHash } from './definitions.ts';
 
 export function select(
@@ -95,8 +100,8 @@ export interface ChoiceResult {
   tableOptions: FigureTableOptions;
   links: DataLinks;
   rules: Rules | null;
-  /** What the footnote calls the table: "Tabelle", "Reihe". */
-  noun: string;
+  /** The figures shown, for the note on which rules protected them. */
+  figures: Figure[];
 }
 
 /** The result's elements: chart, notes, definition, table, downloads, links, footnote. */
@@ -105,15 +110,16 @@ export function choiceResult(result: ChoiceResult): HTMLElement[] {
   const values = table.rows.flatMap((row) =>
     row.filter((_, i) => table.columns[i]?.kind !== 'text'),
   );
-  const withheld = values.includes(null);
   const noValue = values.includes(NO_VALUE);
+  const perturbed = result.figures.some((figure) => figure.protection === 'perturbed');
+  const notes = result.rules && perturbed ? [PERTURBED_NOTE] : [];
   return [
     element(
       'figure',
       { className: 'chart wide' },
       element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
       result.chart,
-      chartDownloads(result.chart, { title, stand, fileName }),
+      chartDownloads(result.chart, { title, stand, fileName, notes }),
     ),
     ...result.notes,
     element(
@@ -127,13 +133,13 @@ export function choiceResult(result: ChoiceResult): HTMLElement[] {
       }),
     ),
     tableFrame(`Tabelle: ${title}`, figureTable(result.tableCaption, table, result.tableOptions)),
-    tableDownloads(table, { title, stand, fileName }),
+    tableDownloads(table, { title, stand, fileName, notes }),
     dataLinks(result.links),
     ...(result.rules
       ? [
           element('p', {
             className: 'footnote',
-            textContent: `${suppressionNote(result.rules)}${withheld ? '' : ` In dieser ${result.noun} ist kein Wert gesperrt.`}${noValue ? ` ${NO_VALUE} = kein Wert: niemand im Nenner.` : ''}`,
+            textContent: `${protectionNote(result.rules, result.figures)}${noValue ? ` ${NO_VALUE} = kein Wert: niemand im Nenner.` : ''}`,
           }),
         ]
       : []),

@@ -14,8 +14,13 @@ import { element, withAttributes } from '../dom.ts';
 import { formatCount, SUPPRESSED } from '../format.ts';
 import { DEFAULTS } from './report.ts';
 
-/** The server's defaults, for readers who see figures unsuppressed and get no rules. */
-const DEFAULT_RULES: Rules = { k: 5, minDenominator: 20 };
+/** The server's defaults, for readers who see figures as computed and get no rules. */
+const DEFAULT_RULES: Rules = {
+  k: 5,
+  minDenominator: 20,
+  protectionWidth: 2,
+  cellKey: { maxDeviation: 3, variance: 1 },
+};
 
 /** The element id of an indicator's entry; `#definitionen/{id}` scrolls to it. */
 export const definitionElementId = (id: string) => `def-${id}`;
@@ -126,28 +131,27 @@ function dimensionCategories(dimension: DimensionDefinition) {
 }
 
 function disclosure(rules: Rules) {
+  const deviation = rules.cellKey?.maxDeviation ?? DEFAULT_RULES.cellKey?.maxDeviation;
+  const items = [
+    `Alle Fallzahlen, die Sie hier sehen, sind leicht verändert: Jede weicht zufällig um höchstens ${deviation} von der tatsächlichen Zahl ab (Cell-Key-Verfahren, wie es die Statistischen Ämter für die Zensusdatenbank nutzen). Dieselben Personen ergeben dabei immer dieselbe Zahl, in jeder Tabelle und bei jeder Abfrage; wer dieselbe Zahl öfter abruft, erfährt nichts Neues.`,
+    `Keine veröffentlichte Fallzahl liegt zwischen 1 und ${rules.k - 1}: Kleine Gruppen erscheinen als 0 oder als ${rules.k} und mehr. Eine Summe kann deshalb etwas von der Summe ihrer Teile abweichen.`,
+    'Ausgenommen sind die Eckwerte des ganzen Kreises zum Ersten eines Monats (betreute Personen, Minderjährige, Erwachsene, ihre Anteile mit Sprachniveau B1, in Beschäftigung und in Ausbildung, beendete Fälle und solche mit eigenem Mietvertrag): Sie sind exakt. Vorher wird mit allen Eckwerten aller Monate zusammen geprüft, dass sich aus ihnen keine kleine Zahl errechnen lässt; wo doch, wird ein Eckwert gesperrt.',
+    `„${SUPPRESSED}“ steht für einen gesperrten Wert: ein Anteil auf weniger als ${formatCount(rules.minDenominator)} Personen, oder ein Eckwert, den diese Prüfung zurückhält. 0 wird gezeigt.`,
+    'Das Landratsamt sieht alle Zahlen exakt, ein Träger die seiner eigenen Fälle. Nach einzelnen Integrationsmanagerinnen und -managern oder Haushalten wird nichts aufgeschlüsselt.',
+  ];
   return withAttributes(
     element(
       'section',
       { className: 'disclosure' },
-      element('h3', { id: 'definitions-disclosure', textContent: 'Gesperrte Werte' }),
-      element('p', {
-        textContent: `„${SUPPRESSED}“ steht für einen gesperrten Wert. Damit sich aus den Zahlen keine einzelnen Personen erkennen lassen, werden kleine Gruppen nicht veröffentlicht:`,
+      element('h3', {
+        id: 'definitions-disclosure',
+        textContent: 'Schutz kleiner Fallzahlen',
       }),
-      element(
-        'ul',
-        {},
-        element('li', {
-          textContent: `Fallzahlen von 1 bis ${rules.k - 1} werden gesperrt; 0 wird gezeigt.`,
-        }),
-        element('li', {
-          textContent: `Anteile werden erst ab ${formatCount(rules.minDenominator)} Personen im Nenner gezeigt.`,
-        }),
-        element('li', {
-          textContent:
-            'Ließe sich ein gesperrter Wert aus einer Summe zurückrechnen, wird zusätzlich ein zweiter Wert gesperrt.',
-        }),
-      ),
+      element('p', {
+        textContent:
+          'Damit sich aus den Zahlen keine einzelnen Personen erkennen lassen, auch nicht durch Zusammenzählen und Abziehen mehrerer Abfragen:',
+      }),
+      element('ul', {}, ...items.map((text) => element('li', { textContent: text }))),
     ),
     { 'aria-labelledby': 'definitions-disclosure' },
   );

@@ -195,7 +195,7 @@ function render(
         arrow: breakdownUrl(choice.kennzahl, choice.stichtag, choice.nach, 'arrow'),
       },
       rules: breakdown.rules,
-      noun: 'Tabelle',
+      figures: [...breakdown.rows, breakdown.total],
     }),
   );
 }

@@ -13,14 +13,19 @@ import {
 import { dotPlot } from '../charts/dot-plot.ts';
 import { type GroupedBar, groupedBarChart } from '../charts/grouped-bar-chart.ts';
 import { byId, dataLinks, element, field, tableFrame, withAttributes } from '../dom.ts';
-import { chartDownloads, type DownloadTable, tableDownloads } from '../downloads/index.ts';
+import {
+  chartDownloads,
+  type DownloadTable,
+  PERTURBED_NOTE,
+  tableDownloads,
+} from '../downloads/index.ts';
 import {
   formatCount,
   formatDate,
   formatDecimal,
   formatPercent,
+  protectionNote,
   SUPPRESSED,
-  suppressionNote,
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
 import { navigate } from '../navigate.ts';
@@ -417,9 +422,9 @@ function section(id: string, title: string, ...children: (Node | string)[]) {
 
 function audienceText(audience: Audience, rulesApplied: boolean) {
   if (!rulesApplied && audience !== 'public')
-    return 'Sie sehen alle Werte dieser Auswahl ungesperrt.';
+    return 'Sie sehen alle Werte dieser Auswahl so, wie sie berechnet sind.';
   if (audience === 'provider')
-    return 'Die Zahlen Ihres Trägers sehen Sie ungesperrt, wenn Sie ihn auswählen; hier gelten die Regeln für gesperrte Werte.';
+    return 'Die Zahlen Ihres Trägers sehen Sie exakt, wenn Sie ihn auswählen; hier sind sie zum Schutz kleiner Fallzahlen leicht verändert.';
   return '';
 }
 
@@ -476,9 +481,11 @@ function render(choice: FundersChoice, response: FundingResponse) {
   const reasonTitle = `Beendete Fälle nach Grund, Jahr und Träger`;
   const outcomes = fundingDownload(response, OUTCOME_GROUPS);
   const byReason = fundingDownload(response, reasonGroups(response));
-  const anySuppressed = response.rows.some((row) =>
-    Object.values(row.figures).some((figure) => figure.suppressed),
-  );
+  const shownFigures = response.rows.flatMap((row) => Object.values(row.figures));
+  const downloadNotes =
+    response.rules && shownFigures.some((figure) => figure.protection === 'perturbed')
+      ? [PERTURBED_NOTE]
+      : [];
   const note = audienceText(response.audience, response.rules !== null);
 
   result.replaceChildren(
@@ -500,6 +507,7 @@ function render(choice: FundersChoice, response: FundingResponse) {
           title: startedTitle,
           stand,
           fileName: `${fileBase}-begonnen-beendet`,
+          notes: downloadNotes,
         }),
       ),
     ),
@@ -524,6 +532,7 @@ function render(choice: FundersChoice, response: FundingResponse) {
               title: reasonsTitle,
               stand,
               fileName: `${fileBase}-beendigungsgruende`,
+              notes: downloadNotes,
             }),
           )
         : element('p', {
@@ -547,20 +556,30 @@ function render(choice: FundersChoice, response: FundingResponse) {
         stand,
         fundingTable(`${outcomeTitle}, ${stand}`, response, OUTCOME_GROUPS),
       ),
-      tableDownloads(outcomes, { title: outcomeTitle, stand, fileName: `${fileBase}-ergebnisse` }),
+      tableDownloads(outcomes, {
+        title: outcomeTitle,
+        stand,
+        fileName: `${fileBase}-ergebnisse`,
+        notes: downloadNotes,
+      }),
       ...framedTable(
         reasonTitle,
         stand,
         fundingTable(`${reasonTitle}, ${stand}`, response, reasonGroups(response)),
       ),
-      tableDownloads(byReason, { title: reasonTitle, stand, fileName: `${fileBase}-gruende` }),
+      tableDownloads(byReason, {
+        title: reasonTitle,
+        stand,
+        fileName: `${fileBase}-gruende`,
+        notes: downloadNotes,
+      }),
       fundingLinks(choice),
       ...(periodNote ? [element('p', { className: 'footnote', textContent: periodNote })] : []),
       ...(response.rules
         ? [
             element('p', {
               className: 'footnote',
-              textContent: `${suppressionNote(response.rules)}${anySuppressed ? '' : ' In dieser Auswahl ist kein Wert gesperrt.'}`,
+              textContent: protectionNote(response.rules, shownFigures),
             }),
           ]
         : []),

@@ -20,6 +20,7 @@ import {
   formatDay,
   formatDecimal,
   formatPercent,
+  protectionNote,
   SUPPRESSED,
   todayIso,
 } from '../format.ts';
@@ -147,7 +148,7 @@ function publishForm() {
     id: 'report-publish-hint',
     className: 'hint',
     textContent:
-      'Die Zahlen werden so gespeichert, wie die Öffentlichkeit sie sieht (kleine Werte gesperrt). Ein veröffentlichter Bericht kann nicht mehr geändert oder gelöscht werden.',
+      'Die Zahlen werden so gespeichert, wie die Öffentlichkeit sie sieht (Eckwerte zum Monatsersten exakt, alle übrigen zum Schutz kleiner Fallzahlen leicht verändert). Ein veröffentlichter Bericht kann nicht mehr geändert oder gelöscht werden.',
   });
   withAttributes(submit, { 'aria-describedby': hint.id });
   const form = element(
@@ -254,7 +255,7 @@ function reportBody(report: PublishedReport, container: HTMLElement): HTMLElemen
       textContent: `Veröffentlicht am ${formatDateTime(report.published_at)} von ${report.published_by}`,
     }),
     element('p', {
-      textContent: `Betreute Personen am Stichtag ${formatDate(content.stichtag)}, beendete Fälle bis ${formatDate(content.beendet_bis)}. Zahlen wie für die Öffentlichkeit: kleine Werte gesperrt.`,
+      textContent: `Betreute Personen am Stichtag ${formatDate(content.stichtag)}, beendete Fälle bis ${formatDate(content.beendet_bis)}. Zahlen wie für die Öffentlichkeit.`,
     }),
     element('p', { className: 'print-only', textContent: `Adresse: ${address}` }),
     element(
@@ -417,10 +418,16 @@ function changesBox(report: PublishedReport) {
 
 function definitionsNote(report: PublishedReport): HTMLElement[] {
   const { rules, definitions } = report.content;
+  const figures = [
+    ...report.content.caseload,
+    ...report.content.closed,
+    ...report.content.breakdowns.flatMap((breakdown) => breakdown.rows),
+    ...(report.content.trend?.points ?? []),
+  ];
   return [
     element('p', {
       className: 'footnote',
-      textContent: `${SUPPRESSED} = Wert gesperrt: Zum Schutz der betreuten Personen werden Fallzahlen von 1 bis ${rules.k - 1} nicht gezeigt, ebenso eine zweite Zahl, wenn sich die gesperrte sonst aus der Summe errechnen ließe; Anteile erst ab ${formatCount(rules.minDenominator)} Personen im Nenner. Die Zahlen beschreiben Lebenslagen betreuter Personen, nicht die Wirkung der Beratung.`,
+      textContent: `${protectionNote(rules, figures)} Die Zahlen beschreiben Lebenslagen betreuter Personen, nicht die Wirkung der Beratung.`,
     }),
     element(
       'dl',

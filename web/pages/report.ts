@@ -5,6 +5,7 @@ import {
   type Audience,
   type BreakdownTable,
   breakdownUrl,
+  type Figure,
   fetchBreakdownTable,
   fetchIndicators,
   fetchSeries,
@@ -23,6 +24,7 @@ import {
   type DownloadMeta,
   type DownloadTable,
   downloadFileName,
+  PERTURBED_NOTE,
   tableDownloads,
 } from '../downloads/index.ts';
 import {
@@ -33,9 +35,11 @@ import {
   formatMonth,
   formatPercent,
   lastMonthCovered,
+  protectionLabel,
+  protectionNote,
   SUPPRESSED,
 } from '../format.ts';
-import { type PressSentence, pressSentences } from '../press.ts';
+import { noSentencesReason, type PressSentence, pressSentences } from '../press.ts';
 import { currentSession, loadSession } from '../session.ts';
 import { definitionHash } from './definitions.ts';
 
@@ -115,7 +119,12 @@ export function tile(
     element('h3', { textContent: indicator.label }),
     element('p', { className: 'value', textContent: formatValue(indicator) }),
     ...(detail ? [element('p', { className: 'detail', textContent: detail })] : []),
-    element('p', { className: 'stand', textContent: `Stand ${formatDate(date)}` }),
+    element('p', {
+      className: 'stand',
+      textContent: [`Stand ${formatDate(date)}`, protectionLabel(indicator)]
+        .filter(Boolean)
+        .join(' · '),
+    }),
     ...(previous
       ? [
           element('p', {
@@ -233,6 +242,7 @@ export function chartFigure(
         stand: `Stand ${formatDate(date)}`,
         fileName: downloadFileName(title, date),
         withheld: bars.some((bar) => bar.value === null),
+        notes: bars.some((bar) => bar.perturbed) ? [PERTURBED_NOTE] : [],
       },
       table: downloadTable(header, bars),
     },
@@ -249,15 +259,19 @@ export function ageFigure(
   links: DataLinks,
   width?: number,
 ) {
-  const value = (id: string) => shownValue(caseload.find((i) => i.id === id));
+  const bar = (label: string, id: string) => {
+    const indicator = caseload.find((i) => i.id === id);
+    return {
+      label,
+      value: shownValue(indicator),
+      perturbed: indicator?.protection === 'perturbed',
+    };
+  };
   return chartFigure(
     'Betreute Personen nach Alter',
     stichtag,
     'Altersgruppe',
-    [
-      { label: 'Minderjährige', value: value('clients_minor') },
-      { label: 'Erwachsene', value: value('clients_adult') },
-    ],
+    [bar('Minderjährige', 'clients_minor'), bar('Erwachsene', 'clients_adult')],
     links,
     undefined,
     width,
@@ -271,17 +285,22 @@ export function leaseFigure(
   links: DataLinks,
   width?: number,
 ) {
-  const all = shownValue(closed.find((i) => i.id === 'cases_closed'));
-  const withLease = shownValue(closed.find((i) => i.id === 'cases_closed_with_lease'));
+  const allCases = closed.find((i) => i.id === 'cases_closed');
+  const leases = closed.find((i) => i.id === 'cases_closed_with_lease');
+  const all = shownValue(allCases);
+  const withLease = shownValue(leases);
+  // The difference of two perturbed counts is no count the rules protect: it is not drawn.
+  const perturbed = allCases?.protection === 'perturbed' || leases?.protection === 'perturbed';
   return chartFigure(
     'Beendete Fälle mit und ohne eigenen Mietvertrag',
     beendetBis,
     'Fälle',
     [
-      { label: 'mit Mietvertrag', value: withLease },
+      { label: 'mit Mietvertrag', value: withLease, perturbed },
       {
         label: 'ohne Mietvertrag',
-        value: all === null || withLease === null ? null : all - withLease,
+        value: all === null || withLease === null || perturbed ? null : all - withLease,
+        perturbed,
       },
     ],
     links,
@@ -340,6 +359,7 @@ export function trendFigure(
         stand: `Stand ${formatDate(stichtag)}${span ? `, Monatsenden ${span}` : ''}`,
         fileName: downloadFileName(title, stichtag),
         withheld: withheld > 0,
+        notes: points.some((point) => point.protection === 'perturbed') ? [PERTURBED_NOTE] : [],
       },
       table: downloadTable('Monatsende', monthEnds),
     },
@@ -349,14 +369,16 @@ export function trendFigure(
 export const barsOf = (breakdown: BreakdownTable): Bar[] =>
   breakdown.rows
     .filter((row) => row.suppressed || (row.value ?? 0) > 0)
-    .map((row) => ({ label: row.label, value: row.suppressed ? null : row.value }));
+    .map((row) => ({
+      label: row.label,
+      value: row.suppressed ? null : row.value,
+      perturbed: row.protection === 'perturbed',
+    }));
 
-function footnote(rules: Rules | null, anySuppressed: boolean) {
+function footnote(rules: Rules | null, figures: readonly Figure[]) {
   const note = byId('footnote');
   note.hidden = !rules;
-  if (rules) {
-    note.textContent = `${SUPPRESSED} = Wert gesperrt: Zum Schutz der betreuten Personen werden Fallzahlen von 1 bis ${rules.k - 1} nicht gezeigt, ebenso eine zweite Zahl, wenn sich die gesperrte sonst aus der Summe errechnen ließe; Anteile erst ab ${rules.minDenominator} Personen im Nenner.${anySuppressed ? '' : ' Auf dieser Seite ist derzeit kein Wert gesperrt.'}`;
-  }
+  if (rules) note.textContent = protectionNote(rules, figures);
 }
 
 /**
@@ -381,9 +403,9 @@ function audienceNote(audience: Audience) {
   const note = byId('audience-note');
   const text =
     audience === 'internal'
-      ? 'Sie sehen alle Werte ungesperrt.'
+      ? 'Sie sehen alle Werte so, wie sie berechnet sind.'
       : audience === 'provider'
-        ? 'Die Zahlen Ihres Trägers sind für Sie ungesperrt; die kreisweiten Zahlen hier gelten mit gesperrten kleinen Werten.'
+        ? 'Die Zahlen Ihres Trägers sehen Sie exakt; die kreisweiten Zahlen hier sehen Sie wie die Öffentlichkeit.'
         : '';
   note.hidden = !text;
   note.textContent = text;
@@ -405,7 +427,7 @@ async function copyText(text: string) {
 }
 
 /** The press sentences, each with a button that copies it, and one for all of them. */
-function showPressKit(sentences: PressSentence[]) {
+function showPressKit(sentences: PressSentence[], reasonIfNone: string) {
   const status = element('p', { className: 'copy-status', role: 'status' });
   const copyButton = (text: string, label: string, visible: string) => {
     const button = element('button', {
@@ -436,12 +458,7 @@ function showPressKit(sentences: PressSentence[]) {
   );
   byId('press-kit').replaceChildren(
     ...(sentences.length === 0
-      ? [
-          element('p', {
-            textContent:
-              'Für diese Stichtage lässt sich kein Satz bilden: die Werte sind gesperrt.',
-          }),
-        ]
+      ? [element('p', { textContent: reasonIfNone })]
       : [
           element('ul', { className: 'sentences' }, ...items),
           copyButton(
@@ -590,16 +607,16 @@ export async function showReport() {
     const dataAsOf = caseload.data_as_of;
     showPressKit(
       pressSentences(stichtag, caseload.indicators, beendet_bis, closed.indicators, dataAsOf),
+      noSentencesReason(stichtag, caseload.indicators, beendet_bis, closed.indicators, dataAsOf),
     );
     dataNote(dataAsOf, [stichtag, beendet_bis]);
-    const anySuppressed = [
+    footnote(caseload.rules, [
       ...caseload.indicators,
       ...closed.indicators,
       ...language.rows,
       ...employment.rows,
       ...series,
-    ].some((figure) => figure.suppressed);
-    footnote(caseload.rules, anySuppressed);
+    ]);
     audienceNote(caseload.audience);
     (byId('api-json') as HTMLAnchorElement).href = indicatorsUrl(stichtag);
     (byId('api-csv') as HTMLAnchorElement).href = indicatorsUrl(stichtag, 'csv');

@@ -26,12 +26,13 @@ export function tokenStatus(token: ApiToken, now = new Date()): TokenStatus {
 // Least access first: the form starts on the role that sees the least.
 const ROLE_ORDER: Role[] = ['press', 'funder', 'provider', 'admin'];
 const ROLE_HINTS: Record<Role, string> = {
-  press: 'Sieht die Zahlen wie die Öffentlichkeit: kleine Werte gesperrt.',
-  funder: 'Sieht die Zahlen mit gesperrten kleinen Werten.',
+  press:
+    'Sieht die Zahlen wie die Öffentlichkeit: zum Schutz kleiner Fallzahlen leicht verändert, Eckwerte exakt.',
+  funder:
+    'Sieht die Zahlen wie die Öffentlichkeit: zum Schutz kleiner Fallzahlen leicht verändert, Eckwerte exakt.',
   provider:
-    'Sieht die Zahlen des eigenen Trägers ungesperrt, die übrigen mit gesperrten kleinen Werten; darf Exporte dieses Trägers importieren.',
-  admin:
-    'Sieht alle Zahlen ungesperrt; darf importieren, das Protokoll lesen und Tokens verwalten.',
+    'Sieht die Zahlen des eigenen Trägers exakt, die übrigen wie die Öffentlichkeit; darf Exporte dieses Trägers importieren.',
+  admin: 'Sieht alle Zahlen exakt; darf importieren, das Protokoll lesen und Tokens verwalten.',
 };
 
 const dash = '–';

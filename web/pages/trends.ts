@@ -306,7 +306,7 @@ function render(
       tableOptions: indicator.kind === 'ratio' ? { ratioColumns: [2] } : {},
       links: { json: url(), csv: url('csv'), arrow: url('arrow') },
       rules: series.rules,
-      noun: 'Reihe',
+      figures: series.points,
     }),
   );
 }
