@@ -1,7 +1,8 @@
-// Remakes fixtures/formats/lra-2021-03-01.{arrow,libreoffice.xlsx} from the seeded
-// demonstration export of the Landratsamt (German headers and labels, `;`, Windows-1252,
-// dates TT.MM.JJJJ): the same rows in the other file kinds a provider may send.
-// Usage: npm run fixtures:formats   (the XLSX needs LibreOffice: soffice on the PATH)
+// Remakes fixtures/formats/lra-2021-03-01.* from the seeded demonstration export of the
+// Landratsamt (German headers and labels, `;`, Windows-1252, dates TT.MM.JJJJ): the same
+// rows in the other file kinds a provider may send (Arrow, LibreOffice's XLSX), and as
+// LibreOffice saves them when nobody changes its settings (ODS; CSV with two-digit years).
+// Usage: npm run fixtures:formats   (all but the Arrow file need LibreOffice: soffice)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,25 +51,40 @@ export function arrowOf({ header, rows }: ReturnType<typeof readSource>): Uint8A
   return tableToIPC(new Table(columns), 'file');
 }
 
-function libreOfficeXlsx(header: string[]): Buffer {
+/**
+ * The source opened in LibreOffice (the date columns as dates D.M.Y, everything else as
+ * text, which keeps 08118… and MM.JJJJ) and saved as `target` (`xlsx`, `ods`, or a `csv:`
+ * filter). LibreOffice takes its locale, and with it the default date format of the cells,
+ * from LC_ALL: TT.MM.JJ with `de_DE.UTF-8` (as a German office has it), MM/DD/YY without.
+ */
+function libreOffice(
+  header: string[],
+  target: string,
+  extension: string,
+  locale?: 'de_DE.UTF-8',
+): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'zwischenbilanz-lo-'));
   try {
     // CSV filter options: separator ; (59), quote " (34), Windows-1252 (1), from line 1,
-    // then column/format pairs: 4 = date D.M.Y, 2 = text (keeps 08118… and MM.JJJJ).
+    // then column/format pairs: 4 = date D.M.Y, 2 = text.
     const formats = header
       .map((name, index) => `${index + 1}/${DATE_COLUMNS.has(name) ? 4 : 2}`)
       .join('/');
-    execFileSync('soffice', [
-      `-env:UserInstallation=file://${dir}/profile`,
-      '--headless',
-      `--infilter=CSV:59,34,1,1,${formats}`,
-      '--convert-to',
-      'xlsx',
-      '--outdir',
-      dir,
-      SOURCE,
-    ]);
-    return readFileSync(join(dir, 'lra-2021-03-01.xlsx'));
+    execFileSync(
+      'soffice',
+      [
+        `-env:UserInstallation=file://${dir}/profile`,
+        '--headless',
+        `--infilter=CSV:59,34,1,1,${formats}`,
+        '--convert-to',
+        target,
+        '--outdir',
+        dir,
+        SOURCE,
+      ],
+      { env: locale ? { ...process.env, LC_ALL: locale, LANG: locale } : process.env },
+    );
+    return readFileSync(join(dir, `lra-2021-03-01.${extension}`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -77,6 +93,19 @@ function libreOfficeXlsx(header: string[]): Buffer {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const source = readSource();
   writeFileSync(join(OUT, 'lra-2021-03-01.arrow'), arrowOf(source));
-  writeFileSync(join(OUT, 'lra-2021-03-01.libreoffice.xlsx'), libreOfficeXlsx(source.header));
-  console.log(`${source.rows.length} rows written as Arrow and XLSX to ${OUT}`);
+  writeFileSync(
+    join(OUT, 'lra-2021-03-01.libreoffice.xlsx'),
+    libreOffice(source.header, 'xlsx', 'xlsx'),
+  );
+  writeFileSync(
+    join(OUT, 'lra-2021-03-01.ods'),
+    libreOffice(source.header, 'ods', 'ods', 'de_DE.UTF-8'),
+  );
+  // "Text CSV" with separator ;, quote ", UTF-8 (76), from line 1; cells as shown, so the
+  // dates as LibreOffice shows them in German by default: 15.02.20.
+  writeFileSync(
+    join(OUT, 'lra-2021-03-01.two-digit-years.csv'),
+    libreOffice(source.header, 'csv:Text - txt - csv (StarCalc):59,34,76,1', 'csv', 'de_DE.UTF-8'),
+  );
+  console.log(`${source.rows.length} rows written as Arrow, XLSX, ODS and CSV to ${OUT}`);
 }

@@ -49,8 +49,10 @@ export function printSummary(summary: ImportSummary, log: (line: string) => void
       .join(', ');
   const list = (label: string, issues: ImportSummary['errors'], total: number) => {
     if (total === 0) return;
+    // An issue may stand for many rows (its count): only beyond those is anything left out.
+    const covered = issues.reduce((sum, issue) => sum + (issue.count ?? 1), 0);
     log(
-      `  ${label}: ${n(total)}${total > issues.length ? ` (die ersten ${issues.length} aufgeführt)` : ''}`,
+      `  ${label}: ${n(total)}${total > covered ? ` (die ersten ${issues.length} aufgeführt)` : ''}`,
     );
     for (const issue of issues) {
       const value = issue.value === undefined ? '' : ` [Wert: ${issue.value}]`;

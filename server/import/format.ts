@@ -1,5 +1,6 @@
-// The case export format, version 1 (shared/spec/export-format.md): columns, German
-// aliases, code lists with the German labels an export may use instead of a code.
+// The case export format, version 1 (docs/export-format.md): columns, German aliases,
+// how a header names a column, code lists with the German labels an export may use
+// instead of a code.
 
 export const COLUMNS = [
   { name: 'case_id', alias: 'fall_id', required: true },
@@ -93,10 +94,53 @@ export function labelOf(codes: readonly Code[], code: string | null): string {
 }
 
 /**
- * Headers that name personal data. A header is compared after lower-casing and removing
- * spaces, dashes and underscores ("E-Mail" = "email", "first_name" = "firstname").
+ * A header as the format compares it: Unicode composed (an `ä` from macOS is `a` plus a
+ * combining mark), surrounding white space of any kind dropped (non-breaking spaces and
+ * byte order marks too), lower case, umlauts and ß spelled out (`ä` = `ae`, `ß` = `ss`),
+ * and every run of space, hyphen (any dash), underscore and dot written as one `_`.
+ * So `Träger`, `TRAEGER` and `traeger` fold alike, as do `Fall-ID`, `Fall ID` and `fall_id`.
  */
-export const REFUSED_HEADERS = [
+export function foldHeader(header: string): string {
+  return header
+    .normalize('NFC')
+    .replace(/[\s\u200b]+/g, ' ')
+    .trim()
+    .toLowerCase()
+    .replace(/[äöüß]/g, (letter) => UMLAUTS[letter] as string)
+    .replace(/[ ._\-\u2010-\u2015\u2212]+/g, '_');
+}
+
+const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
+
+export type Column = (typeof COLUMNS)[number];
+
+/** Each column by its canonical name and by its German alias, both folded. */
+const COLUMN_BY_FOLDED_NAME = new Map<string, Column>(
+  COLUMNS.flatMap((column) => [
+    [foldHeader(column.name), column],
+    [foldHeader(column.alias), column],
+  ]),
+);
+
+/** The column a header names, or undefined for a header the format does not know. */
+export function columnOfHeader(header: string): Column | undefined {
+  return COLUMN_BY_FOLDED_NAME.get(foldHeader(header));
+}
+
+/**
+ * Whether a header names personal data. Folded, and then without separators, so that
+ * `E-Mail`, `e_mail` and `EMAIL` are all `email`, and `Straße` is `strasse`.
+ */
+export function namesPersonalData(header: string): boolean {
+  const compact = foldHeader(header).replaceAll('_', '');
+  return (
+    (REFUSED_HEADERS as readonly string[]).includes(compact) ||
+    REFUSED_HEADER_PARTS.some((part) => compact.includes(part))
+  );
+}
+
+/** Headers that name personal data, folded and without separators. */
+const REFUSED_HEADERS = [
   'name',
   'vorname',
   'nachname',
@@ -108,7 +152,6 @@ export const REFUSED_HEADERS = [
   'adresse',
   'anschrift',
   'strasse',
-  'straße',
   'address',
   'street',
   'plz',
@@ -130,14 +173,13 @@ export const REFUSED_HEADERS = [
 ] as const;
 
 /** Parts of a header that name personal data wherever they stand ("Vorname Klient"). */
-export const REFUSED_HEADER_PARTS = [
+const REFUSED_HEADER_PARTS = [
   'vorname',
   'nachname',
   'geburtsdatum',
   'dateofbirth',
   'telefon',
   'strasse',
-  'straße',
   'anschrift',
   'aktenzeichen',
   'email',

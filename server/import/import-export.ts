@@ -23,7 +23,7 @@ import {
   timed,
 } from './merge-snapshot.ts';
 import { DEFAULT_LIMITS, type ReadLimits } from './rows.ts';
-import { type FileFormat, type Inspection, inspectFile, readRows } from './source.ts';
+import { type FileKind, type Inspection, inspectFile, readRows } from './source.ts';
 import { formatDateDe, IssueList, LISTED_ISSUES, type Registry, RowValidator } from './validate.ts';
 
 export { LISTED_ISSUES };
@@ -59,7 +59,8 @@ export interface ImportSummary {
   import_id: string | null;
   provider: string;
   as_of: string;
-  format: FileFormat | null;
+  /** What the file was told to be from its content, also when that is why it is refused. */
+  format: FileKind | null;
   /** Size of the file in bytes. */
   bytes: number;
   rows: number;
@@ -157,9 +158,9 @@ async function importFile(
   const errors = new IssueList();
   const warnings = new IssueList();
   const finish = async () => {
-    summary.errors = errors.listed;
+    summary.errors = errors.described();
     summary.error_count = errors.count;
-    summary.warnings = warnings.listed;
+    summary.warnings = warnings.described();
     summary.warning_count = warnings.count;
     if (summary.status === 'rejected' && !request.dryRun) {
       summary.import_id = await logImport(database.db, request, summary);
@@ -174,6 +175,7 @@ async function importFile(
   } catch (error) {
     if (!(error instanceof ImportRefused)) throw error;
     errors.push(...error.issues);
+    summary.format = error.kind ?? null;
     summary.checksum = await checksumOf(path);
     return finish();
   }
@@ -190,10 +192,8 @@ async function importFile(
         load(session, request, path, inspection, summary),
       );
       if (validator) {
-        errors.push(...validator.errors.listed);
-        errors.count += validator.errors.count - validator.errors.listed.length;
-        warnings.push(...validator.warnings.listed);
-        warnings.count += validator.warnings.count - validator.warnings.listed.length;
+        errors.absorb(validator.errors);
+        warnings.absorb(validator.warnings);
       }
       if (validator?.headerUsable) {
         const duplicates = await timed('repeated ids sought', onStep, () =>
@@ -251,8 +251,10 @@ async function importFile(
       await timed('committed', onStep, () => sql`COMMIT`.execute(session.db));
     });
   } catch (error) {
-    if (error instanceof ImportRefused) errors.push(...error.issues);
-    else if (!(error instanceof Rollback)) throw error;
+    if (error instanceof ImportRefused) {
+      errors.push(...error.issues);
+      summary.format = error.kind ?? summary.format;
+    } else if (!(error instanceof Rollback)) throw error;
   }
   // Fresh statistics keep the planner on index lookups for the figures.
   if (summary.status === 'imported') {
@@ -325,6 +327,7 @@ async function load(
     provider: request.provider,
     asOf: request.asOf,
     registry: await loadRegistry(session.db, request.district),
+    format: inspection.format,
   };
   let validator: RowValidator | null = null;
   let bytes = 0;
@@ -372,6 +375,7 @@ async function load(
       { row: null, column: null, message: 'Die Datei ist leer: keine Kopfzeile gefunden.' },
     ]);
   }
+  found.finish();
   if (found.rows === 0 && found.headerUsable) {
     found.errors.push({
       row: null,

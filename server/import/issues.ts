@@ -1,4 +1,5 @@
 // Errors and warnings of an import, as a provider's clerk reads them.
+import type { FileKind } from './source.ts';
 
 export interface ImportIssue {
   /** Row number as a spreadsheet shows it (header = 1); null for the whole file. */
@@ -8,11 +9,19 @@ export interface ImportIssue {
   message: string;
   /** The value seen, where showing it exposes nothing personal. */
   value?: string;
+  /** For the same message in the same column on several rows: how many rows in all. */
+  count?: number;
+  /** ... and the first of them (up to ten), `row` among them. */
+  rows?: number[];
 }
 
 /** The file is refused as a whole before any row is looked at. */
 export class ImportRefused extends Error {
-  constructor(readonly issues: ImportIssue[]) {
+  constructor(
+    readonly issues: ImportIssue[],
+    /** What the file turned out to be, when that is why it is refused (an .ods, an .xls). */
+    readonly kind?: FileKind,
+  ) {
     super(issues.map((issue) => issue.message).join(' '));
   }
 }

@@ -1,5 +1,8 @@
 // Streams the rows of an Apache Arrow IPC export (file or stream format) as text cells, as
 // the CSV reader hands them on: the field names are the header, dates become YYYY-MM-DD.
+// The file's framing and metadata are checked first (arrow-layout.ts), then apache-arrow
+// decodes it: a file batch by batch through a file handle, a stream straight from the file
+// stream. Whatever goes wrong in a damaged file ends in the same refusal.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import {
@@ -10,14 +13,7 @@ import {
   Type,
   type Vector,
 } from 'apache-arrow';
-
-/** What is used of apache-arrow's readers, which come in sync and async kinds. */
-type BatchReader = AsyncIterable<RecordBatch> & {
-  open(): Promise<unknown>;
-  cancel(): Promise<void>;
-  readonly schema: Schema;
-};
-
+import { ArrowDamage, type ArrowLayout, arrowLayout } from './arrow-layout.ts';
 import { ImportRefused } from './issues.ts';
 import {
   BATCH_ROWS,
@@ -27,6 +23,26 @@ import {
   type RowBatches,
   type SourceRow,
 } from './rows.ts';
+
+/** What is used of apache-arrow's readers, which come in sync and async kinds. */
+type BatchReader = AsyncIterable<RecordBatch> & {
+  open(): Promise<unknown>;
+  cancel(): Promise<void>;
+  readonly schema: Schema;
+};
+
+/** The refusal of a damaged Arrow file, whatever found the damage. */
+function unreadable(reason: string, cause?: unknown): ImportRefused {
+  const error = new ImportRefused([
+    {
+      row: null,
+      column: null,
+      message: `Die Datei ist keine lesbare Arrow-Datei: ${reason}. Bitte den Export erneut als Arrow-Datei speichern oder als CSV exportieren.`,
+    },
+  ]);
+  if (cause !== undefined) error.cause = cause;
+  return error;
+}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const isoDate = (ms: number) => {
@@ -55,75 +71,82 @@ export async function* readArrow(
   limits: ReadLimits = DEFAULT_LIMITS,
   onBytes?: OnBytes,
 ): RowBatches {
-  // The file format is read through a file handle (random access, batch by batch); the
-  // stream format straight from the file stream.
+  let layout: ArrowLayout;
+  try {
+    layout = await arrowLayout(path, format);
+  } catch (error) {
+    if (error instanceof ArrowDamage) throw unreadable(error.message, error);
+    throw error;
+  }
+  if (layout.columns > limits.maxColumns) {
+    throw new ImportRefused([
+      {
+        row: 1,
+        column: null,
+        message: `Die Datei hat ${layout.columns.toLocaleString('de-DE')} Spalten; erlaubt sind höchstens ${limits.maxColumns}.`,
+      },
+    ]);
+  }
   const handle = format === 'file' ? await open(path) : undefined;
   const stream = format === 'stream' ? createReadStream(path) : undefined;
   let reader: BatchReader | undefined;
   try {
-    try {
-      reader = (await RecordBatchReader.from(
-        (handle ?? stream) as never,
-      )) as unknown as BatchReader;
-      await reader.open();
-    } catch (error) {
-      throw new ImportRefused([
-        {
-          row: null,
-          column: null,
-          message: `Die Arrow-Datei ist nicht lesbar (${(error as Error).message}). Bitte erneut exportieren.`,
-        },
-      ]);
-    }
-    const fields = reader.schema.fields;
-    if (fields.length > limits.maxColumns) {
-      throw new ImportRefused([
-        {
-          row: 1,
-          column: null,
-          message: `Die Datei hat ${fields.length.toLocaleString('de-DE')} Spalten; erlaubt sind höchstens ${limits.maxColumns}.`,
-        },
-      ]);
-    }
-    yield [{ row: 1, cells: fields.map((field) => field.name) }];
-    const converters = fields.map((field) => textOf(field.type));
-    let row = 1;
-    let bytes = 0;
-    for await (const batch of reader) {
-      const columns = fields.map((_, index) => batch.getChildAt(index) as Vector);
-      let out: SourceRow[] = [];
-      for (let index = 0; index < batch.numRows; index++) {
-        row++;
-        let chars = 0;
-        const cells = columns.map((column, position) => {
-          const value = column.get(index);
-          if (value === null || value === undefined) return '';
-          const text = (converters[position] as (value: unknown) => string)(value);
-          chars += text.length;
-          return text;
-        });
-        if (chars > limits.maxRecordChars) {
-          throw new ImportRefused([
-            {
-              row,
-              column: null,
-              message: `Zeile ${row} ist länger als ${Math.round(limits.maxRecordChars / 1024)} KiB Text: so lange Zeilen kommen in einem Fallexport nicht vor.`,
-            },
-          ]);
-        }
-        out.push({ row, cells });
-        if (out.length >= BATCH_ROWS) {
-          yield out;
-          out = [];
-        }
-      }
-      if (out.length > 0) yield out;
-      bytes += batch.data.byteLength;
-      onBytes?.(bytes);
-    }
+    reader = (await RecordBatchReader.from((handle ?? stream) as never)) as unknown as BatchReader;
+    await reader.open();
+    yield* rowsOf(reader, layout, limits, onBytes);
+  } catch (error) {
+    if (error instanceof ImportRefused) throw error;
+    throw unreadable('sie ist beschädigt', error);
   } finally {
     await reader?.cancel().catch(() => {});
     stream?.destroy();
-    await handle?.close();
+    await handle?.close().catch(() => {});
   }
+}
+
+async function* rowsOf(
+  reader: BatchReader,
+  layout: ArrowLayout,
+  limits: ReadLimits,
+  onBytes: OnBytes | undefined,
+): RowBatches {
+  const fields = reader.schema.fields;
+  yield [{ row: 1, cells: fields.map((field) => field.name) }];
+  const converters = fields.map((field) => textOf(field.type));
+  let row = 1;
+  let batches = 0;
+  for await (const batch of reader) {
+    const columns = fields.map((_, index) => batch.getChildAt(index) as Vector);
+    let out: SourceRow[] = [];
+    for (let index = 0; index < batch.numRows; index++) {
+      row++;
+      let chars = 0;
+      const cells = columns.map((column, position) => {
+        const value = column.get(index);
+        if (value === null || value === undefined) return '';
+        const text = (converters[position] as (value: unknown) => string)(value);
+        chars += text.length;
+        return text;
+      });
+      if (chars > limits.maxRecordChars) {
+        throw new ImportRefused([
+          {
+            row,
+            column: null,
+            message: `Zeile ${row} ist länger als ${Math.round(limits.maxRecordChars / 1024)} KiB Text: so lange Zeilen kommen in einem Fallexport nicht vor.`,
+          },
+        ]);
+      }
+      out.push({ row, cells });
+      if (out.length >= BATCH_ROWS) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length > 0) yield out;
+    const end = layout.batchEnds[batches++];
+    if (end !== undefined) onBytes?.(end);
+  }
+  // The rows the metadata declares, all of them, or the file is not what it says.
+  if (row - 1 !== layout.rows) throw unreadable('sie ist beschädigt');
 }

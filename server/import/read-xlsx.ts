@@ -56,6 +56,24 @@ function refused(message: string, row: number | null = null, column: string | nu
   return new ImportRefused([{ row, column, message }]);
 }
 
+/**
+ * An OpenDocument spreadsheet: told from its first bytes when it names itself there,
+ * else from its parts.
+ */
+export function odsRefused(): ImportRefused {
+  return new ImportRefused(
+    [
+      {
+        row: null,
+        column: null,
+        message:
+          'Die Datei ist eine OpenDocument-Tabelle (.ods). Bitte in LibreOffice über Datei → Speichern unter als „Excel 2007-365 (.xlsx)“ oder als „Text CSV (.csv)“ speichern.',
+      },
+    ],
+    'ods',
+  );
+}
+
 function unreadable(reason: string, cause?: unknown): ImportRefused {
   const error = refused(`Die Datei ist keine lesbare XLSX-Datei: ${reason}. ${SAVE_AS_XLSX}`);
   if (cause !== undefined) error.cause = cause;
@@ -226,12 +244,8 @@ async function readWorkbook(
   }
   const workbookEntry = find(workbookName);
   if (!workbookEntry) {
-    const ods = find('content.xml') && find('mimetype');
-    throw unreadable(
-      ods
-        ? 'sie ist eine OpenDocument-Tabelle (.ods), keine Excel-Arbeitsmappe'
-        : 'sie enthält keine Arbeitsmappe',
-    );
+    if (find('content.xml') && find('mimetype')) throw odsRefused();
+    throw unreadable('sie enthält keine Arbeitsmappe');
   }
 
   const { sheetIds, date1904 } = await readWorkbookPart(zip, workbookEntry);

@@ -6,10 +6,14 @@ import { createReadStream } from 'node:fs';
 import { ImportRefused } from './issues.ts';
 import { readArrow } from './read-arrow.ts';
 import { readCsv, type TextEncoding } from './read-csv.ts';
-import { readXlsx } from './read-xlsx.ts';
+import { odsRefused, readXlsx } from './read-xlsx.ts';
 import { DEFAULT_LIMITS, type OnBytes, type ReadLimits, type RowBatches } from './rows.ts';
 
+/** The kinds of file an export may be. */
 export type FileFormat = 'csv' | 'xlsx' | 'arrow-file' | 'arrow-stream';
+/** Kinds of file told apart from the content only to be refused, and logged as what they are. */
+export type RefusedKind = 'ods' | 'xls' | 'utf-16' | 'pdf' | 'gzip';
+export type FileKind = FileFormat | RefusedKind;
 
 export interface Inspection {
   format: FileFormat;
@@ -20,31 +24,48 @@ export interface Inspection {
   checksum: string;
 }
 
-const HEAD_BYTES = 8;
+/** Enough of the file's start to tell its kind: an OpenDocument zip names it at byte 38. */
+const HEAD_BYTES = 128;
 const startsWith = (head: Uint8Array, ...bytes: number[]) =>
   bytes.every((byte, index) => head[index] === byte);
-const refuse = (message: string) => new ImportRefused([{ row: null, column: null, message }]);
+const refuse = (message: string, kind?: RefusedKind) =>
+  new ImportRefused([{ row: null, column: null, message }], kind);
 
-function formatOf(head: Uint8Array): FileFormat {
-  if (startsWith(head, 0x50, 0x4b, 0x03, 0x04)) return 'xlsx';
+/**
+ * An OpenDocument file is a zip whose first entry, stored uncompressed, is `mimetype`
+ * holding the document's media type (OpenDocument 1.2, part 3, section 3.3).
+ */
+const ODS_HEAD = Buffer.from('mimetypeapplication/vnd.oasis.opendocument.spreadsheet', 'latin1');
+
+function formatOf(head: Buffer): FileFormat {
+  if (startsWith(head, 0x50, 0x4b, 0x03, 0x04)) {
+    if (head.subarray(30, 30 + ODS_HEAD.length).equals(ODS_HEAD)) throw odsRefused();
+    return 'xlsx';
+  }
   if (startsWith(head, 0x41, 0x52, 0x52, 0x4f, 0x57, 0x31)) return 'arrow-file';
   if (startsWith(head, 0xff, 0xff, 0xff, 0xff)) return 'arrow-stream';
   if (startsWith(head, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) {
     throw refuse(
       'Die Datei ist im alten Excel-Format (.xls). Bitte in Excel oder LibreOffice als „Excel-Arbeitsmappe (.xlsx)“ oder als CSV speichern.',
+      'xls',
     );
   }
   if (startsWith(head, 0xff, 0xfe) || startsWith(head, 0xfe, 0xff)) {
     throw refuse(
       'Die Datei ist als UTF-16 („Unicode-Text“) gespeichert. Bitte als „CSV UTF-8“ oder „CSV (Trennzeichen-getrennt)“ speichern.',
+      'utf-16',
     );
   }
   if (startsWith(head, 0x25, 0x50, 0x44, 0x46)) {
-    throw refuse('Die Datei ist ein PDF. Bitte den Export als CSV, XLSX oder Arrow hochladen.');
+    throw refuse(
+      'Die Datei ist ein PDF. Bitte den Export als CSV, XLSX oder Arrow hochladen.',
+      'pdf',
+    );
   }
   if (startsWith(head, 0x1f, 0x8b)) {
     throw refuse(
       'Die Datei ist gepackt (gzip). Bitte entpackt als CSV, XLSX oder Arrow hochladen.',
+      'gzip',
     );
   }
   return 'csv';
@@ -127,9 +148,14 @@ export function readRows(
   }
 }
 
-export const FORMAT_LABELS: Record<FileFormat, string> = {
+export const FORMAT_LABELS: Record<FileKind, string> = {
   csv: 'CSV',
   xlsx: 'XLSX',
   'arrow-file': 'Arrow (Datei)',
   'arrow-stream': 'Arrow (Stream)',
+  ods: 'ODS (OpenDocument)',
+  xls: 'XLS (altes Excel-Format)',
+  'utf-16': 'Text in UTF-16',
+  pdf: 'PDF',
+  gzip: 'gzip',
 };

@@ -3,17 +3,19 @@
 import {
   COLUMNS,
   type Code,
+  type Column,
   type ColumnName,
+  columnOfHeader,
   EMPLOYMENT,
   END_REASONS,
   HOUSING,
   LANGUAGE_LEVELS,
-  REFUSED_HEADER_PARTS,
-  REFUSED_HEADERS,
+  namesPersonalData,
   SEX,
 } from './format.ts';
 import { type ImportIssue, ImportRefused } from './issues.ts';
 import type { SourceRow } from './rows.ts';
+import type { FileFormat } from './source.ts';
 
 export interface CaseRecord {
   case_id: string;
@@ -46,22 +48,75 @@ export interface ValidationContext {
   provider: string;
   asOf: string;
   registry: Registry;
+  /** The kind of file the rows come from, for advice that depends on it. */
+  format?: FileFormat;
 }
 
 /** At most this many errors and warnings are listed; the counts say how many there were. */
 export const LISTED_ISSUES = 200;
+/** Rows named with an issue that stands for many. */
+export const ROWS_NAMED = 10;
 
-/** Issues as a clerk reads them: the first ones listed, all of them counted. */
+/**
+ * Issues as a clerk reads them: the first ones listed, all of them counted. The same
+ * message in the same column on many rows is listed once, at its first row, with the
+ * number of rows and the first of them: a date format wrong in a whole column is one
+ * thing to change, not thousands.
+ */
 export class IssueList {
   readonly listed: ImportIssue[] = [];
   count = 0;
+  /** Listed issues of single rows, by column and message. */
+  private readonly byKind = new Map<string, ImportIssue>();
   constructor(private readonly limit = LISTED_ISSUES) {}
 
   push(...issues: ImportIssue[]) {
     for (const issue of issues) {
-      if (this.listed.length < this.limit) this.listed.push(issue);
-      this.count++;
+      this.count += issue.count ?? 1;
+      const kind = issue.row === null ? null : `${issue.column}\u0000${issue.message}`;
+      const listed = kind === null ? undefined : this.byKind.get(kind);
+      if (listed) {
+        listed.rows ??= [listed.row as number];
+        const rows = listed.rows;
+        listed.count = (listed.count ?? 1) + (issue.count ?? 1);
+        for (const row of issue.rows ?? [issue.row as number]) {
+          if (rows.length < ROWS_NAMED) rows.push(row);
+        }
+      } else if (this.listed.length < this.limit) {
+        const entry = issue.rows ? { ...issue, rows: [...issue.rows] } : { ...issue };
+        this.listed.push(entry);
+        if (kind !== null) this.byKind.set(kind, entry);
+      }
     }
+  }
+
+  /** Takes over another list's issues, listed and counted. */
+  absorb(other: IssueList) {
+    const count = this.count + other.count;
+    this.push(...other.listed);
+    this.count = count;
+  }
+
+  /** Puts an issue about the whole file first, where it explains those that follow. */
+  pushFirst(issue: ImportIssue) {
+    this.count++;
+    this.listed.unshift(issue);
+    if (this.listed.length > this.limit) this.listed.pop();
+  }
+
+  /** The listed issues, those standing for many rows saying how many and which. */
+  described(): ImportIssue[] {
+    return this.listed.map((issue) => {
+      if ((issue.count ?? 1) === 1) return issue;
+      const count = issue.count as number;
+      const rows = issue.rows as number[];
+      const named = rows.map((row) => row.toLocaleString('de-DE'));
+      const which =
+        count > rows.length
+          ? `${count.toLocaleString('de-DE')} Zeilen, zuerst ${named.join(', ')}`
+          : `die Zeilen ${named.slice(0, -1).join(', ')} und ${named.at(-1)}`;
+      return { ...issue, message: `${issue.message} Betrifft ${which}.` };
+    });
   }
 }
 
@@ -69,9 +124,6 @@ const EARLIEST_PLAUSIBLE_START = '2015-01-01';
 const OLDEST_PLAUSIBLE_AGE = 100;
 const PSEUDONYM = /^[A-Za-z0-9._-]{4,64}$/;
 const SHORT_PSEUDONYM = /^[A-Za-z0-9._-]{1,64}$/;
-
-const normaliseHeader = (header: string) => header.trim().toLowerCase();
-const compactHeader = (header: string) => header.toLowerCase().replace(/[\s_-]+/g, '');
 
 export function formatDateDe(iso: string): string {
   const [year, month, day] = iso.split('-');
@@ -113,6 +165,10 @@ export function parseMonth(value: string): string | undefined {
   return `${year}-${pad(month)}-01`;
 }
 
+/** Dates and months as a spreadsheet writes them with a two-digit year (`15.05.19`, `05/19`). */
+const TWO_DIGIT_YEAR_DATE = /^\d{1,2}[./]\d{1,2}[./]\d{2}$/;
+const TWO_DIGIT_YEAR_MONTH = /^\d{1,2}[./]\d{2}$/;
+
 /** Anything with a day in it: a full date of birth must never be stored. */
 function looksLikeFullDate(value: string): boolean {
   return (
@@ -141,32 +197,79 @@ const CODE_LISTS = {
   end_reason: { lookup: codeLookup(END_REASONS), codes: END_REASONS },
 } as const;
 
-/** Maps the file's header to canonical columns; refuses personal data; lists what is missing. */
-export function mapHeader(rawHeader: string[]) {
-  const header = rawHeader.map((name) => name.trim());
-  const refused = header.filter((name) => {
-    const compact = compactHeader(name);
-    return (
-      (REFUSED_HEADERS as readonly string[]).includes(compact) ||
-      REFUSED_HEADER_PARTS.some((part) => compact.includes(part))
-    );
-  });
-  if (refused.length > 0) {
-    throw new ImportRefused(
-      refused.map((name) => ({
-        row: 1,
-        column: name,
-        message: `Die Spalte „${name}“ enthält personenbezogene Daten. Der Export muss anonymisiert sein: Bitte die Spalte aus der Datei entfernen. Es wurde nichts gespeichert.`,
-      })),
-    );
+const personalDataColumn = (name: string): ImportIssue => ({
+  row: 1,
+  column: name,
+  message: `Die Spalte „${name}“ enthält personenbezogene Daten. Der Export muss anonymisiert sein: Bitte die Spalte aus der Datei entfernen. Es wurde nichts gespeichert.`,
+});
+
+/** Characters that separate fields in exports people make, by their German names. */
+const SEPARATORS = [
+  [';', 'Semikolon (;)'],
+  [',', 'Komma (,)'],
+  ['\t', 'Tabulator'],
+  ['|', 'senkrechter Strich (|)'],
+] as const;
+
+/**
+ * A header that is one cell holding the names of several columns, split by a character
+ * that was not read as the delimiter: a tab-separated file, a CSV whose lines are quoted
+ * whole, a CSV pasted into the first column of a spreadsheet. Null for any other header.
+ */
+function unsplitHeader(header: string[]) {
+  const filled = header.filter((name) => name !== '');
+  if (filled.length !== 1) return null;
+  const cell = filled[0] as string;
+  let found: (typeof SEPARATORS)[number] | undefined;
+  let most = 0;
+  for (const separator of SEPARATORS) {
+    const count = cell.split(separator[0]).length - 1;
+    if (count > most) [found, most] = [separator, count];
   }
+  if (!found) return null;
+  const names = cell.split(found[0]).map((name) => name.trim().replace(/^"|"$/g, ''));
+  if (names.filter((name) => columnOfHeader(name)).length < 2) return null;
+  return { cell, names, found: found[1] };
+}
+
+function separatorAdvice(
+  { cell, found }: { cell: string; found: string },
+  format: FileFormat | undefined,
+): ImportIssue {
+  const seen = `Gefundenes Trennzeichen: ${found}`;
+  let message: string;
+  if (format === 'xlsx') {
+    message = `Die erste Tabelle hat nur eine Spalte, in der die Namen aller Spalten stehen. ${seen}; erwartet wird eine Spalte je Feld. Vermutlich wurde eine CSV-Datei geöffnet, ohne sie in Spalten zu teilen. Bitte die CSV-Datei selbst hochladen oder die Spalte teilen (Excel: Daten → Text in Spalten → Getrennt; LibreOffice: Daten → Text in Spalten) und erneut speichern.`;
+  } else if (format === 'csv' && (found.startsWith('Semikolon') || found.startsWith('Komma'))) {
+    message = `Die Datei liest sich als eine einzige Spalte: Jede Zeile steht als Ganzes in Anführungszeichen, so gilt ihr ${found} nicht als Trennzeichen. Erwartet wird Semikolon (;) oder Komma (,) zwischen den Feldern, nicht in Anführungszeichen. Bitte die Datei erneut als CSV speichern (Excel: „CSV (Trennzeichen-getrennt)“; LibreOffice: „Text CSV“).`;
+  } else {
+    message = `Die Datei liest sich als eine einzige Spalte. ${seen}; erwartet wird Semikolon (;) oder Komma (,). Bitte die Datei als CSV mit Semikolon speichern (Excel: „CSV (Trennzeichen-getrennt)“; LibreOffice: „Text CSV“, Feldtrenner Semikolon).`;
+  }
+  return {
+    row: 1,
+    column: null,
+    value: cell.length > 80 ? `${cell.slice(0, 79)}…` : cell,
+    message,
+  };
+}
+
+/**
+ * Maps the file's header to canonical columns (format.ts decides what a header names);
+ * refuses personal data; lists what is missing or named twice.
+ */
+export function mapHeader(rawHeader: string[], format?: FileFormat) {
+  const header = rawHeader.map((name) => name.trim());
+  const unsplit = unsplitHeader(header);
+  const refused = (unsplit?.names ?? header).filter(namesPersonalData);
+  if (refused.length > 0) throw new ImportRefused(refused.map(personalDataColumn));
   const errors: ImportIssue[] = [];
   const warnings: ImportIssue[] = [];
   const index = new Map<ColumnName, number>();
   const names = new Map<ColumnName, string>();
+  // One diagnosis instead of an error for every required column.
+  if (unsplit) return { index, names, errors: [separatorAdvice(unsplit, format)], warnings };
   header.forEach((name, position) => {
-    const key = normaliseHeader(name);
-    const column = COLUMNS.find((c) => c.name === key || c.alias === key);
+    const column = columnOfHeader(name);
     if (!column) {
       warnings.push({
         row: 1,
@@ -177,7 +280,7 @@ export function mapHeader(rawHeader: string[]) {
       errors.push({
         row: 1,
         column: name,
-        message: `Die Spalte „${column.alias}“ (${column.name}) kommt zweimal vor. Bitte eine davon entfernen.`,
+        message: `Die Spalten „${names.get(column.name)}“ und „${name}“ bezeichnen beide die Spalte ${described(column)}. Bitte eine davon entfernen.`,
       });
     } else {
       index.set(column.name, position);
@@ -189,12 +292,14 @@ export function mapHeader(rawHeader: string[]) {
       errors.push({
         row: 1,
         column: column.alias,
-        message: `Pflichtspalte „${column.alias}“ (${column.name}) fehlt. Bitte die Spalte ergänzen.`,
+        message: `Pflichtspalte ${described(column)} fehlt. Bitte die Spalte ergänzen.`,
       });
     }
   }
   return { index, names, errors, warnings };
 }
+
+const described = (column: Column) => `„${column.alias}“ (${column.name})`;
 
 /** Age in completed years on a date, both ISO; cheap enough to run on every row. */
 function ageInYears(birthMonth: string, on: string): number {
@@ -248,13 +353,14 @@ export class RowValidator {
   private cells: string[] = [];
   private row = 0;
   private failed = false;
+  private firstTwoDigitYear: { row: number; column: string; value: string } | undefined;
 
   /** Throws ImportRefused when the header names personal data. */
   constructor(
     header: SourceRow,
     private readonly context: ValidationContext,
   ) {
-    const mapped = mapHeader(header.cells);
+    const mapped = mapHeader(header.cells, context.format);
     this.errors.push(...mapped.errors);
     this.headerErrors = mapped.errors.length;
     this.warnings.push(...mapped.warnings);
@@ -288,11 +394,15 @@ export class RowValidator {
     return padded(value) ? value.trim() : value;
   }
 
+  private labelOf(column: ColumnName): string {
+    return this.labels[COLUMN_INDEX[column]] as string;
+  }
+
   private fail(column: ColumnName, message: string, value?: string) {
     this.failed = true;
     this.errors.push({
       row: this.row,
-      column: this.labels[COLUMN_INDEX[column]] as string,
+      column: this.labelOf(column),
       message,
       ...(value === undefined ? {} : { value }),
     });
@@ -321,7 +431,9 @@ export class RowValidator {
     if (value === '') return null;
     const parsed = this.dates.get(value);
     if (!parsed) {
-      this.fail(column, 'Kein gültiges Datum. Erwartet wird TT.MM.JJJJ oder JJJJ-MM-TT.', value);
+      if (TWO_DIGIT_YEAR_DATE.test(value)) this.twoDigitYear(column, value, 'TT.MM.JJJJ');
+      else
+        this.fail(column, 'Kein gültiges Datum. Erwartet wird TT.MM.JJJJ oder JJJJ-MM-TT.', value);
       return null;
     }
     if (parsed > this.context.asOf) {
@@ -332,6 +444,31 @@ export class RowValidator {
       );
     }
     return parsed;
+  }
+
+  /** A date whose year has two digits: refused, and the file's diagnosis says why. */
+  private twoDigitYear(column: ColumnName, value: string, expected: string) {
+    this.fail(
+      column,
+      `Zweistellige Jahreszahl: welches Jahrhundert gemeint ist, wird nicht geraten. Erwartet wird ${expected} mit vierstelliger Jahreszahl.`,
+      value,
+    );
+    this.firstTwoDigitYear ??= { row: this.row, column: this.labelOf(column), value };
+  }
+
+  /**
+   * After the last row: one diagnosis of the whole file where many cells share a cause,
+   * put before the errors it explains.
+   */
+  finish() {
+    const seen = this.firstTwoDigitYear;
+    if (!seen) return;
+    this.errors.pushFirst({
+      row: null,
+      column: null,
+      value: seen.value,
+      message: `Die Datei schreibt Jahreszahlen zweistellig (zuerst „${seen.value}“ in Zeile ${seen.row.toLocaleString('de-DE')}, Spalte „${seen.column}“), wie LibreOffice deutsche Datumsangaben ohne eigene Einstellung speichert. Welches Jahrhundert gemeint ist, wird nicht geraten: Bitte die Datumsspalten mit vierstelliger Jahreszahl speichern. In Excel: die Spalten markieren, Zellen formatieren → Zahlen → Benutzerdefiniert → TT.MM.JJJJ. In LibreOffice: die Spalten markieren, Format → Zellen → Zahlen → Datum → Formatcode TT.MM.JJJJ. Dann die Datei erneut speichern und hochladen.`,
+    });
   }
 
   private code(column: keyof typeof CODE_LISTS): string | null {
@@ -445,7 +582,9 @@ export class RowValidator {
         );
       } else {
         birthMonth = this.months.get(birthValue);
-        if (!birthMonth)
+        if (!birthMonth && TWO_DIGIT_YEAR_MONTH.test(birthValue))
+          this.twoDigitYear('birth_month', birthValue, 'MM.JJJJ');
+        else if (!birthMonth)
           this.fail(
             'birth_month',
             'Kein gültiger Geburtsmonat. Erwartet wird MM.JJJJ, MM/JJJJ oder JJJJ-MM.',

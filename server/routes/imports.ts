@@ -12,6 +12,15 @@ import { parseDate } from '../import/validate.ts';
 import { ProblemError } from '../plugins/errors.ts';
 import { Issue } from './schemas.ts';
 
+/** An issue of the summary; the same message in one column on many rows comes once. */
+const SummaryIssue = Type.Object({
+  ...Issue.properties,
+  count: Type.Optional(Type.Integer({ description: 'Zeilen mit dieser Meldung in dieser Spalte' })),
+  rows: Type.Optional(
+    Type.Array(Type.Integer(), { description: 'die ersten dieser Zeilen (höchstens zehn)' }),
+  ),
+});
+
 const Summary = Type.Object({
   status: Type.String(),
   import_id: Type.Union([Type.String(), Type.Null()]),
@@ -24,9 +33,9 @@ const Summary = Type.Object({
   changed: Type.Integer(),
   unchanged: Type.Integer(),
   missing: Type.Integer(),
-  warnings: Type.Array(Issue),
+  warnings: Type.Array(SummaryIssue),
   warning_count: Type.Integer(),
-  errors: Type.Array(Issue),
+  errors: Type.Array(SummaryIssue),
   error_count: Type.Integer(),
   checksum: Type.String(),
 });
