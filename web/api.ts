@@ -125,6 +125,8 @@ export const AUDIT_ACTIONS = [
   'token_created',
   'token_revoked',
   'report_published',
+  'report_withdrawn',
+  'report_superseded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -138,6 +140,8 @@ export interface AuditEntry {
   target: string | null;
   source: string | null;
   detail: Record<string, unknown> | null;
+  /** The details in German sentences, written by the server. */
+  detail_text: string;
 }
 
 export interface AuditQuery {
@@ -521,6 +525,8 @@ export interface ImportIssue {
   column: string | null;
   message: string;
   value?: string;
+  /** older_snapshot: refused only because a newer Stand is stored; force=true takes it. */
+  code?: 'older_snapshot';
 }
 
 export interface ImportSummary {
@@ -687,10 +693,12 @@ export interface QualityResponse {
 
 export type QualityTable = 'completeness' | 'status' | 'duration' | 'snapshots';
 
-export const qualityUrl = (date: string, table?: QualityTable, format?: 'csv') =>
+/** Without a date, the server takes the day the exports reach. */
+export const qualityUrl = (date: string | undefined, table?: QualityTable, format?: 'csv') =>
   `/api/v1/quality?${query({ date, table, format })}`;
 
-export const fetchQuality = (date: string) => call<QualityResponse>('GET', qualityUrl(date));
+export const fetchQuality = (date: string | undefined) =>
+  call<QualityResponse>('GET', qualityUrl(date));
 
 // Funders' page (#foerderung): the figures of a funding period by year and provider.
 

@@ -8,6 +8,11 @@ export interface ImportIssue {
   message: string;
   /** The value seen, where showing it exposes nothing personal. */
   value?: string;
+  /**
+   * A refusal that a caller can lift without changing the file: `older_snapshot`, a Stand
+   * older than the one stored, is taken when forced. A page says how, in its own words.
+   */
+  code?: 'older_snapshot';
 }
 
 /** The file is refused as a whole before any row is looked at. */

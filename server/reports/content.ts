@@ -124,6 +124,13 @@ export interface ReportFigures {
 /** Everything a report's page shows: its figures and the imports they came from. */
 export interface ReportContent extends ReportFigures {
   imports: PublishedImport[];
+  /** How far the providers' exports reached at publication (dataAsOf); null without any. */
+  data_as_of: string | null;
+  /**
+   * The report's dates after data_as_of, oldest first: its figures for them count as open
+   * what was not reported yet, so they are provisional ("vorläufig"), for good.
+   */
+  provisional_dates: string[];
 }
 
 /** Each published figure by key (figureKeys), unsuppressed, per provider code. */
