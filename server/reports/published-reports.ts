@@ -138,6 +138,10 @@ export function dataAsOfOfImports(imports: readonly Pick<PublishedImport, 'provi
   return dates[0] ?? null;
 }
 
+/** A figure of the report for `date` counts as open what was not reported yet. */
+export const isProvisional = (content: Pick<ReportContent, 'data_as_of'>, date: string) =>
+  content.data_as_of === null || date > content.data_as_of;
+
 /** The report's dates that lie after the date the exports reach (all of them without any). */
 export const provisionalDates = (dataAsOf: string | null, dates: readonly string[]) =>
   [...new Set(dates)].filter((date) => dataAsOf === null || date > dataAsOf).sort();

@@ -228,9 +228,9 @@ describe(`GET /api/v1/quality after an upload (${DATABASE_KIND})`, () => {
       new Date(),
     );
     // Without any export, the default day is today in Germany.
-    expect((await test.app.inject({ url: '/api/v1/quality', headers: admin.read })).json().date).toBe(
-      today,
-    );
+    expect(
+      (await test.app.inject({ url: '/api/v1/quality', headers: admin.read })).json().date,
+    ).toBe(today);
     expect((await upload(true)).json().status).toBe('dry_run');
     const before = await languageLevel();
     expect(before.completeness).toMatchObject({ cases: 0, count: 0, share: null });

@@ -9,6 +9,7 @@ import { ProblemError } from '../plugins/errors.ts';
 import { keyedFigures } from '../reports/content.ts';
 import {
   findPublishedReport,
+  isProvisional,
   listPublishedReports,
   publishReport,
   ReportConflict,
@@ -166,11 +167,7 @@ function asProblem(error: unknown): unknown {
       ...error.details,
     });
   if (error instanceof ReportNotFound)
-    return new ProblemError(
-      404,
-      'Nicht gefunden',
-      `${error.message} /api/v1/reports listet alle.`,
-    );
+    return new ProblemError(404, 'Nicht gefunden', `${error.message} /api/v1/reports listet alle.`);
   return error;
 }
 
@@ -345,7 +342,6 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       if (format !== 'json') {
         // The frozen figures as one table; the comparison with today is in the JSON only.
         const rows = keyedFigures(report.content);
-        const provisional = new Set(report.content.provisional_dates);
         return sendTable(
           reply,
           format,
@@ -383,7 +379,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
             {
               key: 'provisional',
               header: 'vorläufig',
-              value: (r) => (provisional.has(r.date) ? 'ja' : 'nein'),
+              value: (r) => (isProvisional(report.content, r.date) ? 'ja' : 'nein'),
             },
           ],
           rows,
