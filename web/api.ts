@@ -180,6 +180,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The whole problem+json, with the fields some answers add (e.g. `confirmation`). */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -204,10 +206,13 @@ async function send(
   });
   if (!response.ok) {
     // Errors come as problem+json whatever format was asked for.
-    const problem = (await response.json().catch(() => ({}))) as { detail?: string };
+    const problem = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     throw new ApiError(
-      problem.detail ?? `Der Server antwortet mit ${response.status}.`,
+      typeof problem.detail === 'string'
+        ? problem.detail
+        : `Der Server antwortet mit ${response.status}.`,
       response.status,
+      problem,
     );
   }
   return response;
@@ -413,6 +418,15 @@ export const revokeToken = (id: string, csrfToken: string | null) =>
 // Published reports (#berichte): frozen interim reports under a stable address, and what
 // today's data would show differently.
 
+/** A published report withdrawn, or superseded by a newer one: who, when, why. */
+export interface ReportCorrection {
+  kind: 'withdrawn' | 'superseded';
+  reason: string;
+  corrected_at: string;
+  corrected_by: string;
+  successor: { slug: string; title: string; published_at: string } | null;
+}
+
 export interface PublishedReportSummary {
   id: string;
   slug: string;
@@ -421,6 +435,10 @@ export interface PublishedReportSummary {
   beendet_bis: string;
   published_at: string;
   published_by: string;
+  status: 'current' | ReportCorrection['kind'];
+  /** Some figures are for a day after the exports of the time: "vorläufig". */
+  provisional: boolean;
+  correction: ReportCorrection | null;
 }
 
 export interface PublishedBreakdown {
@@ -464,6 +482,17 @@ export interface PublishedContent {
   definitions: { id: string; label: string; definition: string; population: string }[];
   calculation: string;
   imports: PublishedImport[];
+  /** How far the exports reached at publication; later figures are provisional. */
+  data_as_of: string | null;
+  /** The report's dates after data_as_of. */
+  provisional_dates: string[];
+  /** The tiles' figures a year earlier; null for reports published before they were kept. */
+  previous_year: {
+    stichtag: string;
+    beendet_bis: string;
+    caseload: Indicator[];
+    closed: Indicator[];
+  } | null;
 }
 
 /** An import stored after publication, by a provider whose figures it changed. */
@@ -490,6 +519,8 @@ export interface FigureChange {
 
 export interface PublishedReport extends PublishedReportSummary {
   content: PublishedContent;
+  /** The reports this one replaced. */
+  supersedes: { slug: string; title: string }[];
   checked_at: string;
   /** The figures are computed by other SQL than at publication. */
   calculation_changed: boolean;
@@ -500,6 +531,13 @@ export interface NewReport {
   title: string;
   stichtag: string;
   beendet_bis: string;
+  /** Figures for a day after the exports: published as "vorläufig", for good. */
+  provisional_confirmed?: boolean;
+  /** A report with this title and these dates exists already. */
+  republish_confirmed?: boolean;
+  /** The current report the new one replaces, and why. */
+  supersedes?: string;
+  reason?: string;
 }
 
 export const reportUrl = (slug: string, format?: 'csv' | 'arrow') =>
@@ -513,6 +551,12 @@ export const fetchReport = (slug: string) => call<PublishedReport>('GET', report
 export const publishReport = (report: NewReport, csrfToken: string | null) =>
   call<PublishedReportSummary & { content: PublishedContent }>('POST', '/api/v1/reports', {
     body: report,
+    csrfToken,
+  });
+
+export const withdrawReport = (slug: string, reason: string, csrfToken: string | null) =>
+  call<PublishedReportSummary>('POST', `/api/v1/reports/${encodeURIComponent(slug)}/withdrawal`, {
+    body: { reason },
     csrfToken,
   });
 

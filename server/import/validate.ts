@@ -73,6 +73,12 @@ const SHORT_PSEUDONYM = /^[A-Za-z0-9._-]{1,64}$/;
 const normaliseHeader = (header: string) => header.trim().toLowerCase();
 const compactHeader = (header: string) => header.toLowerCase().replace(/[\s_-]+/g, '');
 
+/** One year earlier, the same day (29 February becomes 28 February). */
+export function yearEarlier(date: string): string {
+  const earlier = `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`;
+  return parseDate(earlier) ?? `${earlier.slice(0, 8)}28`;
+}
+
 export function formatDateDe(iso: string): string {
   const [year, month, day] = iso.split('-');
   return `${day}.${month}.${year}`;

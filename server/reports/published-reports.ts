@@ -12,6 +12,7 @@ import {
   keyedFigures,
   type ProviderValues,
   type PublishedImport,
+  previousYearFigures,
   type ReportContent,
 } from './content.ts';
 
@@ -155,6 +156,7 @@ function contentOf(stored: Record<string, unknown>): ReportContent {
     ...content,
     data_as_of: dataAsOf,
     provisional_dates: provisionalDates(dataAsOf, [content.stichtag, content.beendet_bis]),
+    previous_year: null,
   };
 }
 
@@ -326,6 +328,12 @@ export async function publishReport(
             imports: await importsStored(trx, request.district),
             data_as_of: asOf,
             provisional_dates: provisional,
+            previous_year: await previousYearFigures(trx, {
+              district: request.district,
+              stichtag: request.stichtag,
+              beendetBis: request.beendetBis,
+              rules: request.rules,
+            }),
           };
           const row = await trx
             .insertInto('published_reports')

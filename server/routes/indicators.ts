@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
-import { parseDate } from '../import/validate.ts';
+import { parseDate, yearEarlier } from '../import/validate.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import {
   DIMENSION_IDS,
@@ -79,12 +79,6 @@ const figureColumns = <
   },
   { key: 'suppressed', header: 'gesperrt', value: (r) => (r.suppressed ? 'ja' : 'nein') },
 ];
-
-/** One year earlier, the same day (29 February becomes 28 February). */
-function yearEarlier(date: string): string {
-  const earlier = `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`;
-  return parseDate(earlier) ?? `${earlier.slice(0, 8)}28`;
-}
 
 /** The last day of each month, quarter or year from `from` to `to` (YYYY-MM), with its start. */
 export function seriesPoints(from: string, to: string, interval: 'month' | 'quarter' | 'year') {

@@ -90,6 +90,13 @@ describe(`published reports on ${DATABASE_KIND}`, () => {
     );
     expect(byId(content.closed, 'cases_closed')?.value).toBe(1253);
     expect(byId(content.closed, 'cases_closed_with_lease')?.value).toBe(780);
+    // The tiles' comparison a year earlier, frozen with them.
+    expect(content.previous_year).toMatchObject({
+      stichtag: '2020-01-01',
+      beendet_bis: '2020-03-01',
+    });
+    expect(byId(content.previous_year.caseload, 'clients_active')?.value).toBe(2066);
+    expect(content.previous_year.closed).toHaveLength(3);
     expect(content.breakdowns.map((b: { by: string }) => b.by)).toEqual([
       'language_level',
       'employment',

@@ -67,6 +67,14 @@ const Content = Type.Object({
   calculation: Type.String(),
   data_as_of: Nullable(Type.String()),
   provisional_dates: Type.Array(Type.String()),
+  previous_year: Nullable(
+    Type.Object({
+      stichtag: Type.String(),
+      beendet_bis: Type.String(),
+      caseload: Type.Array(Reported),
+      closed: Type.Array(Reported),
+    }),
+  ),
   imports: Type.Array(
     Type.Object({
       id: Type.String(),
