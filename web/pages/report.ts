@@ -426,19 +426,18 @@ function printedDefinitions(indicators: readonly Indicator[]) {
     'cases_closed_with_lease',
     'cases_closed_with_lease_share',
   ]);
-  const seen = new Set<string>();
+  const once = new Map(
+    indicators.filter((indicator) => shownIds.has(indicator.id)).map((i) => [i.id, i]),
+  );
   byId('report-definitions-list').replaceChildren(
-    ...indicators
-      .filter((indicator) => shownIds.has(indicator.id) && !seen.has(indicator.id))
-      .map((indicator) => {
-        seen.add(indicator.id);
-        return element(
-          'div',
-          {},
-          element('dt', { textContent: indicator.label }),
-          element('dd', { textContent: indicator.definition }),
-        );
-      }),
+    ...[...once.values()].map((indicator) =>
+      element(
+        'div',
+        {},
+        element('dt', { textContent: indicator.label }),
+        element('dd', { textContent: indicator.definition }),
+      ),
+    ),
   );
 }
 
