@@ -47,6 +47,8 @@ export interface BreakdownResponse {
   by_label: string;
   audience: Audience;
   rules: Rules | null;
+  /** How far the providers' exports reach: a later date's figures are provisional. */
+  data_as_of: string | null;
   rows: BreakdownRow[];
   total: Figure;
 }

@@ -272,6 +272,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
             district: Type.String(),
             audience: Type.String(),
             rules: Rules,
+            data_as_of: DataAsOf,
             rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), ...Figure })),
             total: Type.Object(Figure),
           }),
@@ -321,6 +322,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
+        data_as_of: await dataAsOf(db(), scope),
         rows: report.rows,
         total: report.total,
       };

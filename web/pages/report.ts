@@ -445,11 +445,15 @@ function printedDefinitions(indicators: readonly Indicator[]) {
  * A warning when a chosen date lies after the providers' newest exports: cases whose end
  * was not reported yet still count as open, so the figures are provisional.
  */
-export function dataNoteText(dataAsOf: string | null, dates: string[]): string {
+export function dataNoteText(
+  dataAsOf: string | null,
+  dates: string[],
+  { press = true }: { press?: boolean } = {},
+): string {
   if (dataAsOf === null) return 'Es sind noch keine Exporte der Träger eingespielt.';
   const later = dates.filter((date) => date > dataAsOf);
   if (later.length === 0) return '';
-  return `Die Exporte der Träger reichen bis ${formatDate(dataAsOf)}. Für Tage danach (${later.map(formatDate).join(', ')}) zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Die Zahlen sind vorläufig, und für diese Tage gibt es keine Sätze für die Presse.`;
+  return `Die Exporte der Träger reichen bis ${formatDate(dataAsOf)}. Für Tage danach (${later.map(formatDate).join(', ')}) zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Die Zahlen sind vorläufig${press ? ', und für diese Tage gibt es keine Sätze für die Presse' : ''}.`;
 }
 
 function dataNote(dataAsOf: string | null, dates: string[]) {
