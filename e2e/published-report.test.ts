@@ -235,6 +235,9 @@ describe('published reports in the browser', () => {
     await confirm.check();
     await form().getByRole('button', { name: 'Veröffentlichen' }).click();
     await page.waitForURL(`**/#berichte/${JUNE}`);
+    expect(asked.at(-1)).toContain(
+      'Die Zahlen sind vorläufig; der Bericht bleibt für immer als „vorläufig“ gekennzeichnet.',
+    );
     await page.locator('.provisional-note').waitFor();
     expect(await page.locator('.provisional-note').textContent()).toBe(
       'Vorläufig: Bei der Veröffentlichung reichten die Exporte der Träger bis 01.03.2021. Für den 30.06.2021 zählten Fälle als laufend, deren Ende noch nicht gemeldet war; diese Zahlen sind vorläufig und als „vorläufig“ gekennzeichnet.',

@@ -336,7 +336,7 @@ function publishForm(replacing: string | null) {
       return fail('Bitte begründen, warum der alte Bericht ersetzt wird.', reason);
     const replaced = replaces.selectedOptions[0]?.textContent ?? '';
     const sure = window.confirm(
-      `„${report.title}“ mit Stichtag ${formatDate(report.stichtag)} und beendeten Fällen bis ${formatDate(report.beendet_bis)} veröffentlichen?${report.supersedes ? ` Er ersetzt „${replaced}“.` : ''} Der Bericht wird danach nicht mehr geändert; er kann nur zurückgezogen oder ersetzt werden.`,
+      `„${report.title}“ mit Stichtag ${formatDate(report.stichtag)} und beendeten Fällen bis ${formatDate(report.beendet_bis)} veröffentlichen?${report.provisional_confirmed ? ' Die Zahlen sind vorläufig; der Bericht bleibt für immer als „vorläufig“ gekennzeichnet.' : ''}${report.supersedes ? ` Er ersetzt „${replaced}“.` : ''} Der Bericht wird danach nicht mehr geändert; er kann nur zurückgezogen oder ersetzt werden.`,
     );
     if (!sure) return;
     submit.disabled = true;
