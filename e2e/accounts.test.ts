@@ -93,6 +93,13 @@ describe('accounts in the browser', () => {
     expect(cells[1]).toBe('demo');
     expect(cells[2]).toBe('Landratsamt (Koordination)');
     expect(cells[3]).toBe('Anmeldung');
+    // Details in German sentences, never raw keys such as "new: 1 · rows: 644".
+    const added = page.locator('table.audit tbody tr').filter({ hasText: 'Konto angelegt' });
+    expect(await added.locator('.detail').textContent()).toBe(
+      'Demo-Zugang mit der Rolle Landratsamt (Koordination) angelegt.',
+    );
+    for (const detail of await page.locator('table.audit .detail').allTextContents())
+      expect(detail).not.toMatch(/\b[a-z]+(_[a-z]+)*: |·/);
 
     await page.screenshot({ path: join(ARTIFACTS, 'audit.png'), fullPage: true });
 

@@ -105,11 +105,16 @@ describe('data page', () => {
     expect(first[2]).toBe('01.03.2021');
     expect(first[4]).toBe('gespeichert');
 
-    // The quality tables, for today unless the address names a day.
+    // The quality tables, on the day the exports reach unless the address names a day:
+    // on that day no provider is overdue yet.
     await page.locator('table.completeness').waitFor();
+    await page.getByRole('status').filter({ hasText: 'Stand 01.03.2021.' }).waitFor();
+    expect(await page.getByLabel('Stichtag', { exact: true }).inputValue()).toBe('2021-03-01');
     for (const table of ['snapshots', 'completeness', 'status-unknown', 'duration'])
       expect(await page.locator(`table.${table} caption`).textContent()).toBeTruthy();
-    expect(await page.locator('table.snapshots').textContent()).toContain('überfällig seit');
+    expect(await page.locator('table.snapshots tbody tr td:last-child').allTextContents()).toEqual(
+      Array(5).fill('aktuell'),
+    );
     const provider = page.getByLabel('Träger', { exact: true });
     await provider.locator('option[value="LRA"]').waitFor({ state: 'attached' });
     await expectNoAxeViolations();
@@ -164,6 +169,27 @@ describe('data page', () => {
       '643 Warnungen',
     ]);
     await page.screenshot({ path: join(ARTIFACTS, 'data-stored.png'), fullPage: true });
+  });
+
+  it('refuses an older Stand with what to do on the page, and takes it with the checkbox', async () => {
+    await chooseFile('awo-2021-05-31.csv', VALID_EXPORT);
+    await page.getByLabel('Träger', { exact: true }).selectOption('AWO');
+    await page.getByLabel('Stichtag des Exports (Stand)').fill('2021-05-31');
+    await page.getByRole('button', { name: 'Probelauf' }).click();
+    const refused = page.getByRole('status').filter({ hasText: 'Probelauf: Die Datei würde' });
+    await refused.waitFor();
+    const said = `${await refused.textContent()} ${await uploadSection().locator('table.errors').textContent()}`;
+    expect(said).toContain(
+      'Für AWO ist schon ein neuerer Stand als der 31.05.2021 gespeichert. Um diese ältere Lieferung nachzutragen, „Ältere Lieferung trotzdem einspielen“ ankreuzen und den Probelauf erneut starten.',
+    );
+    expect(said).not.toContain('--force');
+    expect(said).not.toContain('berichtigen');
+    await page.getByLabel('Ältere Lieferung trotzdem einspielen').check();
+    await page.getByRole('button', { name: 'Probelauf' }).click();
+    await page.getByRole('status').filter({ hasText: 'Probelauf ohne Fehler' }).waitFor();
+    await uploadSection().getByRole('button', { name: 'Verwerfen' }).click();
+    await page.getByLabel('Ältere Lieferung trotzdem einspielen').uncheck();
+    expect(await importCount()).toBe(6);
   });
 
   it('refuses a file with a personal-data column, names row and column, stores nothing', async () => {

@@ -1,6 +1,7 @@
 // Explore and trends in headless Chromium: reached from the navigation, chosen by keyboard,
 // the choice in the address, the figures those of the API, withheld cells marked and
 // explained, no axe violations, at desktop and phone width.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +107,32 @@ describe('explore page', () => {
     expect(values.filter((value) => value === '.')).toHaveLength(withheld);
     expect(await page.locator('#explore-result .footnote').textContent()).toContain(
       '. = Wert gesperrt',
+    );
+    await page.close();
+  });
+
+  it('marks a day after the exports as provisional, on screen and in the downloads', async () => {
+    const page = await harness.browser.newPage();
+    await page.goto(
+      `${harness.base}/#erkunden?kennzahl=clients_active&nach=provider&stichtag=2021-06-30`,
+    );
+    await page.locator('#explore-status').filter({ hasText: 'nach' }).waitFor();
+    expect(await page.locator('#explore-result figcaption .stand').textContent()).toBe(
+      'Stand 30.06.2021, vorläufig',
+    );
+    expect(await page.locator('#explore-result .data-note').textContent()).toBe(
+      'Die Exporte der Träger reichen bis 01.03.2021. Für Tage danach (30.06.2021) zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Die Zahlen sind vorläufig.',
+    );
+    const started = page.waitForEvent('download');
+    await page.getByRole('button', { name: /^Tabelle .* als CSV herunterladen$/ }).click();
+    const csv = readFileSync((await (await started).path()) as string, 'utf8');
+    expect(csv.split('\r\n')[1]).toBe('Stand 30.06.2021, vorläufig');
+    await page.goto(
+      `${harness.base}/#erkunden?kennzahl=clients_active&nach=provider&stichtag=2021-03-01`,
+    );
+    await page.locator('#explore-status').filter({ hasText: '01.03.2021' }).waitFor();
+    expect(await page.locator('#explore-result figcaption .stand').textContent()).toBe(
+      'Stand 01.03.2021',
     );
     await page.close();
   });

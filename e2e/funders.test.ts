@@ -1,6 +1,7 @@
 // The funders' page in headless Chromium, served by `npm start` on a fresh embedded database
 // with the demonstration data: reached from the navigation, its table shows what the API
 // answers, the choice lives in the address, it works by keyboard alone and passes axe.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +172,68 @@ describe('funders page', () => {
       .waitFor();
     expect(await page.locator('#funders-provider').inputValue()).toBe('KDV');
     expect(await page.locator('#funders-from').inputValue()).toBe('2019');
+    await page.close();
+  });
+
+  it('keeps the provider column in view on a phone, and the end reasons legend in downloads', async () => {
+    const page = await harness.browser.newPage({
+      viewport: { width: 390, height: 844 },
+      locale: 'de-DE',
+    });
+    await page.goto(`${harness.base}/#foerderung?von=2018&bis=2022`);
+    await page.getByRole('status').filter({ hasText: 'Förderzeitraum 2018 bis 2022' }).waitFor();
+    const frame = page.getByRole('region', {
+      name: /^Tabelle: Fälle und Lage bei Beendigung nach Jahr und Träger/,
+    });
+    const provider = outcomeTable(page).getByRole('rowheader', { name: 'Alle Träger' }).first();
+    const before = await provider.boundingBox();
+    // Scrolled sideways as far as it goes: the provider column has not moved.
+    await frame.evaluate((node) => {
+      node.scrollLeft = node.scrollWidth;
+    });
+    expect(await frame.evaluate((node) => node.scrollLeft)).toBeGreaterThan(100);
+    const after = await provider.boundingBox();
+    expect(after?.x).toBe(before?.x);
+    const frameBox = await frame.boundingBox();
+    expect(after?.x).toBeGreaterThanOrEqual(frameBox?.x ?? 0);
+    await frame.screenshot({ path: join(ARTIFACTS, 'funders-phone-scrolled.png') });
+
+    // The end reasons chart: the same marker for a year with all providers and with one,
+    // and its legend in the SVG file.
+    const markers = async () => {
+      const chart = page.getByRole('img', { name: /^Beendete Fälle nach Grund/ });
+      await chart.waitFor();
+      return chart.evaluate((svg) =>
+        Object.fromEntries(
+          [...svg.querySelectorAll('g.legend')]
+            .filter((g) => g.querySelector('text'))
+            .map((g) => [
+              g.querySelector('text')?.textContent,
+              (g.previousElementSibling?.querySelector('path')?.getAttribute('d') ?? '') +
+                (g.previousElementSibling?.querySelector('path')?.getAttribute('stroke') ?? ''),
+            ]),
+        ),
+      );
+    };
+    const all = await markers();
+    expect(Object.keys(all)).toEqual(expect.arrayContaining(['2019', '2020']));
+    const started = page.waitForEvent('download');
+    await page
+      .getByRole('button', { name: /^Grafik „Beendete Fälle nach Grund – alle Träger“ als SVG/ })
+      .click();
+    const svg = readFileSync((await (await started).path()) as string, 'utf8');
+    for (const year of Object.keys(all)) expect(svg).toContain(`>${year}</text>`);
+    expect(svg).toContain('class="legend"');
+
+    await page.goto(`${harness.base}/#foerderung?von=2018&bis=2022&traeger=DRK`);
+    await page.reload();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Förderzeitraum 2018 bis 2022, (?!alle Träger)/ })
+      .waitFor();
+    const one = await markers();
+    expect(Object.keys(one).length).toBeGreaterThan(0);
+    for (const [year, marker] of Object.entries(one)) expect(marker).toBe(all[year]);
     await page.close();
   });
 });

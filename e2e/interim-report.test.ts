@@ -1,8 +1,10 @@
 // The interim-report page in headless Chromium, served by `npm start` on a fresh
 // embedded database: the 2021 figures must be on screen in German notation.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, type Harness, startHarness } from './harness.ts';
+import { pdfPages } from './pdf.ts';
 
 let harness: Harness;
 let browser: Harness['browser'];
@@ -105,10 +107,36 @@ describe('interim report page', () => {
     expect(await page.locator('#data-note').textContent()).toContain(
       'Die Exporte der Träger reichen bis 01.03.2021. Für Tage danach (30.06.2022)',
     );
-    // Only the closed cases, up to 01.03.2021, give a sentence.
+    // Only the closed cases, up to 01.03.2021, give a sentence; the press section says why
+    // the others are missing: provisional, not withheld.
     expect(await page.locator('#press-kit .sentence').allTextContents()).toEqual([
       'Bei 1.253 Personen wurde das Integrationsmanagement bereits beendet (Stand 01.03.2021). Davon haben 780 Personen einen eigenen Mietvertrag abgeschlossen.',
     ]);
+    const gap = await page.locator('#press-kit .press-gap').textContent();
+    expect(gap).toBe(
+      'Für den 30.06.2022 gibt es keine Sätze für die Presse: Die Exporte der Träger reichen bis 01.03.2021, die Zahlen danach sind vorläufig. Für fertige Sätze oben Stichtage bis 01.03.2021 wählen und „Anzeigen“.',
+    );
+    expect(gap).not.toContain('gesperrt');
+    // Every figure for that day is marked, the tiles and the charts; those up to the
+    // exports' Stand are not.
+    const caseloadStands = await page.locator('#caseload-tiles .stand').allTextContents();
+    expect(caseloadStands).toEqual(Array(5).fill('Stand 30.06.2022, vorläufig'));
+    expect(await page.locator('#closed-tiles .stand').allTextContents()).toEqual(
+      Array(3).fill('Stand 01.03.2021'),
+    );
+    const language = page
+      .locator('figure.chart')
+      .filter({ hasText: 'Sprachniveau der betreuten Erwachsenen' });
+    expect(await language.locator('figcaption .stand').textContent()).toBe(
+      'Stand 30.06.2022, vorläufig',
+    );
+    const started = page.waitForEvent('download');
+    await language.getByRole('button', { name: /als CSV herunterladen/ }).click();
+    const csv = readFileSync((await (await started).path()) as string, 'utf8');
+    expect(csv.split('\r\n')[1]).toBe('Stand 30.06.2022, vorläufig');
+    expect(await page.locator('figure.trend figcaption .stand').textContent()).toBe(
+      'Juli 2020 bis Juni 2022, Stichtag 30.06.2022, vorläufig nach dem 01.03.2021',
+    );
     await page.goto(`${harness.base}/?stichtag=2021-01-01&beendet_bis=2021-03-01`);
     await page.getByRole('status').filter({ hasText: 'Betreute Personen am 01.01.2021' }).waitFor();
     expect(await page.locator('#data-note').isVisible()).toBe(false);
@@ -121,6 +149,38 @@ describe('interim report page', () => {
     await page.getByRole('status').filter({ hasText: 'Betreute Personen am 01.01.2020' }).waitFor();
     expect(await page.locator('input[name=beendet_bis]').inputValue()).toBe('2020-06-30');
     expect(await page.locator('#closed-tiles').textContent()).toContain('Stand 30.06.2020');
+    await page.close();
+  });
+
+  it('prints the 2021 report as A4 pages, each at least half full, with Stand and page number', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${harness.base}/?stichtag=2021-01-01&beendet_bis=2021-03-01`);
+    await page.getByRole('status').filter({ hasText: 'Betreute Personen am 01.01.2021' }).waitFor();
+    await page.locator('figure.chart svg').nth(4).waitFor();
+    const pdf = await page.pdf({ format: 'A4' });
+    writeFileSync(join(ARTIFACTS, 'interim-report-2021.pdf'), pdf);
+    const pages = pdfPages(pdf);
+    expect(pages.length).toBeGreaterThanOrEqual(2);
+    pages.forEach(({ text, fill }, i) => {
+      expect(text, `page ${i + 1}`).toContain(
+        'Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg · Stand 01.01.2021, beendete Fälle bis 01.03.2021',
+      );
+      expect(text, `page ${i + 1}`).toContain(`Seite ${i + 1} von ${pages.length}`);
+      expect(fill, `page ${i + 1} filled`).toBeGreaterThanOrEqual(0.5);
+    });
+    const all = pages.map((p) => p.text).join('\n');
+    // What the council needs on paper, and no form.
+    for (const part of [
+      'Vorjahr (01.01.2020): 2.066, +403',
+      'Zum Jahresbeginn 2021 werden 2.469 Geflüchtete',
+      'Sprachniveau der betreuten Erwachsenen',
+      'Altersgruppe',
+      '= Wert gesperrt',
+      'Definitionen',
+    ])
+      expect(all).toContain(part);
+    expect(all).not.toContain('Anzeigen');
+    expect(all).not.toContain('Kopieren');
     await page.close();
   });
 });

@@ -58,6 +58,8 @@ export interface BreakdownResponse {
   by_label: string;
   audience: Audience;
   rules: Rules | null;
+  /** How far the providers' exports reach: a later date's figures are provisional. */
+  data_as_of: string | null;
   rows: BreakdownRow[];
   total: Figure;
 }
@@ -136,6 +138,8 @@ export const AUDIT_ACTIONS = [
   'token_created',
   'token_revoked',
   'report_published',
+  'report_withdrawn',
+  'report_superseded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -149,6 +153,8 @@ export interface AuditEntry {
   target: string | null;
   source: string | null;
   detail: Record<string, unknown> | null;
+  /** The details in German sentences, written by the server. */
+  detail_text: string;
 }
 
 export interface AuditQuery {
@@ -187,6 +193,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The whole problem+json, with the fields some answers add (e.g. `confirmation`). */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -211,10 +219,13 @@ async function send(
   });
   if (!response.ok) {
     // Errors come as problem+json whatever format was asked for.
-    const problem = (await response.json().catch(() => ({}))) as { detail?: string };
+    const problem = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     throw new ApiError(
-      problem.detail ?? `Der Server antwortet mit ${response.status}.`,
+      typeof problem.detail === 'string'
+        ? problem.detail
+        : `Der Server antwortet mit ${response.status}.`,
       response.status,
+      problem,
     );
   }
   return response;
@@ -424,6 +435,15 @@ export const revokeToken = (id: string, csrfToken: string | null) =>
 // Published reports (#berichte): frozen interim reports under a stable address, and what
 // today's data would show differently.
 
+/** A published report withdrawn, or superseded by a newer one: who, when, why. */
+export interface ReportCorrection {
+  kind: 'withdrawn' | 'superseded';
+  reason: string;
+  corrected_at: string;
+  corrected_by: string;
+  successor: { slug: string; title: string; published_at: string } | null;
+}
+
 export interface PublishedReportSummary {
   id: string;
   slug: string;
@@ -432,6 +452,10 @@ export interface PublishedReportSummary {
   beendet_bis: string;
   published_at: string;
   published_by: string;
+  status: 'current' | ReportCorrection['kind'];
+  /** Some figures are for a day after the exports of the time: "vorläufig". */
+  provisional: boolean;
+  correction: ReportCorrection | null;
 }
 
 export interface PublishedBreakdown {
@@ -475,6 +499,17 @@ export interface PublishedContent {
   definitions: { id: string; label: string; definition: string; population: string }[];
   calculation: string;
   imports: PublishedImport[];
+  /** How far the exports reached at publication; later figures are provisional. */
+  data_as_of: string | null;
+  /** The report's dates after data_as_of. */
+  provisional_dates: string[];
+  /** The tiles' figures a year earlier; null for reports published before they were kept. */
+  previous_year: {
+    stichtag: string;
+    beendet_bis: string;
+    caseload: Indicator[];
+    closed: Indicator[];
+  } | null;
 }
 
 /** An import stored after publication, by a provider whose figures it changed. */
@@ -501,6 +536,8 @@ export interface FigureChange {
 
 export interface PublishedReport extends PublishedReportSummary {
   content: PublishedContent;
+  /** The reports this one replaced. */
+  supersedes: { slug: string; title: string }[];
   checked_at: string;
   /** The figures are computed by other SQL than at publication. */
   calculation_changed: boolean;
@@ -511,6 +548,13 @@ export interface NewReport {
   title: string;
   stichtag: string;
   beendet_bis: string;
+  /** Figures for a day after the exports: published as "vorläufig", for good. */
+  provisional_confirmed?: boolean;
+  /** A report with this title and these dates exists already. */
+  republish_confirmed?: boolean;
+  /** The current report the new one replaces, and why. */
+  supersedes?: string;
+  reason?: string;
 }
 
 export const reportUrl = (slug: string, format?: 'csv' | 'arrow') =>
@@ -527,6 +571,12 @@ export const publishReport = (report: NewReport, csrfToken: string | null) =>
     csrfToken,
   });
 
+export const withdrawReport = (slug: string, reason: string, csrfToken: string | null) =>
+  call<PublishedReportSummary>('POST', `/api/v1/reports/${encodeURIComponent(slug)}/withdrawal`, {
+    body: { reason },
+    csrfToken,
+  });
+
 // Data page (#daten): uploading a provider's export (a dry run first), the import log, and
 // the data-quality figures. For the district office and the providers.
 
@@ -536,6 +586,8 @@ export interface ImportIssue {
   column: string | null;
   message: string;
   value?: string;
+  /** older_snapshot: refused only because a newer Stand is stored; force=true takes it. */
+  code?: 'older_snapshot';
 }
 
 export interface ImportSummary {
@@ -702,10 +754,12 @@ export interface QualityResponse {
 
 export type QualityTable = 'completeness' | 'status' | 'duration' | 'snapshots';
 
-export const qualityUrl = (date: string, table?: QualityTable, format?: 'csv') =>
+/** Without a date, the server takes the day the exports reach. */
+export const qualityUrl = (date: string | undefined, table?: QualityTable, format?: 'csv') =>
   `/api/v1/quality?${query({ date, table, format })}`;
 
-export const fetchQuality = (date: string) => call<QualityResponse>('GET', qualityUrl(date));
+export const fetchQuality = (date: string | undefined) =>
+  call<QualityResponse>('GET', qualityUrl(date));
 
 // Funders' page (#foerderung): the figures of a funding period by year and provider.
 

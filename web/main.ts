@@ -14,6 +14,7 @@ import { showPublished } from './pages/published.ts';
 import { initReport, showReport } from './pages/report.ts';
 import { showTokens } from './pages/tokens.ts';
 import { showTrends } from './pages/trends.ts';
+import { setPrintHead } from './print.ts';
 import { currentSession, isAdmin, loadSession, onSessionChange } from './session.ts';
 
 /** What a page gets from the address: `#section/target?params`. */
@@ -84,6 +85,7 @@ function route({ focus = false } = {}) {
     return;
   }
   document.title = `${page.title} – Zwischenbilanz Integrationsmanagement`;
+  setPrintHead(`${page.title} – Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg`);
   void page.show(byId(`page-${page.id}`), { target, params, focus });
 }
 

@@ -54,22 +54,6 @@ const shown = (indicator: Indicator | undefined): indicator is Indicator & { val
   indicator.value !== null &&
   indicator.protection !== 'perturbed';
 
-/** Why there are no press sentences for these dates, in words for the page. */
-export function noSentencesReason(
-  stichtag: string,
-  caseloadOn: readonly Indicator[],
-  closedBy: string,
-  closedOn: readonly Indicator[],
-  dataAsOf: string | null,
-): string {
-  const later = [stichtag, closedBy].filter((date) => dataAsOf === null || date > dataAsOf);
-  if (later.length > 0)
-    return `Die Exporte der Träger reichen ${dataAsOf ? `bis ${formatDate(dataAsOf)}` : 'noch nicht so weit'}; die Zahlen für ${[...new Set(later)].map(formatDate).join(' und ')} sind vorläufig. Für vorläufige Zahlen gibt es keine Sätze für die Presse.`;
-  if ([...caseloadOn, ...closedOn].some((indicator) => indicator.protection === 'perturbed'))
-    return 'Sätze für die Presse nennen exakte Zahlen. Exakt veröffentlicht werden die Eckwerte des Kreises zum Ersten eines Monats; wählen Sie als Stichtag und als „beendet bis“ einen Monatsersten.';
-  return 'Für diese Stichtage lässt sich kein Satz bilden: die Werte sind gesperrt.';
-}
-
 /**
  * The sentences for people in counselling on `stichtag` and cases closed by `closedBy`.
  * `caseload` and `closed` are the indicators on those two dates. A date after `dataAsOf`

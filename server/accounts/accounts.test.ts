@@ -484,10 +484,10 @@ describe(`the audit log on ${DATABASE_KIND}`, () => {
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.body.split('\r\n');
     expect(lines[0]).toBe(
-      '\uFEFFNr.;Zeitpunkt;Wer;Rolle;Aktion;Aktion (Text);Betrifft;Von wo;Einzelheiten',
+      '\uFEFFNr.;Zeitpunkt;Wer;Rolle;Aktion;Aktion (Text);Betrifft;Von wo;Einzelheiten;Einzelheiten (Daten)',
     );
     expect(lines[1]).toMatch(
-      /^\d+;\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2};audit\.admin;admin;import;Import;DRK Stand 2021-03-02;127\.0\.0\.1;/,
+      /^\d+;\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2};audit\.admin;admin;import;Import;DRK Stand 2021-03-02;127\.0\.0\.1;Datei „=cmd\.csv“ \(CSV, \d+ KB\) abgelehnt wegen 1 Fehler: Nichts wurde gespeichert\.;/,
     );
     // A cell that Excel would run as a formula is kept as text.
     await app.inject({

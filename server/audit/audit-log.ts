@@ -18,7 +18,9 @@ export type AuditAction =
   | 'user_password_reset'
   | 'token_created'
   | 'token_revoked'
-  | 'report_published';
+  | 'report_published'
+  | 'report_withdrawn'
+  | 'report_superseded';
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   login: 'Anmeldung',
@@ -26,7 +28,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   login_throttled: 'Anmeldung gesperrt (zu viele Versuche)',
   logout: 'Abmeldung',
   import: 'Import',
-  import_dry_run: 'Import (Probelauf)',
+  import_dry_run: 'Probelauf',
   user_added: 'Konto angelegt',
   user_disabled: 'Konto gesperrt',
   user_enabled: 'Konto entsperrt',
@@ -34,6 +36,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   token_created: 'API-Token erstellt',
   token_revoked: 'API-Token widerrufen',
   report_published: 'Bericht veröffentlicht',
+  report_withdrawn: 'Bericht zurückgezogen',
+  report_superseded: 'Bericht ersetzt',
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];

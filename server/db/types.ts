@@ -169,6 +169,19 @@ export interface PublishedReportsTable {
   provider_values: ColumnType<Record<string, unknown>, string, never>;
 }
 
+export type CorrectionKind = 'withdrawn' | 'superseded';
+
+/** Rows are only inserted: a trigger refuses UPDATE, DELETE and TRUNCATE (sql/008). */
+export interface ReportCorrectionsTable {
+  id: Generated<string>;
+  report_id: Frozen<string>;
+  kind: Frozen<CorrectionKind>;
+  successor_id: Frozen<string | null>;
+  reason: Frozen<string>;
+  corrected_at: ColumnType<Date, never, never>;
+  corrected_by: Frozen<string>;
+}
+
 export interface Database {
   districts: DistrictsTable;
   providers: ProvidersTable;
@@ -183,4 +196,5 @@ export interface Database {
   figures_monthly: FiguresMonthlyTable;
   figures_monthly_slices: FiguresMonthlySlicesTable;
   published_reports: PublishedReportsTable;
+  report_corrections: ReportCorrectionsTable;
 }

@@ -295,7 +295,8 @@ async function checkSnapshotOrder(
     errors.push({
       row: null,
       column: null,
-      message: `Für ${provider} ist bereits ein neuerer Stand importiert (${formatDateDe(newest.as_of)}). Ein älterer Stand wird nur mit --force (API: force=true) übernommen.`,
+      message: `Für ${provider} ist bereits ein neuerer Stand gespeichert (${formatDateDe(newest.as_of)}). Ein älterer Stand wird nur übernommen, wenn er ausdrücklich nachgetragen wird: im Befehl mit --force, über die API mit force=true.`,
+      code: 'older_snapshot',
     });
     return 'stop';
   }

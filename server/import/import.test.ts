@@ -150,7 +150,10 @@ describe(`import on ${DATABASE_KIND}`, () => {
   it('refuses an older snapshot unless forced', async () => {
     const older = await importAwo(csv(ROW_A), '2021-01-15');
     expect(older.status).toBe('rejected');
-    expect(older.errors[0]?.message).toContain('neuerer Stand');
+    expect(older.errors[0]).toMatchObject({
+      code: 'older_snapshot',
+      message: expect.stringContaining('bereits ein neuerer Stand gespeichert'),
+    });
     const forced = await importAwo(csv(ROW_A), '2021-01-15', { force: true });
     expect(forced.status).toBe('imported');
   });

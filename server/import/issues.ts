@@ -13,6 +13,11 @@ export interface ImportIssue {
   count?: number;
   /** ... and the first of them (up to ten), `row` among them. */
   rows?: number[];
+  /**
+   * A refusal that a caller can lift without changing the file: `older_snapshot`, a Stand
+   * older than the one stored, is taken when forced. A page says how, in its own words.
+   */
+  code?: 'older_snapshot';
 }
 
 /** The file is refused as a whole before any row is looked at. */

@@ -125,6 +125,12 @@ const OLDEST_PLAUSIBLE_AGE = 100;
 const PSEUDONYM = /^[A-Za-z0-9._-]{4,64}$/;
 const SHORT_PSEUDONYM = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** One year earlier, the same day (29 February becomes 28 February). */
+export function yearEarlier(date: string): string {
+  const earlier = `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`;
+  return parseDate(earlier) ?? `${earlier.slice(0, 8)}28`;
+}
+
 export function formatDateDe(iso: string): string {
   const [year, month, day] = iso.split('-');
   return `${day}.${month}.${year}`;

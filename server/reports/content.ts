@@ -7,6 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import type { DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
 import { auditedHeadline } from '../disclosure/headline-audit.ts';
+import { yearEarlier } from '../import/validate.ts';
 import { type FactsScope, factColumns } from '../indicators/case-facts.ts';
 import {
   type Category,
@@ -131,6 +132,23 @@ export interface ReportFigures {
 /** Everything a report's page shows: its figures and the imports they came from. */
 export interface ReportContent extends ReportFigures {
   imports: PublishedImport[];
+  /** How far the providers' exports reached at publication (dataAsOf); null without any. */
+  data_as_of: string | null;
+  /**
+   * The report's dates after data_as_of, oldest first: its figures for them count as open
+   * what was not reported yet, so they are provisional ("vorläufig"), for good.
+   */
+  provisional_dates: string[];
+  /** The tiles' figures a year earlier, for the comparison on the tiles; null before kept. */
+  previous_year: PreviousYearFigures | null;
+}
+
+/** The same figures on the same days a year earlier, as disclosed to the public. */
+export interface PreviousYearFigures {
+  stichtag: string;
+  beendet_bis: string;
+  caseload: ReportedIndicator[];
+  closed: ReportedIndicator[];
 }
 
 /** Each published figure by key (figureKeys), unsuppressed, per provider code. */
@@ -364,6 +382,33 @@ export async function computeReportFigures(
     calculation: calculationVersion(db),
   };
   return { figures, providerValues: await providerValuesOf(db, figures, points, registry) };
+}
+
+/** The tiles' figures on the same days a year earlier (29 February: the 28th), as published. */
+export async function previousYearFigures(
+  db: Kysely<Database>,
+  { district, stichtag, beendetBis, rules }: ReportDates,
+): Promise<PreviousYearFigures> {
+  const disclosure: Disclosure = {
+    audience: 'public',
+    rules,
+    headline: await auditedHeadline(db, district, HEADLINE_INDICATORS, rules),
+  };
+  const on = async (date: string, ids: readonly IndicatorId[]) => {
+    const all = await indicatorReport(
+      db,
+      { district, date, periodFrom: `${date.slice(0, 4)}-01-01` },
+      disclosure,
+    );
+    return ids.map((id) => all.find((reported) => reported.id === id) as ReportedIndicator);
+  };
+  const [caseloadOn, closedOn] = [yearEarlier(stichtag), yearEarlier(beendetBis)];
+  return {
+    stichtag: caseloadOn,
+    beendet_bis: closedOn,
+    caseload: await on(caseloadOn, CASELOAD_INDICATORS),
+    closed: await on(closedOn, CLOSED_INDICATORS),
+  };
 }
 
 /** Each figure of `figures` per provider, unsuppressed, keyed as keyedFigures names them. */

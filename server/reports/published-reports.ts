@@ -1,8 +1,9 @@
 // Published reports: frozen when an admin publishes them, read by anyone, and compared with
 // today's data to say which figures would now read differently and which imports did that.
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/types.ts';
+import { type Kysely, sql } from 'kysely';
+import type { CorrectionKind, Database } from '../db/types.ts';
 import type { DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
+import { dataAsOf } from '../indicators/case-facts.ts';
 import type { RawFigure } from '../indicators/figures.ts';
 import {
   computeReportFigures,
@@ -11,6 +12,7 @@ import {
   keyedFigures,
   type ProviderValues,
   type PublishedImport,
+  previousYearFigures,
   type ReportContent,
 } from './content.ts';
 
@@ -23,6 +25,21 @@ export interface PublishRequest {
   publishedBy: string;
   /** The rules for the public at the time of publication; stored with the report. */
   rules: DisclosureRules;
+  /** The publisher knows that figures for a date after the exports are provisional. */
+  provisionalConfirmed?: boolean;
+  /** The publisher knows that a report with this title and these dates exists already. */
+  republishConfirmed?: boolean;
+  /** A current report that the new one replaces, and why. */
+  supersedes?: { slug: string; reason: string };
+}
+
+/** Who corrected a report, when, why, and (when superseded) by which report. */
+export interface Correction {
+  kind: CorrectionKind;
+  reason: string;
+  corrected_at: string;
+  corrected_by: string;
+  successor: { slug: string; title: string; published_at: string } | null;
 }
 
 export interface PublishedReportSummary {
@@ -33,11 +50,35 @@ export interface PublishedReportSummary {
   beendet_bis: string;
   published_at: string;
   published_by: string;
+  /** current, or withdrawn / superseded by a correction. */
+  status: 'current' | CorrectionKind;
+  /** Some of its figures are for a date after the exports of the time: provisional. */
+  provisional: boolean;
+  correction: Correction | null;
 }
 
 export interface PublishedReport extends PublishedReportSummary {
   content: ReportContent;
+  /** The reports this one replaced. */
+  supersedes: { slug: string; title: string }[];
 }
+
+/**
+ * Publishing or correcting is refused as the data stand: a report that must first be
+ * confirmed (`confirmation` names the field that confirms it), or one already corrected.
+ */
+export class ReportConflict extends Error {
+  constructor(
+    message: string,
+    readonly confirmation: 'provisional_confirmed' | 'republish_confirmed' | null,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A report named in a request does not exist (in this district). */
+export class ReportNotFound extends Error {}
 
 const SLUG_WORDS = 60;
 const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
@@ -86,20 +127,68 @@ async function importsStored(db: Kysely<Database>, district: string): Promise<Pu
   return rows.map((row) => ({ ...row, created_at: row.created_at.toISOString() }));
 }
 
+/**
+ * For reports stored before the date the exports reached was kept with them: the oldest of
+ * the providers' newest imports they list, as dataAsOf computes it from the import log.
+ */
+export function dataAsOfOfImports(imports: readonly Pick<PublishedImport, 'provider' | 'as_of'>[]) {
+  const newest = new Map<string, string>();
+  for (const { provider, as_of } of imports)
+    if ((newest.get(provider) ?? '') < as_of) newest.set(provider, as_of);
+  const dates = [...newest.values()].sort();
+  return dates[0] ?? null;
+}
+
+/** A figure of the report for `date` counts as open what was not reported yet. */
+export const isProvisional = (content: Pick<ReportContent, 'data_as_of'>, date: string) =>
+  content.data_as_of === null || date > content.data_as_of;
+
+/** The report's dates that lie after the date the exports reach (all of them without any). */
+export const provisionalDates = (dataAsOf: string | null, dates: readonly string[]) =>
+  [...new Set(dates)].filter((date) => dataAsOf === null || date > dataAsOf).sort();
+
+/** The content as stored, with the provisional mark derived for reports stored without it. */
+function contentOf(stored: Record<string, unknown>): ReportContent {
+  const content = stored as unknown as ReportContent;
+  if (Array.isArray(content.provisional_dates)) return content;
+  const dataAsOf = dataAsOfOfImports(content.imports);
+  return {
+    ...content,
+    data_as_of: dataAsOf,
+    provisional_dates: provisionalDates(dataAsOf, [content.stichtag, content.beendet_bis]),
+    previous_year: null,
+  };
+}
+
 const isUniqueViolation = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 
 const summaryColumns = [
-  'id',
-  'slug',
-  'title',
-  'stichtag',
-  'beendet_bis',
-  'published_at',
-  'published_by',
+  'r.id',
+  'r.slug',
+  'r.title',
+  'r.stichtag',
+  'r.beendet_bis',
+  'r.published_at',
+  'r.published_by',
+  'c.kind as correction_kind',
+  'c.reason as correction_reason',
+  'c.corrected_at',
+  'c.corrected_by',
+  's.slug as successor_slug',
+  's.title as successor_title',
+  's.published_at as successor_published_at',
 ] as const;
 
-const summaryOf = (row: {
+/** Reports with their correction (if any) and its successor (if any). */
+const reportsWithCorrections = (db: Kysely<Database>, district: string) =>
+  db
+    .selectFrom('published_reports as r')
+    .leftJoin('report_corrections as c', 'c.report_id', 'r.id')
+    .leftJoin('published_reports as s', 's.id', 'c.successor_id')
+    .where('r.district_key', '=', district);
+
+interface SummaryRow {
   id: string;
   slug: string;
   title: string;
@@ -107,11 +196,90 @@ const summaryOf = (row: {
   beendet_bis: string;
   published_at: Date;
   published_by: string;
-}): PublishedReportSummary => ({ ...row, published_at: row.published_at.toISOString() });
+  correction_kind: CorrectionKind | null;
+  correction_reason: string | null;
+  corrected_at: Date | null;
+  corrected_by: string | null;
+  successor_slug: string | null;
+  successor_title: string | null;
+  successor_published_at: Date | null;
+}
+
+function summaryOf(row: SummaryRow, content: ReportContent): PublishedReportSummary {
+  const correction: Correction | null =
+    row.correction_kind === null
+      ? null
+      : {
+          kind: row.correction_kind,
+          reason: row.correction_reason as string,
+          corrected_at: (row.corrected_at as Date).toISOString(),
+          corrected_by: row.corrected_by as string,
+          successor:
+            row.successor_slug === null
+              ? null
+              : {
+                  slug: row.successor_slug,
+                  title: row.successor_title as string,
+                  published_at: (row.successor_published_at as Date).toISOString(),
+                },
+        };
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    stichtag: row.stichtag,
+    beendet_bis: row.beendet_bis,
+    published_at: row.published_at.toISOString(),
+    published_by: row.published_by,
+    status: correction?.kind ?? 'current',
+    provisional: content.provisional_dates.length > 0,
+    correction,
+  };
+}
+
+const dateDe = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+const STATUS_WORDS: Record<PublishedReportSummary['status'], string> = {
+  current: 'gültig',
+  withdrawn: 'zurückgezogen',
+  superseded: 'ersetzt',
+};
+
+/** The reports that already carry this title (as its address spells it) and these dates. */
+async function sameReports(
+  db: Kysely<Database>,
+  request: PublishRequest,
+): Promise<PublishedReportSummary[]> {
+  const base = slugFor(request.beendetBis, request.title);
+  return (await listPublishedReports(db, request.district)).filter(
+    (report) =>
+      report.stichtag === request.stichtag &&
+      report.beendet_bis === request.beendetBis &&
+      slugFor(report.beendet_bis, report.title) === base &&
+      report.slug !== request.supersedes?.slug,
+  );
+}
+
+/** A current report of the district, to be corrected; refused when missing or corrected. */
+async function currentReport(db: Kysely<Database>, district: string, slug: string) {
+  const row = await reportsWithCorrections(db, district)
+    .select(['r.id', 'r.slug', 'r.title', 'c.kind'])
+    .where('r.slug', '=', slug)
+    .forUpdate('r')
+    .executeTakeFirst();
+  if (!row) throw new ReportNotFound(`Einen veröffentlichten Bericht „${slug}“ gibt es nicht.`);
+  if (row.kind !== null)
+    throw new ReportConflict(
+      `Der Bericht „${row.title}“ ist bereits ${STATUS_WORDS[row.kind]}; eine Korrektur gilt für immer und wird nicht ein zweites Mal eingetragen.`,
+      null,
+    );
+  return row;
+}
 
 /**
  * Computes the report's figures and stores them with the imports they came from, all from
  * one snapshot of the data (an import committing meanwhile is either wholly in or out).
+ * Refused (ReportConflict) while provisional figures or a report of the same title and dates
+ * are not confirmed. A report it supersedes is marked so in the same transaction.
  */
 export async function publishReport(
   db: Kysely<Database>,
@@ -124,6 +292,31 @@ export async function publishReport(
         .transaction()
         .setIsolationLevel('repeatable read')
         .execute(async (trx) => {
+          const asOf = await dataAsOf(trx, { district: request.district });
+          const provisional = provisionalDates(asOf, [request.stichtag, request.beendetBis]);
+          if (provisional.length > 0 && !request.provisionalConfirmed)
+            throw new ReportConflict(
+              `${asOf === null ? 'Es ist noch kein Export der Träger eingespielt' : `Die Exporte der Träger reichen bis ${dateDe(asOf)}`}: Für ${provisional.map(dateDe).join(' und ')} zählen Fälle als laufend, deren Ende noch nicht gemeldet ist. Die Zahlen sind vorläufig, und der Bericht bliebe für immer als „vorläufig“ gekennzeichnet. Zum Veröffentlichen das ausdrücklich bestätigen (provisional_confirmed: true) oder einen Stichtag bis ${asOf === null ? 'zum Stand der Exporte' : dateDe(asOf)} wählen.`,
+              'provisional_confirmed',
+              { data_as_of: asOf, provisional_dates: provisional },
+            );
+          const predecessor = request.supersedes
+            ? await currentReport(trx, request.district, request.supersedes.slug)
+            : undefined;
+          const same = await sameReports(trx, request);
+          if (same.length > 0 && !request.republishConfirmed)
+            throw new ReportConflict(
+              `Einen Bericht „${request.title}“ mit Stichtag ${dateDe(request.stichtag)} und beendeten Fällen bis ${dateDe(request.beendetBis)} gibt es schon: ${same.map((report) => `${report.slug} (veröffentlicht am ${dateDe(report.published_at.slice(0, 10))}, ${STATUS_WORDS[report.status]})`).join('; ')}. Zum Ersetzen supersedes mit dem alten Bericht und reason angeben; für einen zweiten Bericht daneben republish_confirmed: true senden.`,
+              'republish_confirmed',
+              {
+                existing: same.map(({ slug, title, published_at, status }) => ({
+                  slug,
+                  title,
+                  published_at,
+                  status,
+                })),
+              },
+            );
           const { figures, providerValues } = await computeReportFigures(trx, {
             district: request.district,
             stichtag: request.stichtag,
@@ -133,6 +326,14 @@ export async function publishReport(
           const content: ReportContent = {
             ...figures,
             imports: await importsStored(trx, request.district),
+            data_as_of: asOf,
+            provisional_dates: provisional,
+            previous_year: await previousYearFigures(trx, {
+              district: request.district,
+              stichtag: request.stichtag,
+              beendetBis: request.beendetBis,
+              rules: request.rules,
+            }),
           };
           const row = await trx
             .insertInto('published_reports')
@@ -146,9 +347,33 @@ export async function publishReport(
               content: JSON.stringify(content),
               provider_values: JSON.stringify(providerValues),
             })
-            .returning(summaryColumns)
+            .returning(['id', 'slug', 'published_at'])
             .executeTakeFirstOrThrow();
-          return { ...summaryOf(row), content };
+          if (predecessor && request.supersedes)
+            await trx
+              .insertInto('report_corrections')
+              .values({
+                report_id: predecessor.id,
+                kind: 'superseded',
+                successor_id: row.id,
+                reason: request.supersedes.reason,
+                corrected_by: request.publishedBy,
+              })
+              .execute();
+          return {
+            id: row.id,
+            slug: row.slug,
+            title: request.title,
+            stichtag: request.stichtag,
+            beendet_bis: request.beendetBis,
+            published_at: row.published_at.toISOString(),
+            published_by: request.publishedBy,
+            status: 'current',
+            provisional: provisional.length > 0,
+            correction: null,
+            content,
+            supersedes: predecessor ? [{ slug: predecessor.slug, title: predecessor.title }] : [],
+          };
         });
     } catch (error) {
       // Another report took the same address in the meantime: take the next one.
@@ -158,19 +383,52 @@ export async function publishReport(
   }
 }
 
-/** Newest first. */
+/** Withdraws a current report for good: it stays readable, with the notice and the reason. */
+export async function withdrawReport(
+  db: Kysely<Database>,
+  request: { district: string; slug: string; reason: string; withdrawnBy: string },
+): Promise<PublishedReportSummary> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      const report = await currentReport(trx, request.district, request.slug);
+      await trx
+        .insertInto('report_corrections')
+        .values({
+          report_id: report.id,
+          kind: 'withdrawn',
+          successor_id: null,
+          reason: request.reason,
+          corrected_by: request.withdrawnBy,
+        })
+        .execute();
+    });
+  } catch (error) {
+    // Corrected by someone else in the same moment: the report is no longer current.
+    if (isUniqueViolation(error)) return withdrawReport(db, request);
+    throw error;
+  }
+  const found = await findPublishedReport(db, request.district, request.slug);
+  return found?.report as PublishedReport;
+}
+
+/** Current reports first, then the corrected ones; each group newest first. */
 export async function listPublishedReports(
   db: Kysely<Database>,
   district: string,
 ): Promise<PublishedReportSummary[]> {
-  const rows = await db
-    .selectFrom('published_reports')
-    .select(summaryColumns)
-    .where('district_key', '=', district)
-    .orderBy('published_at', 'desc')
-    .orderBy('id', 'desc')
+  const rows = await reportsWithCorrections(db, district)
+    .select([
+      ...summaryColumns,
+      sql<Record<string, unknown>>`jsonb_build_object(
+        'stichtag', r.content->'stichtag', 'beendet_bis', r.content->'beendet_bis',
+        'imports', r.content->'imports', 'data_as_of', r.content->'data_as_of',
+        'provisional_dates', r.content->'provisional_dates')`.as('provisional'),
+    ])
+    .orderBy(sql`c.id IS NULL`, 'desc')
+    .orderBy('r.published_at', 'desc')
+    .orderBy('r.id', 'desc')
     .execute();
-  return rows.map(summaryOf);
+  return rows.map(({ provisional, ...row }) => summaryOf(row, contentOf(provisional)));
 }
 
 export interface StoredReport {
@@ -184,16 +442,22 @@ export async function findPublishedReport(
   district: string,
   slug: string,
 ): Promise<StoredReport | undefined> {
-  const row = await db
-    .selectFrom('published_reports')
-    .select([...summaryColumns, 'content', 'provider_values'])
-    .where('district_key', '=', district)
-    .where('slug', '=', slug)
+  const row = await reportsWithCorrections(db, district)
+    .select([...summaryColumns, 'r.content', 'r.provider_values'])
+    .where('r.slug', '=', slug)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { content, provider_values, ...summary } = row;
+  const { content: stored, provider_values, ...summary } = row;
+  const content = contentOf(stored);
+  const supersedes = await db
+    .selectFrom('report_corrections as c')
+    .innerJoin('published_reports as p', 'p.id', 'c.report_id')
+    .select(['p.slug', 'p.title'])
+    .where('c.successor_id', '=', summary.id)
+    .orderBy('p.published_at')
+    .execute();
   return {
-    report: { ...summaryOf(summary), content: content as unknown as ReportContent },
+    report: { ...summaryOf(summary, content), content, supersedes },
     providerValues: provider_values as unknown as ProviderValues,
   };
 }

@@ -7,6 +7,7 @@ import {
   type AuditAction,
   auditEntries,
 } from '../audit/audit-log.ts';
+import { auditDetailText } from '../audit/audit-text.ts';
 import { negotiateFormat, sendTable } from './formats.ts';
 import { FormatParam, IsoDate, Nullable } from './schemas.ts';
 
@@ -20,6 +21,8 @@ const Entry = Type.Object({
   target: Nullable(Type.String()),
   source: Nullable(Type.String()),
   detail: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  /** The details in German sentences, as the page shows them. */
+  detail_text: Type.String(),
 });
 
 const berlinTime = new Intl.DateTimeFormat('de-DE', {
@@ -56,6 +59,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
         ...row,
         at: row.at.toISOString(),
         action_label: ACTION_LABELS[row.action as AuditAction] ?? row.action,
+        detail_text: auditDetailText(row.action, row.detail),
       }));
       const format = negotiateFormat(request, request.query.format);
       if (format !== 'json') {
@@ -76,9 +80,10 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
             { key: 'action_label', header: 'Aktion (Text)', value: (r) => r.action_label },
             { key: 'target', header: 'Betrifft', value: (r) => r.target },
             { key: 'source', header: 'Von wo', value: (r) => r.source },
+            { key: 'detail_text', header: 'Einzelheiten', value: (r) => r.detail_text || null },
             {
               key: 'detail',
-              header: 'Einzelheiten',
+              header: 'Einzelheiten (Daten)',
               value: (r) => (r.detail ? JSON.stringify(r.detail) : null),
             },
           ],

@@ -246,6 +246,10 @@ describe(`figure endpoints on ${DATABASE_KIND}`, () => {
       '/api/v1/indicators/clients_active/series?from=2020-01&to=2020-12&interval=year&provider=AWO',
     );
     expect(series.json().data_as_of).toBe('2021-03-01');
+    const breakdown = await get(
+      '/api/v1/indicators/clients_active/breakdown?date=2022-06-30&by=provider',
+    );
+    expect(breakdown.json().data_as_of).toBe('2021-03-01');
   });
 
   it('compares with the same day a year earlier and gives the change', async () => {

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { type Audience, type Protection, rulesFor } from '../disclosure/disclose.ts';
 import { headlineFor } from '../disclosure/headline-audit.ts';
-import { parseDate } from '../import/validate.ts';
+import { parseDate, yearEarlier } from '../import/validate.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import {
   DIMENSION_IDS,
@@ -96,12 +96,6 @@ export const PROTECTION_LABELS: Record<Protection, string> = {
   audited: 'exakt, geprüft',
   perturbed: 'leicht verändert',
 };
-
-/** One year earlier, the same day (29 February becomes 28 February). */
-function yearEarlier(date: string): string {
-  const earlier = `${Number(date.slice(0, 4)) - 1}${date.slice(4)}`;
-  return parseDate(earlier) ?? `${earlier.slice(0, 8)}28`;
-}
 
 /** The last day of each month, quarter or year from `from` to `to` (YYYY-MM), with its start. */
 export function seriesPoints(from: string, to: string, interval: 'month' | 'quarter' | 'year') {
@@ -312,6 +306,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
             district: Type.String(),
             audience: Type.String(),
             rules: Rules,
+            data_as_of: DataAsOf,
             rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), ...Figure })),
             total: Type.Object(Figure),
           }),
@@ -361,6 +356,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
+        data_as_of: await dataAsOf(db(), scope),
         rows: report.rows,
         total: report.total,
       };

@@ -93,14 +93,16 @@ describe(`GET /api/v1/quality with the demonstration data (${DATABASE_KIND})`, (
     }
   });
 
-  it('takes today in Germany when no date is given', async () => {
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(
-      new Date(),
-    );
+  it('takes the day the exports reach when no date is given', async () => {
     const body = (await get('/api/v1/quality', admin.read)).json();
-    expect(body.date).toBe(today);
-    // Years after the demonstration Stand, every provider is overdue.
+    expect(body.date).toBe('2021-03-01');
+    // On the day of the demonstration Stand, every provider has delivered on time.
     expect(body.snapshots.map((row: { state: string }) => row.state)).toEqual(
+      Array(5).fill('current'),
+    );
+    const later = (await get('/api/v1/quality?date=2026-01-01', admin.read)).json();
+    // Years after the demonstration Stand, every provider is overdue.
+    expect(later.snapshots.map((row: { state: string }) => row.state)).toEqual(
       Array(5).fill('overdue'),
     );
   });
@@ -222,6 +224,13 @@ describe(`GET /api/v1/quality after an upload (${DATABASE_KIND})`, () => {
   };
 
   it('changes nothing on a dry run and counts the one missing language level after storing', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(
+      new Date(),
+    );
+    // Without any export, the default day is today in Germany.
+    expect(
+      (await test.app.inject({ url: '/api/v1/quality', headers: admin.read })).json().date,
+    ).toBe(today);
     expect((await upload(true)).json().status).toBe('dry_run');
     const before = await languageLevel();
     expect(before.completeness).toMatchObject({ cases: 0, count: 0, share: null });

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { parseDate } from '../import/validate.ts';
+import { dataAsOf } from '../indicators/case-facts.ts';
 import {
   type CompletenessRow,
   type CompletenessRule,
@@ -44,7 +45,7 @@ const STATE_LABELS: Record<SnapshotState, string> = {
   none: 'kein Export',
 };
 
-/** Today in Germany, the default reporting date. */
+/** Today in Germany: the reporting date while no export is stored. */
 const todayInBerlin = () =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
 
@@ -237,9 +238,8 @@ const quality: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { caller } = request;
-      const date =
-        request.query.date === undefined ? todayInBerlin() : parseDate(request.query.date);
-      if (!date)
+      const asked = request.query.date === undefined ? undefined : parseDate(request.query.date);
+      if (request.query.date !== undefined && !asked)
         throw new ProblemError(
           400,
           'Ungültige Anfrage',
@@ -265,6 +265,9 @@ const quality: FastifyPluginAsyncTypebox = async (app) => {
         );
       const scope = { district: config.district, provider: ownProvider };
       const db = app.database.db;
+      // By default the day the exports reach: later, every provider would read as overdue
+      // and every open case as running on, only because the next export is not in yet.
+      const date = asked ?? (await dataAsOf(db, scope)) ?? todayInBerlin();
       const need = (name: TableName) => format === 'json' || table === name;
       const [providers, completeness, onDate, snapshots] = await Promise.all([
         providersInScope(db, scope),

@@ -58,15 +58,30 @@ describe(`published reports on ${DATABASE_KIND}`, () => {
     expect(Object.keys(report).sort()).toEqual([
       'beendet_bis',
       'content',
+      'correction',
       'id',
+      'provisional',
       'published_at',
       'published_by',
       'slug',
+      'status',
       'stichtag',
+      'supersedes',
       'title',
     ]);
+    expect(report).toMatchObject({
+      status: 'current',
+      provisional: false,
+      correction: null,
+      supersedes: [],
+    });
     const { content } = report;
-    expect(content).toMatchObject({ audience: 'public', rules: { k: 5, minDenominator: 20 } });
+    expect(content).toMatchObject({
+      audience: 'public',
+      rules: { k: 5, minDenominator: 20 },
+      data_as_of: '2021-03-01',
+      provisional_dates: [],
+    });
     expect(byId(content.caseload, 'clients_active')?.value).toBe(2469);
     expect(byId(content.caseload, 'clients_minor')?.value).toBe(970);
     expect(byId(content.caseload, 'clients_adult')?.value).toBe(1499);
@@ -75,6 +90,13 @@ describe(`published reports on ${DATABASE_KIND}`, () => {
     );
     expect(byId(content.closed, 'cases_closed')?.value).toBe(1253);
     expect(byId(content.closed, 'cases_closed_with_lease')?.value).toBe(780);
+    // The tiles' comparison a year earlier, frozen with them.
+    expect(content.previous_year).toMatchObject({
+      stichtag: '2020-01-01',
+      beendet_bis: '2020-03-01',
+    });
+    expect(byId(content.previous_year.caseload, 'clients_active')?.value).toBe(2066);
+    expect(content.previous_year.closed).toHaveLength(3);
     expect(content.breakdowns.map((b: { by: string }) => b.by)).toEqual([
       'language_level',
       'employment',
@@ -307,6 +329,195 @@ describe(`published reports on ${DATABASE_KIND}`, () => {
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json().detail).toContain(detail);
+  });
+
+  it('publishes figures past the exports only when confirmed, and marks them provisional for good', async () => {
+    const june = {
+      title: 'Zwischenbilanz Juni 2021',
+      stichtag: '2021-06-30',
+      beendet_bis: '2021-06-30',
+    };
+    const refused = await publish(june);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json()).toMatchObject({
+      confirmation: 'provisional_confirmed',
+      data_as_of: '2021-03-01',
+      provisional_dates: ['2021-06-30'],
+    });
+    expect(refused.json().detail).toBe(
+      'Die Exporte der Träger reichen bis 01.03.2021: Für 30.06.2021 zählen Fälle als laufend, deren Ende noch nicht gemeldet ist. Die Zahlen sind vorläufig, und der Bericht bliebe für immer als „vorläufig“ gekennzeichnet. Zum Veröffentlichen das ausdrücklich bestätigen (provisional_confirmed: true) oder einen Stichtag bis 01.03.2021 wählen.',
+    );
+    expect((await publish({ ...june, provisional_confirmed: false })).statusCode).toBe(409);
+
+    const published = await publish({ ...june, provisional_confirmed: true });
+    expect(published.statusCode).toBe(201);
+    const slug = published.json().slug;
+    expect(slug).toBe('2021-06-30-zwischenbilanz-juni-2021');
+    const report = (await test.app.inject({ url: `/api/v1/reports/${slug}` })).json();
+    expect(report).toMatchObject({ provisional: true, status: 'current' });
+    expect(report.content).toMatchObject({
+      data_as_of: '2021-03-01',
+      provisional_dates: ['2021-06-30'],
+    });
+    // Every figure of the frozen table carries the mark, those for a day after the exports.
+    const csv = (await test.app.inject({ url: `/api/v1/reports/${slug}?format=csv` })).body;
+    expect(csv.split('\r\n')[0]).toMatch(/;gesperrt;vorläufig$/);
+    expect(csv).toMatch(
+      /\r\ncaseload:clients_active;Betreute Personen;2021-06-30;\d+;;;nein;ja\r\n/,
+    );
+    expect(csv).toMatch(/\r\ntrend:clients_active:2021-02-28;[^\r]*;nein;nein\r\n/);
+    expect(csv).toMatch(/\r\ntrend:clients_active:2021-03-31;[^\r]*;nein;ja\r\n/);
+    const listed = (await test.app.inject({ url: '/api/v1/reports' })).json().reports;
+    expect(listed.find((r: { slug: string }) => r.slug === slug)).toMatchObject({
+      provisional: true,
+    });
+    const audit = await test.app.inject({
+      url: '/api/v1/audit?action=report_published&limit=1',
+      headers: admin.read,
+    });
+    expect(audit.json().entries[0].detail_text).toContain('Als vorläufig veröffentlicht');
+  });
+
+  it('asks before publishing the same title and dates again', async () => {
+    const again = await publish({ ...MARCH_2021, title: ' zwischenbilanz  MÄRZ 2021 ' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({
+      confirmation: 'republish_confirmed',
+      existing: [{ slug: SLUG, title: 'Zwischenbilanz März 2021', status: 'current' }],
+    });
+    expect(again.json().detail).toMatch(
+      /^Einen Bericht „zwischenbilanz {2}MÄRZ 2021“ mit Stichtag 01\.01\.2021 und beendeten Fällen bis 01\.03\.2021 gibt es schon: 2021-03-01-zwischenbilanz-maerz-2021 \(veröffentlicht am \d{2}\.\d{2}\.\d{4}, gültig\)\. /,
+    );
+    // Other dates are another report.
+    expect((await publish({ ...MARCH_2021, stichtag: '2021-02-01' })).statusCode).toBe(201);
+    const confirmed = await publish({ ...MARCH_2021, republish_confirmed: true });
+    expect(confirmed.statusCode).toBe(201);
+    expect(confirmed.json().slug).toBe(`${SLUG}-3`);
+  });
+
+  it('withdraws a report for good: it stays at its address with the notice, listed last', async () => {
+    const withdraw = (slug: string, payload: unknown, headers = admin.write) =>
+      test.app.inject({
+        method: 'POST',
+        url: `/api/v1/reports/${slug}/withdrawal`,
+        payload: payload as object,
+        headers,
+      });
+    const { db } = test.database.handle;
+    const press = await signedIn(test.app, db, { name: 'presse2', role: 'press' });
+    expect((await withdraw(`${SLUG}-3`, { reason: 'Doppelt.' }, press.write)).statusCode).toBe(403);
+    expect((await withdraw(`${SLUG}-3`, { reason: ' ' })).statusCode).toBe(400);
+    expect((await withdraw(`${SLUG}-3`, {})).statusCode).toBe(400);
+    const response = await withdraw(`${SLUG}-3`, {
+      reason: 'Versehentlich doppelt veröffentlicht.',
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ slug: `${SLUG}-3`, status: 'withdrawn' });
+
+    const report = (await test.app.inject({ url: `/api/v1/reports/${SLUG}-3` })).json();
+    expect(report).toMatchObject({
+      status: 'withdrawn',
+      correction: {
+        kind: 'withdrawn',
+        reason: 'Versehentlich doppelt veröffentlicht.',
+        corrected_by: 'koordination',
+        successor: null,
+      },
+    });
+    expect(report.content.caseload).toHaveLength(6);
+
+    const again = await withdraw(`${SLUG}-3`, { reason: 'Noch einmal.' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().detail).toContain('ist bereits zurückgezogen');
+    const unknown = await withdraw('2021-03-01-gibt-es-nicht', { reason: 'x' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().detail).toContain('/api/v1/reports');
+
+    const listed = (await test.app.inject({ url: '/api/v1/reports' })).json().reports;
+    expect(listed.at(-1)).toMatchObject({ slug: `${SLUG}-3`, status: 'withdrawn' });
+    expect(listed.slice(0, -1).every((r: { status: string }) => r.status === 'current')).toBe(true);
+    const audit = await test.app.inject({
+      url: '/api/v1/audit?action=report_withdrawn',
+      headers: admin.read,
+    });
+    expect(audit.json().entries).toMatchObject([
+      {
+        target: `${SLUG}-3`,
+        action_label: 'Bericht zurückgezogen',
+        detail_text:
+          '„Zwischenbilanz März 2021“ zurückgezogen. Begründung: Versehentlich doppelt veröffentlicht.',
+      },
+    ]);
+  });
+
+  it('supersedes a report by a newer one, linked both ways, in one step', async () => {
+    expect((await publish({ ...MARCH_2021, supersedes: SLUG })).json().detail).toContain(
+      'Feld „reason“ fehlt',
+    );
+    expect(
+      (await publish({ ...MARCH_2021, reason: 'Korrektur', republish_confirmed: true })).statusCode,
+    ).toBe(400);
+    const gone = await publish({ ...MARCH_2021, supersedes: `${SLUG}-3`, reason: 'Korrektur' });
+    expect(gone.statusCode).toBe(409);
+    expect(gone.json().detail).toContain('ist bereits zurückgezogen');
+    const unknown = await publish({
+      ...MARCH_2021,
+      supersedes: '2021-03-01-gibt-es-nicht',
+      reason: 'x',
+    });
+    expect(unknown.statusCode).toBe(404);
+
+    // Replacing the one current report of this title needs no second confirmation; the
+    // withdrawn one is still named, so that the publisher knows of it.
+    const blocked = await publish({
+      ...MARCH_2021,
+      supersedes: SLUG,
+      reason: 'AWO hat nachgeliefert.',
+    });
+    expect(blocked.statusCode).toBe(409);
+    expect(blocked.json().existing.map((r: { slug: string }) => r.slug)).toEqual([`${SLUG}-3`]);
+    const response = await publish({
+      ...MARCH_2021,
+      supersedes: SLUG,
+      reason: 'AWO hat nachgeliefert.',
+      republish_confirmed: true,
+    });
+    expect(response.statusCode).toBe(201);
+    const successor = response.json();
+    expect(successor).toMatchObject({ slug: `${SLUG}-4`, supersedes: [{ slug: SLUG }] });
+    // The successor has today's figures; the report it replaced keeps its own.
+    const today = await test.app.inject({ url: '/api/v1/indicators?date=2021-01-01' });
+    expect(byId(successor.content.caseload, 'clients_active')?.value).toBe(
+      byId(today.json().indicators, 'clients_active')?.value,
+    );
+
+    const old = (await test.app.inject({ url: `/api/v1/reports/${SLUG}` })).json();
+    expect(old).toMatchObject({
+      status: 'superseded',
+      correction: {
+        kind: 'superseded',
+        reason: 'AWO hat nachgeliefert.',
+        corrected_by: 'koordination',
+        successor: { slug: `${SLUG}-4`, title: 'Zwischenbilanz März 2021' },
+      },
+    });
+    expect(byId(old.content.caseload, 'clients_active')?.value).toBe(2469);
+    expect((await test.app.inject({ url: `/api/v1/reports/${SLUG}-4` })).json().supersedes).toEqual(
+      [{ slug: SLUG, title: 'Zwischenbilanz März 2021' }],
+    );
+    const listed = (await test.app.inject({ url: '/api/v1/reports' })).json().reports;
+    expect(listed[0].slug).toBe(`${SLUG}-4`);
+    expect(listed.map((r: { status: string }) => r.status).indexOf('superseded')).toBeGreaterThan(
+      listed.map((r: { status: string }) => r.status).lastIndexOf('current'),
+    );
+    const audit = await test.app.inject({
+      url: '/api/v1/audit?action=report_superseded',
+      headers: admin.read,
+    });
+    expect(audit.json().entries).toMatchObject([
+      { target: SLUG, detail: { successor: `${SLUG}-4`, reason: 'AWO hat nachgeliefert.' } },
+    ]);
   });
 
   it('answers an unknown report with 404', async () => {

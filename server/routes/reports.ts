@@ -9,9 +9,13 @@ import { ProblemError } from '../plugins/errors.ts';
 import { keyedFigures } from '../reports/content.ts';
 import {
   findPublishedReport,
+  isProvisional,
   listPublishedReports,
   publishReport,
+  ReportConflict,
+  ReportNotFound,
   reportChanges,
+  withdrawReport,
 } from '../reports/published-reports.ts';
 import { negotiateFormat, sendTable } from './formats.ts';
 import {
@@ -71,6 +75,16 @@ const Content = Type.Object({
     }),
   ),
   calculation: Type.String(),
+  data_as_of: Nullable(Type.String()),
+  provisional_dates: Type.Array(Type.String()),
+  previous_year: Nullable(
+    Type.Object({
+      stichtag: Type.String(),
+      beendet_bis: Type.String(),
+      caseload: Type.Array(Reported),
+      closed: Type.Array(Reported),
+    }),
+  ),
   imports: Type.Array(
     Type.Object({
       id: Type.String(),
@@ -83,6 +97,8 @@ const Content = Type.Object({
   ),
 });
 
+const ReportLink = { slug: Type.String(), title: Type.String() };
+
 const Summary = {
   id: Type.String(),
   slug: Type.String(),
@@ -91,9 +107,38 @@ const Summary = {
   beendet_bis: Type.String(),
   published_at: Type.String(),
   published_by: Type.String(),
+  status: Type.Union([
+    Type.Literal('current'),
+    Type.Literal('withdrawn'),
+    Type.Literal('superseded'),
+  ]),
+  provisional: Type.Boolean(),
+  correction: Nullable(
+    Type.Object({
+      kind: Type.Union([Type.Literal('withdrawn'), Type.Literal('superseded')]),
+      reason: Type.String(),
+      corrected_at: Type.String(),
+      corrected_by: Type.String(),
+      successor: Nullable(Type.Object({ ...ReportLink, published_at: Type.String() })),
+    }),
+  ),
 };
 
-const Report = Type.Object({ ...Summary, content: Content });
+const Report = Type.Object({
+  ...Summary,
+  content: Content,
+  supersedes: Type.Array(Type.Object(ReportLink)),
+});
+
+/** Why a correction is made: shown with the notice on the report, for good. */
+const Reason = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  pattern: '\\S',
+  description: 'Begründung, öffentlich sichtbar',
+});
+
+const SlugParam = Type.String({ pattern: '^[a-z0-9-]{10,100}$' });
 
 const Change = Type.Object({
   key: Type.String(),
@@ -132,6 +177,18 @@ function reportDate(value: string, name: string, today: string): string {
   return date;
 }
 
+/** The domain's refusals as problems: 409 says what to confirm, 404 what exists. */
+function asProblem(error: unknown): unknown {
+  if (error instanceof ReportConflict)
+    return new ProblemError(409, 'Bestätigung nötig', error.message, {
+      ...(error.confirmation ? { confirmation: error.confirmation } : {}),
+      ...error.details,
+    });
+  if (error instanceof ReportNotFound)
+    return new ProblemError(404, 'Nicht gefunden', `${error.message} /api/v1/reports listet alle.`);
+  return error;
+}
+
 const reports: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app;
   const db = () => app.database.db;
@@ -146,6 +203,25 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
             title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
             stichtag: Type.String({ description: 'Stichtag der betreuten Personen, JJJJ-MM-TT' }),
             beendet_bis: Type.String({ description: 'Beendete Fälle bis, JJJJ-MM-TT' }),
+            provisional_confirmed: Type.Optional(
+              Type.Boolean({
+                description:
+                  'Nötig, wenn ein Stichtag nach dem Stand der Exporte liegt: der Bericht wird dauerhaft als vorläufig gekennzeichnet',
+              }),
+            ),
+            republish_confirmed: Type.Optional(
+              Type.Boolean({
+                description:
+                  'Nötig, wenn es schon einen Bericht mit diesem Titel und diesen Stichtagen gibt',
+              }),
+            ),
+            supersedes: Type.Optional(
+              Type.String({
+                pattern: '^[a-z0-9-]{10,100}$',
+                description: 'Adresse (slug) des gültigen Berichts, den der neue ersetzt',
+              }),
+            ),
+            reason: Type.Optional(Reason),
           },
           { additionalProperties: false },
         ),
@@ -153,27 +229,91 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      const { body } = request;
       const today = new Date().toISOString().slice(0, 10);
-      const stichtag = reportDate(request.body.stichtag, 'stichtag', today);
-      const beendetBis = reportDate(request.body.beendet_bis, 'beendet_bis', today);
+      const stichtag = reportDate(body.stichtag, 'stichtag', today);
+      const beendetBis = reportDate(body.beendet_bis, 'beendet_bis', today);
       if (beendetBis < stichtag)
         throw invalid(
           `Feld „beendet_bis“: ${formatDateDe(beendetBis)} liegt vor dem Stichtag ${formatDateDe(stichtag)}; beendete Fälle werden bis zu einem Tag am oder nach dem Stichtag gezählt.`,
         );
+      if (body.supersedes && !body.reason)
+        throw invalid(
+          'Feld „reason“ fehlt: Wer einen Bericht ersetzt, sagt, warum; die Begründung steht dauerhaft beim alten Bericht.',
+        );
+      if (body.reason && !body.supersedes)
+        throw invalid(
+          'Feld „reason“ gehört zu „supersedes“: ohne einen ersetzten Bericht bitte weglassen.',
+        );
+      const publishedBy = actorName(request.caller) ?? 'unbekannt';
       const report = await publishReport(db(), {
         district: config.district,
-        title: request.body.title.trim(),
+        title: body.title.trim(),
         stichtag,
         beendetBis,
-        publishedBy: actorName(request.caller) ?? 'unbekannt',
+        publishedBy,
         rules: config.disclosure,
+        provisionalConfirmed: body.provisional_confirmed === true,
+        republishConfirmed: body.republish_confirmed === true,
+        ...(body.supersedes && body.reason
+          ? { supersedes: { slug: body.supersedes, reason: body.reason.trim() } }
+          : {}),
+      }).catch((error) => {
+        throw asProblem(error);
       });
+      const actor = auditActor(request.caller);
       await recordAudit(db(), {
-        ...auditActor(request.caller),
+        ...actor,
         action: 'report_published',
         target: report.slug,
         source: request.ip,
-        detail: { id: report.id, title: report.title, stichtag, beendet_bis: beendetBis },
+        detail: {
+          id: report.id,
+          title: report.title,
+          stichtag,
+          beendet_bis: beendetBis,
+          provisional_dates: report.content.provisional_dates,
+          ...(body.supersedes ? { supersedes: body.supersedes } : {}),
+        },
+      });
+      for (const old of report.supersedes)
+        await recordAudit(db(), {
+          ...actor,
+          action: 'report_superseded',
+          target: old.slug,
+          source: request.ip,
+          detail: { successor: report.slug, reason: body.reason?.trim() },
+        });
+      return reply.status(201).send(report);
+    },
+  );
+
+  app.post(
+    '/api/v1/reports/:slug/withdrawal',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        params: Type.Object({ slug: SlugParam }),
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
+        response: { 201: Type.Object(Summary) },
+      },
+    },
+    async (request, reply) => {
+      const reason = request.body.reason.trim();
+      const report = await withdrawReport(db(), {
+        district: config.district,
+        slug: request.params.slug,
+        reason,
+        withdrawnBy: actorName(request.caller) ?? 'unbekannt',
+      }).catch((error) => {
+        throw asProblem(error);
+      });
+      await recordAudit(db(), {
+        ...auditActor(request.caller),
+        action: 'report_withdrawn',
+        target: report.slug,
+        source: request.ip,
+        detail: { id: report.id, title: report.title, reason },
       });
       return reply.status(201).send(report);
     },
@@ -195,12 +335,11 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public' },
       schema: {
-        params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{10,100}$' }) }),
+        params: Type.Object({ slug: SlugParam }),
         querystring: Type.Object({ format: FormatParam }),
         response: {
           200: Type.Object({
-            ...Summary,
-            content: Content,
+            ...Report.properties,
             checked_at: Type.String(),
             calculation_changed: Type.Boolean(),
             changes: Type.Array(Change),
@@ -254,6 +393,11 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
               key: 'suppressed',
               header: 'gesperrt',
               value: (r) => (r.figure.suppressed ? 'ja' : 'nein'),
+            },
+            {
+              key: 'provisional',
+              header: 'vorläufig',
+              value: (r) => (isProvisional(report.content, r.date) ? 'ja' : 'nein'),
             },
           ],
           rows,

@@ -83,4 +83,5 @@ export const Issue = Type.Object({
   column: Nullable(Type.String()),
   message: Type.String(),
   value: Type.Optional(Type.String()),
+  code: Type.Optional(Type.Literal('older_snapshot')),
 });

@@ -24,7 +24,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   login_throttled: 'Anmeldung gesperrt (zu viele Versuche)',
   logout: 'Abmeldung',
   import: 'Import',
-  import_dry_run: 'Import (Probelauf)',
+  import_dry_run: 'Probelauf',
   user_added: 'Konto angelegt',
   user_disabled: 'Konto gesperrt',
   user_enabled: 'Konto entsperrt',
@@ -32,6 +32,8 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   token_created: 'API-Token erstellt',
   token_revoked: 'API-Token widerrufen',
   report_published: 'Bericht veröffentlicht',
+  report_withdrawn: 'Bericht zurückgezogen',
+  report_superseded: 'Bericht ersetzt',
 };
 
 /** The filter from the route's parameters (#protokoll?from=…&to=…&action=…), checked. */
@@ -60,16 +62,8 @@ export function auditHash(filter: AuditQuery): string {
 
 const dash = '–';
 
-function details(detail: AuditEntry['detail']): string {
-  if (!detail) return '';
-  return Object.entries(detail)
-    .filter(([, value]) => value !== null && value !== undefined)
-    .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`)
-    .join(' · ');
-}
-
 function entryRow(entry: AuditEntry) {
-  const detail = details(entry.detail);
+  const detail = entry.detail_text;
   const role = entry.actor_role
     ? (ROLE_LABELS[entry.actor_role as keyof typeof ROLE_LABELS] ?? entry.actor_role)
     : dash;

@@ -15,6 +15,7 @@ import {
   issueCounts,
   qualityDate,
   qualityViews,
+  resultMessage,
   snapshotsDownload,
   statusDownload,
 } from './data.ts';
@@ -26,14 +27,10 @@ const part = (count: number, cases: number): QualityPart => ({
 });
 
 describe('Stichtag in the address', () => {
-  it('reads a calendar date and falls back to today otherwise', () => {
-    expect(qualityDate(new URLSearchParams('stichtag=2021-03-01'), '2026-11-30')).toBe(
-      '2021-03-01',
-    );
-    expect(qualityDate(new URLSearchParams('stichtag=01.03.2021'), '2026-11-30')).toBe(
-      '2026-11-30',
-    );
-    expect(qualityDate(new URLSearchParams(''), '2026-11-30')).toBe('2026-11-30');
+  it("reads a calendar date and otherwise leaves the day to the server (the exports' Stand)", () => {
+    expect(qualityDate(new URLSearchParams('stichtag=2021-03-01'))).toBe('2021-03-01');
+    expect(qualityDate(new URLSearchParams('stichtag=01.03.2021'))).toBeUndefined();
+    expect(qualityDate(new URLSearchParams(''))).toBeUndefined();
     expect(dataHash('2021-03-01')).toBe('#daten?stichtag=2021-03-01');
   });
 });
@@ -372,5 +369,34 @@ describe('quality tables as downloads', () => {
     );
     expect(csv).toContain('\r\nAWO;3;67;2;33;1\r\nKDV;0;–;0;–;0\r\n');
     expect(csv).not.toContain('gesperrt');
+  });
+});
+
+describe('a refused older Stand', () => {
+  it('says what to do on the page, not on the command line', () => {
+    const refused = {
+      status: 'rejected' as const,
+      error_count: 1,
+      errors: [
+        {
+          row: null,
+          column: null,
+          code: 'older_snapshot' as const,
+          message:
+            'Für AWO ist bereits ein neuerer Stand gespeichert (30.06.2021). Ein älterer Stand wird nur übernommen, wenn er ausdrücklich nachgetragen wird: im Befehl mit --force, über die API mit force=true.',
+        },
+      ],
+    };
+    const upload = {
+      file: new File([], 'awo.csv'),
+      provider: 'AWO',
+      asOf: '2021-05-31',
+      dryRun: false,
+    };
+    const text = resultMessage(refused as unknown as Parameters<typeof resultMessage>[0], upload);
+    expect(text).toBe(
+      'Nicht gespeichert. Für AWO ist schon ein neuerer Stand als der 31.05.2021 gespeichert. Um diese ältere Lieferung nachzutragen, „Ältere Lieferung trotzdem einspielen“ ankreuzen und den Probelauf erneut starten.',
+    );
+    expect(text).not.toContain('--force');
   });
 });

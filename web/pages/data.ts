@@ -39,10 +39,13 @@ const dash = '–';
 /** The server tells the kind of file from its content; these only guide the file picker. */
 const ACCEPT = '.csv,.txt,.xlsx,.arrow,.arrows,.feather,.ipc';
 
-/** The Stichtag of the quality figures from the address, else today. */
-export function qualityDate(params: URLSearchParams, today = todayIso()): string {
+/**
+ * The Stichtag of the quality figures from the address; without one, the server's default
+ * (the day the exports reach) is shown.
+ */
+export function qualityDate(params: URLSearchParams): string | undefined {
   const value = params.get('stichtag') ?? '';
-  return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : today;
+  return ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
 }
 
 export const dataHash = (date: string) => `#daten?stichtag=${date}`;
@@ -170,14 +173,18 @@ function uploadSection(
     max: todayIso(),
   });
   const force = element('input', { id: 'upload-force', type: 'checkbox', name: 'force' });
+  const forceHint = element('p', {
+    id: 'upload-force-hint',
+    className: 'hint',
+    textContent: 'Nur zum Nachtragen eines älteren Stands, wenn schon ein neuerer gespeichert ist.',
+  });
+  withAttributes(force, { 'aria-describedby': forceHint.id });
   const forceField = element(
     'div',
     { className: 'check-field' },
     force,
-    element('label', {
-      htmlFor: force.id,
-      textContent: 'Auch wenn schon ein neuerer Stand gespeichert ist (älteren Stand nachtragen)',
-    }),
+    element('label', { htmlFor: force.id, textContent: FORCE_LABEL }),
+    forceHint,
   );
   const error = withAttributes(element('p', { className: 'form-error' }), { role: 'alert' });
   const dryRun = element('button', {
@@ -351,7 +358,7 @@ function uploadSection(
   function showResult(summary: ImportSummary, upload: ExportUpload) {
     const rejected = summary.status === 'rejected';
     status.className = rejected ? 'status error' : 'status';
-    status.textContent = resultMessage(summary);
+    status.textContent = resultMessage(summary, upload);
     const saveActions = element('div', { className: 'actions save-actions' });
     if (summary.status === 'dry_run' && checked) {
       saveActions.append(
@@ -379,8 +386,23 @@ function uploadSection(
   return section;
 }
 
-function resultMessage(summary: ImportSummary): string {
+/** The page's checkbox that sends force=true. */
+const FORCE_LABEL = 'Ältere Lieferung trotzdem einspielen';
+
+/** Why an older Stand is refused, and what to do about it on this page. */
+export function olderSnapshotText(upload: Pick<ExportUpload, 'provider' | 'asOf'>): string {
+  return `Für ${upload.provider} ist schon ein neuerer Stand als der ${formatDate(upload.asOf)} gespeichert. Um diese ältere Lieferung nachzutragen, „${FORCE_LABEL}“ ankreuzen und den Probelauf erneut starten.`;
+}
+
+/** An issue in the page's words: the server's, except where the page offers the remedy. */
+const issueMessage = (issue: ImportIssue, upload: ExportUpload) =>
+  issue.code === 'older_snapshot' ? olderSnapshotText(upload) : issue.message;
+
+export function resultMessage(summary: ImportSummary, upload: ExportUpload): string {
   const errors = plural(summary.error_count, 'Fehler', 'Fehler');
+  // Refused only for its Stand, not for its content: nothing in the file needs changing.
+  if (summary.error_count === 1 && summary.errors[0]?.code === 'older_snapshot')
+    return `${upload.dryRun ? 'Probelauf: Die Datei würde abgelehnt. ' : 'Nicht gespeichert. '}${olderSnapshotText(upload)}`;
   switch (summary.status) {
     case 'dry_run':
       return summary.error_count === 0
@@ -449,7 +471,7 @@ function summaryView(
     ),
     actions,
     ...(summary.error_count > 0
-      ? [issueTable('Fehler', summary.errors, summary.error_count, 'issues errors')]
+      ? [issueTable('Fehler', summary.errors, summary.error_count, 'issues errors', upload)]
       : []),
     ...(summary.warning_count > 0
       ? [
@@ -459,14 +481,26 @@ function summaryView(
             element('summary', {
               textContent: `${plural(summary.warning_count, 'Warnung', 'Warnungen')} anzeigen`,
             }),
-            issueTable('Warnungen', summary.warnings, summary.warning_count, 'issues warnings'),
+            issueTable(
+              'Warnungen',
+              summary.warnings,
+              summary.warning_count,
+              'issues warnings',
+              upload,
+            ),
           ),
         ]
       : []),
   );
 }
 
-function issueTable(title: string, issues: ImportIssue[], total: number, className: string) {
+function issueTable(
+  title: string,
+  issues: ImportIssue[],
+  total: number,
+  className: string,
+  upload: ExportUpload,
+) {
   const caption =
     total > issues.length
       ? `${title}: die ersten ${formatCount(issues.length)} von ${formatCount(total)}, nach Zeilen geordnet`
@@ -489,7 +523,7 @@ function issueTable(title: string, issues: ImportIssue[], total: number, classNa
             cell('Zeile', issue.row === null ? 'ganze Datei' : formatCount(issue.row)),
             cell('Spalte', issue.column ?? dash),
             cell('Wert', ...(issue.value ? [element('code', { textContent: issue.value })] : [])),
-            cell('Meldung', issue.message),
+            cell('Meldung', issueMessage(issue, upload)),
           ),
         ),
       ),
@@ -664,7 +698,7 @@ function logRow(entry: ImportLogEntry) {
 // ---------------------------------------------------------------------------------------
 // (3) Data quality on a Stichtag.
 
-function qualitySection(initialDate: string, current: () => boolean) {
+function qualitySection(initialDate: string | undefined, current: () => boolean) {
   let date = initialDate;
   const input = element('input', {
     id: 'quality-date',
@@ -672,7 +706,7 @@ function qualitySection(initialDate: string, current: () => boolean) {
     name: 'stichtag',
     required: true,
     min: '2018-01-01',
-    value: date,
+    value: date ?? '',
   });
   const error = withAttributes(element('p', { className: 'form-error' }), { role: 'alert' });
   const form = element(
@@ -720,12 +754,17 @@ function qualitySection(initialDate: string, current: () => boolean) {
   async function reload() {
     const load = ++loads;
     status.className = 'status';
-    status.textContent = `Datenqualität am ${formatDate(date)} wird berechnet …`;
+    status.textContent = date
+      ? `Datenqualität am ${formatDate(date)} wird berechnet …`
+      : 'Datenqualität am Stand der Exporte wird berechnet …';
     withAttributes(figures, { 'aria-busy': 'true' });
     try {
       const quality = await signedIn(() => fetchQuality(date));
       if (!current() || load !== loads) return;
       figures.replaceChildren(...qualityViews(quality));
+      // The server's default day, shown in the field, so the form starts from it.
+      date = quality.date;
+      input.value = quality.date;
       status.textContent = `Stand ${formatDate(quality.date)}.`;
     } catch (cause) {
       if (!current() || load !== loads) return;

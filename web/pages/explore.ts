@@ -15,6 +15,7 @@ import { formatCount, formatDate, formatDecimal, formatPercent, NO_VALUE } from 
 import type { PageRoute } from '../main.ts';
 import { navigate } from '../navigate.ts';
 import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
+import { dataNoteText, isProvisional, standText } from './report.ts';
 
 export const EXPLORE_DEFAULTS = {
   kennzahl: 'clients_active',
@@ -142,7 +143,8 @@ function render(
   const indicator = definitions.indicators.find(
     (i) => i.id === choice.kennzahl,
   ) as IndicatorDefinition;
-  const stand = `Stand ${formatDate(choice.stichtag)}`;
+  const provisional = isProvisional(breakdown.data_as_of, choice.stichtag);
+  const stand = standText(choice.stichtag, provisional);
   const title = `${indicator.label} nach ${breakdown.by_label}`;
   const fileName = `${indicator.id}-nach-${breakdown.by}-${choice.stichtag}`;
   const table = exploreTable(indicator, breakdown);
@@ -167,14 +169,24 @@ function render(
     description: `${described}. Alle Werte in der Tabelle unter der Grafik.`,
     format,
   });
-  const notes = indicator.period
-    ? [
-        element('p', {
-          className: 'hint',
-          textContent: `Gezählt vom 01.01.${choice.stichtag.slice(0, 4)} bis zum Stichtag.`,
-        }),
-      ]
-    : [];
+  const notes = [
+    ...(indicator.period
+      ? [
+          element('p', {
+            className: 'hint',
+            textContent: `Gezählt vom 01.01.${choice.stichtag.slice(0, 4)} bis zum Stichtag.`,
+          }),
+        ]
+      : []),
+    ...(provisional
+      ? [
+          element('p', {
+            className: 'data-note',
+            textContent: dataNoteText(breakdown.data_as_of, [choice.stichtag], { press: false }),
+          }),
+        ]
+      : []),
+  ];
   byId('explore-result').replaceChildren(
     ...choiceResult({
       title,

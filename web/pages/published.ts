@@ -1,16 +1,21 @@
-// Published reports (#berichte, #berichte/<slug>): the list with, for admins, a form that
-// publishes a new one; and one report as it was frozen, printable as an A4 PDF, with a box
-// that says which of its figures today's data would show differently, and why.
+// Published reports (#berichte, #berichte/<slug>): the list, current reports first, with,
+// for admins, a form that publishes a new one (or one that replaces an earlier report,
+// #berichte?ersetzt=<slug>); and one report as it was frozen, printable as an A4 PDF, with
+// its notice when withdrawn or superseded, the "vorläufig" mark where its figures were, and
+// a box that says which of its figures today's data would show differently, and why.
 import {
+  ApiError,
   type FigureChange,
   fetchReport,
   fetchReports,
   type ImportSince,
   type Indicator,
+  type NewReport,
   type PublishedReport,
   type PublishedReportSummary,
   publishReport,
   reportUrl,
+  withdrawReport,
 } from '../api.ts';
 import { cell, type DataLinks, dataLinks, element, field, withAttributes } from '../dom.ts';
 import {
@@ -25,6 +30,8 @@ import {
   todayIso,
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
+import { pressSentences } from '../press.ts';
+import { setPrintHead } from '../print.ts';
 import { isAdmin, signedIn } from '../session.ts';
 import {
   ageFigure,
@@ -32,25 +39,47 @@ import {
   chartFigure,
   DEFAULTS,
   DENOMINATOR_NAMES,
+  isProvisional,
   leaseFigure,
+  type Previous,
+  pressGapText,
+  pressKit,
   tile,
   trendFigure,
 } from './report.ts';
 
 const TITLE = 'Veröffentlichte Berichte';
+const PROVISIONAL_CONFIRM = 'Als vorläufig veröffentlichen';
+const REPUBLISH_CONFIRM = 'Trotzdem einen weiteren Bericht veröffentlichen';
+const REPLACES = 'Ersetzt einen veröffentlichten Bericht';
 let latest = 0;
 
-export function showPublished(container: HTMLElement, { target, focus }: PageRoute) {
+export function showPublished(container: HTMLElement, { target, params, focus }: PageRoute) {
   const run = ++latest;
   if (target) void showReport(container, decodeURIComponent(target), focus, run);
-  else void showList(container, focus, run);
+  else void showList(container, params.get('ersetzt'), focus, run);
 }
 
 const reportHash = (slug: string) => `#berichte/${encodeURIComponent(slug)}`;
 
+/** "zurückgezogen" or "ersetzt": what became of a report that is no longer current. */
+const STATUS_LABELS: Record<PublishedReportSummary['status'], string> = {
+  current: 'gültig',
+  withdrawn: 'zurückgezogen',
+  superseded: 'ersetzt',
+};
+
+const badge = (text: string, kind: string) =>
+  element('span', { className: `badge ${kind}`, textContent: text });
+
 // The list ------------------------------------------------------------------------------
 
-async function showList(container: HTMLElement, focus: boolean, run: number) {
+async function showList(
+  container: HTMLElement,
+  replacing: string | null,
+  focus: boolean,
+  run: number,
+) {
   const heading = element('h2', { textContent: TITLE, tabIndex: -1 });
   const status = withAttributes(element('p', { className: 'status' }), { role: 'status' });
   const rows = element('tbody');
@@ -67,7 +96,7 @@ async function showList(container: HTMLElement, focus: boolean, run: number) {
         element(
           'tr',
           {},
-          ...['Titel', 'Stichtag', 'Beendete Fälle bis', 'Veröffentlicht'].map((header) =>
+          ...['Titel', 'Stichtag', 'Beendete Fälle bis', 'Veröffentlicht', 'Stand'].map((header) =>
             element('th', { scope: 'col', textContent: header }),
           ),
         ),
@@ -75,18 +104,20 @@ async function showList(container: HTMLElement, focus: boolean, run: number) {
       rows,
     ),
   );
+  const publish = isAdmin() ? publishForm(replacing) : undefined;
   container.replaceChildren(
     heading,
     element('p', {
       className: 'lead',
       textContent:
-        'Zwischenbilanzen so, wie sie veröffentlicht wurden: mit ihren Zahlen, Definitionen und Regeln unveränderlich gespeichert, jede unter einer festen Adresse und als PDF druckbar. Jeder Bericht zeigt, welche seiner Zahlen nach heutigem Datenstand anders lauten und warum.',
+        'Zwischenbilanzen so, wie sie veröffentlicht wurden: mit ihren Zahlen, Definitionen und Regeln unveränderlich gespeichert, jede unter einer festen Adresse und als PDF druckbar. Jeder Bericht zeigt, welche seiner Zahlen nach heutigem Datenstand anders lauten und warum. Ein fehlerhafter Bericht wird nicht geändert, sondern zurückgezogen oder durch einen neueren ersetzt; er bleibt mit dem Hinweis lesbar.',
     }),
-    ...(isAdmin() ? [publishForm()] : []),
+    ...(publish ? [publish.form] : []),
     element('h3', { textContent: 'Berichte' }),
     status,
     frame,
   );
+  setPrintHead(`${TITLE} – Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg`);
   if (focus) heading.focus();
   status.textContent = 'Berichte werden geladen …';
   try {
@@ -94,10 +125,16 @@ async function showList(container: HTMLElement, focus: boolean, run: number) {
     if (run !== latest) return;
     rows.replaceChildren(...reports.map(reportRow));
     frame.hidden = reports.length === 0;
+    publish?.offerReplacing(reports);
+    const corrected = reports.filter((report) => report.status !== 'current').length;
     status.textContent =
       reports.length === 0
         ? 'Es ist noch kein Bericht veröffentlicht.'
-        : `${formatCount(reports.length)} ${reports.length === 1 ? 'Bericht' : 'Berichte'}, der neueste zuerst.`;
+        : `${formatCount(reports.length)} ${reports.length === 1 ? 'Bericht' : 'Berichte'}: ${
+            corrected === 0
+              ? 'der neueste zuerst.'
+              : `die gültigen zuerst, der neueste oben; danach ${formatCount(corrected)} zurückgezogene oder ersetzte.`
+          }`;
   } catch (error) {
     if (run !== latest) return;
     status.className = 'status error';
@@ -106,17 +143,88 @@ async function showList(container: HTMLElement, focus: boolean, run: number) {
 }
 
 function reportRow(report: PublishedReportSummary) {
+  const correction = report.correction;
+  const state =
+    correction === null
+      ? 'gültig'
+      : correction.successor
+        ? element(
+            'span',
+            {},
+            `ersetzt am ${formatDay(correction.corrected_at)} durch `,
+            element('a', {
+              href: reportHash(correction.successor.slug),
+              textContent: correction.successor.title,
+            }),
+          )
+        : `zurückgezogen am ${formatDay(correction.corrected_at)}`;
   return element(
     'tr',
-    {},
-    cell('Titel', element('a', { href: reportHash(report.slug), textContent: report.title })),
+    { className: report.status },
+    cell(
+      'Titel',
+      element('a', { href: reportHash(report.slug), textContent: report.title }),
+      ...(report.provisional ? [' ', badge('vorläufig', 'provisional')] : []),
+      ...(report.status === 'current' ? [] : [' ', badge(STATUS_LABELS[report.status], 'gone')]),
+    ),
     cell('Stichtag', formatDate(report.stichtag)),
     cell('Beendete Fälle bis', formatDate(report.beendet_bis)),
     cell('Veröffentlicht', `${formatDateTime(report.published_at)} von ${report.published_by}`),
+    cell('Stand', state),
   );
 }
 
-function publishForm() {
+/** A checkbox that the server asked for, hidden until then, with why it is needed. */
+function confirmation(id: string, label: string) {
+  const box = element('input', { id, type: 'checkbox' });
+  const why = element('p', { id: `${id}-why`, className: 'hint' });
+  withAttributes(box, { 'aria-describedby': why.id });
+  const wrapper = element(
+    'div',
+    { className: 'check-field confirmation', hidden: true },
+    box,
+    element('div', {}, element('label', { htmlFor: id, textContent: label }), why),
+  );
+  return {
+    wrapper,
+    box,
+    ask(text: string) {
+      why.textContent = text;
+      wrapper.hidden = false;
+    },
+    reset() {
+      box.checked = false;
+      wrapper.hidden = true;
+    },
+  };
+}
+
+/** Why the server wants a confirmation, in this page's words (not the API's field names). */
+export function confirmationText(problem: Record<string, unknown>, title: string): string {
+  if (problem.confirmation === 'provisional_confirmed') {
+    const asOf = typeof problem.data_as_of === 'string' ? problem.data_as_of : null;
+    const dates = Array.isArray(problem.provisional_dates)
+      ? (problem.provisional_dates as string[])
+          .map((date) => `den ${formatDate(date)}`)
+          .join(' und ')
+      : 'diese Stichtage';
+    return asOf === null
+      ? `Es ist noch kein Export der Träger eingespielt: Alle Zahlen wären vorläufig. Um trotzdem zu veröffentlichen, „${PROVISIONAL_CONFIRM}“ ankreuzen; der Bericht bleibt dann für immer als „vorläufig“ gekennzeichnet.`
+      : `Die Exporte der Träger reichen bis ${formatDate(asOf)}. Für ${dates} zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Die Zahlen sind vorläufig. Um sie so zu veröffentlichen, „${PROVISIONAL_CONFIRM}“ ankreuzen; der Bericht bleibt dann für immer als „vorläufig“ gekennzeichnet. Sonst Stichtage bis ${formatDate(asOf)} wählen.`;
+  }
+  const existing = Array.isArray(problem.existing)
+    ? (problem.existing as PublishedReportSummary[])
+    : [];
+  const named = existing
+    .map(
+      (report) =>
+        `„${report.title}“, veröffentlicht am ${formatDay(report.published_at)} (${STATUS_LABELS[report.status]})`,
+    )
+    .join('; ');
+  return `Einen Bericht „${title}“ mit diesen Stichtagen gibt es schon: ${named}. Soll der neue einen davon ersetzen, ihn unter „${REPLACES}“ wählen und begründen. Für einen zweiten Bericht daneben „${REPUBLISH_CONFIRM}“ ankreuzen.`;
+}
+
+function publishForm(replacing: string | null) {
   const today = todayIso();
   const title = element('input', {
     id: 'report-title',
@@ -138,6 +246,32 @@ function publishForm() {
     });
   const stichtag = dateInput('report-stichtag', 'stichtag', DEFAULTS.stichtag);
   const beendetBis = dateInput('report-beendet-bis', 'beendet_bis', DEFAULTS.beendet_bis);
+  const replaces = element(
+    'select',
+    { id: 'report-supersedes', name: 'supersedes' },
+    element('option', { value: '', textContent: 'keinen' }),
+  );
+  const reason = element('textarea', {
+    id: 'report-reason',
+    name: 'reason',
+    maxLength: 2000,
+    rows: 2,
+  });
+  const reasonHint = element('p', {
+    id: 'report-reason-hint',
+    className: 'hint',
+    textContent: 'Steht dauerhaft beim ersetzten Bericht, für alle sichtbar.',
+  });
+  withAttributes(reason, { 'aria-describedby': reasonHint.id });
+  const reasonField = element(
+    'div',
+    { className: 'field reason-field', hidden: true },
+    element('label', { htmlFor: reason.id, textContent: 'Warum wird er ersetzt?' }),
+    reason,
+    reasonHint,
+  );
+  const provisional = confirmation('report-provisional-confirm', PROVISIONAL_CONFIRM);
+  const republish = confirmation('report-republish-confirm', REPUBLISH_CONFIRM);
   const error = withAttributes(element('p', { className: 'form-error' }), { role: 'alert' });
   const submit = element('button', {
     type: 'submit',
@@ -148,7 +282,7 @@ function publishForm() {
     id: 'report-publish-hint',
     className: 'hint',
     textContent:
-      'Die Zahlen werden so gespeichert, wie die Öffentlichkeit sie sieht (Eckwerte zum Monatsersten exakt, alle übrigen zum Schutz kleiner Fallzahlen leicht verändert). Ein veröffentlichter Bericht kann nicht mehr geändert oder gelöscht werden.',
+      'Die Zahlen werden so gespeichert, wie die Öffentlichkeit sie sieht (Eckwerte zum Monatsersten exakt, alle übrigen zum Schutz kleiner Fallzahlen leicht verändert). Ein veröffentlichter Bericht wird nie geändert; ein fehlerhafter wird zurückgezogen oder ersetzt.',
   });
   withAttributes(submit, { 'aria-describedby': hint.id });
   const form = element(
@@ -158,6 +292,10 @@ function publishForm() {
     field('Titel', title),
     field('Stichtag für betreute Personen', stichtag),
     field('Beendete Fälle bis', beendetBis),
+    field(REPLACES, replaces),
+    reasonField,
+    provisional.wrapper,
+    republish.wrapper,
     error,
     element('div', { className: 'actions' }, submit, hint),
   );
@@ -166,22 +304,40 @@ function publishForm() {
     control?.setAttribute('aria-invalid', 'true');
     control?.focus();
   };
+  const showReason = () => {
+    reasonField.hidden = replaces.value === '';
+  };
+  replaces.addEventListener('change', showReason);
+  // A confirmation holds for the title and dates it was asked for.
+  for (const control of [title, stichtag, beendetBis, replaces])
+    control.addEventListener('change', () => {
+      provisional.reset();
+      republish.reset();
+    });
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.textContent = '';
-    for (const control of [title, stichtag, beendetBis]) control.removeAttribute('aria-invalid');
-    const report = {
+    for (const control of [title, stichtag, beendetBis, reason])
+      control.removeAttribute('aria-invalid');
+    const report: NewReport = {
       title: title.value.trim(),
       stichtag: stichtag.value,
       beendet_bis: beendetBis.value,
+      ...(provisional.box.checked ? { provisional_confirmed: true } : {}),
+      ...(republish.box.checked ? { republish_confirmed: true } : {}),
+      ...(replaces.value ? { supersedes: replaces.value, reason: reason.value.trim() } : {}),
     };
     if (!report.title) return fail('Bitte einen Titel eingeben.', title);
     if (!report.stichtag) return fail('Bitte den Stichtag wählen.', stichtag);
     if (!report.beendet_bis) return fail('Bitte „Beendete Fälle bis“ wählen.', beendetBis);
     if (report.beendet_bis < report.stichtag)
       return fail('„Beendete Fälle bis“ darf nicht vor dem Stichtag liegen.', beendetBis);
+    if (report.supersedes && !report.reason)
+      return fail('Bitte begründen, warum der alte Bericht ersetzt wird.', reason);
+    const replaced = replaces.selectedOptions[0]?.textContent ?? '';
     const sure = window.confirm(
-      `„${report.title}“ mit Stichtag ${formatDate(report.stichtag)} und beendeten Fällen bis ${formatDate(report.beendet_bis)} veröffentlichen? Der Bericht kann danach nicht mehr geändert oder gelöscht werden.`,
+      `„${report.title}“ mit Stichtag ${formatDate(report.stichtag)} und beendeten Fällen bis ${formatDate(report.beendet_bis)} veröffentlichen?${report.provisional_confirmed ? ' Die Zahlen sind vorläufig; der Bericht bleibt für immer als „vorläufig“ gekennzeichnet.' : ''}${report.supersedes ? ` Er ersetzt „${replaced}“.` : ''} Der Bericht wird danach nicht mehr geändert; er kann nur zurückgezogen oder ersetzt werden.`,
     );
     if (!sure) return;
     submit.disabled = true;
@@ -189,12 +345,44 @@ function publishForm() {
       const published = await signedIn((csrf) => publishReport(report, csrf));
       window.location.hash = reportHash(published.slug);
     } catch (cause) {
-      fail(`Der Bericht wurde nicht veröffentlicht: ${(cause as Error).message}`);
+      const problem = cause instanceof ApiError ? cause.problem : {};
+      if (problem.confirmation === 'provisional_confirmed') {
+        provisional.ask(confirmationText(problem, report.title));
+        fail('Bitte zuerst bestätigen, dass die Zahlen vorläufig sind.', provisional.box);
+      } else if (problem.confirmation === 'republish_confirmed') {
+        republish.ask(confirmationText(problem, report.title));
+        fail('Diesen Bericht gibt es schon: bitte wählen, was gelten soll.', republish.box);
+      } else {
+        fail(`Der Bericht wurde nicht veröffentlicht: ${(cause as Error).message}`);
+      }
     } finally {
       submit.disabled = false;
     }
   });
-  return form;
+
+  /** The current reports, to be replaced; the one in the address chosen, its title and dates taken. */
+  function offerReplacing(reports: PublishedReportSummary[]) {
+    const current = reports.filter((report) => report.status === 'current');
+    replaces.replaceChildren(
+      element('option', { value: '', textContent: 'keinen' }),
+      ...current.map((report) =>
+        element('option', {
+          value: report.slug,
+          textContent: `${report.title} (Stichtag ${formatDate(report.stichtag)}, veröffentlicht am ${formatDay(report.published_at)})`,
+        }),
+      ),
+    );
+    const chosen = current.find((report) => report.slug === replacing);
+    if (chosen) {
+      replaces.value = chosen.slug;
+      title.value = chosen.title;
+      stichtag.value = chosen.stichtag;
+      beendetBis.value = chosen.beendet_bis;
+      showReason();
+      reason.focus();
+    }
+  }
+  return { form, offerReplacing };
 }
 
 // One report ----------------------------------------------------------------------------
@@ -226,11 +414,162 @@ async function showReport(container: HTMLElement, slug: string, focus: boolean, 
   if (run !== latest) return;
   heading.textContent = report.title;
   document.title = `${report.title} – Zwischenbilanz Integrationsmanagement`;
+  setPrintHead(printHead(report));
   status.remove();
-  container.replaceChildren(back, heading, ...reportBody(report, container));
+  container.replaceChildren(
+    back,
+    heading,
+    ...reportBody(report, container, () => {
+      if (run === latest) void showReport(container, slug, false, run);
+    }),
+  );
 }
 
-function reportBody(report: PublishedReport, container: HTMLElement): HTMLElement[] {
+/** The head of every printed page: title, Stand, and what became of the report. */
+export function printHead(report: PublishedReportSummary): string {
+  const state =
+    report.status === 'current'
+      ? ''
+      : ` · ${report.status === 'withdrawn' ? 'ZURÜCKGEZOGEN' : 'ERSETZT'}`;
+  return `${report.title} · Stand ${formatDate(report.stichtag)}, beendete Fälle bis ${formatDate(report.beendet_bis)}${report.provisional ? ' · vorläufig' : ''}${state}`;
+}
+
+/** "Zurückgezogen am … von …" or "Ersetzt am … durch …", with the reason. */
+function correctionNotice(report: PublishedReport): HTMLElement[] {
+  const notices: HTMLElement[] = [];
+  const { correction } = report;
+  if (correction) {
+    const when = `am ${formatDateTime(correction.corrected_at)} von ${correction.corrected_by}`;
+    const heading = element('h3', {
+      id: 'published-correction',
+      textContent: correction.kind === 'withdrawn' ? 'Zurückgezogen' : 'Ersetzt',
+    });
+    notices.push(
+      withAttributes(
+        element(
+          'section',
+          { className: `correction-notice ${correction.kind}` },
+          heading,
+          correction.successor
+            ? element(
+                'p',
+                {},
+                `Dieser Bericht wurde ${when} durch einen neueren ersetzt: `,
+                element('a', {
+                  href: reportHash(correction.successor.slug),
+                  textContent: correction.successor.title,
+                }),
+                ` (veröffentlicht am ${formatDay(correction.successor.published_at)}). Es gelten die Zahlen dort.`,
+              )
+            : element('p', {
+                textContent: `Dieser Bericht wurde ${when} zurückgezogen. Seine Zahlen gelten nicht mehr; sie stehen hier nur, damit nachvollziehbar bleibt, was veröffentlicht war.`,
+              }),
+          element('p', { className: 'reason', textContent: `Begründung: ${correction.reason}` }),
+        ),
+        { 'aria-labelledby': heading.id },
+      ),
+    );
+  }
+  for (const earlier of report.supersedes)
+    notices.push(
+      element(
+        'p',
+        { className: 'supersedes' },
+        'Dieser Bericht ersetzt ',
+        element('a', { href: reportHash(earlier.slug), textContent: `„${earlier.title}“` }),
+        '.',
+      ),
+    );
+  return notices;
+}
+
+/** Why figures of the report are provisional, as it was when it was published. */
+export function provisionalText(content: PublishedReport['content']): string {
+  const dates = content.provisional_dates.map((date) => `den ${formatDate(date)}`).join(' und ');
+  return content.data_as_of === null
+    ? 'Vorläufig: Bei der Veröffentlichung war noch kein Export der Träger eingespielt. Alle Zahlen dieses Berichts sind vorläufig.'
+    : `Vorläufig: Bei der Veröffentlichung reichten die Exporte der Träger bis ${formatDate(content.data_as_of)}. Für ${dates} zählten Fälle als laufend, deren Ende noch nicht gemeldet war; diese Zahlen sind vorläufig und als „vorläufig“ gekennzeichnet.`;
+}
+
+/** For admins, on a current report: withdraw it, or replace it by a new one. */
+function correctionPanel(report: PublishedReport, reload: () => void) {
+  const reason = element('textarea', {
+    id: 'withdraw-reason',
+    name: 'reason',
+    maxLength: 2000,
+    rows: 2,
+    required: true,
+  });
+  const reasonHint = element('p', {
+    id: 'withdraw-reason-hint',
+    className: 'hint',
+    textContent: 'Steht dauerhaft beim Bericht, für alle sichtbar.',
+  });
+  withAttributes(reason, { 'aria-describedby': reasonHint.id });
+  const error = withAttributes(element('p', { className: 'form-error' }), { role: 'alert' });
+  const submit = element('button', {
+    type: 'submit',
+    className: 'button secondary',
+    textContent: 'Bericht zurückziehen',
+  });
+  const form = element(
+    'form',
+    { className: 'panel correction-form', noValidate: true },
+    element('h3', { textContent: 'Bericht korrigieren' }),
+    element(
+      'p',
+      { className: 'hint' },
+      'Der Bericht selbst bleibt, wie er ist. Ist er überholt, ',
+      element('a', {
+        href: `#berichte?ersetzt=${encodeURIComponent(report.slug)}`,
+        textContent: 'durch einen neuen Bericht ersetzen',
+      }),
+      '; ist er falsch und ohne Nachfolger, zurückziehen.',
+    ),
+    element(
+      'div',
+      { className: 'field' },
+      element('label', { htmlFor: reason.id, textContent: 'Warum wird er zurückgezogen?' }),
+      reason,
+      reasonHint,
+    ),
+    error,
+    element('div', { className: 'actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    reason.removeAttribute('aria-invalid');
+    const why = reason.value.trim();
+    if (!why) {
+      error.textContent = 'Bitte begründen, warum der Bericht zurückgezogen wird.';
+      reason.setAttribute('aria-invalid', 'true');
+      reason.focus();
+      return;
+    }
+    if (
+      !window.confirm(
+        `„${report.title}“ zurückziehen? Er bleibt unter seiner Adresse lesbar, mit dem Hinweis und der Begründung; das lässt sich nicht rückgängig machen.`,
+      )
+    )
+      return;
+    submit.disabled = true;
+    try {
+      await signedIn((csrf) => withdrawReport(report.slug, why, csrf));
+      reload();
+    } catch (cause) {
+      error.textContent = `Der Bericht wurde nicht zurückgezogen: ${(cause as Error).message}`;
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function reportBody(
+  report: PublishedReport,
+  container: HTMLElement,
+  reload: () => void,
+): HTMLElement[] {
   const { content } = report;
   const links: DataLinks = {
     json: reportUrl(report.slug),
@@ -246,6 +585,17 @@ function reportBody(report: PublishedReport, container: HTMLElement): HTMLElemen
     employment: '#8a4f9e',
   };
   const address = new URL(reportHash(report.slug), window.location.href).href;
+  const provisional = (date: string) => isProvisional(content.data_as_of, date);
+  const caseloadProvisional = provisional(content.stichtag);
+  const closedProvisional = provisional(content.beendet_bis);
+  const earlier = (section: 'caseload' | 'closed', id: string): Previous | undefined => {
+    const previous = content.previous_year;
+    if (!previous) return undefined;
+    return {
+      date: section === 'caseload' ? previous.stichtag : previous.beendet_bis,
+      indicator: previous[section].find((indicator) => indicator.id === id),
+    };
+  };
 
   const meta = element(
     'div',
@@ -278,50 +628,105 @@ function reportBody(report: PublishedReport, container: HTMLElement): HTMLElemen
       element('h3', { id: `published-${id}`, textContent: title }),
       ...children,
     );
+  const caseloadTile = (id: string, denominatorName?: string) =>
+    tile(
+      on(content.caseload, id),
+      content.stichtag,
+      denominatorName,
+      earlier('caseload', id),
+      caseloadProvisional,
+    );
+  const closedTile = (indicator: Indicator, denominatorName?: string) =>
+    tile(
+      indicator,
+      content.beendet_bis,
+      denominatorName,
+      earlier('closed', indicator.id),
+      closedProvisional,
+    );
   const caseloadTiles = element(
     'div',
     { className: 'tiles' },
-    tile(on(content.caseload, 'clients_active'), content.stichtag),
-    tile(on(content.caseload, 'clients_minor'), content.stichtag),
+    caseloadTile('clients_active'),
+    caseloadTile('clients_minor'),
     ...['language_b1_plus_share', 'employment_sv_share', 'training_share'].map((id) =>
-      tile(on(content.caseload, id), content.stichtag, DENOMINATOR_NAMES.clients_adult),
+      caseloadTile(id, DENOMINATOR_NAMES.clients_adult),
     ),
   );
   const closedTiles = element(
     'div',
     { className: 'tiles' },
-    tile(closedCount, content.beendet_bis),
-    tile(withLease, content.beendet_bis),
-    tile(
-      on(content.closed, 'cases_closed_with_lease_share'),
-      content.beendet_bis,
-      DENOMINATOR_NAMES.cases_closed,
-    ),
+    closedTile(closedCount),
+    closedTile(withLease),
+    closedTile(on(content.closed, 'cases_closed_with_lease_share'), DENOMINATOR_NAMES.cases_closed),
+  );
+  const sentences = pressSentences(
+    content.stichtag,
+    content.caseload,
+    content.beendet_bis,
+    content.closed,
+    content.data_as_of,
   );
   const charts = element(
     'div',
     { className: 'charts' },
-    ageFigure(content.stichtag, content.caseload, links, width),
-    ...(content.trend ? [trendFigure(content.stichtag, content.trend.points, links, width)] : []),
+    ageFigure(content.stichtag, content.caseload, links, {
+      width,
+      provisional: caseloadProvisional,
+    }),
+    ...(content.trend
+      ? [
+          trendFigure(content.stichtag, content.trend.points, links, {
+            width,
+            dataAsOf: content.data_as_of,
+          }),
+        ]
+      : []),
     ...content.breakdowns.map((breakdown) =>
-      chartFigure(
-        breakdown.title,
-        breakdown.date,
-        breakdown.by_label,
-        barsOf(breakdown),
-        links,
-        breakdownColors[breakdown.by],
+      chartFigure(breakdown.title, breakdown.date, breakdown.by_label, barsOf(breakdown), links, {
+        color: breakdownColors[breakdown.by],
         width,
-      ),
+        provisional: provisional(breakdown.date),
+      }),
     ),
-    leaseFigure(content.beendet_bis, content.closed, links, width),
+    leaseFigure(content.beendet_bis, content.closed, links, {
+      width,
+      provisional: closedProvisional,
+    }),
   );
 
   return [
+    ...correctionNotice(report),
+    ...(report.provisional
+      ? [
+          element('p', {
+            className: 'provisional-note',
+            role: 'note',
+            textContent: provisionalText(content),
+          }),
+        ]
+      : []),
     meta,
+    ...(isAdmin() && report.status === 'current' ? [correctionPanel(report, reload)] : []),
     changesBox(report),
     section('caseload', 'Betreute Personen', caseloadTiles),
     section('closed', 'Beendete Fälle', closedTiles),
+    section(
+      'press',
+      'Für die Presse',
+      ...pressKit(
+        sentences,
+        pressGapText(
+          content.data_as_of,
+          [content.stichtag, content.beendet_bis],
+          sentences.length,
+          'published',
+          [...content.caseload, ...content.closed].some(
+            (indicator) => indicator.protection === 'perturbed',
+          ),
+        ),
+      ),
+    ),
     section('charts', 'Grafiken', charts),
     section('definitions', 'Definitionen und Regeln', ...definitionsNote(report)),
     section('imports', 'Verwendete Datenstände', ...importsTable(report)),
@@ -372,7 +777,7 @@ function changesBox(report: PublishedReport) {
   });
   const checked = element('p', {
     className: 'checked',
-    textContent: `Verglichen mit dem Datenstand vom ${formatDateTime(report.checked_at)}, mit denselben Stichtagen und Sperrregeln. Die Zahlen oben bleiben die veröffentlichten.`,
+    textContent: `Verglichen mit dem Datenstand vom ${formatDateTime(report.checked_at)}, mit denselben Stichtagen und Sperrregeln. Die Zahlen unten bleiben die veröffentlichten.`,
   });
   const box = withAttributes(element('section', { className: 'changes-box' }), {
     'aria-labelledby': heading.id,

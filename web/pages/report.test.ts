@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataNoteText, previousYearText, trendMonths } from './report.ts';
+import { dataNoteText, pressGapText, previousYearText, trendMonths } from './report.ts';
 
 describe('trend up to the Stichtag', () => {
   it('takes the 24 months whose last day is on or before the Stichtag', () => {
@@ -78,5 +78,23 @@ describe('the note on how far the data reach', () => {
     expect(dataNoteText(null, ['2021-01-01'])).toBe(
       'Es sind noch keine Exporte der Träger eingespielt.',
     );
+  });
+});
+
+describe('why press sentences are missing', () => {
+  it('says a date after the exports is provisional, not withheld, and what to choose instead', () => {
+    const text = pressGapText('2021-03-01', ['2021-06-30', '2021-06-30'], 0);
+    expect(text).toBe(
+      'Für den 30.06.2021 gibt es keine Sätze für die Presse: Die Exporte der Träger reichen bis 01.03.2021, die Zahlen danach sind vorläufig. Für fertige Sätze oben Stichtage bis 01.03.2021 wählen und „Anzeigen“.',
+    );
+    expect(text).not.toContain('gesperrt');
+    expect(pressGapText('2021-03-01', ['2021-01-01', '2021-06-30'], 3)).toContain(
+      'Für den 30.06.2021 gibt es keine Sätze',
+    );
+  });
+  it('says withheld only when the values are, and nothing when every sentence is there', () => {
+    expect(pressGapText('2021-03-01', ['2021-01-01', '2021-03-01'], 0)).toContain('gesperrt');
+    expect(pressGapText('2021-03-01', ['2021-01-01', '2021-03-01'], 4)).toBe('');
+    expect(pressGapText(null, ['2021-01-01'], 0)).toContain('noch keine Exporte');
   });
 });

@@ -39,7 +39,8 @@ import {
   protectionNote,
   SUPPRESSED,
 } from '../format.ts';
-import { noSentencesReason, type PressSentence, pressSentences } from '../press.ts';
+import { type PressSentence, pressSentences } from '../press.ts';
+import { setPrintHead } from '../print.ts';
 import { currentSession, loadSession } from '../session.ts';
 import { definitionHash } from './definitions.ts';
 
@@ -100,11 +101,35 @@ export function previousYearText(current: Indicator, previous: Previous): string
 
 const roundPercent = (share: number) => Math.floor(share * 100 + 0.5 + 1e-9);
 
+/**
+ * Whether a figure for `date` is provisional: it lies after the day the providers' exports
+ * reach (`dataAsOf`; null: no export yet), so cases whose end was not reported count as open.
+ */
+export const isProvisional = (dataAsOf: string | null, date: string) =>
+  dataAsOf === null || date > dataAsOf;
+
+/** "Stand 01.01.2021", or "Stand 30.06.2021, vorläufig": on screen, in print and in files. */
+export const standText = (date: string, provisional = false) =>
+  `Stand ${formatDate(date)}${provisional ? ', vorläufig' : ''}`;
+
+/** The Stand line of a tile or chart, with "vorläufig" set off where it applies. */
+export function standLine(date: string, provisional: boolean) {
+  return element(
+    'span',
+    { className: 'stand' },
+    `Stand ${formatDate(date)}`,
+    ...(provisional
+      ? [', ', element('strong', { className: 'provisional-mark', textContent: 'vorläufig' })]
+      : []),
+  );
+}
+
 export function tile(
   indicator: Indicator,
   date: string,
   denominatorName?: string,
   previous?: Previous,
+  provisional = false,
 ) {
   const detail =
     indicator.kind === 'share' &&
@@ -119,12 +144,12 @@ export function tile(
     element('h3', { textContent: indicator.label }),
     element('p', { className: 'value', textContent: formatValue(indicator) }),
     ...(detail ? [element('p', { className: 'detail', textContent: detail })] : []),
-    element('p', {
-      className: 'stand',
-      textContent: [`Stand ${formatDate(date)}`, protectionLabel(indicator)]
-        .filter(Boolean)
-        .join(' · '),
-    }),
+    element(
+      'p',
+      { className: 'stand' },
+      ...standLine(date, provisional).childNodes,
+      ...(protectionLabel(indicator) ? [` · ${protectionLabel(indicator)}`] : []),
+    ),
     ...(previous
       ? [
           element('p', {
@@ -194,7 +219,7 @@ const downloadTable = (header: string, bars: readonly Bar[]): DownloadTable => (
 function figureFrame(
   className: string,
   title: string,
-  stand: string,
+  stand: HTMLElement,
   chart: Element,
   table: HTMLElement,
   links: DataLinks,
@@ -202,7 +227,7 @@ function figureFrame(
 ) {
   const figure = element('figure', { className });
   figure.append(
-    element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
+    element('figcaption', {}, title, stand),
     chart,
     table,
     chartDownloads(chart, download.meta),
@@ -214,23 +239,30 @@ function figureFrame(
 
 const chartWidth = () => Math.max(280, Math.min(520, (byId('charts').clientWidth || 520) - 40));
 
+export interface FigureOptions {
+  color?: string;
+  width?: number;
+  /** The figures are for a day after the exports: marked "vorläufig" on screen and in files. */
+  provisional?: boolean;
+}
+
 export function chartFigure(
   title: string,
   date: string,
   header: string,
   bars: Bar[],
   links: DataLinks,
-  color?: string,
-  width = chartWidth(),
+  { color, width = chartWidth(), provisional = false }: FigureOptions = {},
 ) {
-  const description = `${title}, Stand ${formatDate(date)}: ${bars.map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : formatCount(bar.value)}`).join(', ')}.`;
+  const stand = standText(date, provisional);
+  const description = `${title}, ${stand}: ${bars.map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : formatCount(bar.value)}`).join(', ')}.`;
   return figureFrame(
     'chart',
     title,
-    `Stand ${formatDate(date)}`,
+    standLine(date, provisional),
     barChart(bars, {
       width,
-      label: `${title}, Stand ${formatDate(date)}`,
+      label: `${title}, ${stand}`,
       description,
       ...(color ? { color } : {}),
     }),
@@ -239,7 +271,7 @@ export function chartFigure(
     {
       meta: {
         title,
-        stand: `Stand ${formatDate(date)}`,
+        stand,
         fileName: downloadFileName(title, date),
         withheld: bars.some((bar) => bar.value === null),
         notes: bars.some((bar) => bar.perturbed) ? [PERTURBED_NOTE] : [],
@@ -257,7 +289,7 @@ export function ageFigure(
   stichtag: string,
   caseload: readonly Indicator[],
   links: DataLinks,
-  width?: number,
+  options: FigureOptions = {},
 ) {
   const bar = (label: string, id: string) => {
     const indicator = caseload.find((i) => i.id === id);
@@ -273,8 +305,7 @@ export function ageFigure(
     'Altersgruppe',
     [bar('Minderjährige', 'clients_minor'), bar('Erwachsene', 'clients_adult')],
     links,
-    undefined,
-    width,
+    options,
   );
 }
 
@@ -283,7 +314,7 @@ export function leaseFigure(
   beendetBis: string,
   closed: readonly Indicator[],
   links: DataLinks,
-  width?: number,
+  options: FigureOptions = {},
 ) {
   const allCases = closed.find((i) => i.id === 'cases_closed');
   const leases = closed.find((i) => i.id === 'cases_closed_with_lease');
@@ -304,8 +335,7 @@ export function leaseFigure(
       },
     ],
     links,
-    '#b35c00',
-    width,
+    { color: '#b35c00', ...options },
   );
 }
 
@@ -321,11 +351,15 @@ export function trendMonths(stichtag: string): { from: string; to: string } | nu
   return { from: from < FIRST_MONTH ? FIRST_MONTH : from, to };
 }
 
+/**
+ * The caseload at the month ends up to the Stichtag. `dataAsOf` (how far the exports reach)
+ * marks the month ends after it as provisional; undefined where it is not known.
+ */
 export function trendFigure(
   stichtag: string,
   points: SeriesPoint[],
   links: DataLinks,
-  width = chartWidth(),
+  { width = chartWidth(), dataAsOf }: { width?: number; dataAsOf?: string | null } = {},
 ) {
   const first = points[0];
   const last = points.at(-1);
@@ -337,7 +371,15 @@ export function trendFigure(
   }));
   const shown = values.flatMap((point) => (point.value === null ? [] : [point.value]));
   const withheld = values.length - shown.length;
-  const monthEnds = values.map((point) => ({ label: formatDate(point.date), value: point.value }));
+  const provisional = (date: string) => dataAsOf !== undefined && isProvisional(dataAsOf, date);
+  const anyProvisional = points.some((point) => provisional(point.date));
+  const provisionalNote = anyProvisional
+    ? `, vorläufig ${dataAsOf ? `nach dem ${formatDate(dataAsOf)}` : 'alle Werte'}`
+    : '';
+  const monthEnds = values.map((point) => ({
+    label: `${formatDate(point.date)}${provisional(point.date) ? ' (vorläufig)' : ''}`,
+    value: point.value,
+  }));
   const description =
     shown.length === 0
       ? 'Alle Werte gesperrt.'
@@ -345,7 +387,20 @@ export function trendFigure(
   return figureFrame(
     'chart trend',
     title,
-    `${span}, Stichtag ${formatDate(stichtag)}`,
+    element(
+      'span',
+      { className: 'stand' },
+      `${span}, Stichtag ${formatDate(stichtag)}`,
+      ...(anyProvisional
+        ? [
+            ', ',
+            element('strong', {
+              className: 'provisional-mark',
+              textContent: provisionalNote.slice(2),
+            }),
+          ]
+        : []),
+    ),
     lineChart(values, {
       width,
       label: `Betreute Personen am Monatsende, ${span}, bis zum Stichtag ${formatDate(stichtag)}`,
@@ -356,7 +411,7 @@ export function trendFigure(
     {
       meta: {
         title,
-        stand: `Stand ${formatDate(stichtag)}${span ? `, Monatsenden ${span}` : ''}`,
+        stand: `Stand ${formatDate(stichtag)}${span ? `, Monatsenden ${span}` : ''}${provisionalNote}`,
         fileName: downloadFileName(title, stichtag),
         withheld: withheld > 0,
         notes: points.some((point) => point.protection === 'perturbed') ? [PERTURBED_NOTE] : [],
@@ -381,15 +436,46 @@ function footnote(rules: Rules | null, figures: readonly Figure[]) {
   if (rules) note.textContent = protectionNote(rules, figures);
 }
 
+/** The definitions of the tiles' indicators, each once, for the printed report. */
+function printedDefinitions(indicators: readonly Indicator[]) {
+  const shownIds = new Set([
+    'clients_active',
+    'clients_minor',
+    'language_b1_plus_share',
+    'employment_sv_share',
+    'training_share',
+    'cases_closed',
+    'cases_closed_with_lease',
+    'cases_closed_with_lease_share',
+  ]);
+  const once = new Map(
+    indicators.filter((indicator) => shownIds.has(indicator.id)).map((i) => [i.id, i]),
+  );
+  byId('report-definitions-list').replaceChildren(
+    ...[...once.values()].map((indicator) =>
+      element(
+        'div',
+        {},
+        element('dt', { textContent: indicator.label }),
+        element('dd', { textContent: indicator.definition }),
+      ),
+    ),
+  );
+}
+
 /**
  * A warning when a chosen date lies after the providers' newest exports: cases whose end
  * was not reported yet still count as open, so the figures are provisional.
  */
-export function dataNoteText(dataAsOf: string | null, dates: string[]): string {
+export function dataNoteText(
+  dataAsOf: string | null,
+  dates: string[],
+  { press = true }: { press?: boolean } = {},
+): string {
   if (dataAsOf === null) return 'Es sind noch keine Exporte der Träger eingespielt.';
   const later = dates.filter((date) => date > dataAsOf);
   if (later.length === 0) return '';
-  return `Die Exporte der Träger reichen bis ${formatDate(dataAsOf)}. Für Tage danach (${later.map(formatDate).join(', ')}) zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Die Zahlen sind vorläufig, und für diese Tage gibt es keine Sätze für die Presse.`;
+  return `Die Exporte der Träger reichen bis ${formatDate(dataAsOf)}. Für Tage danach (${later.map(formatDate).join(', ')}) zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Die Zahlen sind vorläufig${press ? ', und für diese Tage gibt es keine Sätze für die Presse' : ''}.`;
 }
 
 function dataNote(dataAsOf: string | null, dates: string[]) {
@@ -426,8 +512,43 @@ async function copyText(text: string) {
   }
 }
 
-/** The press sentences, each with a button that copies it, and one for all of them. */
-function showPressKit(sentences: PressSentence[], reasonIfNone: string) {
+/**
+ * Why press sentences are missing, and what to do about it on this page: a date after the
+ * exports gives none (its figures are provisional); nor do figures perturbed for the public
+ * (not the first of a month: docs/disclosure.md); otherwise only withheld values do.
+ */
+export function pressGapText(
+  dataAsOf: string | null,
+  dates: readonly string[],
+  sentenceCount: number,
+  page: 'live' | 'published' = 'live',
+  perturbed = false,
+): string {
+  if (dataAsOf === null)
+    return page === 'live'
+      ? 'Es sind noch keine Exporte der Träger eingespielt: Ohne sie gibt es keine Sätze für die Presse.'
+      : 'Bei der Veröffentlichung war noch kein Export der Träger eingespielt: Für vorläufige Zahlen gibt es keine Sätze für die Presse.';
+  const provisional = [...new Set(dates)].filter((date) => isProvisional(dataAsOf, date));
+  if (provisional.length > 0) {
+    const days = provisional.map((date) => `den ${formatDate(date)}`).join(' und ');
+    return page === 'live'
+      ? `Für ${days} gibt es keine Sätze für die Presse: Die Exporte der Träger reichen bis ${formatDate(dataAsOf)}, die Zahlen danach sind vorläufig. Für fertige Sätze oben Stichtage bis ${formatDate(dataAsOf)} wählen und „Anzeigen“.`
+      : `Für ${days} gibt es keine Sätze für die Presse: Bei der Veröffentlichung reichten die Exporte der Träger bis ${formatDate(dataAsOf)}, die Zahlen danach sind vorläufig.`;
+  }
+  if (perturbed)
+    return page === 'live'
+      ? 'Sätze für die Presse nennen exakte Zahlen. Exakt veröffentlicht werden die Eckwerte des Kreises zum Ersten eines Monats; für fertige Sätze oben als Stichtag und „beendet bis“ Monatserste wählen und „Anzeigen“.'
+      : 'Sätze für die Presse nennen exakte Zahlen; die Zahlen dieses Berichts sind zum Schutz kleiner Fallzahlen leicht verändert, weil seine Stichtage keine Monatsersten sind.';
+  return sentenceCount === 0
+    ? 'Für diese Stichtage lässt sich kein Satz bilden: Die Werte sind zum Schutz kleiner Fallzahlen gesperrt.'
+    : '';
+}
+
+/**
+ * The press sentences, each with a button that copies it, and one for all of them; `gap`
+ * says why sentences are missing.
+ */
+export function pressKit(sentences: PressSentence[], gap: string): HTMLElement[] {
   const status = element('p', { className: 'copy-status', role: 'status' });
   const copyButton = (text: string, label: string, visible: string) => {
     const button = element('button', {
@@ -456,9 +577,10 @@ function showPressKit(sentences: PressSentence[], reasonIfNone: string) {
       copyButton(sentence.text, `Satz „${sentence.topic}“ kopieren`, 'Kopieren'),
     ),
   );
-  byId('press-kit').replaceChildren(
+  return [
+    ...(gap ? [element('p', { className: 'press-gap', textContent: gap })] : []),
     ...(sentences.length === 0
-      ? [element('p', { textContent: reasonIfNone })]
+      ? []
       : [
           element('ul', { className: 'sentences' }, ...items),
           copyButton(
@@ -468,12 +590,13 @@ function showPressKit(sentences: PressSentence[], reasonIfNone: string) {
           ),
         ]),
     status,
-  );
+  ];
 }
 
+const PRINT_HEAD = 'Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg';
 let latest = 0;
 /** The dates and audience of the figures on screen, and the title that goes with them. */
-let shown: { key: string; title: string } | undefined;
+let shown: { key: string; title: string; printHead: string } | undefined;
 
 /**
  * Shows the report for the dates in the URL. Figures depend only on the dates and on who
@@ -483,10 +606,12 @@ export async function showReport() {
   const key = `${window.location.search}|${currentSession().audience}`;
   if (shown?.key === key) {
     document.title = shown.title;
+    setPrintHead(shown.printHead);
     return;
   }
   const run = ++latest;
-  shown = { key, title: document.title };
+  shown = { key, title: document.title, printHead: PRINT_HEAD };
+  setPrintHead(PRINT_HEAD);
   const { stichtag, beendet_bis } = datesFromUrl();
   const form = byId('dates') as HTMLFormElement;
   (form.elements.namedItem('stichtag') as HTMLInputElement).value = stichtag;
@@ -510,6 +635,10 @@ export async function showReport() {
     const seriesAnswer = trend
       ? fetchSeries('clients_active', trend.from, trend.to, 'month')
       : Promise.resolve([]);
+    // How far the exports reach comes with the caseload: the charts wait for it to be marked.
+    const asOfAnswer = caseloadAnswer.then((caseload) => caseload.data_as_of);
+    const withAsOf = <T>(answer: Promise<T>) =>
+      Promise.all([answer, asOfAnswer]).then(([data, dataAsOf]) => ({ data, dataAsOf }));
     const on = (response: IndicatorsResponse, id: string) =>
       response.indicators.find((i) => i.id === id) as Indicator;
     const earlier = (response: IndicatorsResponse, id: string): Previous | undefined =>
@@ -519,8 +648,9 @@ export async function showReport() {
       };
     const drawn = Promise.all([
       place(0, caseloadAnswer, (caseload) => {
+        const provisional = isProvisional(caseload.data_as_of, stichtag);
         const caseloadTile = (id: string, denominatorName?: string) =>
-          tile(on(caseload, id), stichtag, denominatorName, earlier(caseload, id));
+          tile(on(caseload, id), stichtag, denominatorName, earlier(caseload, id), provisional);
         byId('caseload-tiles').replaceChildren(
           caseloadTile('clients_active'),
           caseloadTile('clients_minor'),
@@ -528,22 +658,32 @@ export async function showReport() {
           caseloadTile('employment_sv_share', DENOMINATOR_NAMES.clients_adult),
           caseloadTile('training_share', DENOMINATOR_NAMES.clients_adult),
         );
-        return ageFigure(stichtag, caseload.indicators, {
-          json: indicatorsUrl(stichtag),
-          csv: indicatorsUrl(stichtag, 'csv'),
-          arrow: indicatorsUrl(stichtag, 'arrow'),
-        });
+        return ageFigure(
+          stichtag,
+          caseload.indicators,
+          {
+            json: indicatorsUrl(stichtag),
+            csv: indicatorsUrl(stichtag, 'csv'),
+            arrow: indicatorsUrl(stichtag, 'arrow'),
+          },
+          { provisional },
+        );
       }),
-      place(1, seriesAnswer, (series) =>
+      place(1, withAsOf(seriesAnswer), ({ data: series, dataAsOf }) =>
         trend
-          ? trendFigure(stichtag, series, {
-              json: seriesUrl('clients_active', trend.from, trend.to, 'month'),
-              csv: seriesUrl('clients_active', trend.from, trend.to, 'month', 'csv'),
-              arrow: seriesUrl('clients_active', trend.from, trend.to, 'month', 'arrow'),
-            })
+          ? trendFigure(
+              stichtag,
+              series,
+              {
+                json: seriesUrl('clients_active', trend.from, trend.to, 'month'),
+                csv: seriesUrl('clients_active', trend.from, trend.to, 'month', 'csv'),
+                arrow: seriesUrl('clients_active', trend.from, trend.to, 'month', 'arrow'),
+              },
+              { dataAsOf },
+            )
           : element('div', { hidden: true }),
       ),
-      place(2, languageAnswer, (language) =>
+      place(2, withAsOf(languageAnswer), ({ data: language, dataAsOf }) =>
         chartFigure(
           'Sprachniveau der betreuten Erwachsenen',
           stichtag,
@@ -554,10 +694,10 @@ export async function showReport() {
             csv: breakdownUrl('clients_adult', stichtag, 'language_level', 'csv'),
             arrow: breakdownUrl('clients_adult', stichtag, 'language_level', 'arrow'),
           },
-          '#2b7a4b',
+          { color: '#2b7a4b', provisional: isProvisional(dataAsOf, stichtag) },
         ),
       ),
-      place(3, employmentAnswer, (employment) =>
+      place(3, withAsOf(employmentAnswer), ({ data: employment, dataAsOf }) =>
         chartFigure(
           'Beschäftigung der betreuten Erwachsenen',
           stichtag,
@@ -568,30 +708,28 @@ export async function showReport() {
             csv: breakdownUrl('clients_adult', stichtag, 'employment', 'csv'),
             arrow: breakdownUrl('clients_adult', stichtag, 'employment', 'arrow'),
           },
-          '#8a4f9e',
+          { color: '#8a4f9e', provisional: isProvisional(dataAsOf, stichtag) },
         ),
       ),
       place(4, closedAnswer, (closed) => {
+        const provisional = isProvisional(closed.data_as_of, beendet_bis);
+        const closedTile = (id: string, denominatorName?: string) =>
+          tile(on(closed, id), beendet_bis, denominatorName, earlier(closed, id), provisional);
         byId('closed-tiles').replaceChildren(
-          tile(on(closed, 'cases_closed'), beendet_bis, undefined, earlier(closed, 'cases_closed')),
-          tile(
-            on(closed, 'cases_closed_with_lease'),
-            beendet_bis,
-            undefined,
-            earlier(closed, 'cases_closed_with_lease'),
-          ),
-          tile(
-            on(closed, 'cases_closed_with_lease_share'),
-            beendet_bis,
-            DENOMINATOR_NAMES.cases_closed,
-            earlier(closed, 'cases_closed_with_lease_share'),
-          ),
+          closedTile('cases_closed'),
+          closedTile('cases_closed_with_lease'),
+          closedTile('cases_closed_with_lease_share', DENOMINATOR_NAMES.cases_closed),
         );
-        return leaseFigure(beendet_bis, closed.indicators, {
-          json: indicatorsUrl(beendet_bis),
-          csv: indicatorsUrl(beendet_bis, 'csv'),
-          arrow: indicatorsUrl(beendet_bis, 'arrow'),
-        });
+        return leaseFigure(
+          beendet_bis,
+          closed.indicators,
+          {
+            json: indicatorsUrl(beendet_bis),
+            csv: indicatorsUrl(beendet_bis, 'csv'),
+            arrow: indicatorsUrl(beendet_bis, 'arrow'),
+          },
+          { provisional },
+        );
       }),
     ]);
     const [caseload, closed, language, employment, series] = await Promise.all([
@@ -605,9 +743,21 @@ export async function showReport() {
     // A later call (other dates, a login) has taken over the page.
     if (run !== latest) return;
     const dataAsOf = caseload.data_as_of;
-    showPressKit(
-      pressSentences(stichtag, caseload.indicators, beendet_bis, closed.indicators, dataAsOf),
-      noSentencesReason(stichtag, caseload.indicators, beendet_bis, closed.indicators, dataAsOf),
+    const sentences = pressSentences(
+      stichtag,
+      caseload.indicators,
+      beendet_bis,
+      closed.indicators,
+      dataAsOf,
+    );
+    const perturbed = [...caseload.indicators, ...closed.indicators].some(
+      (indicator) => indicator.protection === 'perturbed',
+    );
+    byId('press-kit').replaceChildren(
+      ...pressKit(
+        sentences,
+        pressGapText(dataAsOf, [stichtag, beendet_bis], sentences.length, 'live', perturbed),
+      ),
     );
     dataNote(dataAsOf, [stichtag, beendet_bis]);
     footnote(caseload.rules, [
@@ -617,11 +767,16 @@ export async function showReport() {
       ...employment.rows,
       ...series,
     ]);
+    printedDefinitions([...caseload.indicators, ...closed.indicators]);
     audienceNote(caseload.audience);
     (byId('api-json') as HTMLAnchorElement).href = indicatorsUrl(stichtag);
     (byId('api-csv') as HTMLAnchorElement).href = indicatorsUrl(stichtag, 'csv');
     document.title = `Zwischenbilanz ${formatDate(stichtag)} – Integrationsmanagement Landkreis Ludwigsburg`;
     shown.title = document.title;
+    // Every printed page says which report it belongs to, and whether it is provisional.
+    const provisional = [stichtag, beendet_bis].some((date) => isProvisional(dataAsOf, date));
+    shown.printHead = `${PRINT_HEAD} · Stand ${formatDate(stichtag)}, beendete Fälle bis ${formatDate(beendet_bis)}${provisional ? ' · vorläufig' : ''}`;
+    setPrintHead(shown.printHead);
     status.textContent = `Betreute Personen am ${formatDate(stichtag)}, beendete Fälle bis ${formatDate(beendet_bis)}.`;
     // Figures for another audience than the page believes in: the session has ended (or
     // begun in another tab). Asking again updates the header and, if needed, the figures.

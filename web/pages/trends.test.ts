@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DefinitionsResponse } from '../api.ts';
 import { lastMonthCovered } from '../format.ts';
-import { periodLabel, TRENDS_DEFAULTS, trendsChoice, trendsHash } from './trends.ts';
+import { periodLabel, TRENDS_DEFAULTS, trendsChoice, trendsHash, trendsTable } from './trends.ts';
 
 const definitions: DefinitionsResponse = {
   indicators: [
@@ -75,5 +75,32 @@ describe('trends: how far the data reach', () => {
     expect(lastMonthCovered('2021-03-01')).toBe('2021-02');
     expect(lastMonthCovered('2021-03-31')).toBe('2021-03');
     expect(lastMonthCovered('2021-01-15')).toBe('2020-12');
+  });
+});
+
+describe('trends: values after the exports', () => {
+  it('are marked "vorläufig" in the table and its downloads', () => {
+    const point = (period: string, date: string) => ({
+      period,
+      date,
+      value: 10,
+      numerator: null,
+      denominator: null,
+      suppressed: false,
+    });
+    const table = trendsTable(
+      definitions.indicators[0] as DefinitionsResponse['indicators'][number],
+      {
+        indicator: 'clients_active',
+        label: 'Betreute Personen',
+        interval: 'month',
+        audience: 'public',
+        rules: null,
+        data_as_of: '2021-03-01',
+        points: [point('2021-02', '2021-02-28'), point('2021-03', '2021-03-31')],
+      },
+      'Monatsende',
+    );
+    expect(table.rows.map((row) => row[1])).toEqual(['28.02.2021', '31.03.2021 (vorläufig)']);
   });
 });

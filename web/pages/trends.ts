@@ -180,6 +180,10 @@ function form(definitions: DefinitionsResponse, choice: TrendsChoice) {
 }
 
 /** The series as the page shows it, and as it is downloaded. */
+/** A value for a day after the providers' exports: provisional. */
+const afterExports = (series: Pick<SeriesResponse, 'data_as_of'>, date: string) =>
+  series.data_as_of !== null && date > series.data_as_of;
+
 export function trendsTable(
   indicator: IndicatorDefinition,
   series: SeriesResponse,
@@ -200,7 +204,7 @@ export function trendsTable(
     ],
     rows: series.points.map((point) => [
       periodLabel(point.period),
-      formatDate(point.date),
+      `${formatDate(point.date)}${afterExports(series, point.date) ? ' (vorläufig)' : ''}`,
       point.suppressed ? null : (point.value ?? NO_VALUE),
       ...(isShare
         ? [point.suppressed ? null : point.numerator, point.suppressed ? null : point.denominator]
@@ -242,7 +246,8 @@ function render(
   const last = series.points.at(-1);
   const span = first && last ? `${periodLabel(first.period)} bis ${periodLabel(last.period)}` : '';
   const title = `${indicator.label} je ${INTERVALS[choice.intervall]?.label}, ${scope}`;
-  const stand = last ? `Stand ${formatDate(last.date)}; ${span}` : span;
+  const provisional = series.points.some((point) => afterExports(series, point.date));
+  const stand = `${last ? `Stand ${formatDate(last.date)}; ${span}` : span}${provisional && series.data_as_of ? `; vorläufig nach dem ${formatDate(series.data_as_of)}` : ''}`;
   const fileName = `${indicator.id}-${interval}-${choice.von}-${choice.bis}${choice.traeger ? `-${choice.traeger}` : ''}${choice.gemeinde ? `-${choice.gemeinde}` : ''}`;
   const table = trendsTable(indicator, series, adjective);
   const format =
@@ -287,11 +292,11 @@ function render(
       fileName,
       chart,
       notes:
-        series.data_as_of && last && last.date > series.data_as_of
+        provisional && series.data_as_of
           ? [
               element('p', {
                 className: 'data-note',
-                textContent: `Die Exporte der Träger reichen bis ${formatDate(series.data_as_of)}. Werte danach zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Sie sind vorläufig.`,
+                textContent: `Die Exporte der Träger reichen bis ${formatDate(series.data_as_of)}. Werte danach zählen Fälle als laufend, deren Ende noch nicht gemeldet ist: Sie sind vorläufig und als „vorläufig“ gekennzeichnet.`,
               }),
             ]
           : [],
