@@ -1,7 +1,7 @@
 // Generates the demonstration exports of Landkreis Ludwigsburg from a fixed seed: one CSV
 // per provider, as of 01.03.2021, in the formats providers really send (canonical or
 // German headers, codes or labels, `;` or `,`, UTF-8 or Windows-1252). The generator aims
-// at the figures published in March 2021 (shared/spec/figures-2021.json) by constructing
+// at the figures published in March 2021 (fixtures/reference/figures-2021.json) by constructing
 // a population of that shape; the figures themselves are computed by the SQL after an
 // ordinary import. Usage: npm run fixtures [-- --out DIR]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ export const AS_OF = '2021-03-01';
 const S = '2021-01-01';
 
 const spec = JSON.parse(
-  readFileSync(new URL('../../shared/spec/figures-2021.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/reference/figures-2021.json', import.meta.url), 'utf8'),
 ) as {
   figures: { indicator: string; value?: number; percent?: number }[];
   managers_active: { value: number };
@@ -153,7 +153,7 @@ interface Household {
 export function generateDemonstrationData(seed = SEED) {
   const r = rng(seed);
   const municipalities = readFileSync(
-    new URL('../../shared/spec/municipalities-ludwigsburg.csv', import.meta.url),
+    new URL('../fixtures/reference/municipalities-ludwigsburg.csv', import.meta.url),
     'utf8',
   )
     .trim()
@@ -687,7 +687,7 @@ export function writeDemonstrationExports(outDir: string) {
   const households = generateDemonstrationData();
   const names = new Map(
     readFileSync(
-      new URL('../../shared/spec/municipalities-ludwigsburg.csv', import.meta.url),
+      new URL('../fixtures/reference/municipalities-ludwigsburg.csv', import.meta.url),
       'utf8',
     )
       .trim()

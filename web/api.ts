@@ -31,7 +31,7 @@ export interface Rules {
   cellKey?: { maxDeviation: number; variance: number };
 }
 
-/** Who the server disclosed the figures to (shared/spec/disclosure.md). */
+/** Who the server disclosed the figures to (docs/disclosure.md). */
 export type Audience = 'internal' | 'provider' | 'restricted' | 'public';
 
 export interface IndicatorsResponse {

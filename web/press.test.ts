@@ -13,7 +13,7 @@ const indicator = (id: string, value: number | null, suppressed = false): Indica
   suppressed,
 });
 
-// The figures of the 2021 interim report (shared/spec/figures-2021.json).
+// The figures of the 2021 interim report (fixtures/reference/figures-2021.json).
 const caseload = [
   indicator('clients_active', 2469),
   indicator('clients_minor', 970),

@@ -108,10 +108,10 @@ export interface DistrictPlan {
   seed: number;
 }
 
-/** Ludwigsburg's municipalities as migration 002 registers them (shared/spec). */
+/** Ludwigsburg's municipalities as migration 002 registers them (fixtures/reference). */
 export function ludwigsburgMunicipalities(): MunicipalityEntry[] {
   return readFileSync(
-    new URL('../../../shared/spec/municipalities-ludwigsburg.csv', import.meta.url),
+    new URL('../../fixtures/reference/municipalities-ludwigsburg.csv', import.meta.url),
     'utf8',
   )
     .trim()

@@ -1,5 +1,5 @@
 // Who is asking: an account signed in by cookie, a script with an API token, or nobody.
-// What they may see follows from the role (shared/spec/disclosure.md).
+// What they may see follows from the role (docs/disclosure.md).
 
 import type { Role } from '../db/types.ts';
 import type { Audience } from '../disclosure/disclose.ts';
@@ -31,7 +31,7 @@ export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
 export const roleOf = (caller: Caller): Role | null =>
   caller.kind === 'anonymous' ? null : caller.role;
 
-/** The audience of shared/spec/disclosure.md that a caller belongs to. */
+/** The audience of docs/disclosure.md that a caller belongs to. */
 export function audienceOf(caller: Caller): Audience {
   switch (roleOf(caller)) {
     case 'admin':

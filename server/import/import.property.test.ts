@@ -625,7 +625,7 @@ function serialize(table: Table, rendering: Rendering): Buffer {
 }
 
 // ---------------------------------------------------------------------------------------
-// The oracle: the figures of shared/spec/indicators.md, computed from cases as stored
+// The oracle: the figures of docs/indicators.md, computed from cases as stored
 
 interface StatusRecord {
   provider: string;

@@ -1,4 +1,4 @@
-// The dimensions a figure can be broken down by (shared/spec/api.md), each with the SQL
+// The dimensions a figure can be broken down by (docs/api.md), each with the SQL
 // that gives a case's category and the categories to list even when empty.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';

@@ -1,5 +1,6 @@
 // The published March 2021 figures of Landkreis Ludwigsburg, computed by the SQL from the
-// demonstration exports after the ordinary import, compared with shared/spec exactly.
+// demonstration exports after the ordinary import, compared exactly with the published
+// figures (fixtures/reference/figures-2021.json).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemonstrationData } from '../demo-data.ts';
@@ -13,7 +14,7 @@ interface PublishedFigure {
   percent?: number;
 }
 const spec = JSON.parse(
-  readFileSync(new URL('../../../shared/spec/figures-2021.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../fixtures/reference/figures-2021.json', import.meta.url), 'utf8'),
 ) as {
   figures: PublishedFigure[];
   managers_active: { date: string; value: number };

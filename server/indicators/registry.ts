@@ -1,4 +1,4 @@
-// The indicator registry: every figure of shared/spec/indicators.md defined once. Counts
+// The indicator registry: every figure of docs/indicators.md defined once. Counts
 // are SQL aggregates over the case facts on the reporting date (see case-facts.ts);
 // shares and ratios are built from two counts.
 import { type RawBuilder, sql } from 'kysely';
@@ -316,11 +316,3 @@ const BY_ID = new Map(INDICATORS.map((indicator) => [indicator.id, indicator]));
 export function findIndicator(id: string): Indicator | undefined {
   return BY_ID.get(id as IndicatorId);
 }
-
-/**
- * Counts that add up to another shown count: if one part is hidden, the other must be
- * too (secondary suppression, shared/spec/disclosure.md rule 2).
- */
-export const ADDITIVE_PARTS: readonly { total: IndicatorId; parts: IndicatorId[] }[] = [
-  { total: 'clients_active', parts: ['clients_minor', 'clients_adult'] },
-];
