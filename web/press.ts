@@ -48,6 +48,25 @@ export function whenPhrase(date: string): string {
   return `Am ${formatDate(date)}`;
 }
 
+/** The figures the sentences are made of. */
+export const PRESS_INDICATORS = [
+  'clients_active',
+  'clients_minor',
+  'language_b1_plus_share',
+  'employment_sv_share',
+  'training_share',
+  'cases_closed',
+  'cases_closed_with_lease',
+] as const;
+
+/** Whether a figure the sentences need is perturbed, so that no sentence can state it. */
+export const pressFiguresPerturbed = (indicators: readonly Indicator[]) =>
+  indicators.some(
+    (indicator) =>
+      (PRESS_INDICATORS as readonly string[]).includes(indicator.id) &&
+      indicator.protection === 'perturbed',
+  );
+
 const shown = (indicator: Indicator | undefined): indicator is Indicator & { value: number } =>
   indicator !== undefined &&
   !indicator.suppressed &&

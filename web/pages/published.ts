@@ -30,7 +30,7 @@ import {
   todayIso,
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
-import { pressSentences } from '../press.ts';
+import { pressFiguresPerturbed, pressSentences } from '../press.ts';
 import { setPrintHead } from '../print.ts';
 import { isAdmin, signedIn } from '../session.ts';
 import {
@@ -721,9 +721,7 @@ function reportBody(
           [content.stichtag, content.beendet_bis],
           sentences.length,
           'published',
-          [...content.caseload, ...content.closed].some(
-            (indicator) => indicator.protection === 'perturbed',
-          ),
+          pressFiguresPerturbed([...content.caseload, ...content.closed]),
         ),
       ),
     ),

@@ -39,7 +39,7 @@ import {
   protectionNote,
   SUPPRESSED,
 } from '../format.ts';
-import { type PressSentence, pressSentences } from '../press.ts';
+import { type PressSentence, pressFiguresPerturbed, pressSentences } from '../press.ts';
 import { setPrintHead } from '../print.ts';
 import { currentSession, loadSession } from '../session.ts';
 import { definitionHash } from './definitions.ts';
@@ -750,9 +750,7 @@ export async function showReport() {
       closed.indicators,
       dataAsOf,
     );
-    const perturbed = [...caseload.indicators, ...closed.indicators].some(
-      (indicator) => indicator.protection === 'perturbed',
-    );
+    const perturbed = pressFiguresPerturbed([...caseload.indicators, ...closed.indicators]);
     byId('press-kit').replaceChildren(
       ...pressKit(
         sentences,
