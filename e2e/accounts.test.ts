@@ -69,7 +69,7 @@ describe('accounts in the browser', () => {
     await header().getByText('Angemeldet als demo').waitFor();
     expect(await header().textContent()).toContain('Landratsamt (Koordination)');
     expect((await (await reloaded).json()).audience).toBe('internal');
-    await page.getByText('Sie sehen alle Werte ungesperrt.').waitFor();
+    await page.getByText('Sie sehen alle Werte so, wie sie berechnet sind.').waitFor();
     expect(await dialog.isVisible()).toBe(false);
     expect(await page.locator('#footnote').isVisible()).toBe(false);
     expect(await page.locator('#admin-links').isVisible()).toBe(true);

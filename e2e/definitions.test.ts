@@ -63,8 +63,10 @@ describe('definitions page', () => {
       await page.getByRole('heading', { name: 'Merkmale für Aufgliederungen' }).waitFor();
       expect(await page.getByText('39 Gemeinden').isVisible()).toBe(true);
       expect(await page.getByText('Ditzingen').isVisible()).toBe(false);
-      expect(await page.locator('.disclosure').textContent()).toContain('1 bis 4');
-      expect(await page.locator('.disclosure').textContent()).toContain('ab 20 Personen');
+      const protection = await page.locator('.disclosure').textContent();
+      expect(protection).toContain('Cell-Key-Verfahren');
+      expect(protection).toContain('zwischen 1 und 4');
+      expect(protection).toContain('weniger als 20 Personen');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         viewport.width,
       );

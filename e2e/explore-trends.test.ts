@@ -93,21 +93,26 @@ describe('explore page', () => {
 
   it('marks withheld cells with "." and explains them', async () => {
     const breakdown = await api<{ rows: Figure[] }>(
-      '/api/v1/indicators/clients_adult/breakdown?date=2021-01-01&by=language_level',
+      '/api/v1/indicators/language_b1_plus_share/breakdown?date=2021-01-01&by=municipality',
     );
     const withheld = breakdown.rows.filter((row) => row.suppressed).length;
-    // Few adults speak at C1 or C2 in the demonstration data: the test needs such cells.
+    // Small towns have fewer than 20 adults in counselling: their shares are withheld.
     expect(withheld).toBeGreaterThan(0);
     const page = await harness.browser.newPage();
     await page.goto(
-      `${harness.base}/#erkunden?kennzahl=clients_adult&nach=language_level&stichtag=2021-01-01`,
+      `${harness.base}/#erkunden?kennzahl=language_b1_plus_share&nach=municipality&stichtag=2021-01-01`,
     );
     await page.locator('#explore-status').filter({ hasText: 'nach' }).waitFor();
-    const values = await page.locator('#explore-result tbody td.number').allTextContents();
-    expect(values.filter((value) => value === '.')).toHaveLength(withheld);
-    expect(await page.locator('#explore-result .footnote').textContent()).toContain(
-      '. = Wert gesperrt',
-    );
+    const rows = await page
+      .locator('#explore-result tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+    // A withheld share shows "." for the share and its numerator.
+    expect(rows.filter((cells) => cells[1] === '.')).toHaveLength(withheld);
+    const footnote = await page.locator('#explore-result .footnote').textContent();
+    expect(footnote).toContain('. = Wert gesperrt: ein Anteil auf weniger als 20 Personen');
+    expect(footnote).toContain('Cell-Key-Verfahren');
     await page.close();
   });
 

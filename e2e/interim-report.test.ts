@@ -45,9 +45,21 @@ describe('interim report page', () => {
         'Betreute Personen am Monatsende, Januar 2019 bis Dezember 2020, bis zum Stichtag 01.01.2021',
       );
       expect(await page.locator('figure.trend tbody tr').count()).toBe(24);
+      // Month ends are no release dates: the public sees them perturbed, as the API gives them.
+      const december = (await (
+        await fetch(
+          `${harness.base}/api/v1/indicators/clients_active/series?from=2020-12&to=2020-12`,
+        )
+      ).json()) as { points: { value: number; protection: string }[] };
+      expect(december.points[0]?.protection).toBe('perturbed');
       expect(
         await page.locator('figure.trend tbody tr').last().locator('td').allTextContents(),
-      ).toEqual(['31.12.2020', '2.470']);
+      ).toEqual([
+        '31.12.2020',
+        new Intl.NumberFormat('de-DE').format(december.points[0]?.value ?? 0),
+      ]);
+      // The headline tiles on the first of a month are exact, and say so.
+      expect(tile('Betreute Personen')).toContain('Stand 01.01.2021 · exakt');
       // Nothing wider than the screen, the charts included.
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         viewport.width,
@@ -120,9 +132,9 @@ describe('interim report page', () => {
     // Every figure for that day is marked, the tiles and the charts; those up to the
     // exports' Stand are not.
     const caseloadStands = await page.locator('#caseload-tiles .stand').allTextContents();
-    expect(caseloadStands).toEqual(Array(5).fill('Stand 30.06.2022, vorläufig'));
+    expect(caseloadStands).toEqual(Array(5).fill('Stand 30.06.2022, vorläufig · leicht verändert'));
     expect(await page.locator('#closed-tiles .stand').allTextContents()).toEqual(
-      Array(3).fill('Stand 01.03.2021'),
+      Array(3).fill('Stand 01.03.2021 · exakt'),
     );
     const language = page
       .locator('figure.chart')
@@ -175,7 +187,7 @@ describe('interim report page', () => {
       'Zum Jahresbeginn 2021 werden 2.469 Geflüchtete',
       'Sprachniveau der betreuten Erwachsenen',
       'Altersgruppe',
-      '= Wert gesperrt',
+      'Cell-Key-Verfahren',
       'Definitionen',
     ])
       expect(all).toContain(part);

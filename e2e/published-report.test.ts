@@ -117,7 +117,7 @@ describe('published reports in the browser', () => {
   it('shows the frozen figures with their Stand, and that nothing has changed', async () => {
     const tile = page.locator('.tile').filter({ hasText: /^Betreute Personen/ });
     expect(await tile.locator('.value').textContent()).toBe('2.469');
-    expect(await tile.locator('.stand').textContent()).toBe('Stand 01.01.2021');
+    expect(await tile.locator('.stand').textContent()).toBe('Stand 01.01.2021 · exakt');
     const closed = page.locator('.tile').filter({ hasText: /^Beendete Fälle/ });
     expect(await closed.locator('.value').textContent()).toBe('1.253');
     expect(await page.locator('figure.chart svg').count()).toBe(5);
@@ -152,7 +152,7 @@ describe('published reports in the browser', () => {
       'Zum Jahresbeginn 2021 werden 2.469 Geflüchtete',
       'Beschäftigung der betreuten Erwachsenen',
       'Altersgruppe',
-      '= Wert gesperrt',
+      'Cell-Key-Verfahren',
       'Definitionen und Regeln',
       'Verwendete Datenstände',
     ])
@@ -243,7 +243,7 @@ describe('published reports in the browser', () => {
       'Vorläufig: Bei der Veröffentlichung reichten die Exporte der Träger bis 01.03.2021. Für den 30.06.2021 zählten Fälle als laufend, deren Ende noch nicht gemeldet war; diese Zahlen sind vorläufig und als „vorläufig“ gekennzeichnet.',
     );
     expect(await page.locator('.tile .stand').allTextContents()).toEqual(
-      Array(8).fill('Stand 30.06.2021, vorläufig'),
+      Array(8).fill('Stand 30.06.2021, vorläufig · leicht verändert'),
     );
     expect(await page.locator('.published-press .press-gap').textContent()).toContain(
       'Für den 30.06.2021 gibt es keine Sätze für die Presse: Bei der Veröffentlichung reichten die Exporte der Träger bis 01.03.2021, die Zahlen danach sind vorläufig.',

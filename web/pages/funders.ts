@@ -158,8 +158,11 @@ const OUTCOME_GROUPS: ColumnGroup[] = [
 function cellText(column: Column, row: FundingRow) {
   const count = showFigure(column.kind, row.figures[column.id]);
   const share = column.share ? row.figures[column.share] : undefined;
-  // A share on too few cases is left out; the count stands alone.
-  if (!share || share.suppressed || share.value === null) return count;
+  // A share on too few cases is withheld as "." beside its count, so the footnote on "."
+  // always has something to explain; one without a base is left out.
+  if (!share) return count;
+  if (share.suppressed) return `${count} (${SUPPRESSED})`;
+  if (share.value === null) return count;
   return `${count} (${formatPercent(share.value)})`;
 }
 
