@@ -1,5 +1,6 @@
 // Sessions, CSRF, expiry, login throttling, API tokens, the audit log and what each role
 // sees, through the HTTP API on a real database.
+import { randomBytes, scryptSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { ensureDemoAdmin } from '../demo-data.ts';
 import { bearerFor, signedIn } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { addUser, createToken, findUser, setDisabled } from './accounts.ts';
-import { generatePassword, hashPassword, verifyPassword } from './secrets.ts';
+import { generatePassword, hashPassword, needsRehash, verifyPassword } from './secrets.ts';
 
 const PASSWORD = 'korrekt Pferd Batterie Heftklammer';
 
@@ -50,15 +51,49 @@ const auditRows = (action: string) =>
     .execute();
 
 describe(`passwords`, () => {
-  it('are hashed with scrypt (N = 2^15, r = 8), salted, and verified in constant form', async () => {
+  it("are hashed with scrypt at OWASP's minimum (N = 2^17, r = 8, p = 1), salted, and verified in constant form", async () => {
     const first = await hashPassword(PASSWORD);
     const second = await hashPassword(PASSWORD);
-    expect(first).toMatch(/^scrypt\$15\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(first).toMatch(/^scrypt\$17\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     expect(second).not.toBe(first);
     expect(await verifyPassword(PASSWORD, first)).toBe(true);
     expect(await verifyPassword(`${PASSWORD} `, first)).toBe(false);
     expect(await verifyPassword(PASSWORD, 'md5$abc')).toBe(false);
     expect(generatePassword()).toMatch(/^[a-zA-Z2-9]{5}(-[a-zA-Z2-9]{5}){3}$/);
+  });
+});
+
+describe(`password hashes on ${DATABASE_KIND}`, () => {
+  it('made with the older, cheaper cost are replaced at the next login, and keep working', async () => {
+    await addUser(db(), { district: '08118', name: 'a.alt', role: 'press' }, PASSWORD);
+    // An account from before the raise: its hash made with N = 2^15, as the old code did.
+    const salt = randomBytes(16);
+    const key = scryptSync(PASSWORD, salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 ** 2 });
+    const old = ['scrypt', 15, 8, 1, salt.toString('base64url'), key.toString('base64url')].join(
+      '$',
+    );
+    await db()
+      .updateTable('users')
+      .set({ password_hash: old })
+      .where('name', '=', 'a.alt')
+      .execute();
+    const changedAt = () =>
+      db()
+        .selectFrom('users')
+        .select('password_changed_at')
+        .where('name', '=', 'a.alt')
+        .executeTakeFirstOrThrow();
+    const before = await changedAt();
+    expect(needsRehash(old)).toBe(true);
+
+    expect((await login('a.alt', `${PASSWORD}!`)).statusCode).toBe(401);
+    expect((await findUser(db(), 'a.alt'))?.password_hash).toBe(old);
+    expect((await login('a.alt', PASSWORD)).statusCode).toBe(200);
+    const after = await findUser(db(), 'a.alt');
+    expect(after?.password_hash).toMatch(/^scrypt\$17\$8\$1\$/);
+    expect(needsRehash(after?.password_hash as string)).toBe(false);
+    expect(await changedAt()).toEqual(before);
+    expect((await login('a.alt', PASSWORD)).statusCode).toBe(200);
   });
 });
 

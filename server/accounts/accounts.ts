@@ -94,6 +94,23 @@ export async function resetPassword(db: Kysely<Database>, name: string, password
   });
 }
 
+/**
+ * Stores a new hash of the password just verified, made with today's cost; the password,
+ * its date and the sessions stay. Nothing changes if the password was reset meanwhile.
+ */
+export async function replacePasswordHash(
+  db: Kysely<Database>,
+  user: { id: string; password_hash: string },
+  password: string,
+) {
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(password) })
+    .where('id', '=', user.id)
+    .where('password_hash', '=', user.password_hash)
+    .execute();
+}
+
 /** Disables (and signs out) or enables an account; returns false when nothing changed. */
 export async function setDisabled(db: Kysely<Database>, name: string, disabled: boolean) {
   const user = await existingUser(db, name);

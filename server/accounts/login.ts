@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import { recentLoginFailures, recordAudit } from '../audit/audit-log.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/types.ts';
-import { findUser, type SessionTimes, startSession } from './accounts.ts';
-import { decoyHash, verifyPassword } from './secrets.ts';
+import { findUser, replacePasswordHash, type SessionTimes, startSession } from './accounts.ts';
+import { decoyHash, needsRehash, verifyPassword } from './secrets.ts';
 
 export type LoginResult =
   | {
@@ -70,6 +70,8 @@ export async function logIn(
     });
     return { outcome: 'invalid' };
   }
+  // A hash made with an older, cheaper cost is replaced now that the password is at hand.
+  if (needsRehash(user.password_hash)) await replacePasswordHash(db, user, attempt.password);
   const session = await startSession(db, user.id, settings.sessions);
   await recordAudit(db, {
     actor: user.name,
