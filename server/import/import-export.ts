@@ -8,6 +8,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import { todayInBerlin } from '../dates.ts';
 import type { DatabaseHandle, Session } from '../db/connect.ts';
 import type { Database } from '../db/types.ts';
 import { refreshMonthlyFigures } from '../indicators/figures-monthly.ts';
@@ -133,7 +134,7 @@ async function importFile(
       `Unbekannter Träger „${provider}“. Bekannt sind: ${[...registry.providers.keys()].join(', ')}.`,
     );
   }
-  if (asOf > new Date().toISOString().slice(0, 10)) {
+  if (asOf > todayInBerlin()) {
     throw new ImportRequestError(`Der Stand ${formatDateDe(asOf)} liegt in der Zukunft.`);
   }
   const summary: ImportSummary = {

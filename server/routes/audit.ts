@@ -8,6 +8,7 @@ import {
   auditEntries,
 } from '../audit/audit-log.ts';
 import { auditDetailText } from '../audit/audit-text.ts';
+import { todayInBerlin } from '../dates.ts';
 import { negotiateFormat, sendTable } from './formats.ts';
 import { FormatParam, IsoDate, Nullable } from './schemas.ts';
 
@@ -66,7 +67,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
         return sendTable(
           reply,
           format,
-          `protokoll-${new Date().toISOString().slice(0, 10)}`,
+          `protokoll-${todayInBerlin()}`,
           [
             { key: 'id', header: 'Nr.', value: (r) => r.id },
             {

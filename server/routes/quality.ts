@@ -4,6 +4,7 @@
 // (`table=`) as CSV or Arrow.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { todayInBerlin } from '../dates.ts';
 import { parseDate } from '../import/validate.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import {
@@ -46,8 +47,6 @@ const STATE_LABELS: Record<SnapshotState, string> = {
 };
 
 /** Today in Germany: the reporting date while no export is stored. */
-const todayInBerlin = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date());
 
 const germanDate = (iso: string | null) =>
   iso === null ? null : `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { actorName, auditActor } from '../accounts/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
+import { todayInBerlin } from '../dates.ts';
 import { formatDateDe, parseDate } from '../import/validate.ts';
 import { ProblemError } from '../plugins/errors.ts';
 import { keyedFigures } from '../reports/content.ts';
@@ -230,7 +231,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { body } = request;
-      const today = new Date().toISOString().slice(0, 10);
+      const today = todayInBerlin();
       const stichtag = reportDate(body.stichtag, 'stichtag', today);
       const beendetBis = reportDate(body.beendet_bis, 'beendet_bis', today);
       if (beendetBis < stichtag)
