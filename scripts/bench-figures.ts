@@ -13,6 +13,7 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { monthlyCovers, refreshStaleMonthlyFigures } from '../server/indicators/figures-monthly.ts';
 import { DEFAULT_STATE_URL, ensureStateData, readStateMarker } from './generate-state.ts';
+import { measureProtection, protectionTable } from './lib/bench-protection.ts';
 import { STATE_DEFAULTS } from './lib/state-data.ts';
 
 const { values } = parseArgs({
@@ -224,8 +225,32 @@ for (const c of cases) {
     `API ${c.figures}, ${c.scope}: ${result.timing ? `median ${ms(result.timing.median)} ms, p95 ${ms(result.timing.p95)} ms, ${source(result)}` : result.problem}`,
   );
 }
-await revokeToken(app.database.db, DISTRICT, token.id);
 await app.close();
+
+// What the disclosure model costs: the district's figures for the district office and for
+// the public, on a fresh app of their own (its first public request runs the headline audit).
+const protection = await measureProtection({
+  databaseUrl: DATABASE_URL,
+  district: DISTRICT,
+  adminSecret: token.secret,
+  cases: cases.filter((c) => c.scope === DISTRICT),
+  requests: REQUESTS,
+  warmUp: WARM_UP,
+  summarise,
+});
+console.log(
+  `Protection measured at load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ')}`,
+);
+{
+  const cleanup = await buildApp({
+    config: loadConfig({ DATABASE_URL: DATABASE_URL, DISTRICT }),
+    webDist: '/nonexistent',
+  });
+  await revokeToken(cleanup.database.db, DISTRICT, token.id);
+  await cleanup.close();
+}
 
 // ---------------------------------------------------------------------------------------
 // Directly from the case rows
@@ -498,6 +523,14 @@ ${lines.join('\n')}
 
 Same numbers both ways (the API's last answer against the first direct query):
 ${notes.join('\n')}
+
+### What the protection costs per request
+
+The district's figures above once more, asked for by the district office (admin token:
+exact) and by the public (no token: cell-key perturbation, the audited headline figures),
+alternating figure by figure on one app, ${WARM_UP} warm-ups and ${REQUESTS} timed requests each.
+
+${protectionTable(protection, ms)}
 
 Goal (under 20 ms median through the API, at least ten times faster than the direct query
 of the same figure):

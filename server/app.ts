@@ -11,6 +11,7 @@ import authPlugin from './plugins/auth.ts';
 import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import errorsPlugin from './plugins/errors.ts';
+import rateLimitPlugin from './plugins/rate-limit.ts';
 import securityHeaders from './plugins/security-headers.ts';
 import audit from './routes/audit.ts';
 import definitions from './routes/definitions.ts';
@@ -46,6 +47,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(configPlugin, { config: options.config });
   await app.register(errorsPlugin);
   await app.register(securityHeaders);
+  await app.register(rateLimitPlugin);
   await app.register(databasePlugin, { handle: options.database });
   await app.register(authPlugin);
   await app.register(multipart);

@@ -25,6 +25,11 @@ export interface Config {
     readonly maxFailuresPerSource: number;
     readonly windowMinutes: number;
   };
+  /** Requests per address and minute (plugins/rate-limit.ts); 0 = no limit. */
+  readonly rateLimits: {
+    readonly figures: number;
+    readonly uploads: number;
+  };
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   readonly trustProxy: boolean;
 }
@@ -105,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
       maxFailuresPerSource: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 20, 1, 10_000),
       windowMinutes: integer(env, 'LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60),
+    }),
+    rateLimits: Object.freeze({
+      figures: integer(env, 'RATE_LIMIT_FIGURES_PER_MINUTE', 1200, 0, 1_000_000),
+      uploads: integer(env, 'RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 0, 10_000),
     }),
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
   });

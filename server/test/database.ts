@@ -49,7 +49,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * demonstration data imported and a logger; close() drops both.
  */
 export async function createTestApp(
-  options: { demonstrationData?: boolean; logger?: FastifyServerOptions['logger'] } = {},
+  options: {
+    demonstrationData?: boolean;
+    logger?: FastifyServerOptions['logger'];
+    /** Settings as the environment would give them (.env.example). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ) {
   const { buildApp } = await import('../app.ts');
   const { loadConfig } = await import('../config.ts');
@@ -59,7 +64,7 @@ export async function createTestApp(
     await loadDemonstrationData(database.handle, '08118');
   }
   const app = await buildApp({
-    config: loadConfig({}),
+    config: loadConfig(options.env ?? {}),
     database: database.handle,
     webDist: '/nonexistent',
     logger: options.logger,
