@@ -7,6 +7,10 @@ export default defineConfig({
   test: {
     root: '.',
     env: { TZ: 'Europe/Berlin' },
+    // Vitest takes one worker less than the machine has cores: one on a two-core machine,
+    // where the files that start processes (commands, servers, a killed import) or wait on
+    // PostgreSQL leave the other core idle. Two files at a time keep both busy.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
