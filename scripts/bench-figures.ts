@@ -406,6 +406,7 @@ interface Figure {
   value: number | null;
   numerator: number | null;
   suppressed?: boolean;
+  protection?: string;
 }
 function agreement(c: Case): string {
   const body = api.get(c)?.body as
@@ -416,10 +417,16 @@ function agreement(c: Case): string {
   const mismatches: string[] = [];
   let compared = 0;
   let withheld = 0;
+  let perturbed = 0;
   const check = (what: string, figure: Figure | undefined, directValue: unknown) => {
     // State-wide figures follow the restricted rules even for an admin: small cells are withheld.
     if (figure?.suppressed) {
       withheld++;
+      return;
+    }
+    // State-wide figures are perturbed by cell keys (docs/disclosure.md): near, never equal.
+    if (figure?.protection === 'perturbed') {
+      perturbed++;
       return;
     }
     const apiValue = figure?.value;
@@ -453,7 +460,10 @@ function agreement(c: Case): string {
       if (point.date && direct.has(point.date)) check(point.date, point, direct.get(point.date));
     }
   }
-  const hidden = withheld > 0 ? `; ${withheld} withheld by the disclosure rules, not compared` : '';
+  const hidden = [
+    withheld > 0 ? `; ${withheld} withheld by the disclosure rules` : '',
+    perturbed > 0 ? `; ${perturbed} perturbed by cell keys` : '',
+  ].join('');
   if (compared === 0) return `not compared (no matching figures${hidden})`;
   return mismatches.length === 0
     ? `all ${compared} figures equal${hidden}`
