@@ -158,6 +158,20 @@ export class FeasibleSums {
     );
   }
 
+  /**
+   * The facts a bound on the sum of `members` rests on: those with a non-zero dual value at
+   * the optimum (for messages: which published figures pin a count down).
+   */
+  certificate(members: readonly number[], sense: 'minimize' | 'maximize'): number[] {
+    this.optimum(members, sense);
+    const duals = this.model.getSolution().rowDual;
+    const facts: number[] = [];
+    duals.forEach((dual, fact) => {
+      if (Math.abs(dual) > TOLERANCE) facts.push(fact);
+    });
+    return facts;
+  }
+
   dispose(): void {
     this.model.dispose();
   }

@@ -10,6 +10,7 @@ import {
   perturbedFigure,
 } from '../disclosure/disclose.ts';
 import type { AuditedHeadline } from '../disclosure/headline-audit.ts';
+import { protectTable } from '../disclosure/protect-table.ts';
 import type { FactsScope } from './case-facts.ts';
 import type { Category, DimensionId, RegistryCategories } from './dimensions.ts';
 import {
@@ -85,13 +86,29 @@ export async function breakdownReport(
   disclosure: Disclosure,
 ): Promise<BreakdownReport> {
   const { rows, total } = await breakdownOn(db, scope, indicator, by, registry);
+  const shown = rows.map((row) => disclose(indicator, row.figure, disclosure));
+  const shownTotal = disclose(indicator, total, disclosure, { date: scope.date });
+  if (disclosure.audience !== 'internal')
+    await protectTable(
+      indicator,
+      rows.map((row) => row.figure),
+      [
+        ...rows.map((row, i) => ({
+          members: [i],
+          raw: row.figure,
+          shown: shown[i] as DisclosedFigure,
+        })),
+        { members: rows.map((_, i) => i), raw: total, shown: shownTotal },
+      ],
+      disclosure.rules,
+    );
   return {
-    rows: rows.map((row) => ({
+    rows: rows.map((row, i) => ({
       key: row.key,
       label: row.label,
-      ...disclose(indicator, row.figure, disclosure),
+      ...(shown[i] as DisclosedFigure),
     })),
-    total: disclose(indicator, total, disclosure, { date: scope.date }),
+    total: shownTotal,
   };
 }
 
@@ -136,12 +153,44 @@ export async function crossTableReport(
 ): Promise<CrossTableReport> {
   const table = await crossTableOn(db, scope, indicator, rowsBy, columnsBy, registry);
   const one = (figure: RawFigure) => disclose(indicator, figure, disclosure);
-  return {
-    rows: table.rows,
-    columns: table.columns,
-    cells: table.cells.map((row) => row.map(one)),
-    rowTotals: table.rowTotals.map(one),
-    columnTotals: table.columnTotals.map(one),
-    total: disclose(indicator, table.total, disclosure, { date: scope.date }),
-  };
+  const cells = table.cells.map((row) => row.map(one));
+  const rowTotals = table.rowTotals.map(one);
+  const columnTotals = table.columnTotals.map(one);
+  const total = disclose(indicator, table.total, disclosure, { date: scope.date });
+  if (disclosure.audience !== 'internal') {
+    const width = table.columns.length;
+    const at = (r: number, c: number) => r * width + c;
+    const rowIndices = table.rows.map((_, r) => r);
+    const columnIndices = table.columns.map((_, c) => c);
+    await protectTable(
+      indicator,
+      table.cells.flat(),
+      [
+        ...table.cells.flatMap((row, r) =>
+          row.map((raw, c) => ({
+            members: [at(r, c)],
+            raw,
+            shown: cells[r]?.[c] as DisclosedFigure,
+          })),
+        ),
+        ...table.rowTotals.map((raw, r) => ({
+          members: columnIndices.map((c) => at(r, c)),
+          raw,
+          shown: rowTotals[r] as DisclosedFigure,
+        })),
+        ...table.columnTotals.map((raw, c) => ({
+          members: rowIndices.map((r) => at(r, c)),
+          raw,
+          shown: columnTotals[c] as DisclosedFigure,
+        })),
+        {
+          members: rowIndices.flatMap((r) => columnIndices.map((c) => at(r, c))),
+          raw: table.total,
+          shown: total,
+        },
+      ],
+      disclosure.rules,
+    );
+  }
+  return { rows: table.rows, columns: table.columns, cells, rowTotals, columnTotals, total };
 }

@@ -2,9 +2,14 @@
 // collects answers, turns every published figure into a linear fact about counts of cases,
 // and proves by linear programming the interval of every count it was not told exactly.
 // The analyst here is stronger than a real one: it knows which combinations of categories
-// occur at all (its unknowns are the non-empty classes of cases that no published figure
-// tells apart), and it may combine every answer about a date and its neighbours. Ground
-// truth comes from the case rows, through the registry's own conditions.
+// occur at all on each date (its unknowns are the non-empty classes of cases that no
+// published figure tells apart), and it may combine every answer about a date and its
+// neighbours. Like the reader of docs/disclosure.md it knows the definitions, so for the
+// counts that only grow (closed so far, begun or closed in a period, by attributes a case
+// keeps) it knows each case's path from date to date; it does not know how people moved
+// between dates otherwise (who left a training, who found a flat), which no published
+// figure tells. Ground truth comes from the case rows, through the registry's own
+// conditions.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import { smallIsolables } from '../disclosure/audit.ts';
@@ -64,6 +69,43 @@ export function countsOf(indicator: Indicator): {
       };
     }
   }
+}
+
+/**
+ * The counts whose cases stay counted on every later date (for a fixed period start): the
+ * registry's monotone counts and the period counts, which grow with the period's end.
+ */
+const GROWING_COUNTS: ReadonlySet<string> = new Set(
+  INDICATORS.flatMap((indicator): string[] => {
+    if (
+      indicator.kind === 'count' &&
+      indicator.condition &&
+      (indicator.monotone || indicator.period)
+    )
+      return [indicator.id];
+    if (indicator.kind === 'share' && indicator.numerator.monotone)
+      return [`${indicator.id}__numerator`];
+    return [];
+  }),
+);
+
+/** Attributes a case keeps from date to date; the others (age group, status) change. */
+const LASTING: ReadonlySet<DimensionId> = new Set([
+  'provider',
+  'municipality',
+  'sex',
+  'country',
+  'start_year',
+]);
+
+/**
+ * Whether a cell counts, on every later date with the same period start, every case it
+ * counts now: a fact of the definitions that a reader knows.
+ */
+export function growing(cell: CellSpec): boolean {
+  return (
+    GROWING_COUNTS.has(cell.count) && cell.categories.every(([dimension]) => LASTING.has(dimension))
+  );
 }
 
 /** Every count of cases by its alias, with its condition on a fact row. */
@@ -153,6 +195,8 @@ export interface Recovery {
   what: string;
   truth: number;
   interval: { lowest: number; highest: number };
+  /** The published figures the interval rests on (lower bound, then upper bound). */
+  because: string[];
 }
 
 export interface Attack {
@@ -178,30 +222,47 @@ export async function attack(
   { k, width, table }: { k: number; width: number; table: PerturbationTable | undefined },
 ): Promise<Attack> {
   // One entry per distinct set of cases, with everything published about it.
-  const cells = new Map<string, { members: number[]; facts: Published[]; names: string[] }>();
+  const cells = new Map<
+    string,
+    { members: number[]; facts: Published[]; names: string[]; growing: boolean; date: string }
+  >();
   for (const observation of observations) {
     const members = (await truth.members(observation.cell)).sort((a, b) => a - b);
-    const key = members.join(',');
-    const entry = cells.get(key) ?? { members, facts: [], names: [] };
+    const grows = growing(observation.cell);
+    // The same cases counted by a growing cell and by a cell of one date are two facts
+    // about different unknowns; cells of one kind and date with the same cases are one.
+    const key = `${grows ? 'path' : observation.cell.date}:${members.join(',')}`;
+    const entry = cells.get(key) ?? {
+      members,
+      facts: [],
+      names: [],
+      growing: grows,
+      date: observation.cell.date,
+    };
     entry.facts.push(observation.published);
     entry.names.push(observation.source);
     cells.set(key, entry);
   }
   const list = [...cells.values()];
-  // The unknowns: classes of cases that every cell either holds whole or not at all.
-  const signature = new Map<number, number[]>();
+  // The unknowns: classes of cases that every cell either holds whole or not at all. A case
+  // is in one class per date for the cells of that date, and in one class for the cells
+  // that only grow (its path through them): what a case was on one date says nothing about
+  // it on another, but for the definitions.
+  const signature = new Map<string, number[]>();
   list.forEach((cell, index) => {
+    const bucket = cell.growing ? 'path' : cell.date;
     for (const member of cell.members) {
-      const cellsOf = signature.get(member) ?? [];
+      const key = `${bucket}|${member}`;
+      const cellsOf = signature.get(key) ?? [];
       cellsOf.push(index);
-      signature.set(member, cellsOf);
+      signature.set(key, cellsOf);
     }
   });
   const classOf = new Map<string, number>();
-  const caseClass = new Map<number, number>();
+  const caseClass = new Map<string, number>();
   const sizes: number[] = [];
   for (const [member, cellsOf] of signature) {
-    const key = cellsOf.join(',');
+    const key = `${member.slice(0, member.indexOf('|'))}:${cellsOf.join(',')}`;
     let unknown = classOf.get(key);
     if (unknown === undefined) {
       unknown = sizes.length;
@@ -211,29 +272,38 @@ export async function attack(
     sizes[unknown] = (sizes[unknown] as number) + 1;
     caseClass.set(member, unknown);
   }
-  const classCells = list.map((cell) => [
-    ...new Set(cell.members.map((member) => caseClass.get(member) as number)),
-  ]);
+  const classCells = list.map((cell) => {
+    const bucket = cell.growing ? 'path' : cell.date;
+    return [
+      ...new Set(cell.members.map((member) => caseClass.get(`${bucket}|${member}`) as number)),
+    ];
+  });
 
   const shownSmall: string[] = [];
   const facts: Fact[] = [];
+  /** Per fact: what was published, for messages. */
+  const said: string[] = [];
   list.forEach((cell, index) => {
     const members = classCells[index] as number[];
     const truthCount = cell.members.length;
-    for (const published of cell.facts) {
+    cell.facts.forEach((published, j) => {
+      const name = cell.names[j] as string;
       if (published.kind === 'exact') {
         facts.push({ members, lower: published.value, upper: published.value });
-        if (truthCount >= 1 && truthCount < k) shownSmall.push(cell.names[0] as string);
+        said.push(`${name} = ${published.value}`);
+        if (truthCount >= 1 && truthCount < k) shownSmall.push(name);
       } else if (published.kind === 'perturbed') {
         if (!table) throw new Error('A perturbed figure needs the perturbation table.');
         const { lowest, highest } = possibleCounts(published.value, table);
         facts.push({ members, lower: lowest, upper: highest });
+        said.push(`${name} ≈ ${published.value} (${lowest} bis ${highest})`);
         if (published.value >= 1 && published.value < k)
-          shownSmall.push(`${cell.names[0]} (verändert ${published.value})`);
+          shownSmall.push(`${name} (verändert ${published.value})`);
       } else if (published.atLeast > 0) {
         facts.push({ members, lower: published.atLeast, upper: Number.POSITIVE_INFINITY });
+        said.push(`${name} gesperrt (≥ ${published.atLeast})`);
       }
-    }
+    });
   });
   const exact = list.map((cell) => cell.facts.some((published) => published.kind === 'exact'));
   // A count that only audited exact figures speak of must keep the protection width; one
@@ -260,6 +330,13 @@ export async function attack(
           what: target.cells.map((cell) => list[cell]?.names[0]).join(' minus '),
           truth: target.truth,
           interval,
+          because: [
+            ...new Set(
+              (['minimize', 'maximize'] as const).flatMap((sense) =>
+                sums.certificate(target.members, sense).map((fact) => said[fact] as string),
+              ),
+            ),
+          ],
         });
     }
   } finally {

@@ -1,0 +1,129 @@
+// The audit of a perturbed table, tried by a reader who adds lines up: random small tables
+// (a line of cells with its total, or rows × columns with margins) are perturbed with random
+// cell keys; the reader minimises and maximises every small count subject to what is
+// shown. Without the audit it pins counts down; with it, never.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Cell, smallIsolables } from './audit.ts';
+import { perturb, perturbationTable, possibleCounts } from './cell-key.ts';
+import { type Fact, FeasibleSums, solver } from './feasibility.ts';
+import { auditPerturbedTable, type TableCount } from './table-audit.ts';
+
+const K = 5;
+const table = perturbationTable({ maxDeviation: 3, variance: 1, threshold: K - 1 });
+
+/** A rows × columns table (one row: a breakdown) as interior counts and its figures. */
+function figuresOf(rows: number[][]): { interior: number[]; cells: Cell[] } {
+  const width = rows[0]?.length ?? 0;
+  const at = (r: number, c: number) => r * width + c;
+  const interior = rows.flat();
+  const rowIndex = rows.map((_, r) => r);
+  const columnIndex = Array.from({ length: width }, (_, c) => c);
+  const cells: Cell[] = [
+    ...interior.map((_, i) => [i]),
+    ...rowIndex.map((r) => columnIndex.map((c) => at(r, c))),
+    ...(rows.length > 1 ? columnIndex.map((c) => rowIndex.map((r) => at(r, c))) : []),
+    ...(rows.length > 1 ? [interior.map((_, i) => i)] : []),
+  ];
+  return { interior, cells };
+}
+
+/** What the reader proves: the small counts (cells, nested differences) it pins down. */
+async function pinned(
+  interior: readonly number[],
+  cells: readonly Cell[],
+  published: readonly (number | null)[],
+): Promise<string[]> {
+  const facts: Fact[] = cells.map((members, i) => {
+    const value = published[i];
+    if (value === null || value === undefined)
+      return { members, lower: 1, upper: Number.POSITIVE_INFINITY };
+    const { lowest, highest } = possibleCounts(value, table);
+    return { members, lower: lowest, upper: highest };
+  });
+  const sums = new FeasibleSums(await solver(), interior.length, facts);
+  const found: string[] = [];
+  try {
+    for (const target of smallIsolables(cells, interior, K)) {
+      const { lowest, highest } = sums.interval(target.members);
+      if (highest === lowest) found.push(`${target.cells.join('-')}: ${target.truth}`);
+    }
+  } finally {
+    sums.dispose();
+  }
+  return found;
+}
+
+const tableArb = fc
+  .record({
+    rows: fc.integer({ min: 1, max: 3 }),
+    columns: fc.integer({ min: 2, max: 4 }),
+  })
+  .chain(({ rows, columns }) =>
+    fc.record({
+      counts: fc.array(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 12 })), {
+          minLength: columns,
+          maxLength: columns,
+        }),
+        { minLength: rows, maxLength: rows },
+      ),
+      keys: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+        minLength: rows * columns + rows + columns + 1,
+        maxLength: rows * columns + rows + columns + 1,
+      }),
+    }),
+  );
+
+describe('the audit of a perturbed table', () => {
+  it('corners no count: two cells shown as 0 and a line total of at least 6', async () => {
+    // f = 3 and m = 3 published as 0 (each 0 to 3), their total 6 published as 7 (6 to 10).
+    const interior = [3, 3];
+    const cells: Cell[] = [[0], [1], [0, 1]];
+    expect(await pinned(interior, cells, [0, 0, 7])).toEqual(['0: 3', '1: 3']);
+    const counts: TableCount[] = cells.map((members, i) => ({
+      members,
+      truth: members.reduce((s, m) => s + (interior[m] as number), 0),
+      published: { kind: 'perturbed', value: [0, 0, 7][i] as number },
+    }));
+    const withheld = await auditPerturbedTable(interior, counts, { k: K, table });
+    expect(withheld.filter(Boolean).length).toBeGreaterThan(0);
+    const shown = [0, 0, 7].map((value, i) => (withheld[i] ? null : value));
+    expect(await pinned(interior, cells, shown)).toEqual([]);
+  });
+
+  it('leaves no small count of a random table to be pinned down, and without it some are', async () => {
+    let cornered = 0;
+    let tables = 0;
+    await fc.assert(
+      fc.asyncProperty(tableArb, async ({ counts: rows, keys }) => {
+        const { interior, cells } = figuresOf(rows);
+        const truths = cells.map((members) =>
+          members.reduce((s, m) => s + (interior[m] as number), 0),
+        );
+        const perturbed = truths.map((truth, i) => perturb(truth, keys[i] as number, table));
+        if ((await pinned(interior, cells, perturbed)).length > 0) cornered += 1;
+        tables += 1;
+        const withheld = await auditPerturbedTable(
+          interior,
+          cells.map((members, i) => ({
+            members,
+            truth: truths[i] as number,
+            published: { kind: 'perturbed', value: perturbed[i] as number },
+          })),
+          { k: K, table },
+        );
+        const shown = perturbed.map((value, i) => (withheld[i] ? null : value));
+        expect(await pinned(interior, cells, shown)).toEqual([]);
+        // Only counts above zero are withheld, so "withheld" never hides a zero.
+        withheld.forEach((out, i) => {
+          if (out) expect(truths[i]).toBeGreaterThan(0);
+        });
+      }),
+      { numRuns: 300 },
+    );
+    // The attack is real: without the audit, some of the random tables give counts away.
+    expect(cornered).toBeGreaterThan(0);
+    expect(tables).toBe(300);
+  }, 120_000);
+});

@@ -1,0 +1,98 @@
+// The audit of one perturbed table (docs/disclosure.md, "Tables audited after perturbation").
+// The Cell Key Method moves every count of a breakdown or cross-table on its own, within
+// ±D, and shows small counts as 0 or as k and more. A reader who adds a line up can still
+// corner a count: two cells of a line published as 0 (each at most D) beside a line total
+// published so that it is at least 2·D leave only one value for each. So before a table
+// leaves the server, every count from 1 to k-1 in it, as a cell or as the difference of two
+// nested cells, is minimised and maximised by linear programming subject to everything the
+// table publishes (each perturbed count an interval, an audited one an equation, the margins
+// the sums of their cells); where a count has only one possible value, the smallest shown
+// count touching it is withheld, until none has.
+import { type Cell, smallIsolables } from './audit.ts';
+import { type PerturbationTable, possibleCounts } from './cell-key.ts';
+import { type Fact, FeasibleSums, solver } from './feasibility.ts';
+
+/** One count of a table as computed and as it would be published. */
+export interface TableCount {
+  /** The interior cells it adds up (indices into `interior`). */
+  members: readonly number[];
+  /** The true count. */
+  truth: number;
+  /**
+   * What would be published: a perturbed count, an exact (audited) one, or nothing (withheld
+   * already, for another reason).
+   */
+  published:
+    | { kind: 'perturbed'; value: number }
+    | { kind: 'exact'; value: number }
+    | { kind: 'withheld' };
+}
+
+/**
+ * Which counts of a table to withhold besides those already withheld, so that no count from
+ * 1 to k-1 among its cells and the differences of its nested cells can be learnt exactly.
+ * `interior` holds the true counts of the cells no other cell splits (the unknowns).
+ */
+export async function auditPerturbedTable(
+  interior: readonly number[],
+  counts: readonly TableCount[],
+  { k, table }: { k: number; table: PerturbationTable },
+): Promise<boolean[]> {
+  const withheld = counts.map(() => false);
+  const cells: Cell[] = counts.map((count) => count.members);
+  const targets = smallIsolables(cells, interior, k);
+  if (targets.length === 0) return withheld;
+  // A withheld count is never 0 (zeros are shown), so a reader knows it is at least 1.
+  const atLeastOne = (count: TableCount) => (count.truth > 0 ? 1 : 0);
+  const facts: Fact[] = counts.map((count) => {
+    const { published } = count;
+    if (published.kind === 'exact')
+      return { members: count.members, lower: published.value, upper: published.value };
+    if (published.kind === 'perturbed') {
+      const { lowest, highest } = possibleCounts(published.value, table);
+      return { members: count.members, lower: lowest, upper: highest };
+    }
+    return { members: count.members, lower: 0, upper: Number.POSITIVE_INFINITY };
+  });
+  const sums = new FeasibleSums(
+    await solver(),
+    interior.length,
+    facts,
+    Float64Array.from(interior),
+  );
+  const touching = new Map<number, number[]>();
+  counts.forEach((count, index) => {
+    for (const member of count.members) {
+      const list = touching.get(member) ?? [];
+      list.push(index);
+      touching.set(member, list);
+    }
+  });
+  try {
+    // Withholding only widens intervals: a count protected once stays protected.
+    for (const target of targets) {
+      while (!sums.atLeast(target.members, 1).wide) {
+        const near = new Set(target.members.flatMap((member) => touching.get(member) ?? []));
+        const next = [...near]
+          .filter(
+            (index) =>
+              !withheld[index] &&
+              counts[index]?.published.kind === 'perturbed' &&
+              (counts[index]?.truth as number) > 0,
+          )
+          .sort(
+            (a, b) =>
+              (counts[a]?.truth as number) - (counts[b]?.truth as number) ||
+              (counts[a]?.members.length as number) - (counts[b]?.members.length as number) ||
+              a - b,
+          )[0];
+        if (next === undefined) break;
+        withheld[next] = true;
+        sums.relax(next, atLeastOne(counts[next] as TableCount), Number.POSITIVE_INFINITY);
+      }
+    }
+  } finally {
+    sums.dispose();
+  }
+  return withheld;
+}
