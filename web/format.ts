@@ -125,7 +125,7 @@ export function protectionNote(
     );
   notes.push(
     withheld
-      ? `${SUPPRESSED} = Wert gesperrt: ein Anteil auf weniger als ${rules.minDenominator} Personen${audited ? ', oder ein Eckwert, aus dem sich sonst eine kleine Zahl errechnen ließe' : ''}.`
+      ? `${SUPPRESSED} = Wert gesperrt: ein Anteil auf weniger als ${rules.minDenominator} Personen${audited ? ', ein Eckwert, aus dem sich sonst eine kleine Zahl errechnen ließe' : ''}${perturbed ? ', oder ein Wert, aus dem sich mit der Summe seiner Zeile oder Spalte sonst eine kleine Zahl genau errechnen ließe' : ''}.`
       : 'Kein Wert ist gesperrt.',
   );
   return notes.join(' ');

@@ -134,9 +134,9 @@ function disclosure(rules: Rules) {
   const deviation = rules.cellKey?.maxDeviation ?? DEFAULT_RULES.cellKey?.maxDeviation;
   const items = [
     `Alle Fallzahlen, die Sie hier sehen, sind leicht verändert: Jede weicht zufällig um höchstens ${deviation} von der tatsächlichen Zahl ab (Cell-Key-Verfahren, wie es die Statistischen Ämter für die Zensusdatenbank nutzen). Dieselben Personen ergeben dabei immer dieselbe Zahl, in jeder Tabelle und bei jeder Abfrage; wer dieselbe Zahl öfter abruft, erfährt nichts Neues.`,
-    `Keine veröffentlichte Fallzahl liegt zwischen 1 und ${rules.k - 1}: Kleine Gruppen erscheinen als 0 oder als ${rules.k} und mehr. Eine Summe kann deshalb etwas von der Summe ihrer Teile abweichen.`,
+    `Keine veröffentlichte Fallzahl liegt zwischen 1 und ${rules.k - 1}: Kleine Gruppen erscheinen als 0 oder als ${rules.k} und mehr. Eine Summe kann deshalb etwas von der Summe ihrer Teile abweichen. Ließe sich in einer Tabelle durch Zusammenzählen einer Zeile oder Spalte doch eine kleine Zahl genau errechnen, wird dort zusätzlich ein Wert gesperrt.`,
     'Ausgenommen sind die Eckwerte des ganzen Kreises zum Ersten eines Monats (betreute Personen, Minderjährige, Erwachsene, ihre Anteile mit Sprachniveau B1, in Beschäftigung und in Ausbildung, beendete Fälle und solche mit eigenem Mietvertrag): Sie sind exakt. Vorher wird mit allen Eckwerten aller Monate zusammen geprüft, dass sich aus ihnen keine kleine Zahl errechnen lässt; wo doch, wird ein Eckwert gesperrt. Wie sich ein Bestand von einem Monat zum nächsten verändert (etwa drei Erwachsene mehr in Ausbildung), bleibt sichtbar: Das ist ein Saldo aus Zu- und Abgängen, keine Zahl bestimmter Personen.',
-    `„${SUPPRESSED}“ steht für einen gesperrten Wert: ein Anteil auf weniger als ${formatCount(rules.minDenominator)} Personen, oder ein Eckwert, den diese Prüfung zurückhält. 0 wird gezeigt.`,
+    `„${SUPPRESSED}“ steht für einen gesperrten Wert: ein Anteil auf weniger als ${formatCount(rules.minDenominator)} Personen, ein Eckwert, den diese Prüfung zurückhält, oder ein Wert einer Tabelle, aus dem sich sonst eine kleine Zahl errechnen ließe. 0 wird gezeigt.`,
     'Das Landratsamt sieht alle Zahlen exakt, ein Träger die seiner eigenen Fälle. Nach einzelnen Integrationsmanagerinnen und -managern oder Haushalten wird nichts aufgeschlüsselt.',
   ];
   return withAttributes(
