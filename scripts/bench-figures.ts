@@ -233,7 +233,15 @@ const protection = await measureProtection({
   databaseUrl: DATABASE_URL,
   district: DISTRICT,
   adminSecret: token.secret,
-  cases: cases.filter((c) => c.scope === DISTRICT),
+  cases: [
+    ...cases.filter((c) => c.scope === DISTRICT),
+    // The table audit after perturbation has most to do in a share's cross-table of small
+    // cells: numerator and denominator, each a linked table of towns × age groups.
+    {
+      figures: 'cross-table share, towns × age groups',
+      path: `/api/v1/indicators/employment_sv_share/crosstab?date=${DATE}&rows=municipality&columns=age_group&district=${DISTRICT}`,
+    },
+  ],
   requests: REQUESTS,
   warmUp: WARM_UP,
   summarise,
