@@ -1,7 +1,16 @@
-// Arrow answers decoded as the server writes them (server/routes/formats.ts): Float64
-// figures with nulls where withheld, "ja"/"nein" for suppressed, the protection's code, the
-// total as last line.
-import { Float64, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+// Arrow answers decoded as the server writes them (server/routes/formats.ts): typed figures
+// with nulls where withheld, Bool for suppressed, the protection's code, the total as last
+// line marked by `is_total`, months and days as Date32; IPC files, as `format=arrow` answers.
+import {
+  Bool,
+  DateDay,
+  Float64,
+  Int32,
+  Table,
+  tableToIPC,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
@@ -13,23 +22,31 @@ import {
 
 const text = (values: (string | null)[]) => vectorFromArray(values, new Utf8());
 const numbers = (values: (number | null)[]) => vectorFromArray(values, new Float64());
+const counts = (values: (number | null)[]) => vectorFromArray(values, new Int32());
+const flags = (values: boolean[]) => vectorFromArray(values, new Bool());
+const days = (values: string[]) =>
+  vectorFromArray(
+    values.map((day) => Date.parse(`${day}T00:00:00Z`)),
+    new DateDay(),
+  );
 
-const breakdownIpc = (keys = ['A2', 'C2', 'unknown', 'total']) =>
+const breakdownIpc = (totals = [false, false, false, true]) =>
   tableToIPC(
     new Table({
-      key: text(keys),
+      key: text(['A2', 'C2', 'unknown', 'total']),
       label: text(['A2', 'C2', 'unbekannt', 'Insgesamt']),
-      value: numbers([1502, null, 124, 1630]),
-      numerator: numbers([null, null, null, null]),
-      denominator: numbers([null, null, null, null]),
-      suppressed: text(['nein', 'ja', 'nein', 'nein']),
+      value: counts([1502, null, 124, 1630]),
+      numerator: counts([null, null, null, null]),
+      denominator: counts([null, null, null, null]),
+      suppressed: flags([false, true, false, false]),
       protection: text(['perturbed', 'perturbed', 'perturbed', 'audited']),
+      is_total: flags(totals),
     }),
-    'stream',
+    'file',
   );
 
 describe('breakdown from Arrow', () => {
-  it('maps nulls to null and "ja"/"nein" to true/false, with the total apart', () => {
+  it('maps nulls to null and the Bool flags to true/false, with the total apart', () => {
     expect(breakdownFromArrow(breakdownIpc())).toEqual({
       rows: [
         {
@@ -71,12 +88,17 @@ describe('breakdown from Arrow', () => {
   });
 
   it('refuses a table without its total line, a column or a yes/no', () => {
-    expect(() => breakdownFromArrow(breakdownIpc(['A2', 'C2', 'unknown', 'B1']))).toThrow(
+    expect(() => breakdownFromArrow(breakdownIpc([false, false, false, false]))).toThrow(
       'Zeile „Insgesamt“',
     );
     const withoutDenominator = tableToIPC(
-      new Table({ key: text(['total']), label: text(['Insgesamt']), value: numbers([1]) }),
-      'stream',
+      new Table({
+        key: text(['total']),
+        label: text(['Insgesamt']),
+        value: numbers([1]),
+        is_total: flags([true]),
+      }),
+      'file',
     );
     expect(() => breakdownFromArrow(withoutDenominator)).toThrow('Spalte „numerator“');
     const unknownFlag = tableToIPC(
@@ -86,10 +108,11 @@ describe('breakdown from Arrow', () => {
         value: numbers([1]),
         numerator: numbers([null]),
         denominator: numbers([null]),
-        suppressed: text(['true']),
+        suppressed: text(['ja']),
         protection: text(['perturbed']),
+        is_total: flags([true]),
       }),
-      'stream',
+      'file',
     );
     expect(() => breakdownFromArrow(unknownFlag)).toThrow('Spalte „suppressed“');
     expect(() => breakdownFromArrow(new TextEncoder().encode('{"rows":[]}'))).toThrow(
@@ -102,12 +125,12 @@ describe('series from Arrow', () => {
   it('keeps period and date and maps withheld points', () => {
     const ipc = tableToIPC(
       new Table({
-        period: text(['2020-11', '2020-12']),
-        date: text(['2020-11-30', '2020-12-31']),
+        period: days(['2020-11-01', '2020-12-01']),
+        date: days(['2020-11-30', '2020-12-31']),
         value: numbers([null, 0.25]),
-        numerator: numbers([null, 5]),
-        denominator: numbers([18, 20]),
-        suppressed: text(['ja', 'nein']),
+        numerator: counts([null, 5]),
+        denominator: counts([18, 20]),
+        suppressed: flags([true, false]),
         protection: text(['perturbed', 'perturbed']),
       }),
       'stream',
@@ -138,7 +161,7 @@ describe('series from Arrow', () => {
 describe('fetching Arrow', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it('asks for the Arrow stream and decodes the answer', async () => {
+  it('asks for the Arrow file and decodes the answer', async () => {
     const fetch = vi.fn(async () => new Response(new Uint8Array(breakdownIpc())));
     vi.stubGlobal('fetch', fetch);
     const breakdown = await fetchBreakdownTable('clients_adult', '2021-01-01', 'language_level');
@@ -146,7 +169,7 @@ describe('fetching Arrow', () => {
     expect(fetch).toHaveBeenCalledWith(
       '/api/v1/indicators/clients_adult/breakdown?date=2021-01-01&by=language_level&format=arrow',
       expect.objectContaining({
-        headers: expect.objectContaining({ accept: 'application/vnd.apache.arrow.stream' }),
+        headers: expect.objectContaining({ accept: 'application/vnd.apache.arrow.file' }),
       }),
     );
   });
@@ -168,7 +191,7 @@ describe('fetching Arrow', () => {
           }),
       ),
     );
-    const failure = fetchSeries('clients_active', '2014-01', '2014-12', 'month');
+    const failure = fetchSeries('clients_active', '2014-01', '2014-12');
     await expect(failure).rejects.toBeInstanceOf(ApiError);
     await expect(failure).rejects.toMatchObject({ status: 400, message: problem.detail });
   });

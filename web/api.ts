@@ -241,7 +241,8 @@ async function call<T>(
   return (await response.json()) as T;
 }
 
-const ARROW_TYPE = 'application/vnd.apache.arrow.stream';
+/** `format=arrow` answers an Arrow IPC file; tableFromIPC reads files and streams alike. */
+const ARROW_TYPE = 'application/vnd.apache.arrow.file';
 
 async function fetchArrow(url: string): Promise<Uint8Array> {
   const response = await send('GET', url, { accept: ARROW_TYPE });
@@ -271,35 +272,39 @@ function column<T>(table: Table, name: string, isCell: (cell: unknown) => cell i
 const isText = (cell: unknown): cell is string => typeof cell === 'string';
 const isNumberOrNull = (cell: unknown): cell is number | null =>
   cell === null || typeof cell === 'number';
-const isYesNo = (cell: unknown): cell is 'ja' | 'nein' => cell === 'ja' || cell === 'nein';
+const isFlag = (cell: unknown): cell is boolean => typeof cell === 'boolean';
+/** A Date32 cell: milliseconds since 1970 at midnight UTC. */
+const isDay = (cell: unknown): cell is number =>
+  typeof cell === 'number' && cell % 86_400_000 === 0;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const isProtection = (cell: unknown): cell is Protection =>
   cell === 'none' || cell === 'audited' || cell === 'perturbed';
 
-/** The figure columns every figure table has; `suppressed` is "ja" or "nein" in Arrow and CSV. */
+/** The figure columns every figure table has; `suppressed` is a Bool. */
 function figureColumns(table: Table) {
   const value = column(table, 'value', isNumberOrNull);
   const numerator = column(table, 'numerator', isNumberOrNull);
   const denominator = column(table, 'denominator', isNumberOrNull);
-  const suppressed = column(table, 'suppressed', isYesNo);
+  const suppressed = column(table, 'suppressed', isFlag);
   const protection = column(table, 'protection', isProtection);
   return (row: number): Figure => ({
     value: value(row),
     numerator: numerator(row),
     denominator: denominator(row),
-    suppressed: suppressed(row) === 'ja',
+    suppressed: suppressed(row),
     protection: protection(row),
   });
 }
 
-/** A breakdown from its Arrow IPC stream, whose last line is the total (key "total"). */
+/** A breakdown from its Arrow IPC file, whose last line is the total (`is_total`). */
 export function breakdownFromArrow(ipc: Uint8Array): BreakdownTable {
   const table = readTable(ipc);
   const key = column(table, 'key', isText);
   const label = column(table, 'label', isText);
+  const isTotal = column(table, 'is_total', isFlag);
   const figure = figureColumns(table);
   const last = table.numRows - 1;
-  if (last < 0 || key(last) !== 'total')
-    throw new Error('Der Arrow-Tabelle fehlt die Zeile „Insgesamt“.');
+  if (last < 0 || !isTotal(last)) throw new Error('Der Arrow-Tabelle fehlt die Zeile „Insgesamt“.');
   return {
     rows: Array.from({ length: last }, (_, row) => ({
       key: key(row),
@@ -310,14 +315,15 @@ export function breakdownFromArrow(ipc: Uint8Array): BreakdownTable {
   };
 }
 
+/** A monthly series from its Arrow IPC file: months as their first day, dates as days (Date32). */
 export function seriesFromArrow(ipc: Uint8Array): SeriesPoint[] {
   const table = readTable(ipc);
-  const period = column(table, 'period', isText);
-  const date = column(table, 'date', isText);
+  const period = column(table, 'period', isDay);
+  const date = column(table, 'date', isDay);
   const figure = figureColumns(table);
   return Array.from({ length: table.numRows }, (_, row) => ({
-    period: period(row),
-    date: date(row),
+    period: isoDay(period(row)).slice(0, 7),
+    date: isoDay(date(row)),
     ...figure(row),
   }));
 }
@@ -380,8 +386,9 @@ export const fetchSeriesResponse = (
   filter: SeriesFilter = {},
 ) => call<SeriesResponse>('GET', seriesUrl(id, from, to, interval, undefined, filter));
 
-export const fetchSeries = async (id: string, from: string, to: string, interval: Interval) =>
-  seriesFromArrow(await fetchArrow(seriesUrl(id, from, to, interval, 'arrow')));
+/** A monthly series (its periods are months, YYYY-MM). */
+export const fetchSeries = async (id: string, from: string, to: string) =>
+  seriesFromArrow(await fetchArrow(seriesUrl(id, from, to, 'month', 'arrow')));
 
 /** The providers the server knows, from the categories of a breakdown by provider. */
 export async function fetchProviders(today: string): Promise<Provider[]> {

@@ -2,7 +2,16 @@
 // notation, "." for a withheld value, the first column as row headers.
 import { element } from './dom.ts';
 import type { DownloadTable } from './downloads/index.ts';
-import { formatCount, formatDecimal, formatPercent, SUPPRESSED } from './format.ts';
+import { isProvisionalDay, PROVISIONAL_MARK } from './downloads/meta.ts';
+import {
+  formatCount,
+  formatDate,
+  formatDateTime,
+  formatDecimal,
+  formatMonth,
+  formatPercent,
+  SUPPRESSED,
+} from './format.ts';
 
 export interface FigureTableOptions {
   /** Columns holding a ratio (one decimal) rather than a count. */
@@ -18,13 +27,18 @@ export function figureTable(
 ) {
   const show = (value: string | number | null, column: number) => {
     const kind = table.columns[column]?.kind ?? 'text';
-    if (kind === 'text') return String(value ?? '');
+    if (kind === 'text' || kind === 'year') return String(value ?? '');
+    if (kind === 'date' && typeof value === 'string')
+      return `${formatDate(value)}${isProvisionalDay(table.columns[column], value) ? PROVISIONAL_MARK : ''}`;
+    if (kind === 'month' && typeof value === 'string') return formatMonth(value);
+    if (kind === 'datetime' && typeof value === 'string') return formatDateTime(value);
     if (value === null) return SUPPRESSED;
     if (typeof value === 'string') return value;
     if (kind === 'share') return formatPercent(value);
     return ratioColumns.includes(column) ? formatDecimal(value) : formatCount(value);
   };
-  const numeric = (column: number) => table.columns[column]?.kind !== 'text';
+  const numeric = (column: number) =>
+    table.columns[column]?.kind === 'number' || table.columns[column]?.kind === 'share';
   return element(
     'table',
     { className: 'figures' },

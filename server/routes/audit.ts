@@ -9,6 +9,7 @@ import {
 } from '../audit/audit-log.ts';
 import { auditDetailText } from '../audit/audit-text.ts';
 import { todayInBerlin } from '../dates.ts';
+import { formatDateDe } from '../import/validate.ts';
 import { negotiateFormat, sendTable } from './formats.ts';
 import { FormatParam, IsoDate, Nullable } from './schemas.ts';
 
@@ -73,6 +74,7 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
             {
               key: 'at',
               header: 'Zeitpunkt',
+              type: format === 'csv' ? 'text' : 'timestamp',
               value: (r) => (format === 'csv' ? berlinTime.format(new Date(r.at)) : r.at),
             },
             { key: 'actor', header: 'Wer', value: (r) => r.actor },
@@ -89,6 +91,13 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
             },
           ],
           entries,
+          {
+            meta: {
+              title: 'Protokoll',
+              stand: `Stand ${formatDateDe(todayInBerlin())}`,
+              source: 'Quelle: Protokoll der Zwischenbilanz, nur für Administratoren',
+            },
+          },
         );
       }
       return { entries };

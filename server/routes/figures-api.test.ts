@@ -200,7 +200,7 @@ describe(`figure endpoints on ${DATABASE_KIND}`, () => {
       '/api/v1/indicators/clients_active/series?from=2020-01&to=2020-03&format=csv',
     );
     expect(csv.body.split('\r\n')[0]).toBe(
-      '\uFEFFZeitraum;Stichtag;Wert;Zähler;Nenner;gesperrt;Schutz',
+      '\uFEFFZeitraum;Stichtag;Wert;Zähler;Nenner;gesperrt;Schutz;vorläufig',
     );
     const bad = await app.inject({
       url: '/api/v1/indicators/clients_active/series?from=2021-01&to=2020-01',

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { END_REASONS } from '../import/format.ts';
+import { formatDateDe } from '../import/validate.ts';
 import { registryCategories } from '../indicators/dimensions.ts';
 import {
   FUNDING_FIGURES,
@@ -14,7 +15,7 @@ import {
 } from '../indicators/funding.ts';
 import { ProblemError } from '../plugins/errors.ts';
 import { Filters, filtersOf } from './figure-scope.ts';
-import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
+import { figureNotes, negotiateFormat, sendTable, type TableColumn } from './formats.ts';
 import { Figure, FormatParam, FundingFigureDefinition, Nullable, Rules } from './schemas.ts';
 
 /** Figures begin with the programme's forerunners; series start in the same year. */
@@ -65,17 +66,17 @@ interface Line {
 }
 
 const COLUMNS: TableColumn<Line>[] = [
-  { key: 'year', header: 'Jahr', type: 'number', value: (r) => r.year },
+  { key: 'year', header: 'Jahr', type: 'year', value: (r) => r.year },
   { key: 'provider', header: 'Träger', value: (r) => r.provider ?? 'alle' },
   { key: 'provider_label', header: 'Bezeichnung', value: (r) => r.provider_label },
-  { key: 'from', header: 'Zeitraum von', type: 'text', value: (r) => r.from },
-  { key: 'to', header: 'Zeitraum bis (Stichtag)', type: 'text', value: (r) => r.to },
-  { key: 'complete', header: 'Jahr vollständig', value: (r) => (r.complete ? 'ja' : 'nein') },
+  { key: 'from', header: 'Zeitraum von', type: 'date', value: (r) => r.from },
+  { key: 'to', header: 'Zeitraum bis (Stichtag)', type: 'date', value: (r) => r.to },
+  { key: 'complete', header: 'Jahr vollständig', type: 'bool', value: (r) => r.complete },
   ...FUNDING_FIGURES.map(
     (figure): TableColumn<Line> => ({
       key: figure.id,
       header: figure.label,
-      type: 'number',
+      type: figure.kind === 'count' ? 'int' : figure.kind === 'share' ? 'share' : 'float',
       value: (r) => r.figures[figure.id]?.value ?? null,
       suppressed: (r) => r.figures[figure.id]?.suppressed === true,
     }),
@@ -161,7 +162,23 @@ const funding: FastifyPluginAsyncTypebox = async (app) => {
       const format = negotiateFormat(request, query.format);
       if (format !== 'json') {
         const name = `foerderzeitraum-${from}-${to}${scope.provider ? `-${scope.provider}` : ''}`;
-        return sendTable(reply, format, name, COLUMNS, rows);
+        const who = scope.provider
+          ? (providers.find((provider) => provider.key === scope.provider)?.label ?? scope.provider)
+          : ALL_PROVIDERS;
+        return sendTable(reply, format, name, COLUMNS, rows, {
+          meta: {
+            title: `Förderzeitraum ${from} bis ${to}, ${who}`,
+            // Years count up to the exports' reach: no figure is for a later day.
+            stand: report.asOf
+              ? `Jahre ${from} bis ${to}, Stand der Daten ${formatDateDe(report.asOf)}`
+              : `Jahre ${from} bis ${to}, noch keine Daten`,
+            ...(report.asOf ? { date: report.asOf } : {}),
+            provisional: false,
+            notes: figureNotes(rows.flatMap((row) => Object.values(row.figures))),
+          },
+          // The lines for all providers are the total over them.
+          isTotal: (r) => r.provider === null,
+        });
       }
       return {
         from,

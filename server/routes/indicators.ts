@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { type Audience, type Protection, rulesFor } from '../disclosure/disclose.ts';
 import { headlineFor } from '../disclosure/headline-audit.ts';
-import { parseDate, yearEarlier } from '../import/validate.ts';
+import { formatDateDe, parseDate, yearEarlier } from '../import/validate.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import {
   DIMENSION_IDS,
@@ -27,7 +27,15 @@ import {
 import { ProblemError } from '../plugins/errors.ts';
 import { HEADLINE_INDICATORS } from '../reports/content.ts';
 import { Filters, filtersOf as sharedFiltersOf } from './figure-scope.ts';
-import { negotiateFormat, sendTable, type TableColumn } from './formats.ts';
+import {
+  type ColumnType,
+  figureNotes,
+  isAfter,
+  negotiateFormat,
+  sendTable,
+  standOf,
+  type TableColumn,
+} from './formats.ts';
 import { Figure, FormatParam, IsoDate, Nullable, ReportedFields, Rules } from './schemas.ts';
 
 const invalid = (detail: string) => new ProblemError(400, 'Ungültige Anfrage', detail);
@@ -51,6 +59,13 @@ const DataAsOf = Nullable(
 const Dimension = Type.Union(DIMENSION_IDS.map((id) => Type.Literal(id)));
 const IndicatorParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9_]{1,64}$' }) });
 
+/** How a value is typed: counts as integers, shares and ratios as floating point. */
+const VALUE_TYPES: Record<Indicator['kind'], ColumnType> = {
+  count: 'int',
+  share: 'share',
+  ratio: 'float',
+};
+
 const figureColumns = <
   Row extends {
     value: number | null;
@@ -59,29 +74,33 @@ const figureColumns = <
     suppressed: boolean;
     protection: Protection;
   },
->(): TableColumn<Row>[] => [
+>(
+  valueType: ColumnType,
+  cellType?: (row: Row) => ColumnType,
+): TableColumn<Row>[] => [
   {
     key: 'value',
     header: 'Wert',
-    type: 'number',
+    type: valueType,
+    ...(cellType ? { cellType } : {}),
     value: (r) => r.value,
     suppressed: (r) => r.suppressed,
   },
   {
     key: 'numerator',
     header: 'Zähler',
-    type: 'number',
+    type: 'int',
     value: (r) => r.numerator,
     suppressed: (r) => r.suppressed,
   },
   {
     key: 'denominator',
     header: 'Nenner',
-    type: 'number',
+    type: 'int',
     value: (r) => r.denominator,
     suppressed: (r) => r.suppressed && r.denominator === null,
   },
-  { key: 'suppressed', header: 'gesperrt', value: (r) => (r.suppressed ? 'ja' : 'nein') },
+  { key: 'suppressed', header: 'gesperrt', type: 'bool', value: (r) => r.suppressed },
   {
     key: 'protection',
     header: 'Schutz',
@@ -245,8 +264,10 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       const format = negotiateFormat(request, query.format);
+      const asOf = await dataAsOf(db(), scope);
       if (format !== 'json') {
         type Row = (typeof rows)[number] & { change?: number | null };
+        const kindOf = (r: Row) => VALUE_TYPES[r.kind as Indicator['kind']] ?? 'float';
         return sendTable<Row>(
           reply,
           format,
@@ -254,13 +275,17 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           [
             { key: 'id', header: 'Kennzahl', value: (r) => r.id },
             { key: 'label', header: 'Bezeichnung', value: (r) => r.label },
-            { key: 'date', header: 'Stichtag', value: () => date },
-            ...figureColumns<Row>(),
+            { key: 'kind', header: 'Art', value: (r) => r.kind, arrowOnly: true },
+            { key: 'date', header: 'Stichtag', type: 'date', value: () => date },
+            // Indicators of every kind in one column: floating point, each cell formatted by its kind.
+            ...figureColumns<Row>('float', kindOf),
             ...(comparison
               ? [
                   {
                     key: 'change',
                     header: `Veränderung seit ${comparison.date}`,
+                    type: 'float' as const,
+                    cellType: kindOf,
                     value: (r: Row) => r.change ?? null,
                     suppressed: (r: Row) => r.change === null,
                   },
@@ -268,6 +293,16 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
               : []),
           ],
           rows,
+          {
+            meta: {
+              title: `Kennzahlen am ${formatDateDe(date)}`,
+              stand: standOf(date, asOf),
+              date,
+              provisional: isAfter(date, asOf),
+              notes: figureNotes(rows),
+            },
+            isTotal: () => false,
+          },
         );
       }
       return {
@@ -276,7 +311,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
-        data_as_of: await dataAsOf(db(), scope),
+        data_as_of: asOf,
         indicators: rows,
         ...(comparison ? { comparison } : {}),
       };
@@ -334,17 +369,30 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         disclosure,
       );
       const format = negotiateFormat(request, query.format);
+      const asOf = await dataAsOf(db(), scope);
       if (format !== 'json') {
-        return sendTable(
+        type Row = (typeof report.rows)[number];
+        const total: Row = { key: 'total', label: 'Insgesamt', ...report.total };
+        return sendTable<Row>(
           reply,
           format,
           `${indicator.id}-nach-${by}-${date}`,
           [
             { key: 'key', header: 'Schlüssel', value: (r) => r.key },
             { key: 'label', header: DIMENSIONS[by].label, value: (r) => r.label },
-            ...figureColumns<(typeof report.rows)[number]>(),
+            ...figureColumns<Row>(VALUE_TYPES[indicator.kind]),
           ],
-          [...report.rows, { key: 'total', label: 'Insgesamt', ...report.total }],
+          [...report.rows, total],
+          {
+            meta: {
+              title: `${indicator.label} nach ${DIMENSIONS[by].label}`,
+              stand: standOf(date, asOf),
+              date,
+              provisional: isAfter(date, asOf),
+              notes: figureNotes([...report.rows, report.total]),
+            },
+            isTotal: (r) => r === total,
+          },
         );
       }
       return {
@@ -356,7 +404,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
-        data_as_of: await dataAsOf(db(), scope),
+        data_as_of: asOf,
         rows: report.rows,
         total: report.total,
       };
@@ -433,6 +481,13 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           { key: 'total', label: 'Insgesamt', figures: [...table.columnTotals, table.total] },
         ];
         const columns = [...table.columns, { key: 'total', label: 'Insgesamt' }];
+        const asOf = await dataAsOf(db(), scope);
+        const figures = [
+          ...table.cells.flat(),
+          ...table.rowTotals,
+          ...table.columnTotals,
+          table.total,
+        ];
         return sendTable<Line>(
           reply,
           format,
@@ -440,14 +495,27 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           [
             { key: 'key', header: 'Schlüssel', value: (r) => r.key },
             { key: 'label', header: DIMENSIONS[rowsBy].label, value: (r) => r.label },
-            ...columns.map((column, j) => ({
-              key: `value_${column.key}`,
-              header: column.label,
-              value: (r: Line) => r.figures[j]?.value ?? null,
-              suppressed: (r: Line) => r.figures[j]?.suppressed === true,
-            })),
+            ...columns.map(
+              (column, j): TableColumn<Line> => ({
+                key: `value_${column.key}`,
+                header: column.label,
+                type: VALUE_TYPES[indicator.kind],
+                value: (r: Line) => r.figures[j]?.value ?? null,
+                suppressed: (r: Line) => r.figures[j]?.suppressed === true,
+              }),
+            ),
           ],
           lines,
+          {
+            meta: {
+              title: `${indicator.label} nach ${DIMENSIONS[rowsBy].label} und ${DIMENSIONS[columnsBy].label}`,
+              stand: standOf(date, asOf),
+              date,
+              provisional: isAfter(date, asOf),
+              notes: figureNotes(figures),
+            },
+            isTotal: (r) => r === lines.at(-1),
+          },
         );
       }
       return {
@@ -520,17 +588,46 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         ...figure,
       }));
       const format = negotiateFormat(request, query.format);
+      const asOf = await dataAsOf(db(), scope);
       if (format !== 'json') {
-        return sendTable(
+        type Row = (typeof rows)[number];
+        const starts = new Map(points.map((point) => [point.period, point.periodFrom]));
+        const last = rows.at(-1)?.date;
+        const provisional = rows.some((r) => isAfter(r.date, asOf));
+        return sendTable<Row>(
           reply,
           format,
           `${indicator.id}-${interval}-${query.from}-${query.to}`,
           [
-            { key: 'period', header: 'Zeitraum', value: (r) => r.period },
-            { key: 'date', header: 'Stichtag', value: (r) => r.date },
-            ...figureColumns<(typeof rows)[number]>(),
+            // A month or quarter as its first day (Date32), a year as a number; the CSV keeps the code.
+            {
+              key: 'period',
+              header: 'Zeitraum',
+              type: interval === 'year' ? 'year' : 'month',
+              value: (r) => (interval === 'year' ? Number(r.period) : r.period),
+              arrowValue: (r) =>
+                interval === 'year' ? Number(r.period) : (starts.get(r.period) ?? null),
+            },
+            { key: 'date', header: 'Stichtag', type: 'date', value: (r) => r.date },
+            ...figureColumns<Row>(VALUE_TYPES[indicator.kind]),
+            {
+              key: 'provisional',
+              header: 'vorläufig',
+              type: 'bool',
+              value: (r) => isAfter(r.date, asOf),
+            },
           ],
           rows,
+          {
+            meta: {
+              title: `${indicator.label} je ${{ month: 'Monat', quarter: 'Quartal', year: 'Jahr' }[interval]}`,
+              stand: `${last ? `Stand ${formatDateDe(last)}` : 'Stand'}${provisional && asOf ? `, vorläufig nach dem ${formatDateDe(asOf)}` : ''}`,
+              ...(last ? { date: last } : {}),
+              provisional,
+              notes: figureNotes(rows),
+            },
+            isTotal: () => false,
+          },
         );
       }
       return {
@@ -542,7 +639,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         district: scope.district ?? 'all',
         audience: audienceOf(request.caller),
         rules: rulesFor(applied, config.disclosure),
-        data_as_of: await dataAsOf(db(), scope),
+        data_as_of: asOf,
         points: rows,
       };
     },

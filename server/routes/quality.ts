@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { todayInBerlin } from '../dates.ts';
-import { parseDate } from '../import/validate.ts';
+import { formatDateDe, parseDate } from '../import/validate.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import {
   type CompletenessRow,
@@ -73,13 +73,20 @@ function partColumns<Row>(
 ): TableColumn<Row>[] {
   return [
     ...(populationHeader
-      ? [{ key: `${key}_cases`, header: populationHeader, value: (r: Row) => get(r).cases }]
+      ? [
+          {
+            key: `${key}_cases`,
+            header: populationHeader,
+            type: 'int' as const,
+            value: (r: Row) => get(r).cases,
+          },
+        ]
       : []),
-    { key: `${key}_count`, header, type: 'number', value: (r) => get(r).count },
+    { key: `${key}_count`, header, type: 'int', value: (r) => get(r).count },
     {
       key: `${key}_share`,
       header: `${header} (Anteil)`,
-      type: 'number',
+      type: 'share',
       value: (r) => get(r).share,
     },
   ];
@@ -92,9 +99,9 @@ const COMPLETENESS_COLUMNS: TableColumn<CompletenessRow>[] = [
   { key: 'rule', header: 'Regel', value: (r) => RULE_LABELS[r.rule] },
   { key: 'population', header: 'Grundgesamtheit', value: (r) => r.population },
   providerColumn(),
-  { key: 'cases', header: 'Fälle', type: 'number', value: (r) => r.cases },
-  { key: 'count', header: 'mit Angabe', type: 'number', value: (r) => r.count },
-  { key: 'share', header: 'Anteil mit Angabe', type: 'number', value: (r) => r.share },
+  { key: 'cases', header: 'Fälle', type: 'int', value: (r) => r.cases },
+  { key: 'count', header: 'mit Angabe', type: 'int', value: (r) => r.count },
+  { key: 'share', header: 'Anteil mit Angabe', type: 'share', value: (r) => r.share },
 ];
 
 const STATUS_COLUMNS: TableColumn<StatusUnknownRow>[] = [
@@ -126,31 +133,42 @@ const STATUS_COLUMNS: TableColumn<StatusUnknownRow>[] = [
 
 const DURATION_COLUMNS: TableColumn<DurationRow>[] = [
   providerColumn(),
-  { key: 'active', header: 'laufende Fälle', type: 'number', value: (r) => r.active },
+  { key: 'active', header: 'laufende Fälle', type: 'int', value: (r) => r.active },
   ...partColumns<DurationRow>('over_three_years', 'über 3 Jahre', (r) => r.over_three_years),
   ...partColumns<DurationRow>('over_four_years', 'über 4 Jahre', (r) => r.over_four_years),
 ];
 
-/** Dates as German Excel reads them in the CSV, as ISO in Arrow. */
+/** Dates as German Excel reads them in the CSV, typed (Date32, Excel dates) elsewhere. */
 function snapshotColumns(format: Exclude<Format, 'json'>): TableColumn<SnapshotRow>[] {
   const csv = format === 'csv';
   const day = (iso: string | null) => (csv ? germanDate(iso) : iso);
   return [
     providerColumn(),
     { key: 'name', header: 'Name', value: (r) => r.name },
-    { key: 'latest_as_of', header: 'Neuester Stand', value: (r) => day(r.latest_as_of) },
+    {
+      key: 'latest_as_of',
+      header: 'Neuester Stand',
+      type: csv ? 'text' : 'date',
+      value: (r) => day(r.latest_as_of),
+    },
     {
       key: 'imported_at',
       header: 'Eingegangen',
+      type: csv ? 'text' : 'timestamp',
       value: (r) =>
         r.imported_at !== null && csv ? berlinTime.format(new Date(r.imported_at)) : r.imported_at,
     },
-    { key: 'next_due', header: 'Nächster Stand fällig bis', value: (r) => day(r.next_due) },
+    {
+      key: 'next_due',
+      header: 'Nächster Stand fällig bis',
+      type: csv ? 'text' : 'date',
+      value: (r) => day(r.next_due),
+    },
     { key: 'state', header: 'Lieferung', value: (r) => STATE_LABELS[r.state] },
     {
       key: 'days_overdue',
       header: 'Tage überfällig',
-      type: 'number',
+      type: 'int',
       value: (r) => r.days_overdue,
     },
   ];
@@ -279,15 +297,50 @@ const quality: FastifyPluginAsyncTypebox = async (app) => {
 
       if (format !== 'json') {
         const name = `datenqualitaet-${table}-${date}`;
+        const options = (title: string) => ({
+          meta: {
+            title: `Datenqualität: ${title}`,
+            stand: `Stand ${formatDateDe(date)}`,
+            date,
+            source:
+              'Quelle: Fallexporte der Träger des Integrationsmanagements; interne Auswertung (Zwischenbilanz), nur für Landratsamt und Träger',
+          },
+          // The line without a provider sums up the providers.
+          isTotal: (r: { provider: string | null }) => r.provider === null,
+        });
         switch (table) {
           case 'completeness':
-            return sendTable(reply, format, name, COMPLETENESS_COLUMNS, completeness);
+            return sendTable(
+              reply,
+              format,
+              name,
+              COMPLETENESS_COLUMNS,
+              completeness,
+              options('Vollständigkeit der Angaben'),
+            );
           case 'status':
-            return sendTable(reply, format, name, STATUS_COLUMNS, onDate.statusUnknown);
+            return sendTable(
+              reply,
+              format,
+              name,
+              STATUS_COLUMNS,
+              onDate.statusUnknown,
+              options('Lage unbekannt'),
+            );
           case 'duration':
-            return sendTable(reply, format, name, DURATION_COLUMNS, onDate.duration);
+            return sendTable(
+              reply,
+              format,
+              name,
+              DURATION_COLUMNS,
+              onDate.duration,
+              options('Betreuungsdauer'),
+            );
           case 'snapshots':
-            return sendTable(reply, format, name, snapshotColumns(format), snapshots);
+            return sendTable(reply, format, name, snapshotColumns(format), snapshots, {
+              ...options('Lieferung der Exporte'),
+              isTotal: () => false,
+            });
         }
       }
       return {

@@ -18,7 +18,7 @@ import {
   reportChanges,
   withdrawReport,
 } from '../reports/published-reports.ts';
-import { negotiateFormat, sendTable } from './formats.ts';
+import { figureNotes, negotiateFormat, sendTable } from './formats.ts';
 import {
   FormatParam,
   Nullable,
@@ -368,40 +368,54 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
           [
             { key: 'key', header: 'Schlüssel', value: (r) => r.key },
             { key: 'label', header: 'Bezeichnung', value: (r) => r.label },
-            { key: 'date', header: 'Stichtag', value: (r) => r.date },
+            { key: 'date', header: 'Stichtag', type: 'date', value: (r) => r.date },
             {
               key: 'value',
               header: 'Wert',
-              type: 'number',
+              type: 'float',
+              cellType: (r) =>
+                r.kind === 'share' ? 'share' : r.kind === 'count' ? 'int' : 'float',
               value: (r) => r.figure.value,
               suppressed: (r) => r.figure.suppressed,
             },
             {
               key: 'numerator',
               header: 'Zähler',
-              type: 'number',
+              type: 'int',
               value: (r) => r.figure.numerator,
               suppressed: (r) => r.figure.suppressed,
             },
             {
               key: 'denominator',
               header: 'Nenner',
-              type: 'number',
+              type: 'int',
               value: (r) => r.figure.denominator,
               suppressed: (r) => r.figure.suppressed && r.figure.denominator === null,
             },
             {
               key: 'suppressed',
               header: 'gesperrt',
-              value: (r) => (r.figure.suppressed ? 'ja' : 'nein'),
+              type: 'bool',
+              value: (r) => r.figure.suppressed,
             },
             {
               key: 'provisional',
               header: 'vorläufig',
-              value: (r) => (isProvisional(report.content, r.date) ? 'ja' : 'nein'),
+              type: 'bool',
+              value: (r) => isProvisional(report.content, r.date),
             },
           ],
           rows,
+          {
+            meta: {
+              title: report.title,
+              stand: `Stand ${formatDateDe(report.content.stichtag)}, beendete Fälle bis ${formatDateDe(report.content.beendet_bis)}${report.provisional ? ', vorläufig' : ''}`,
+              date: report.content.stichtag,
+              provisional: report.provisional,
+              notes: figureNotes(rows.map((r) => r.figure)),
+            },
+            isTotal: () => false,
+          },
         );
       }
       return { ...report, ...(await reportChanges(db(), stored)) };

@@ -7,9 +7,19 @@ export const IsoDate = Type.String({
 });
 
 export const FormatParam = Type.Optional(
-  Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('arrow')], {
-    description: 'Antwortformat; sonst nach Accept-Header',
-  }),
+  Type.Union(
+    [
+      Type.Literal('json'),
+      Type.Literal('csv'),
+      Type.Literal('xlsx'),
+      Type.Literal('arrow'),
+      Type.Literal('arrows'),
+    ],
+    {
+      description:
+        'Antwortformat: json, csv, xlsx (Excel), arrow (Arrow-IPC-Datei), arrows (Arrow-IPC-Stream); sonst nach Accept-Header',
+    },
+  ),
 );
 
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>

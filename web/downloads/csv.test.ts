@@ -24,7 +24,7 @@ describe('CSV for German Excel', () => {
         ['A1', 2469, 0.2402, 51.3],
         ['B1; B2', 124, 0.125, 7],
         ['C1 "gut"', null, null, null],
-        ['=1+2', 0, 0.005, 0.25],
+        ['=1+2', 0, 0.005, 24.666666666666668],
       ],
     };
     expect(csvText(table, meta)).toBe(
@@ -38,7 +38,8 @@ describe('CSV for German Excel', () => {
         '"B1; B2";124;13;7',
         '"C1 ""gut""";.;.;.',
         // Text that Excel would run as a formula stays text.
-        "'=1+2;0;1;0,25",
+        // A ratio rounded as the page shows it (one decimal).
+        "'=1+2;0;1;24,7",
         '',
         // The source line holds a ";" itself.
         `"${SOURCE}"`,

@@ -1,13 +1,18 @@
 // A table as CSV for German Excel: UTF-8 with BOM (else Excel reads Windows-1252), ";" as
 // delimiter, CRLF, decimal comma, no thousands separator (Excel would read "2.469" as a
 // date or as 2,469). Title and Stand come first, the source line last.
+
+import { formatDate, formatDateTime, formatMonth } from '../format.ts';
 import {
   anyWithheld,
   type DownloadColumn,
   type DownloadMeta,
   type DownloadTable,
   footLines,
+  isProvisionalDay,
   isWithheld,
+  PROVISIONAL_MARK,
+  shownNumber,
   sourceOf,
   WITHHELD,
   wholePercent,
@@ -30,9 +35,18 @@ function textCell(text: string): string {
 function valueCell(column: DownloadColumn | undefined, value: string | number | null): string {
   if (isWithheld(column, value)) return WITHHELD;
   if (value === null) return '';
+  // Days as German Excel reads them (TT.MM.JJJJ), months and moments as the page shows them.
+  if (column?.kind === 'date' && typeof value === 'string')
+    return textCell(
+      `${formatDate(value)}${isProvisionalDay(column, value) ? PROVISIONAL_MARK : ''}`,
+    );
+  if (column?.kind === 'month' && typeof value === 'string') return textCell(formatMonth(value));
+  if (column?.kind === 'datetime' && typeof value === 'string')
+    return textCell(formatDateTime(value));
   if (typeof value === 'string') return textCell(value);
   if (column?.kind === 'share') return String(wholePercent(value));
-  return String(value).replace('.', ',');
+  // Rounded as the page shows it: a ratio to one decimal.
+  return String(shownNumber(value)).replace('.', ',');
 }
 
 const headerOf = (column: DownloadColumn) =>

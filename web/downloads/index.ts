@@ -9,6 +9,7 @@ import { describeChart, standaloneSvg } from './svg.ts';
 import { xlsxBytes } from './xlsx.ts';
 
 export {
+  anyWithheld,
   DEFAULT_SOURCE,
   type DownloadColumn,
   type DownloadMeta,

@@ -21,9 +21,29 @@ export interface DownloadMeta {
 
 export interface DownloadColumn {
   label: string;
-  /** number: a count or ratio; share: a fraction 0..1 (CSV: whole percent, XLSX: 0 %). */
-  kind: 'text' | 'number' | 'share';
+  /**
+   * number: a count or ratio; share: a fraction 0..1 (CSV: whole percent, XLSX: 0 %);
+   * date: a day (YYYY-MM-DD), month: a month (YYYY-MM), year: a year (a number), datetime:
+   * a moment (ISO 8601): in XLSX real Excel dates with German formats, never text.
+   */
+  kind: 'text' | 'number' | 'share' | 'date' | 'month' | 'year' | 'datetime';
+  /** For a date column: days after this one (YYYY-MM-DD) are provisional, "(vorläufig)". */
+  provisionalAfter?: string | null;
 }
+
+/** The mark beside a provisional day, on screen and in every file. */
+export const PROVISIONAL_MARK = ' (vorläufig)';
+
+/** Whether a date cell of this column is provisional. */
+export const isProvisionalDay = (column: DownloadColumn | undefined, value: unknown) =>
+  column?.kind === 'date' &&
+  typeof value === 'string' &&
+  !!column.provisionalAfter &&
+  value > column.provisionalAfter;
+
+/** A ratio as the page shows it: one decimal; counts stay whole. */
+export const shownNumber = (value: number) =>
+  Number.isInteger(value) ? value : Math.round(value * 10) / 10;
 
 /** A table as the page shows it; `null` in a number or share column is a withheld value ("."). */
 export interface DownloadTable {
@@ -54,10 +74,22 @@ export const wholePercent = (share: number) => Math.floor(share * 100 + 0.5 + 1e
 
 /** Whether a cell is a withheld figure: nothing where a number or share belongs. */
 export const isWithheld = (column: DownloadColumn | undefined, value: unknown) =>
-  value === null && column !== undefined && column.kind !== 'text';
+  value === null && (column?.kind === 'number' || column?.kind === 'share');
 
-export const anyWithheld = (table: DownloadTable) =>
-  table.rows.some((row) => row.some((value, c) => isWithheld(table.columns[c], value)));
+export const anyWithheld = (table: {
+  columns: readonly DownloadColumn[];
+  rows: readonly (readonly unknown[])[];
+}) =>
+  table.rows.some((row) =>
+    row.some((cell, c) =>
+      cell !== null && typeof cell === 'object'
+        ? isWithheld(
+            { label: '', kind: (cell as { kind: DownloadColumn['kind'] }).kind },
+            (cell as { value: unknown }).value,
+          )
+        : isWithheld(table.columns[c], cell),
+    ),
+  );
 
 const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
 

@@ -25,7 +25,7 @@ const table: DownloadTable = {
     { label: 'Je Fachkraft', kind: 'number' },
   ],
   rows: [
-    ['A1 & A2 <Anfänger>', 2469, 0.2402, 51.3],
+    ['A1 & A2 <Anfänger>', 2469, 0.2402, 51.34],
     ['C2', null, null, null],
   ],
 };
@@ -71,7 +71,8 @@ describe('XLSX workbook', () => {
       ['Stand 01.01.2021'],
       [],
       ['Sprachniveau', 'Anzahl', 'Anteil', 'Je Fachkraft'],
-      ['A1 & A2 <Anfänger>', '2469', '0.2402', '51.3'],
+      // Rounded as the page shows them: 24 %, 51,3.
+      ['A1 & A2 <Anfänger>', '2469', '0.24', '51.3'],
       ['C2', '.', '.', '.'],
       [],
       [
@@ -111,7 +112,7 @@ describe('XLSX workbook', () => {
     };
     expect(cell('B5')).toMatch(/^<c r="B5"[^>]*><v>2469<\/v><\/c>$/);
     expect(numberFormatOf('B5')).toBe('built-in 3'); // #,##0: "2.469" in German Excel
-    expect(cell('C5')).toMatch(/^<c r="C5"[^>]*><v>0.2402<\/v><\/c>$/);
+    expect(cell('C5')).toMatch(/^<c r="C5"[^>]*><v>0.24<\/v><\/c>$/);
     expect(numberFormatOf('C5')).toBe('0 %');
     expect(cell('D5')).toMatch(/<v>51.3<\/v>/);
     expect(numberFormatOf('D5')).toBe('#,##0.0');
@@ -126,6 +127,41 @@ describe('XLSX workbook', () => {
     expect(parts.get('docProps/core.xml')).toContain(
       '<dc:title>Sprachniveau der betreuten Erwachsenen</dc:title><dc:description>Stand 01.01.2021. Quelle:',
     );
+  });
+
+  it('writes days, months and years as Excel dates and numbers, keys as text, provisional days marked', async () => {
+    const dated: DownloadTable = {
+      columns: [
+        { label: 'Gemeinde', kind: 'text' },
+        { label: 'Monat', kind: 'month' },
+        { label: 'Monatsende', kind: 'date', provisionalAfter: '2021-03-01' },
+        { label: 'Jahr', kind: 'year' },
+        { label: 'Fälle je IM', kind: 'number' },
+      ],
+      rows: [
+        ['08118001', '2021-02', '2021-02-28', 2021, 24.666666666666668],
+        ['08118003', '2021-03', '2021-03-31', 2021, 3],
+      ],
+    };
+    const bytes = xlsxBytes(dated, meta);
+    // The importer's reader turns cells in a date format into calendar dates.
+    const rows = await rowsOf(bytes);
+    expect(rows.slice(4, 6)).toEqual([
+      ['08118001', '2021-02', '2021-02-28', '2021', '24.7'],
+      ['08118003', '2021-03', '2021-03-31', '2021', '3'],
+    ]);
+    const parts = await partsOf(bytes);
+    const sheet = parts.get('xl/worksheets/sheet1.xml') as string;
+    // 28.02.2021 is Excel's day 44255; the key stays text with its leading zero.
+    expect(sheet).toContain('<c r="C5" s="8"><v>44255</v></c>');
+    expect(sheet).toContain('<c r="C6" s="12"><v>44286</v></c>');
+    expect(sheet).toContain('<c r="B5" s="9"><v>44228</v></c>');
+    expect(sheet).toContain('<c r="D5" s="10"><v>2021</v></c>');
+    expect(sheet).toContain('<t>08118001</t>');
+    const styles = parts.get('xl/styles.xml') as string;
+    expect(styles).toContain('formatCode="dd.mm.yyyy"');
+    expect(styles).toContain('formatCode="mmm yyyy"');
+    expect(styles).toContain('formatCode="dd.mm.yyyy&quot; (vorläufig)&quot;"');
   });
 
   it('names the sheet as Excel allows: 31 characters, none of []:*?/\\', () => {

@@ -5,6 +5,7 @@
 import { type DefinitionsResponse, definitionsOnce, type Figure, type Rules } from '../api.ts';
 import { type DataLinks, dataLinks, element, tableFrame } from '../dom.ts';
 import {
+  anyWithheld,
   chartDownloads,
   type DownloadTable,
   PERTURBED_NOTE,
@@ -113,13 +114,15 @@ export function choiceResult(result: ChoiceResult): HTMLElement[] {
   const noValue = values.includes(NO_VALUE);
   const perturbed = result.figures.some((figure) => figure.protection === 'perturbed');
   const notes = result.rules && perturbed ? [PERTURBED_NOTE] : [];
+  // The chart labels a withheld value "." (or leaves a gap): its files explain that, as the table's do.
+  const withheld = anyWithheld(table);
   return [
     element(
       'figure',
       { className: 'chart wide' },
       element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
       result.chart,
-      chartDownloads(result.chart, { title, stand, fileName, notes }),
+      chartDownloads(result.chart, { title, stand, fileName, notes, withheld }),
     ),
     ...result.notes,
     element(

@@ -118,15 +118,16 @@ describe('the tables for download', () => {
       },
     ]);
     expect(table.columns.map((c) => [c.label, c.kind])).toEqual([
-      ['Jahr', 'text'],
-      ['Zeitraum', 'text'],
+      ['Jahr', 'year'],
+      ['Von', 'date'],
+      ['Bis', 'date'],
       ['Träger', 'text'],
       ['bei Beendigung: mit eigenem Mietvertrag', 'number'],
       ['bei Beendigung: mit eigenem Mietvertrag, Anteil', 'share'],
       ['bei Beendigung: davon B1 oder höher', 'number'],
     ]);
     expect(table.rows).toEqual([
-      ['2020', '01.01.2020 bis 31.12.2020', 'Arbeiterwohlfahrt', 100, 0.73, null],
+      [2020, '2020-01-01', '2020-12-31', 'Arbeiterwohlfahrt', 100, 0.73, null],
     ]);
   });
 

@@ -305,8 +305,9 @@ export function fundingDownload(response: FundingResponse, groups: ColumnGroup[]
   );
   return {
     columns: [
-      { label: 'Jahr', kind: 'text' },
-      { label: 'Zeitraum', kind: 'text' },
+      { label: 'Jahr', kind: 'year' },
+      { label: 'Von', kind: 'date' },
+      { label: 'Bis', kind: 'date' },
       { label: 'Träger', kind: 'text' },
       ...columns.map((column) => ({
         label: column.label,
@@ -316,8 +317,9 @@ export function fundingDownload(response: FundingResponse, groups: ColumnGroup[]
     rows: response.rows
       .filter((row) => row.from !== null)
       .map((row) => [
-        String(row.year),
-        `${formatDate(row.from as string)} bis ${formatDate(row.to as string)}`,
+        row.year,
+        row.from,
+        row.to,
         row.provider_label,
         ...columns.map((column) => {
           const figure = row.figures[column.id];
@@ -511,6 +513,12 @@ function render(choice: FundersChoice, response: FundingResponse) {
           stand,
           fileName: `${fileBase}-begonnen-beendet`,
           notes: downloadNotes,
+          // Its bars label a withheld count ".": the image explains the sign.
+          withheld: chartRows(response).some(
+            (row) =>
+              row.figures.cases_started_in_year?.suppressed === true ||
+              row.figures.cases_closed_in_year?.suppressed === true,
+          ),
         }),
       ),
     ),

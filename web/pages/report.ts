@@ -633,7 +633,7 @@ export async function showReport() {
     const languageAnswer = fetchBreakdownTable('clients_adult', stichtag, 'language_level');
     const employmentAnswer = fetchBreakdownTable('clients_adult', stichtag, 'employment');
     const seriesAnswer = trend
-      ? fetchSeries('clients_active', trend.from, trend.to, 'month')
+      ? fetchSeries('clients_active', trend.from, trend.to)
       : Promise.resolve([]);
     // How far the exports reach comes with the caseload: the charts wait for it to be marked.
     const asOfAnswer = caseloadAnswer.then((caseload) => caseload.data_as_of);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DefinitionsResponse } from '../api.ts';
+import { csvText } from '../downloads/csv.ts';
 import { lastMonthCovered } from '../format.ts';
 import { periodLabel, TRENDS_DEFAULTS, trendsChoice, trendsHash, trendsTable } from './trends.ts';
 
@@ -101,6 +102,11 @@ describe('trends: values after the exports', () => {
       },
       'Monatsende',
     );
-    expect(table.rows.map((row) => row[1])).toEqual(['28.02.2021', '31.03.2021 (vorläufig)']);
+    // Days as days (Excel dates in the workbook), the later one marked in every file.
+    expect(table.rows.map((row) => row[1])).toEqual(['2021-02-28', '2021-03-31']);
+    expect(table.columns[0]?.kind).toBe('month');
+    const csv = csvText(table, { title: 'Betreute Personen', stand: 'Stand', fileName: 'x' });
+    expect(csv).toContain('\r\nFebruar 2021;28.02.2021;10\r\n');
+    expect(csv).toContain('\r\nMärz 2021;31.03.2021 (vorläufig);10\r\n');
   });
 });

@@ -190,10 +190,19 @@ export function trendsTable(
   adjective: string,
 ): DownloadTable {
   const isShare = indicator.kind === 'share';
+  // Months and years typed (an Excel date, a number in XLSX); quarters as their name.
+  const period = (code: string): string | number =>
+    MONTH.test(code) ? code : /^\d{4}$/.test(code) ? Number(code) : periodLabel(code);
+  const first = series.points[0]?.period ?? '';
+  const periodKind = MONTH.test(first) ? 'month' : /^\d{4}$/.test(first) ? 'year' : 'text';
   return {
     columns: [
-      { label: 'Zeitraum', kind: 'text' },
-      { label: indicator.period ? 'Bis' : adjective, kind: 'text' },
+      { label: 'Zeitraum', kind: periodKind },
+      {
+        label: indicator.period ? 'Bis' : adjective,
+        kind: 'date',
+        provisionalAfter: series.data_as_of,
+      },
       { label: indicator.label, kind: isShare ? 'share' : 'number' },
       ...(isShare
         ? [
@@ -203,8 +212,8 @@ export function trendsTable(
         : []),
     ],
     rows: series.points.map((point) => [
-      periodLabel(point.period),
-      `${formatDate(point.date)}${afterExports(series, point.date) ? ' (vorläufig)' : ''}`,
+      period(point.period),
+      point.date,
       point.suppressed ? null : (point.value ?? NO_VALUE),
       ...(isShare
         ? [point.suppressed ? null : point.numerator, point.suppressed ? null : point.denominator]
