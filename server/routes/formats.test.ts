@@ -292,6 +292,8 @@ describe(`files the API hands out, on ${DATABASE_KIND}`, () => {
     expect(series[1]).toEqual(['Stand 30.04.2021, vorläufig nach dem 01.03.2021']);
     // The reader gives a cell in a date format as its calendar date: dates, not text.
     expect(series[4]?.slice(0, 2)).toEqual(['2021-01', '2021-01-31']);
+    // A count has no numerator: an empty cell, not the "." of a withheld one.
+    expect(series[4]?.slice(3, 5)).toEqual(['', '']);
     expect(series[4]?.at(-1)).toBe('nein');
     expect(series[6]?.at(-1)).toBe('ja');
 

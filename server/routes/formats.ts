@@ -288,6 +288,8 @@ export function toXlsx<Row>(
           if (column.suppressed?.(row))
             return { kind: kind === 'text' ? 'number' : kind, value: null };
           const value = column.value(row);
+          // No value without a withholding (a count's numerator): an empty cell, not ".".
+          if (value === null) return { kind: 'text', value: null };
           return {
             kind,
             value: typeof value === 'boolean' ? (value ? 'ja' : 'nein') : value,
