@@ -416,7 +416,18 @@ export function trendFigure(
         withheld: withheld > 0,
         notes: points.some((point) => point.protection === 'perturbed') ? [PERTURBED_NOTE] : [],
       },
-      table: downloadTable('Monatsende', monthEnds),
+      // Month ends as days (Excel dates in the workbook), the provisional ones marked.
+      table: {
+        columns: [
+          {
+            label: 'Monatsende',
+            kind: 'date',
+            provisionalAfter: dataAsOf === undefined ? null : (dataAsOf ?? '0000-01-01'),
+          },
+          { label: 'Anzahl', kind: 'number' },
+        ],
+        rows: values.map((point) => [point.date, point.value]),
+      },
     },
   );
 }
