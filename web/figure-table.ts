@@ -2,16 +2,8 @@
 // notation, "." for a withheld value, the first column as row headers.
 import { element } from './dom.ts';
 import type { DownloadTable } from './downloads/index.ts';
-import { isProvisionalDay, PROVISIONAL_MARK } from './downloads/meta.ts';
-import {
-  formatCount,
-  formatDate,
-  formatDateTime,
-  formatDecimal,
-  formatMonth,
-  formatPercent,
-  SUPPRESSED,
-} from './format.ts';
+import { shownDate } from './downloads/meta.ts';
+import { formatCount, formatDecimal, formatPercent, SUPPRESSED } from './format.ts';
 
 export interface FigureTableOptions {
   /** Columns holding a ratio (one decimal) rather than a count. */
@@ -28,10 +20,9 @@ export function figureTable(
   const show = (value: string | number | null, column: number) => {
     const kind = table.columns[column]?.kind ?? 'text';
     if (kind === 'text' || kind === 'year') return String(value ?? '');
-    if (kind === 'date' && typeof value === 'string')
-      return `${formatDate(value)}${isProvisionalDay(table.columns[column], value) ? PROVISIONAL_MARK : ''}`;
-    if (kind === 'month' && typeof value === 'string') return formatMonth(value);
-    if (kind === 'datetime' && typeof value === 'string') return formatDateTime(value);
+    const date = shownDate(table.columns[column], value);
+    if (date !== null) return date;
+    if (kind === 'date' || kind === 'month' || kind === 'datetime') return String(value ?? '');
     if (value === null) return SUPPRESSED;
     if (typeof value === 'string') return value;
     if (kind === 'share') return formatPercent(value);

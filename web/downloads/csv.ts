@@ -2,16 +2,14 @@
 // delimiter, CRLF, decimal comma, no thousands separator (Excel would read "2.469" as a
 // date or as 2,469). Title and Stand come first, the source line last.
 
-import { formatDate, formatDateTime, formatMonth } from '../format.ts';
 import {
   anyWithheld,
   type DownloadColumn,
   type DownloadMeta,
   type DownloadTable,
   footLines,
-  isProvisionalDay,
   isWithheld,
-  PROVISIONAL_MARK,
+  shownDate,
   shownNumber,
   sourceOf,
   WITHHELD,
@@ -36,13 +34,8 @@ function valueCell(column: DownloadColumn | undefined, value: string | number | 
   if (isWithheld(column, value)) return WITHHELD;
   if (value === null) return '';
   // Days as German Excel reads them (TT.MM.JJJJ), months and moments as the page shows them.
-  if (column?.kind === 'date' && typeof value === 'string')
-    return textCell(
-      `${formatDate(value)}${isProvisionalDay(column, value) ? PROVISIONAL_MARK : ''}`,
-    );
-  if (column?.kind === 'month' && typeof value === 'string') return textCell(formatMonth(value));
-  if (column?.kind === 'datetime' && typeof value === 'string')
-    return textCell(formatDateTime(value));
+  const date = shownDate(column, value);
+  if (date !== null) return textCell(date);
   if (typeof value === 'string') return textCell(value);
   if (column?.kind === 'share') return String(wholePercent(value));
   // Rounded as the page shows it: a ratio to one decimal.

@@ -1,5 +1,6 @@
 // What every downloaded file says about itself, and the table a page hands over for CSV and
 // XLSX, with the rules both formats share.
+import { formatDate, formatDateTime, formatMonth } from '../format.ts';
 
 /** What every downloaded file says about itself. */
 export interface DownloadMeta {
@@ -40,6 +41,16 @@ export const isProvisionalDay = (column: DownloadColumn | undefined, value: unkn
   typeof value === 'string' &&
   !!column.provisionalAfter &&
   value > column.provisionalAfter;
+
+/** A day, month or moment as the page shows it; null where the cell holds none. */
+export function shownDate(column: DownloadColumn | undefined, value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  if (column?.kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+    return `${formatDate(value)}${isProvisionalDay(column, value) ? PROVISIONAL_MARK : ''}`;
+  if (column?.kind === 'month' && /^\d{4}-\d{2}/.test(value)) return formatMonth(value);
+  if (column?.kind === 'datetime' && !Number.isNaN(Date.parse(value))) return formatDateTime(value);
+  return null;
+}
 
 /** A ratio as the page shows it: one decimal; counts stay whole. */
 export const shownNumber = (value: number) =>

@@ -247,15 +247,19 @@ describe('quality tables as downloads', () => {
   it('writes the delivery table as the page shows it, on the Stichtag', () => {
     expect(snapshotsDownload(ANSWER)).toEqual({
       table: {
-        columns: ['Träger', 'Neuester Stand', 'Eingegangen', 'Fällig bis', 'Lieferung'].map(
-          (label) => ({ label, kind: 'text' }),
-        ),
+        columns: [
+          { label: 'Träger', kind: 'text' },
+          { label: 'Neuester Stand', kind: 'date' },
+          { label: 'Eingegangen', kind: 'datetime' },
+          { label: 'Fällig bis', kind: 'date' },
+          { label: 'Lieferung', kind: 'text' },
+        ],
         rows: [
           [
             'AWO – Arbeiterwohlfahrt',
-            '01.03.2021',
-            '05.03.2021, 10:00:00',
-            '13.07.2021',
+            '2021-03-01',
+            '2021-03-05T09:00:00Z',
+            '2021-07-13',
             'aktuell',
           ],
           ['KDV – Kreisdiakonieverband', '–', '–', '–', 'kein Export gespeichert'],

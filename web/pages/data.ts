@@ -906,11 +906,24 @@ const snapshotCells = (s: SnapshotDelivery) =>
 
 const SNAPSHOT_HEADERS = ['Träger', 'Neuester Stand', 'Eingegangen', 'Fällig bis', 'Lieferung'];
 
+/** Days as days and the moment of arrival as a moment: Excel dates in the workbook. */
 export function snapshotsDownload(quality: QualityResponse): QualityDownload {
   return {
     table: {
-      columns: SNAPSHOT_HEADERS.map(text),
-      rows: quality.snapshots.map((s) => [...snapshotCells(s), deliveryLabel(s)]),
+      columns: [
+        text('Träger'),
+        { label: 'Neuester Stand', kind: 'date' },
+        { label: 'Eingegangen', kind: 'datetime' },
+        { label: 'Fällig bis', kind: 'date' },
+        text('Lieferung'),
+      ],
+      rows: quality.snapshots.map((s) => [
+        `${s.provider} – ${s.name}`,
+        s.latest_as_of ?? dash,
+        s.imported_at ?? dash,
+        s.next_due ?? dash,
+        deliveryLabel(s),
+      ]),
     },
     meta: qualityMeta(SNAPSHOTS_TITLE, 'Lieferung', standOn(quality.date), quality.date),
   };
