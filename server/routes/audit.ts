@@ -1,4 +1,4 @@
-// The audit log for admins, as JSON, CSV or Arrow.
+// The audit log for admins, as JSON, CSV, XLSX or Arrow.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {

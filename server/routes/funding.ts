@@ -1,5 +1,5 @@
-// The funders' figures (Förderzeitraum): per year of a period and per provider, as JSON, CSV
-// or Arrow, disclosed for the caller's audience.
+// The funders' figures (Förderzeitraum): per year of a period and per provider, as JSON, CSV,
+// XLSX or Arrow, disclosed for the caller's audience.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';

@@ -1,5 +1,5 @@
 // Figures: every indicator on a date (with a comparison), one indicator by a dimension, by
-// two (a cross-table), or over time (a series). JSON, CSV or Arrow; disclosure control for
+// two (a cross-table), or over time (a series). JSON, CSV, XLSX or Arrow; disclosure control for
 // the caller's audience on every answer.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';

@@ -1,7 +1,7 @@
 // Data quality for the district office and the providers (server/indicators/quality.ts):
 // internal figures, so nothing is suppressed, but only aggregates by provider leave. A
 // provider's account sees its own provider only. JSON with every table, or one table
-// (`table=`) as CSV or Arrow.
+// (`table=`) as CSV, XLSX or Arrow.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { todayInBerlin } from '../dates.ts';
@@ -192,7 +192,7 @@ const quality: FastifyPluginAsyncTypebox = async (app) => {
                 Type.Literal('duration'),
                 Type.Literal('snapshots'),
               ],
-              { description: 'Für CSV und Arrow: welche Tabelle' },
+              { description: 'Für CSV, XLSX und Arrow: welche Tabelle' },
             ),
           ),
           format: FormatParam,
@@ -268,7 +268,7 @@ const quality: FastifyPluginAsyncTypebox = async (app) => {
         throw new ProblemError(
           400,
           'Ungültige Anfrage',
-          `Parameter „table“ fehlt: als CSV oder Arrow bitte eine Tabelle wählen (${TABLES.join(', ')}).`,
+          `Parameter „table“ fehlt: als CSV, XLSX oder Arrow bitte eine Tabelle wählen (${TABLES.join(', ')}).`,
         );
 
       // A provider's account sees its own provider only; one bound to none sees nothing.
