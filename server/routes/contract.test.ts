@@ -268,6 +268,45 @@ describe(`the API contract on ${DATABASE_KIND}`, () => {
     expect(tried).toBeGreaterThan(40);
   });
 
+  it.each([
+    [
+      'invalid JSON',
+      { payload: '{"name": ', headers: { 'content-type': 'application/json' } },
+      400,
+      'kein gültiges JSON',
+    ],
+    [
+      'an empty JSON body',
+      { payload: '', headers: { 'content-type': 'application/json' } },
+      400,
+      'leer',
+    ],
+    [
+      'a body of the wrong kind',
+      { payload: '<name/>', headers: { 'content-type': 'application/xml' } },
+      415,
+      'Inhaltstyp',
+    ],
+    [
+      'a JSON array',
+      { payload: '[1]', headers: { 'content-type': 'application/json' } },
+      400,
+      'JSON-Objekt',
+    ],
+  ] as const)('answers %s in German', async (_what, request, status, words) => {
+    const response = await test.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: request.payload,
+      headers: { ...request.headers },
+    });
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    const problem = response.json();
+    expect(problem.detail).toContain(words);
+    expect(`${problem.title} ${problem.detail}`).not.toMatch(ENGLISH);
+  });
+
   it('refuses a field the body does not know, naming the fields it does', async () => {
     const response = await test.app.inject({
       method: 'POST',
