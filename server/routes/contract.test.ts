@@ -166,7 +166,13 @@ describe(`the API contract on ${DATABASE_KIND}`, () => {
       .map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`)
       .sort();
     expect(documented).toEqual(registered);
+    // Answers are described in German too, errors as problem details.
+    expect(JSON.stringify(document)).not.toContain('Default Response');
     for (const { method, path, operation } of operations(document)) {
+      expect(
+        (operation as { responses?: Record<string, unknown> }).responses?.['4XX'],
+        `${method} ${path}`,
+      ).toBeDefined();
       expect(operation.summary, `${method} ${path}`).toMatch(/[a-zäöüß]{3}/);
       expect(operation.summary, `${method} ${path}`).not.toMatch(ENGLISH);
     }

@@ -52,8 +52,16 @@ const Category = Type.Object({ key: Type.String(), label: Type.String() });
 const DataAsOf = Nullable(
   Type.String({ description: 'Datenstand (JJJJ-MM-TT): ältester der neuesten Exporte der Träger' }),
 );
-const Dimension = Type.Union(DIMENSION_IDS.map((id) => Type.Literal(id)));
-const IndicatorParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9_]{1,64}$' }) });
+const Dimension = Type.Union(
+  DIMENSION_IDS.map((id) => Type.Literal(id)),
+  { description: 'Merkmal der Aufschlüsselung (siehe /api/v1/definitions)' },
+);
+const IndicatorParams = Type.Object({
+  id: Type.String({
+    pattern: '^[a-z0-9_]{1,64}$',
+    description: 'Kennzahl, z. B. clients_active (siehe /api/v1/definitions)',
+  }),
+});
 
 const figureColumns = <
   Row extends {

@@ -39,6 +39,32 @@ export const SUMMARIES: Record<string, string> = {
   'POST /api/v1/reports/:slug/withdrawal': 'Einen veröffentlichten Zwischenbericht zurückziehen',
 };
 
+const STATUS_TEXT: Record<string, string> = {
+  '200': 'Erfolg',
+  '201': 'Angelegt',
+  '204': 'Erledigt, ohne Inhalt',
+  '422': 'Nicht verarbeitbar: die Datei wurde abgelehnt (mit den Fehlern)',
+};
+
+/** The errors every route may answer: RFC 9457 problem details, in German. */
+const PROBLEM = {
+  description:
+    'Fehler als application/problem+json (RFC 9457), auf Deutsch; bei einem abgelehnten Parameter mit parameter, in, value, allowed und allowed_values',
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string', description: 'Was zu ändern ist' },
+    parameter: { type: 'string', description: 'Name des abgelehnten Parameters oder Felds' },
+    in: { type: 'string', enum: ['query', 'path', 'body'] },
+    value: { description: 'Der gesendete Wert; null, wenn er fehlt' },
+    allowed: { type: 'string', description: 'Was erlaubt ist, in Worten' },
+    allowed_values: { type: 'array', description: 'Die erlaubten Werte, wo es eine Liste ist' },
+  },
+  required: ['type', 'title', 'status', 'detail'],
+};
+
 const ACCESS_TEXT = (access: unknown) =>
   access === 'public'
     ? 'Zugang: öffentlich.'
@@ -190,6 +216,21 @@ export default fp(
         own.description = [own.description, ACCESS_TEXT(access)].filter(Boolean).join(' ');
         if (access !== undefined && access !== 'public')
           own.security = [{ bearer: [] }, { session: [] }];
+        // Every answer described in German (the plugin would say "Default Response"), the
+        // errors too; only the document changes, not how the route answers.
+        const responses: Record<string, Record<string, unknown>> = {};
+        for (const [code, response] of Object.entries(
+          (own.response as Record<string, Record<string, unknown>> | undefined) ?? {
+            [method === 'DELETE' ? '204' : '200']: {},
+          },
+        ))
+          responses[code] = {
+            ...response,
+            description:
+              (response.description as string | undefined) ?? STATUS_TEXT[code] ?? 'Antwort',
+          };
+        responses['4XX'] = PROBLEM;
+        own.response = responses;
         return { schema: own as typeof schema, url };
       },
     });
