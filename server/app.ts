@@ -19,6 +19,7 @@ import funding from './routes/funding.ts';
 import health from './routes/health.ts';
 import imports from './routes/imports.ts';
 import indicators from './routes/indicators.ts';
+import openapi from './routes/openapi.ts';
 import quality from './routes/quality.ts';
 import reports from './routes/reports.ts';
 import session from './routes/session.ts';
@@ -50,6 +51,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(rateLimitPlugin);
   await app.register(databasePlugin, { handle: options.database });
   await app.register(authPlugin);
+  // Before the routes: @fastify/swagger documents the routes registered after it.
+  await app.register(openapi);
   await app.register(multipart);
   await app.register(health);
   await app.register(session);

@@ -464,11 +464,11 @@ describe(`what each role sees on ${DATABASE_KIND}`, () => {
       );
     const ownSmall = (
       await Promise.all(
-        ['AWO', 'CAR', 'KDV', 'DRK', 'LRA'].map((p) => figures(admin, `&provider=${p}`)),
+        ['AWO', 'CARITAS', 'KDV', 'DRK', 'LRA'].map((p) => figures(admin, `&provider=${p}`)),
       )
     ).flatMap(small);
     expect(ownSmall.length).toBeGreaterThan(0);
-    for (const p of ['AWO', 'CAR', 'KDV', 'DRK', 'LRA'])
+    for (const p of ['AWO', 'CARITAS', 'KDV', 'DRK', 'LRA'])
       expect(small(await figures(funder, `&provider=${p}`))).toEqual([]);
   });
 

@@ -3,6 +3,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import { type Code, EMPLOYMENT, HOUSING, LANGUAGE_LEVELS, SEX, UNKNOWN } from '../import/format.ts';
+import { byLabel, countryName } from './names.ts';
 
 export type DimensionId =
   | 'provider'
@@ -45,6 +46,8 @@ export interface Dimension {
   key: RawBuilder<string>;
   /** Every category to list, in order, even with a count of zero; undefined: only those found. */
   categories?: (registry: RegistryCategories) => Category[];
+  /** The label of a category found in the data (server/indicators/names.ts); else its key. */
+  labelOf?: (key: string) => string;
 }
 
 const withUnknown = (codes: readonly Code[]): Category[] => [
@@ -87,7 +90,12 @@ export const DIMENSIONS: Record<DimensionId, Dimension> = {
       WHEN age < 45 THEN '27-44' WHEN age < 65 THEN '45-64' ELSE '65+' END`,
     categories: () => [...AGE_GROUPS],
   },
-  country: { id: 'country', label: 'Herkunftsland', key: sql`coalesce(country, 'unknown')` },
+  country: {
+    id: 'country',
+    label: 'Herkunftsland',
+    key: sql`coalesce(country, 'unknown')`,
+    labelOf: countryName,
+  },
   language_level: {
     id: 'language_level',
     label: 'Sprachniveau',
@@ -117,13 +125,19 @@ export function isDimension(id: string): id is DimensionId {
   return (DIMENSION_IDS as readonly string[]).includes(id);
 }
 
+/** The label of a dimension's category: the listed one, else as found (a country's German name). */
+export function categoryLabel(by: DimensionId, key: string): string {
+  if (key === UNKNOWN.code) return UNKNOWN.label;
+  return DIMENSIONS[by].labelOf?.(key) ?? key;
+}
+
 /** The categories from a district's registry, or from every district's (state-wide). */
 export async function registryCategories(
   db: Kysely<Database>,
   district: string | undefined,
 ): Promise<RegistryCategories> {
   let providers = db.selectFrom('providers').select(['code', 'name']).orderBy('code');
-  let municipalities = db.selectFrom('municipalities').select(['ags', 'name']).orderBy('name');
+  let municipalities = db.selectFrom('municipalities').select(['ags', 'name']).orderBy('ags');
   if (district !== undefined) {
     providers = providers.where('district_key', '=', district);
     municipalities = municipalities.where('district_key', '=', district);
@@ -137,8 +151,9 @@ export async function registryCategories(
   for (const p of providerRows) {
     if (!byCode.has(p.code)) byCode.set(p.code, { key: p.code, label: district ? p.name : p.code });
   }
+  // Ordered by name with German collation (names.ts), not by the database's collation.
   return {
-    providers: [...byCode.values()],
-    municipalities: municipalityRows.map((m) => ({ key: m.ags, label: m.name })),
+    providers: byLabel([...byCode.values()]),
+    municipalities: byLabel(municipalityRows.map((m) => ({ key: m.ags, label: m.name }))),
   };
 }

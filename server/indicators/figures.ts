@@ -6,6 +6,7 @@ import type { Database } from '../db/types.ts';
 import { caseFilter, type FactsScope, factColumns } from './case-facts.ts';
 import {
   type Category,
+  categoryLabel,
   DIMENSIONS,
   type DimensionId,
   type RegistryCategories,
@@ -20,6 +21,7 @@ import {
   monthlyCovers,
   monthlyMeasures,
 } from './figures-monthly.ts';
+import { byLabel } from './names.ts';
 import { findIndicator, INDICATORS, type Indicator, type IndicatorId } from './registry.ts';
 
 /** A figure before disclosure control: exact counts, shares as fractions. */
@@ -294,9 +296,8 @@ function categoriesOf(by: DimensionId, registry: RegistryCategories, found: Iter
   const listedKeys = new Set(listed.map((category) => category.key));
   const extra = [...new Set(found)]
     .filter((key) => !listedKeys.has(key))
-    .sort()
-    .map((key) => ({ key, label: key === 'unknown' ? 'unbekannt' : key }));
-  return [...listed, ...extra];
+    .map((key) => ({ key, label: categoryLabel(by, key) }));
+  return [...listed, ...byLabel(extra)];
 }
 
 /**

@@ -16,6 +16,7 @@ import { caseFilter, dataAsOf, type FactsScope, factColumns } from './case-facts
 import type { Category } from './dimensions.ts';
 import { countsOn, type Point } from './figures.ts';
 import { keyAlias } from './figures-monthly.ts';
+import { byLabel } from './names.ts';
 import {
   B1_OR_HIGHER,
   type CaseCount,
@@ -333,7 +334,7 @@ export async function fundingCounts(
       ]
     : [
         ...providers,
-        ...[...new Set(found)].sort().map((code) => ({ key: code, label: code })),
+        ...byLabel([...new Set(found)].map((code) => ({ key: code, label: code }))),
         null,
       ];
   return years.flatMap((year) =>

@@ -9,6 +9,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import { COLUMNS, type ColumnName } from '../import/format.ts';
 import { caseFilter, factColumns } from './case-facts.ts';
+import { germanCollator } from './names.ts';
 import { type CountIndicator, findIndicator } from './registry.ts';
 
 export interface QualityScope {
@@ -35,7 +36,7 @@ const part = (count: number, cases: number): Part => ({
   share: cases === 0 ? null : count / cases,
 });
 
-/** The providers in scope, in the order of their codes. */
+/** The providers in scope, in the order of their names. */
 export async function providersInScope(
   db: Kysely<Database>,
   scope: QualityScope,
@@ -46,7 +47,10 @@ export async function providersInScope(
     .where('district_key', '=', scope.district)
     .orderBy('code');
   if (scope.provider) query = query.where('code', '=', scope.provider);
-  return query.execute();
+  // By name with German collation (names.ts).
+  return (await query.execute()).sort(
+    (a, b) => germanCollator.compare(a.name, b.name) || germanCollator.compare(a.code, b.code),
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -443,6 +447,10 @@ export async function snapshotDelivery(
     ) due
     WHERE p.district_key = ${scope.district} ${ownProvider}
     ORDER BY p.code`.execute(db);
+  rows.sort(
+    (a, b) =>
+      germanCollator.compare(a.name, b.name) || germanCollator.compare(a.provider, b.provider),
+  );
   return rows.map((row) => {
     const late = row.days_overdue ?? 0;
     return {

@@ -65,6 +65,14 @@ const adminOnly = (status: number) => ({
 // DELETE /api/v1/session comes last: it ends the sessions the other lines use.
 const CASES: Case[] = [
   { method: 'GET', route: '/api/v1/health', url: () => '/api/v1/health', expect: all(200) },
+  { method: 'GET', route: '/api/v1/', url: () => '/api/v1/', expect: all(200) },
+  {
+    method: 'GET',
+    route: '/api/v1/openapi.json',
+    url: () => '/api/v1/openapi.json',
+    expect: all(200),
+  },
+  { method: 'GET', route: '/api/v1/docs', url: () => '/api/v1/docs', expect: all(200) },
   { method: 'GET', route: '/api/v1/session', url: () => '/api/v1/session', expect: all(200) },
   {
     method: 'POST',

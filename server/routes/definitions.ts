@@ -2,8 +2,14 @@
 // definitions page, chart labels and tooltips, and for outside readers.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DIMENSION_IDS, DIMENSIONS, registryCategories } from '../indicators/dimensions.ts';
+import {
+  categoryLabel,
+  DIMENSION_IDS,
+  DIMENSIONS,
+  registryCategories,
+} from '../indicators/dimensions.ts';
 import { fundingDefinitions } from '../indicators/funding.ts';
+import { byLabel } from '../indicators/names.ts';
 import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
 import { DefinitionPart, FundingFigureDefinition } from './schemas.ts';
 
@@ -59,7 +65,24 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      const registry = await registryCategories(app.database.db, app.config.district);
+      const db = app.database.db;
+      const registry = await registryCategories(db, app.config.district);
+      // Countries have no fixed list: those of the district's cases, by their German names.
+      const countries = await db
+        .selectFrom('cases')
+        .select('country')
+        .distinct()
+        .where('district_key', '=', app.config.district)
+        .where('country', 'is not', null)
+        .execute();
+      const found = {
+        country: byLabel(
+          countries.map(({ country }) => ({
+            key: country as string,
+            label: categoryLabel('country', country as string),
+          })),
+        ),
+      } as Partial<Record<(typeof DIMENSION_IDS)[number], { key: string; label: string }[]>>;
       return {
         indicators: INDICATORS.map((indicator) => ({
           id: indicator.id,
@@ -73,7 +96,7 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
         dimensions: DIMENSION_IDS.map((id) => ({
           id,
           label: DIMENSIONS[id].label,
-          categories: DIMENSIONS[id].categories?.(registry) ?? [],
+          categories: DIMENSIONS[id].categories?.(registry) ?? found[id] ?? [],
         })),
         funding: fundingDefinitions(),
       };

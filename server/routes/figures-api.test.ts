@@ -277,7 +277,12 @@ describe(`figure endpoints on ${DATABASE_KIND}`, () => {
     expect(stateActive.protection).toBe('perturbed');
     expect(Math.abs(stateActive.value - ownActive.value)).toBeLessThanOrEqual(D);
     const unknown = await app.inject({ url: '/api/v1/indicators?date=2021-01-01&district=09999' });
-    expect(unknown.statusCode).toBe(404);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({
+      parameter: 'district',
+      value: '09999',
+      allowed_values: ['08118', 'all'],
+    });
   });
 
   it('never shows a small count in random public breakdowns and cross-tables, and moves none by more than D', async () => {

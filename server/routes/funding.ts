@@ -13,7 +13,7 @@ import {
   fundingDefinitions,
   fundingReport,
 } from '../indicators/funding.ts';
-import { ProblemError } from '../plugins/errors.ts';
+import { invalidParameter } from '../plugins/errors.ts';
 import { Filters, filtersOf } from './figure-scope.ts';
 import { figureNotes, negotiateFormat, sendTable, type TableColumn } from './formats.ts';
 import { Figure, FormatParam, FundingFigureDefinition, Nullable, Rules } from './schemas.ts';
@@ -23,19 +23,24 @@ export const FIRST_YEAR = 2015;
 const MAX_YEARS = 20;
 export const ALL_PROVIDERS = 'Alle Träger';
 
-const invalid = (detail: string) => new ProblemError(400, 'Ungültige Anfrage', detail);
+const YEARS = `ein Jahr als JJJJ, ab ${FIRST_YEAR}, z. B. 2018`;
 
 function parseYear(value: string | undefined, name: string): number {
-  if (value === undefined)
-    throw invalid(`Parameter „${name}“ fehlt: bitte ein Jahr als JJJJ angeben, z. B. 2018.`);
+  if (value === undefined) throw invalidParameter(name, value, { allowed: YEARS });
   if (!/^\d{4}$/.test(value))
-    throw invalid(
-      `Parameter „${name}“: „${value}“ ist kein Jahr. Bitte vierstellig angeben, z. B. 2018.`,
+    throw invalidParameter(
+      name,
+      value,
+      { allowed: YEARS },
+      { problem: `„${value}“ ist kein Jahr` },
     );
   const year = Number(value);
   if (year < FIRST_YEAR)
-    throw invalid(
-      `Parameter „${name}“: Zahlen gibt es ab dem Jahr ${FIRST_YEAR}, nicht für ${year}.`,
+    throw invalidParameter(
+      name,
+      value,
+      { allowed: YEARS },
+      { problem: `Zahlen gibt es ab dem Jahr ${FIRST_YEAR}, nicht für ${year}` },
     );
   return year;
 }
@@ -129,18 +134,23 @@ const funding: FastifyPluginAsyncTypebox = async (app) => {
       const { query } = request;
       const from = parseYear(query.from, 'from');
       const to = parseYear(query.to, 'to');
-      if (to < from) throw invalid('Parameter „to“ muss gleich „from“ sein oder danach liegen.');
+      if (to < from)
+        throw invalidParameter(
+          'to',
+          query.to,
+          { allowed: `ein Jahr ab „from“ (${from})` },
+          { problem: `${to} liegt vor „from“` },
+        );
       if (to - from >= MAX_YEARS)
-        throw invalid(`Höchstens ${MAX_YEARS} Jahre auf einmal, hier ${to - from + 1}.`);
+        throw invalidParameter(
+          'to',
+          query.to,
+          { allowed: `höchstens ${MAX_YEARS} Jahre ab „from“, also bis ${from + MAX_YEARS - 1}` },
+          { problem: `von ${from} bis ${to} sind es ${to - from + 1} Jahre` },
+        );
       const db = app.database.db;
       const scope = await filtersOf(db, config.district, query);
       const { providers } = await registryCategories(db, scope.district);
-      if (scope.provider && !providers.some((provider) => provider.key === scope.provider))
-        throw new ProblemError(
-          404,
-          'Nicht gefunden',
-          `Den Träger ${scope.provider} gibt es hier nicht; ohne „provider“ kommen alle Träger.`,
-        );
       const applied = disclosureAudience(request.caller, scope, config.district);
       const report = await fundingReport(
         db,

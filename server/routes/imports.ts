@@ -9,7 +9,7 @@ import { auditActor } from '../accounts/caller.ts';
 import { importAuditDetail, recordAudit } from '../audit/audit-log.ts';
 import { ImportRequestError, importExport } from '../import/import-export.ts';
 import { parseDate } from '../import/validate.ts';
-import { ProblemError } from '../plugins/errors.ts';
+import { invalidParameter, ProblemError } from '../plugins/errors.ts';
 import { Issue } from './schemas.ts';
 
 /** An issue of the summary; the same message in one column on many rows comes once. */
@@ -102,17 +102,19 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
           }
         }
         if (!file)
-          throw new ProblemError(
-            400,
-            'Ungültige Anfrage',
-            'Feld „file“ fehlt: bitte die Exportdatei mitsenden.',
+          throw invalidParameter(
+            'file',
+            undefined,
+            { allowed: 'die Exportdatei (CSV, XLSX oder Apache Arrow)' },
+            { in: 'body' },
           );
         const provider = fields.provider?.trim().toUpperCase();
         if (!provider)
-          throw new ProblemError(
-            400,
-            'Ungültige Anfrage',
-            'Feld „provider“ fehlt: bitte den Trägercode angeben (z. B. AWO).',
+          throw invalidParameter(
+            'provider',
+            fields.provider,
+            { allowed: 'der Trägercode, z. B. AWO' },
+            { in: 'body', problem: 'fehlt' },
           );
         const { caller } = request;
         if (
@@ -127,10 +129,14 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
           );
         const asOf = fields.as_of ? parseDate(fields.as_of.trim()) : undefined;
         if (!asOf)
-          throw new ProblemError(
-            400,
-            'Ungültige Anfrage',
-            'Feld „as_of“ fehlt oder ist kein Datum: bitte den Stand des Exports als JJJJ-MM-TT angeben.',
+          throw invalidParameter(
+            'as_of',
+            fields.as_of,
+            { allowed: 'der Stand des Exports als JJJJ-MM-TT, z. B. 2021-03-01' },
+            {
+              in: 'body',
+              ...(fields.as_of ? { problem: `„${fields.as_of}“ ist kein gültiges Datum` } : {}),
+            },
           );
         try {
           const summary = await importExport(app.database, {

@@ -16,7 +16,7 @@ import {
   registryCategories,
 } from '../indicators/dimensions.ts';
 import type { Point } from '../indicators/figures.ts';
-import { findIndicator, type Indicator } from '../indicators/registry.ts';
+import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
 import {
   breakdownReport,
   crossTableReport,
@@ -24,7 +24,7 @@ import {
   indicatorReport,
   seriesReport,
 } from '../indicators/report.ts';
-import { ProblemError } from '../plugins/errors.ts';
+import { invalidParameter } from '../plugins/errors.ts';
 import { HEADLINE_INDICATORS } from '../reports/content.ts';
 import { Filters, filtersOf as sharedFiltersOf } from './figure-scope.ts';
 import {
@@ -38,11 +38,15 @@ import {
 } from './formats.ts';
 import { Figure, FormatParam, IsoDate, Nullable, ReportedFields, Rules } from './schemas.ts';
 
-const invalid = (detail: string) => new ProblemError(400, 'Ungültige Anfrage', detail);
-
 function reportingDate(value: string, name: string): string {
   const date = parseDate(value);
-  if (!date) throw invalid(`Parameter „${name}“: ${value} ist kein gültiges Datum (JJJJ-MM-TT).`);
+  if (!date)
+    throw invalidParameter(
+      name,
+      value,
+      { allowed: 'ein Tag des Kalenders als JJJJ-MM-TT, z. B. 2021-01-01' },
+      { problem: `„${value}“ ist kein gültiges Datum` },
+    );
   return date;
 }
 
@@ -56,8 +60,16 @@ const Category = Type.Object({ key: Type.String(), label: Type.String() });
 const DataAsOf = Nullable(
   Type.String({ description: 'Datenstand (JJJJ-MM-TT): ältester der neuesten Exporte der Träger' }),
 );
-const Dimension = Type.Union(DIMENSION_IDS.map((id) => Type.Literal(id)));
-const IndicatorParams = Type.Object({ id: Type.String({ pattern: '^[a-z0-9_]{1,64}$' }) });
+const Dimension = Type.Union(
+  DIMENSION_IDS.map((id) => Type.Literal(id)),
+  { description: 'Merkmal der Aufschlüsselung (siehe /api/v1/definitions)' },
+);
+const IndicatorParams = Type.Object({
+  id: Type.String({
+    pattern: '^[a-z0-9_]{1,64}$',
+    description: 'Kennzahl, z. B. clients_active (siehe /api/v1/definitions)',
+  }),
+});
 
 /** How a value is typed: counts as integers, shares and ratios as floating point. */
 const VALUE_TYPES: Record<Indicator['kind'], ColumnType> = {
@@ -150,12 +162,18 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
 
   function requireIndicator(id: string): Indicator {
     const indicator = findIndicator(id);
-    if (!indicator)
-      throw new ProblemError(
-        404,
-        'Nicht gefunden',
-        `Die Kennzahl „${id}“ gibt es nicht; /api/v1/indicators listet alle.`,
+    if (!indicator) {
+      const ids = INDICATORS.map((i) => i.id);
+      throw invalidParameter(
+        'id',
+        id,
+        {
+          allowed: `eine der Kennzahlen aus /api/v1/definitions: ${ids.join(', ')}`,
+          allowed_values: ids,
+        },
+        { in: 'path', status: 404, problem: `die Kennzahl „${id}“ gibt es nicht` },
       );
+    }
     return indicator;
   }
 
@@ -186,7 +204,13 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
 
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;
-    if (periodFrom > date) throw invalid('Parameter „from“ muss vor oder auf „date“ liegen.');
+    if (periodFrom > date)
+      throw invalidParameter(
+        'from',
+        from,
+        { allowed: `ein Datum bis zum Stichtag ${date}` },
+        { problem: `„${from}“ liegt nach „date“` },
+      );
     return periodFrom;
   }
 
@@ -450,8 +474,18 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const indicator = requireIndicator(request.params.id);
       const rowsBy = query.rows as DimensionId;
       const columnsBy = query.columns as DimensionId;
-      if (rowsBy === columnsBy)
-        throw invalid('Parameter „rows“ und „columns“ müssen verschiedene Merkmale sein.');
+      if (rowsBy === columnsBy) {
+        const others = DIMENSION_IDS.filter((id) => id !== rowsBy);
+        throw invalidParameter(
+          'columns',
+          columnsBy,
+          {
+            allowed: `ein anderes Merkmal als „rows“: ${others.join(', ')}`,
+            allowed_values: others,
+          },
+          { problem: `„${columnsBy}“ ist schon das Merkmal der Zeilen („rows“)` },
+        );
+      }
       const date = reportingDate(query.date, 'date');
       const scope = {
         ...(await filtersOf(query)),
@@ -574,11 +608,28 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const { query } = request;
       const indicator = requireIndicator(request.params.id);
       const interval = query.interval ?? 'month';
-      if (query.from > query.to) throw invalid('Parameter „from“ muss vor oder auf „to“ liegen.');
+      if (query.from > query.to)
+        throw invalidParameter(
+          'to',
+          query.to,
+          { allowed: `ein Monat ab „from“ (${query.from}), als JJJJ-MM` },
+          { problem: `„${query.to}“ liegt vor „from“` },
+        );
       if (query.from < '2015-01')
-        throw invalid('Parameter „from“: Reihen beginnen frühestens im Januar 2015.');
+        throw invalidParameter(
+          'from',
+          query.from,
+          { allowed: 'ein Monat ab 2015-01, als JJJJ-MM' },
+          { problem: `„${query.from}“ liegt vor Januar 2015, dem Beginn der Reihen` },
+        );
       const points = seriesPoints(query.from, query.to, interval);
-      if (points.length > 600) throw invalid('Höchstens 600 Zeitpunkte je Reihe.');
+      if (points.length > 600)
+        throw invalidParameter(
+          'to',
+          query.to,
+          { allowed: 'höchstens 600 Zeitpunkte nach „from“' },
+          { problem: `von „${query.from}“ bis „${query.to}“ sind es ${points.length} Zeitpunkte` },
+        );
       const scope = await filtersOf(query);
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
