@@ -11,6 +11,7 @@ import authPlugin from './plugins/auth.ts';
 import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import errorsPlugin from './plugins/errors.ts';
+import monthlyFiguresPlugin, { type MonthlyFiguresOptions } from './plugins/monthly-figures.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import securityHeaders from './plugins/security-headers.ts';
 import audit from './routes/audit.ts';
@@ -34,6 +35,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Folder of the built front end; served when it exists. */
   webDist?: string;
+  /** How stale monthly figures are rebuilt (by default in the background once ready). */
+  monthlyFigures?: MonthlyFiguresOptions;
 }
 
 export async function buildApp(options: AppOptions) {
@@ -50,6 +53,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(securityHeaders);
   await app.register(rateLimitPlugin);
   await app.register(databasePlugin, { handle: options.database });
+  await app.register(monthlyFiguresPlugin, options.monthlyFigures ?? {});
   await app.register(authPlugin);
   // Before the routes: @fastify/swagger documents the routes registered after it.
   await app.register(openapi);

@@ -6,7 +6,6 @@ import { askOwner, openLocalChannel } from './commands/channel.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataFolderInUseError, DataFolderLockError } from './db/data-folder-lock.ts';
 import { ensureDemoAdmin, isEmpty, loadDemonstrationData } from './demo-data.ts';
-import { refreshStaleMonthlyFigures } from './indicators/figures-monthly.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -74,11 +73,8 @@ if (await isEmpty(app.database.db, config.district)) {
   );
 }
 
-// Monthly figures made by older definitions (or before migration 005) are rebuilt once.
-const rebuilt = await refreshStaleMonthlyFigures(app.database.db, ({ district, provider }) =>
-  app.log.info({ district, provider }, 'rebuilding monthly figures'),
-);
-if (rebuilt > 0) app.log.info({ providers: rebuilt }, 'monthly figures rebuilt');
+// Monthly figures made by older definitions (or before migration 005) are rebuilt in the
+// background (server/plugins/monthly-figures.ts): the server answers meanwhile, from the case rows.
 
 // Accounts: a demonstration admin only when asked for, else a hint while there is none.
 let accountNotice: string | undefined;

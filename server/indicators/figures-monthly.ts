@@ -155,6 +155,8 @@ async function refreshProviderFigures(
     FROM cases c WHERE c.district_key = ${district} AND c.provider = ${provider}`.execute(db);
   const range = ranges[0];
   if (!range?.first || !range.last) {
+    // No cases: every count is zero on every date, which the table says by holding no row.
+    await markEmpty(db, district, provider);
     return;
   }
 
@@ -270,6 +272,20 @@ async function refreshProviderFigures(
     .execute();
 }
 
+/** A slice without rows that is current for every date: nothing to count. */
+async function markEmpty(db: Kysely<Database>, district: string, provider: string) {
+  await db
+    .insertInto('figures_monthly_slices')
+    .values({
+      district_key: district,
+      provider,
+      first_date: '9999-12-31',
+      last_date: '9999-12-31',
+      version: monthlyVersion(db),
+    })
+    .execute();
+}
+
 /** The last day of the month of a date (`YYYY-MM-DD`). */
 function endOfMonth(date: string): string {
   const last = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
@@ -299,7 +315,10 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
       )))::date::text AS last
     FROM cases c WHERE c.district_key = ${district}`.execute(db);
   const range = ranges[0];
-  if (!range?.first || !range.last || DISTRICT_MEASURES.size === 0) return;
+  if (!range?.first || !range.last || DISTRICT_MEASURES.size === 0) {
+    await markEmpty(db, district, DISTRICT_WIDE);
+    return;
+  }
   const lastDay = endOfMonth(range.last);
   const keys = sql.join(
     [...DISTRICT_MEASURES].map(
@@ -370,29 +389,70 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
     .execute();
 }
 
-/** Refreshes every provider whose rows are missing or were made by other definitions. */
+/**
+ * The providers whose rows are missing or were made by other definitions, and the districts
+ * whose distinct counts are (provider ''), providers first.
+ */
+export async function staleMonthlySlices(
+  db: Kysely<Database>,
+): Promise<{ district: string; provider: string }[]> {
+  const { rows } = await sql<{ district_key: string; provider: string }>`
+    WITH needed AS (
+      SELECT DISTINCT district_key, provider FROM imports WHERE status = 'imported'
+    )
+    SELECT n.district_key, n.provider FROM (
+      SELECT district_key, provider FROM needed
+      UNION SELECT DISTINCT district_key, ${DISTRICT_WIDE} FROM needed
+    ) n
+    LEFT JOIN figures_monthly_slices s
+      ON s.district_key = n.district_key AND s.provider = n.provider AND s.version = ${monthlyVersion(db)}
+    WHERE s.provider IS NULL
+    ORDER BY n.provider = ${DISTRICT_WIDE}, 1, 2`.execute(db);
+  return rows.map((row) => ({ district: row.district_key, provider: row.provider }));
+}
+
+export interface RefreshOptions {
+  /** Called before each provider's rebuild (and awaited), outside any transaction. */
+  onSlice?: (slice: { district: string; provider: string }) => void | Promise<void>;
+  /** Asked before each step: true ends the loop early (what is done stays done). */
+  stopped?: () => boolean;
+}
+
+/**
+ * Refreshes every provider whose rows are missing or were made by other definitions, one
+ * transaction per provider. Until a provider's transaction commits, its slice stays stale
+ * and its figures come from the case rows, so readers never see a half-built provider.
+ */
 export async function refreshStaleMonthlyFigures(
   db: Kysely<Database>,
-  onSlice?: (slice: { district: string; provider: string }) => void,
+  options: RefreshOptions | RefreshOptions['onSlice'] = {},
 ): Promise<number> {
-  const current = monthlyVersion(db);
-  const { rows } = await sql<{ district_key: string; provider: string }>`
-    SELECT DISTINCT i.district_key, i.provider FROM imports i
-    LEFT JOIN figures_monthly_slices s
-      ON s.district_key = i.district_key AND s.provider = i.provider AND s.version = ${current}
-    WHERE i.status = 'imported' AND s.provider IS NULL
-    ORDER BY 1, 2`.execute(db);
+  const { onSlice, stopped } = typeof options === 'function' ? { onSlice: options } : options;
+  const slices = await staleMonthlySlices(db);
   // Each provider's rows, then each district's distinct counts once (not once per provider).
-  for (const row of rows) {
-    onSlice?.({ district: row.district_key, provider: row.provider });
-    await db
-      .transaction()
-      .execute((trx) => refreshProviderFigures(trx, row.district_key, row.provider));
+  const districts = new Set<string>();
+  let done = 0;
+  for (const slice of slices) {
+    if (stopped?.()) break;
+    if (slice.provider === DISTRICT_WIDE) districts.add(slice.district);
+    else {
+      await onSlice?.(slice);
+      if (stopped?.()) break;
+      await db
+        .transaction()
+        .execute((trx) => refreshProviderFigures(trx, slice.district, slice.provider));
+      // A district whose provider changed counts its distinct values again too.
+      districts.add(slice.district);
+      done += 1;
+    }
   }
-  for (const district of new Set(rows.map((row) => row.district_key))) {
+  for (const district of districts) {
+    if (stopped?.()) break;
+    await onSlice?.({ district, provider: DISTRICT_WIDE });
+    if (stopped?.()) break;
     await db.transaction().execute((trx) => refreshDistrictTotals(trx, district));
   }
-  return rows.length;
+  return done;
 }
 
 export interface MonthlyScope {

@@ -22,7 +22,7 @@ afterAll(async () => {
 describe(`API on ${DATABASE_KIND}`, () => {
   it('reports health', async () => {
     const response = await app.inject({ url: '/api/v1/health' });
-    expect(response.json()).toEqual({ status: 'ok' });
+    expect(response.json()).toEqual({ status: 'ok', monthly_figures: 'current' });
   });
 
   it.each([

@@ -7,11 +7,24 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/health',
     {
       config: { access: 'public' },
-      schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+      schema: {
+        response: {
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            // Whether figures are read from the monthly pre-aggregation (`current`) or, for
+            // now, computed from the case rows (`stale`, `rebuilding`): the same numbers.
+            monthly_figures: Type.Union([
+              Type.Literal('current'),
+              Type.Literal('stale'),
+              Type.Literal('rebuilding'),
+            ]),
+          }),
+        },
+      },
     },
     async () => {
       await sql`SELECT 1`.execute(app.database.db);
-      return { status: 'ok' as const };
+      return { status: 'ok' as const, monthly_figures: app.monthlyFigures.state };
     },
   );
 };
