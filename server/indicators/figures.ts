@@ -146,6 +146,36 @@ async function directCounts(
 /** `direct` computes from the case rows even where the monthly figures hold the answer. */
 export interface CountOptions {
   source?: 'direct';
+  /**
+   * Whether the monthly figures cover a date, shared by the counts of one answer (a
+   * breakdown's cells and its total ask once): by the latest date asked for.
+   */
+  coverage?: Map<string, Promise<boolean>>;
+}
+
+/**
+ * Whether the monthly figures hold `dates` for the scope. Slices hold every date up to their
+ * last, so the latest date decides; with a memo, the district-wide counts are asked for along
+ * (where the scope has them) so that one answer serves every count of a request.
+ */
+function covers(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  dates: readonly string[],
+  districtWide: boolean,
+  memo: Map<string, Promise<boolean>> | undefined,
+): Promise<boolean> {
+  if (!memo || !dates.every(isMonthlyDate))
+    return monthlyCovers(db, scope, dates, { districtWide });
+  const wide = districtWide || (!scope.provider && !scope.municipality);
+  const latest = [...dates].sort().at(-1) as string;
+  const key = `${latest}/${wide}`;
+  let known = memo.get(key);
+  if (!known) {
+    known = monthlyCovers(db, scope, [latest], { districtWide: wide });
+    memo.set(key, known);
+  }
+  return known;
 }
 
 /**
@@ -188,9 +218,13 @@ export async function countsOn(
       ...(derived.length > 0 ? points.map((p) => dayBefore(p.periodFrom)) : []),
     ]),
   ];
-  const covered = await monthlyCovers(db, scope, dates, {
-    districtWide: read.some((alias) => DISTRICT_MEASURES.has(countAlias(alias))),
-  });
+  const covered = await covers(
+    db,
+    scope,
+    dates,
+    read.some((alias) => DISTRICT_MEASURES.has(countAlias(alias))),
+    options.coverage,
+  );
   if (!covered) return direct();
 
   const [table, fromCases] = await Promise.all([
@@ -267,9 +301,10 @@ export async function breakdownOn(
   options: CountOptions = {},
 ): Promise<{ rows: BreakdownRow[]; total: RawFigure }> {
   const point = [{ date: scope.date, periodFrom: scope.periodFrom }];
+  const shared = { ...options, coverage: options.coverage ?? new Map() };
   const [cells, totals] = await Promise.all([
-    countsOn(db, scope, point, [indicator], by, options),
-    countsOn(db, scope, point, [indicator], undefined, options),
+    countsOn(db, scope, point, [indicator], by, shared),
+    countsOn(db, scope, point, [indicator], undefined, shared),
   ]);
   const found = cells.get(scope.date) ?? new Map<string, Record<string, number>>();
   return {

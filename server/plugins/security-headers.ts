@@ -33,8 +33,10 @@ export default fp(
       reply.headers(HEADERS);
       if (request.protocol === 'https')
         reply.header('strict-transport-security', 'max-age=31536000');
-      // Answers that depend on who asks must not be kept by shared caches.
-      if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+      // Answers that depend on who asks must not be kept by shared caches. Figure answers
+      // set their own (private, revalidated by ETag: figure-cache.ts).
+      if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+        reply.header('cache-control', 'no-store');
     });
   },
   { name: 'security-headers' },

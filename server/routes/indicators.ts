@@ -202,6 +202,25 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   const filtersOf = (query: Parameters<typeof sharedFiltersOf>[2]) =>
     sharedFiltersOf(db(), config.district, query);
 
+  /** Once per data version and scope, not once per request. */
+  const asOfOnce = (
+    request: FastifyRequest,
+    scope: {
+      district: string | undefined;
+      provider?: string | undefined;
+      municipality?: string | undefined;
+    },
+  ) =>
+    app.figureCache.memo(
+      request,
+      `data_as_of:${JSON.stringify([scope.district, scope.provider, scope.municipality])}`,
+      () => dataAsOf(db(), scope),
+    );
+  const registryOf = (request: FastifyRequest, district: string | undefined) =>
+    app.figureCache.memo(request, `registry:${district ?? 'all'}`, () =>
+      registryCategories(db(), district),
+    );
+
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;
     if (periodFrom > date)
@@ -217,7 +236,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/indicators',
     {
-      config: { access: 'public' },
+      config: { access: 'public', figureCache: true },
       schema: {
         querystring: Type.Object({
           date: IsoDate,
@@ -288,7 +307,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       const format = negotiateFormat(request, query.format);
-      const asOf = await dataAsOf(db(), scope);
+      const asOf = await asOfOnce(request, scope);
       if (format !== 'json') {
         type Row = (typeof rows)[number] & { change?: number | null };
         const kindOf = (r: Row) => VALUE_TYPES[r.kind as Indicator['kind']] ?? 'float';
@@ -345,7 +364,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/indicators/:id/breakdown',
     {
-      config: { access: 'public' },
+      config: { access: 'public', figureCache: true },
       schema: {
         params: IndicatorParams,
         querystring: Type.Object({
@@ -389,11 +408,11 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         scope,
         indicator,
         by,
-        await registryCategories(db(), scope.district),
+        await registryOf(request, scope.district),
         disclosure,
       );
       const format = negotiateFormat(request, query.format);
-      const asOf = await dataAsOf(db(), scope);
+      const asOf = await asOfOnce(request, scope);
       if (format !== 'json') {
         type Row = (typeof report.rows)[number];
         const total: Row = { key: 'total', label: 'Insgesamt', ...report.total };
@@ -438,7 +457,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/indicators/:id/crosstab',
     {
-      config: { access: 'public' },
+      config: { access: 'public', figureCache: true },
       schema: {
         params: IndicatorParams,
         querystring: Type.Object({
@@ -500,7 +519,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         indicator,
         rowsBy,
         columnsBy,
-        await registryCategories(db(), scope.district),
+        await registryOf(request, scope.district),
         disclosure,
       );
       const format = negotiateFormat(request, query.format);
@@ -515,7 +534,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           { key: 'total', label: 'Insgesamt', figures: [...table.columnTotals, table.total] },
         ];
         const columns = [...table.columns, { key: 'total', label: 'Insgesamt' }];
-        const asOf = await dataAsOf(db(), scope);
+        const asOf = await asOfOnce(request, scope);
         const figures = [
           ...table.cells.flat(),
           ...table.rowTotals,
@@ -574,7 +593,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/indicators/:id/series',
     {
-      config: { access: 'public' },
+      config: { access: 'public', figureCache: true },
       schema: {
         params: IndicatorParams,
         querystring: Type.Object({
@@ -639,7 +658,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         ...figure,
       }));
       const format = negotiateFormat(request, query.format);
-      const asOf = await dataAsOf(db(), scope);
+      const asOf = await asOfOnce(request, scope);
       if (format !== 'json') {
         type Row = (typeof rows)[number];
         const starts = new Map(points.map((point) => [point.period, point.periodFrom]));

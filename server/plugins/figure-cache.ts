@@ -1,0 +1,169 @@
+// Figure answers cached by data version. A figure depends only on the request (path, query,
+// format), the caller's role and provider, and the data: the data version changes with every
+// stored import (the import logs itself in the transaction that changes the cases). So:
+// - `ETag` from the data version and the request; `Cache-Control: private, no-cache` makes a
+//   client ask again every time, and a repeat with `If-None-Match` is a 304 without any work;
+// - a repeat by anyone with the same role is answered from memory (bounded by bytes);
+// - work that depends only on the data (`dataAsOf`, the registry) is done once per version
+//   (`app.figureCache.memo`) instead of once per request.
+// The data version is read once per request (one index read), before any figure, so an
+// answer is never older than the version it is filed under.
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+import { monthlyVersion } from '../indicators/figures-monthly.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answers of this GET route depend only on the request, the caller's role and the data. */
+    figureCache?: boolean;
+  }
+  interface FastifyInstance {
+    figureCache: FigureCache;
+  }
+  interface FastifyRequest {
+    /** The data version read at the start of a cached route's request. */
+    dataVersion: string | undefined;
+  }
+}
+
+export interface FigureCache {
+  /**
+   * The value of `compute` for this request's data version, computed once per version and
+   * key (outside a cached route: computed every time).
+   */
+  memo<T>(request: FastifyRequest, key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+interface Stored {
+  payload: string | Buffer;
+  headers: Record<string, string>;
+  bytes: number;
+}
+
+/** Headers an answer is replayed with; the rest (security headers) are set on every reply. */
+const REPLAYED = ['content-type', 'content-disposition'];
+const CACHE_CONTROL = 'private, no-cache';
+const MAX_BYTES = 32 * 1024 * 1024;
+
+export default fp<{ maxBytes?: number }>(
+  async (app, options) => {
+    const maxBytes = options.maxBytes ?? MAX_BYTES;
+    // A restart may bring other definitions or registry entries: its ETags are its own.
+    const boot = randomBytes(8).toString('hex');
+    const fingerprint = createHash('sha256')
+      .update(boot)
+      .update(monthlyVersion(app.database.db))
+      .update(JSON.stringify(app.config));
+    const answers = new Map<string, Stored>();
+    let storedBytes = 0;
+    let memoVersion: string | undefined;
+    let memos = new Map<string, Promise<unknown>>();
+
+    app.decorateRequest('dataVersion', undefined);
+
+    /** Every stored import changes it; a deleted import log row (tests, repairs) too. */
+    async function readVersion(): Promise<string> {
+      const { rows } = await sql<{ version: string }>`
+        SELECT coalesce(max(id), 0)::text || '/' || count(*)::text AS version FROM imports`.execute(
+        app.database.db,
+      );
+      return rows[0]?.version ?? '0/0';
+    }
+
+    function etagOf(request: FastifyRequest, version: string): string {
+      const caller = request.caller;
+      const who =
+        caller.kind === 'anonymous' ? ['anonymous'] : [caller.role, caller.provider ?? ''];
+      const hash = fingerprint
+        .copy()
+        .update(
+          JSON.stringify([version, request.method, request.url, request.headers.accept ?? '', who]),
+        )
+        .digest('base64url')
+        .slice(0, 27);
+      return `"${hash}"`;
+    }
+
+    function remember(etag: string, stored: Stored) {
+      if (stored.bytes > maxBytes / 8) return;
+      answers.set(etag, stored);
+      storedBytes += stored.bytes;
+      // Oldest first (a Map keeps insertion order; a hit moves the answer to the end).
+      for (const [key, old] of answers) {
+        if (storedBytes <= maxBytes) break;
+        answers.delete(key);
+        storedBytes -= old.bytes;
+      }
+    }
+
+    const cache: FigureCache = {
+      memo<T>(request: FastifyRequest, key: string, compute: () => Promise<T>): Promise<T> {
+        const version = request.dataVersion;
+        if (version === undefined) return compute();
+        if (version !== memoVersion) {
+          memoVersion = version;
+          memos = new Map();
+        }
+        let value = memos.get(key) as Promise<T> | undefined;
+        if (!value) {
+          const pending = compute();
+          value = pending;
+          memos.set(key, pending);
+          pending.catch(() => {
+            if (memos.get(key) === pending) memos.delete(key);
+          });
+        }
+        return value;
+      },
+    };
+    app.decorate('figureCache', cache);
+
+    const cached = (request: FastifyRequest) =>
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      request.routeOptions.config.figureCache === true;
+
+    // After the auth plugin's hook: the caller is known.
+    app.addHook('onRequest', async (request, reply) => {
+      if (!cached(request)) return;
+      const version = await readVersion();
+      request.dataVersion = version;
+      const etag = etagOf(request, version);
+      reply.header('etag', etag);
+      reply.header('cache-control', CACHE_CONTROL);
+      reply.header('vary', 'Accept, Cookie, Authorization');
+      const sent = request.headers['if-none-match'];
+      if (sent?.split(',').some((tag) => tag.trim() === etag)) {
+        return reply.code(304).send();
+      }
+      const stored = answers.get(etag);
+      if (stored) {
+        answers.delete(etag);
+        answers.set(etag, stored);
+        for (const [name, value] of Object.entries(stored.headers)) reply.header(name, value);
+        return reply.code(200).send(stored.payload);
+      }
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (!cached(request) || request.dataVersion === undefined) return payload;
+      if (reply.statusCode !== 200) {
+        // An error is not a representation to revalidate: no validator, nothing stored.
+        if (reply.statusCode !== 304) reply.removeHeader('etag');
+        return payload;
+      }
+      const etag = reply.getHeader('etag');
+      if (typeof etag !== 'string' || answers.has(etag)) return payload;
+      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+      const headers: Record<string, string> = {};
+      for (const name of REPLAYED) {
+        const value = reply.getHeader(name);
+        if (typeof value === 'string') headers[name] = value;
+      }
+      remember(etag, { payload, headers, bytes: Buffer.byteLength(payload) });
+      return payload;
+    });
+  },
+  { name: 'figure-cache', dependencies: ['config', 'database', 'auth'] },
+);
