@@ -138,7 +138,8 @@ export interface FiguresMonthlyTable {
   on_date: DateString;
   dimension: string;
   category: string;
-  measures: ColumnType<Record<string, number>, string, string>;
+  /** One column per measure and key sum (sql/010_figures_monthly_columns.sql). */
+  [measure: string]: number | string;
 }
 
 export interface FiguresMonthlySlicesTable {

@@ -9,6 +9,7 @@ import { DIMENSION_IDS } from './dimensions.ts';
 import { countsOn, type Point } from './figures.ts';
 import {
   isMonthlyDate,
+  MEASURE_COLUMNS,
   MONTHLY_MEASURES,
   monthlyCovers,
   refreshStaleMonthlyFigures,
@@ -58,6 +59,19 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(await monthlyCovers(db(), { district: DISTRICT }, ['2099-12-31'])).toBe(false);
   });
 
+  it('hold every measure in a typed column of its own (a new measure needs a migration)', async () => {
+    const { rows } = await sql<{ column_name: string; data_type: string }>`
+      SELECT column_name, data_type FROM information_schema.columns
+      WHERE table_name = 'figures_monthly' AND table_schema = current_schema()
+        AND column_name NOT IN ('district_key', 'provider', 'on_date', 'dimension', 'category')
+      ORDER BY column_name`.execute(db());
+    expect(rows.map((row) => [row.column_name, row.data_type])).toEqual(
+      [...MEASURE_COLUMNS]
+        .sort()
+        .map((column) => [column, column.endsWith('__key') ? 'bigint' : 'integer']),
+    );
+  });
+
   it('equal the direct query for every measure, dimension and scope', async () => {
     const scopes = [
       { district: DISTRICT },
@@ -88,7 +102,7 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
         }
       }
     }
-  });
+  }, 180_000);
 
   it('count a manager or a town only while one of its cases runs, across providers', async () => {
     // A second district with two providers sharing a manager id and a town.

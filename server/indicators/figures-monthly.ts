@@ -70,6 +70,18 @@ const DISTINCT_KEY_COLUMN = {
   municipality: 'municipality_key',
 } as const;
 
+/**
+ * The measure columns of `figures_monthly` (sql/010_figures_monthly_columns.sql): every
+ * measure alias and key sum. Counts are integers, key sums (of 32-bit keys) bigints.
+ */
+export const MEASURE_COLUMNS: readonly string[] = [
+  ...MONTHLY_MEASURES.keys(),
+  ...[...DISTRICT_MEASURES.keys()].flatMap((alias) => [alias, keyAlias(alias)]),
+];
+const MEASURE_COLUMN_SET = new Set(MEASURE_COLUMNS);
+/** The SQL type a measure is stored as. */
+const storedType = (alias: string) => (alias.endsWith(KEY_SUFFIX) ? sql`bigint` : sql`integer`);
+
 /** Every dimension but provider, which is a column of the table itself. */
 export const MONTHLY_DIMENSIONS: readonly DimensionId[] = DIMENSION_IDS.filter(
   (id) => id !== 'provider',
@@ -169,7 +181,7 @@ async function refreshProviderFigures(
     keyed.map(({ column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${column}::text`),
     sql` `,
   );
-  // One column per measure while summing; jsonb only in the stored row.
+  // One column per measure while summing, m0, m1, …; stored under the measure's name.
   const columns = [...MONTHLY_MEASURES.keys()].map((_, i) => sql.id(`m${i}`));
   const measures = sql.join(
     [...MONTHLY_MEASURES.values()].map((aggregate, i) => sql`${aggregate} AS ${columns[i]}`),
@@ -249,9 +261,10 @@ async function refreshProviderFigures(
       FROM every_date
       GROUP BY dimension, category, on_date
     )
-    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, measures)
+    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category,
+      ${sql.join([...MONTHLY_MEASURES.keys()].map((alias) => sql.id(alias)))})
     SELECT ${district}, ${provider}, on_date, dimension, category,
-      jsonb_build_object(${sql.join([...MONTHLY_MEASURES.keys()].map((alias, i) => sql`${alias}::text, ${columns[i]}`))})
+      ${sql.join([...MONTHLY_MEASURES.keys()].map((alias, i) => sql`${columns[i]}::${storedType(alias)}`))}
     FROM running
     WHERE ${sql.join(
       columns.map((m) => sql`${m} <> 0`),
@@ -369,9 +382,15 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
         (sum(sum(key_delta)) OVER (PARTITION BY measure ORDER BY on_date))::float8 AS key_sum
       FROM every_date GROUP BY measure, on_date
     )
-    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, measures)
+    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category,
+      ${sql.join([...DISTRICT_MEASURES.keys()].flatMap((alias) => [sql.id(alias), sql.id(keyAlias(alias))]))})
     SELECT ${district}, ${DISTRICT_WIDE}, on_date, 'total', '',
-      jsonb_object_agg(measure, value) || jsonb_object_agg(measure || ${KEY_SUFFIX}, key_sum)
+      ${sql.join(
+        [...DISTRICT_MEASURES.keys()].flatMap((alias) => [
+          sql`coalesce(max(value) FILTER (WHERE measure = ${alias}), 0)::integer`,
+          sql`coalesce(max(key_sum) FILTER (WHERE measure = ${alias}), 0)::bigint`,
+        ]),
+      )}
     FROM counted
     WHERE on_date <= ${lastDay}::date
     GROUP BY on_date
@@ -510,10 +529,11 @@ export async function monthlyMeasures(
   const category = by === 'provider' ? sql`f.provider` : by ? sql`f.category` : sql`''`;
   const districtWide = aliases.some((alias) => DISTRICT_MEASURES.has(countAlias(alias)));
   const sums = sql.join(
-    aliases.map(
-      (alias, i) =>
-        sql`coalesce(sum((f.measures->>${alias})::float8), 0)::float8 AS ${sql.id(`m${i}`)}`,
-    ),
+    aliases.map((alias, i) => {
+      if (!MEASURE_COLUMN_SET.has(alias))
+        throw new Error(`${alias} is not a column of the monthly figures.`);
+      return sql`coalesce(sum(${sql.ref(`f.${alias}`)}), 0)::float8 AS ${sql.id(`m${i}`)}`;
+    }),
   );
   const { rows } = await sql<Record<string, number> & { on_date: string; category: string }>`
     SELECT f.on_date::text AS on_date, ${category} AS category, ${sums}
