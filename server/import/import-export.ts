@@ -11,7 +11,11 @@ import { type Kysely, sql } from 'kysely';
 import { todayInBerlin } from '../dates.ts';
 import type { DatabaseHandle, Session } from '../db/connect.ts';
 import type { Database } from '../db/types.ts';
-import { refreshMonthlyFigures } from '../indicators/figures-monthly.ts';
+import {
+  beginMonthlyUpdate,
+  type MonthlyUpdate,
+  refreshMonthlyFigures,
+} from '../indicators/figures-monthly.ts';
 import { type ImportIssue, ImportRefused } from './issues.ts';
 import {
   copyLine,
@@ -211,10 +215,20 @@ async function importFile(
         rows: summary.rows,
       });
       const importId = await logImport(session.db, request, { ...summary, status: 'imported' });
+      // The provider's monthly figures change with its cases, in the same transaction: by
+      // what the changed cases contribute, noted before the merge writes them.
+      let monthly: MonthlyUpdate | undefined;
       const counts = await mergeSnapshot(
         session.db,
         { district, provider, asOf, importId },
         onStep,
+        request.dryRun
+          ? undefined
+          : async () => {
+              monthly = await timed('monthly figures, old contribution', onStep, () =>
+                beginMonthlyUpdate(session.db, district, provider),
+              );
+            },
       );
       Object.assign(summary, {
         status: request.dryRun ? 'dry_run' : 'imported',
@@ -245,9 +259,8 @@ async function importFile(
         .where('id', '=', importId)
         .execute();
       if (request.dryRun) throw new Rollback();
-      // The provider's monthly figures change with its cases, in the same transaction.
       await timed('monthly figures', onStep, () =>
-        refreshMonthlyFigures(session.db, district, provider),
+        monthly ? monthly.finish() : refreshMonthlyFigures(session.db, district, provider),
       );
       await timed('committed', onStep, () => sql`COMMIT`.execute(session.db));
     });

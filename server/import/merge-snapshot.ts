@@ -210,7 +210,8 @@ async function countChanges(trx: Trx, snapshot: Snapshot): Promise<MergeCounts> 
   };
 }
 
-const ATTRIBUTES = `municipality, manager_id, household_id, sex, birth_month, country,
+/** A case's attributes in the export (a change to any of them changes the case). */
+export const CASE_ATTRIBUTES = `municipality, manager_id, household_id, sex, birth_month, country,
   started_on, ended_on, end_reason, plan_created_on, lease_signed_on`;
 
 /**
@@ -243,12 +244,12 @@ async function upsertCases(trx: Trx, snapshot: Snapshot) {
       changed_import_id = ${importId}
     FROM import_rows r
     WHERE c.district_key = ${district} AND c.provider = ${provider} AND c.case_id = r.case_id
-      AND (${sql.raw(ATTRIBUTES.replace(/(\w+)/g, 'c.$1'))})
-          IS DISTINCT FROM (${sql.raw(ATTRIBUTES.replace(/(\w+)/g, 'r.$1'))})`.execute(trx);
+      AND (${sql.raw(CASE_ATTRIBUTES.replace(/(\w+)/g, 'c.$1'))})
+          IS DISTINCT FROM (${sql.raw(CASE_ATTRIBUTES.replace(/(\w+)/g, 'r.$1'))})`.execute(trx);
   await sql`
-    INSERT INTO cases (district_key, provider, case_id, ${sql.raw(ATTRIBUTES)},
+    INSERT INTO cases (district_key, provider, case_id, ${sql.raw(CASE_ATTRIBUTES)},
       manager_key, municipality_key, first_import_id, changed_import_id)
-    SELECT ${district}, ${provider}, case_id, ${sql.raw(ATTRIBUTES)},
+    SELECT ${district}, ${provider}, case_id, ${sql.raw(CASE_ATTRIBUTES)},
       ${managerKey(sql`r`)}, ${municipalityKey(sql`r`)}, ${importId}, ${importId}
     FROM import_rows r
     WHERE NOT EXISTS (
@@ -295,9 +296,12 @@ export async function mergeSnapshot(
   trx: Trx,
   snapshot: Snapshot,
   onStep: OnStep = () => {},
+  /** Runs once the changes are known (`import_rows`, `import_status`), before any is written. */
+  beforeWrite?: () => Promise<void>,
 ): Promise<MergeCounts> {
   await timed('status staged', onStep, () => stageStatus(trx, snapshot));
   const counts = await timed('changes counted', onStep, () => countChanges(trx, snapshot));
+  await beforeWrite?.();
   await timed('cases written', onStep, () => upsertCases(trx, snapshot));
   await timed('status written', onStep, () => appendStatus(trx, snapshot));
   return counts;

@@ -1,8 +1,10 @@
 // The monthly figures give exactly what the direct query over the case rows gives, for
 // every indicator they hold, every dimension, and dates across the whole programme.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemonstrationData } from '../demo-data.ts';
+import { DEMO_DIR, loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { DIMENSION_IDS } from './dimensions.ts';
@@ -38,6 +40,8 @@ const DATES = [
   '2021-03-01',
   '2022-06-30',
 ];
+/** The dates up to the demonstration data's snapshot month, which the table holds. */
+const HELD = DATES.filter((date) => date <= '2021-03-31');
 const points: Point[] = DATES.map((date, i) => ({
   date,
   periodFrom: i % 2 === 0 ? `${date.slice(0, 4)}-01-01` : `${date.slice(0, 7)}-01`,
@@ -52,7 +56,10 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(isMonthlyDate('2020-02-29')).toBe(true);
     expect(isMonthlyDate('2021-02-28')).toBe(true);
     expect(isMonthlyDate('2021-02-27')).toBe(false);
-    expect(await monthlyCovers(db(), { district: DISTRICT }, DATES)).toBe(true);
+    // Up to the month of the newest snapshot (01.03.2021); later dates come from the cases.
+    expect(await monthlyCovers(db(), { district: DISTRICT }, HELD)).toBe(true);
+    expect(await monthlyCovers(db(), { district: DISTRICT }, ['2021-03-31'])).toBe(true);
+    expect(await monthlyCovers(db(), { district: DISTRICT }, ['2021-04-01'])).toBe(false);
     expect(await monthlyCovers(db(), { district: DISTRICT }, ['2021-01-15'])).toBe(false);
     // Before the first case every count is zero: no rows, and nothing missing.
     expect(await monthlyCovers(db(), { district: DISTRICT }, ['2009-01-01'])).toBe(true);
@@ -184,6 +191,78 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     // Three full years end on 28.02.2024; the 29th is the first day beyond them.
     expect(values(direct)).toEqual([0, 1, 1]);
     expect(values(monthly)).toEqual(values(direct));
+  });
+
+  it('change with an import by what its changed cases contribute, as a rebuild gives them', async () => {
+    // KDV three months later: 40 cases closed, 30 with a new language level, one new case.
+    const [header, ...lines] = readFileSync(resolve(DEMO_DIR, 'kdv-2021-03-01.csv'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    const columns = (header as string).split(',');
+    const at = (name: string) => columns.indexOf(name);
+    let closed = 0;
+    let learned = 0;
+    const rows = lines.map((line) => {
+      const cells = line.split(',');
+      if (cells[at('ended_on')] === '' && closed < 40) {
+        cells[at('ended_on')] = '2021-05-15';
+        cells[at('end_reason')] = 'independent';
+        closed += 1;
+      } else if (cells[at('ended_on')] === '' && learned < 30) {
+        cells[at('language_level')] = 'C1';
+        cells[at('language_level_since')] = '2021-04-20';
+        learned += 1;
+      }
+      return cells.join(',');
+    });
+    const fresh = (lines[0] as string).split(',');
+    fresh[at('case_id')] = 'KDV-NEU001';
+    fresh[at('started_on')] = '2021-04-06';
+    fresh[at('plan_created_on')] = '';
+    fresh[at('ended_on')] = '';
+    fresh[at('end_reason')] = '';
+    for (const kind of ['language_level', 'employment']) {
+      fresh[at(kind)] = '';
+      fresh[at(`${kind}_since`)] = '';
+    }
+    const summary = await importExport(database.handle, {
+      district: DISTRICT,
+      provider: 'KDV',
+      asOf: '2021-06-30',
+      fileName: 'kdv-2021-06-30.csv',
+      bytes: Buffer.from(`${[header, ...rows, fresh.join(',')].join('\n')}\n`),
+    });
+    expect(summary.status, summary.errors[0]?.message).toBe('imported');
+    expect([summary.new, summary.changed]).toEqual([1, 70]);
+
+    const stored = async () =>
+      (
+        await sql<Record<string, unknown>>`
+          SELECT * FROM figures_monthly WHERE district_key = ${DISTRICT}
+          ORDER BY provider, dimension, on_date, category`.execute(db())
+      ).rows;
+    const slices = async () =>
+      (
+        await sql<Record<string, unknown>>`
+          SELECT provider, first_date::text, last_date::text FROM figures_monthly_slices
+          WHERE district_key = ${DISTRICT} ORDER BY provider`.execute(db())
+      ).rows;
+    const incremental = await stored();
+    const incrementalSlices = await slices();
+    expect(incrementalSlices).toContainEqual({
+      provider: 'KDV',
+      first_date: expect.any(String),
+      last_date: '2021-06-30',
+    });
+    // The same rows as from all the cases again.
+    await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE district_key = ${DISTRICT}`.execute(
+      db(),
+    );
+    await refreshStaleMonthlyFigures(db());
+    expect(await slices()).toEqual(incrementalSlices);
+    const rebuilt = await stored();
+    expect(incremental.length).toBe(rebuilt.length);
+    expect(incremental).toEqual(rebuilt);
   });
 
   it('are rebuilt when the definitions change, and only then', async () => {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
+import { CASE_ATTRIBUTES } from '../import/merge-snapshot.ts';
 import { factColumns } from './case-facts.ts';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from './dimensions.ts';
 import { type CaseCount, INDICATORS } from './registry.ts';
@@ -142,36 +143,54 @@ export async function refreshMonthlyFigures(
   await refreshDistrictTotals(db, district);
 }
 
-/** One provider's rows, without the district-wide distinct counts. */
-async function refreshProviderFigures(
+/** First days of the first and the last month a provider's figures are held for. */
+interface Window {
+  first: string;
+  last: string;
+}
+
+/**
+ * A provider's range: from the month of its first case to the month of its newest snapshot.
+ * Later dates are computed from the case rows: the figures do not depend on the day they
+ * are made, and no case is evaluated for months nobody has reported on yet.
+ */
+async function providerRange(
   db: Kysely<Database>,
   district: string,
   provider: string,
-): Promise<void> {
-  await db
-    .deleteFrom('figures_monthly')
-    .where('district_key', '=', district)
-    .where('provider', '=', provider)
-    .execute();
-  await db
-    .deleteFrom('figures_monthly_slices')
-    .where('district_key', '=', district)
-    .where('provider', '=', provider)
-    .execute();
-  const { rows: ranges } = await sql<{ first: string | null; last: string | null }>`
+): Promise<Window | undefined> {
+  const { rows } = await sql<{ first: string | null; last: string | null }>`
     SELECT date_trunc('month', min(c.started_on))::date::text AS first,
-      date_trunc('month', greatest(current_date, (
+      date_trunc('month', (
         SELECT max(i.as_of) FROM imports i
         WHERE i.district_key = ${district} AND i.provider = ${provider} AND i.status = 'imported'
-      )))::date::text AS last
+      ))::date::text AS last
     FROM cases c WHERE c.district_key = ${district} AND c.provider = ${provider}`.execute(db);
-  const range = ranges[0];
-  if (!range?.first || !range.last) {
-    // No cases: every count is zero on every date, which the table says by holding no row.
-    await markEmpty(db, district, provider);
-    return;
-  }
+  const range = rows[0];
+  if (!range?.first || !range.last) return undefined;
+  return { first: range.first, last: later(range.first, range.last) };
+}
 
+/** The measure columns while summing: m0, m1, … in the order of MONTHLY_MEASURES. */
+const SUM_COLUMNS = [...MONTHLY_MEASURES.keys()].map((_, i) => sql.id(`m${i}`));
+const anyNonZero = (prefix: RawBuilder<unknown> | undefined, columns = SUM_COLUMNS) =>
+  sql.join(
+    columns.map((m) => (prefix ? sql`${prefix}.${m} <> 0` : sql`${m} <> 0`)),
+    sql` OR `,
+  );
+
+/**
+ * What some of a provider's cases add to the counts on the first and last day of every month
+ * of the window: rows (on_date, dimension, category, m0, m1, …) of float8 sums. `which` is a
+ * condition on `case_id` (all cases without one). A stretch that began before the window is
+ * counted in from its first day, so the rows are the stocks on the window's dates.
+ */
+function contributions(
+  district: string,
+  provider: string,
+  window: Window,
+  which?: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   const keyed = MONTHLY_DIMENSIONS.map((id) => ({ id, column: sql.id(`d_${id}`) }));
   const dimension = sql.join(
     keyed.map(({ id, column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${id}`),
@@ -181,38 +200,34 @@ async function refreshProviderFigures(
     keyed.map(({ column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${column}::text`),
     sql` `,
   );
-  // One column per measure while summing, m0, m1, …; stored under the measure's name.
-  const columns = [...MONTHLY_MEASURES.keys()].map((_, i) => sql.id(`m${i}`));
   const measures = sql.join(
-    [...MONTHLY_MEASURES.values()].map((aggregate, i) => sql`${aggregate} AS ${columns[i]}`),
+    [...MONTHLY_MEASURES.values()].map((aggregate, i) => sql`${aggregate} AS ${SUM_COLUMNS[i]}`),
   );
-  const lastDay = endOfMonth(range.last);
+  const lastDay = endOfMonth(window.last);
   const slice = sql`district_key = ${district} AND provider = ${provider}`;
-  // The planner cannot estimate these CTEs and would compile the query to machine code
-  // first (PostgreSQL's JIT), which takes longer than running it.
-  if (await supportsJit(db)) await sql`SET LOCAL jit = off`.execute(db);
+  const chosen = which ? sql` AND ${which}` : sql``;
   // A sweep over time instead of evaluating every case on every date: a case's facts stay
   // the same between its change points, so each stretch between two of them is evaluated
   // once, counted in from its first date and out from the first date of the next stretch,
   // and the counts on each date are the running sums.
-  await sql`
+  return sql`
     WITH months AS (
       SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
-      FROM generate_series(${range.first}::date, ${range.last}::date, interval '1 month') m
+      FROM generate_series(${window.first}::date, ${window.last}::date, interval '1 month') m
     ),
     dates AS (
       SELECT first_day AS on_date FROM months UNION SELECT last_day FROM months
     ),
-    slice_cases AS (SELECT * FROM cases WHERE ${slice}),
+    slice_cases AS (SELECT * FROM cases WHERE ${slice}${chosen}),
     change_points AS (
       SELECT case_id, ${CHANGE_POINTS} AS changes_on FROM slice_cases
       UNION ALL
-      SELECT case_id, since FROM case_status WHERE ${slice}
+      SELECT case_id, since FROM case_status WHERE ${slice}${chosen}
       UNION ALL
       SELECT case_id, (birth_month + make_interval(years => n))::date
       FROM slice_cases, generate_series(1, 110) n
       WHERE birth_month + make_interval(years => n) > started_on
-        AND birth_month + make_interval(years => n) <= ${range.last}::date + interval '1 month'
+        AND birth_month + make_interval(years => n) <= ${window.last}::date + interval '1 month'
     ),
     snapped AS (
       SELECT DISTINCT case_id, ${snap(sql`changes_on`)} AS on_date
@@ -228,9 +243,10 @@ async function refreshProviderFigures(
       SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`)}
       FROM stretches st JOIN slice_cases c USING (case_id)
       WHERE c.started_on <= st.from_date
+        AND (st.to_date IS NULL OR st.to_date > ${window.first}::date)
     ),
     signed AS (
-      SELECT from_date AS on_date, 1 AS sign, facts.* FROM facts
+      SELECT greatest(from_date, ${window.first}::date) AS on_date, 1 AS sign, facts.* FROM facts
       UNION ALL
       SELECT to_date, -1, facts.* FROM facts WHERE to_date IS NOT NULL
     ),
@@ -245,15 +261,15 @@ async function refreshProviderFigures(
       GROUP BY GROUPING SETS ((on_date, sign), ${sql.join(keyed.map(({ column }) => sql`(on_date, sign, ${column})`))})
     ),
     every_date AS (
-      SELECT dimension, category, on_date, ${sql.join(columns.map((m) => sql`sign * ${m} AS ${m}`))}
+      SELECT dimension, category, on_date, ${sql.join(SUM_COLUMNS.map((m) => sql`sign * ${m} AS ${m}`))}
       FROM grouped
       UNION ALL
-      SELECT k.dimension, k.category, d.on_date, ${sql.join(columns.map((m) => sql`0 AS ${m}`))}
+      SELECT k.dimension, k.category, d.on_date, ${sql.join(SUM_COLUMNS.map((m) => sql`0 AS ${m}`))}
       FROM (SELECT DISTINCT dimension, category FROM grouped) k CROSS JOIN dates d
     ),
     running AS (
       SELECT dimension, category, on_date, ${sql.join(
-        columns.map(
+        SUM_COLUMNS.map(
           (m) =>
             sql`(sum(sum(${m})) OVER (PARTITION BY dimension, category ORDER BY on_date))::float8 AS ${m}`,
         ),
@@ -261,29 +277,202 @@ async function refreshProviderFigures(
       FROM every_date
       GROUP BY dimension, category, on_date
     )
-    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category,
-      ${sql.join([...MONTHLY_MEASURES.keys()].map((alias) => sql.id(alias)))})
-    SELECT ${district}, ${provider}, on_date, dimension, category,
-      ${sql.join([...MONTHLY_MEASURES.keys()].map((alias, i) => sql`${columns[i]}::${storedType(alias)}`))}
-    FROM running
-    WHERE ${sql.join(
-      columns.map((m) => sql`${m} <> 0`),
-      sql` OR `,
-    )}
-    -- Stored in the order they are read: a breakdown on a date, or a series of totals, is
-    -- then a few adjacent pages per provider instead of one page per row.
-    ORDER BY dimension, on_date, category`.execute(db);
+    SELECT * FROM running WHERE on_date >= ${window.first}::date AND on_date <= ${lastDay}::date`;
+}
+
+const storedColumns = () => sql.join([...MONTHLY_MEASURES.keys()].map((alias) => sql.id(alias)));
+const storedValues = (sums: (m: RawBuilder<unknown>) => RawBuilder<unknown>) =>
+  sql.join(
+    [...MONTHLY_MEASURES.keys()].map(
+      (alias, i) => sql`${sums(SUM_COLUMNS[i] as RawBuilder<unknown>)}::${storedType(alias)}`,
+    ),
+  );
+
+async function noJit(db: Kysely<Database>) {
+  // The planner cannot estimate these CTEs and would compile the query to machine code
+  // first (PostgreSQL's JIT), which takes longer than running it.
+  if (await supportsJit(db)) await sql`SET LOCAL jit = off`.execute(db);
+}
+
+async function writeSlice(
+  db: Kysely<Database>,
+  district: string,
+  provider: string,
+  window: Window,
+) {
+  await db
+    .deleteFrom('figures_monthly_slices')
+    .where('district_key', '=', district)
+    .where('provider', '=', provider)
+    .execute();
   await db
     .insertInto('figures_monthly_slices')
     .values({
       district_key: district,
       provider,
-      first_date: range.first,
-      last_date: lastDay,
+      first_date: window.first,
+      last_date: endOfMonth(window.last),
       version: monthlyVersion(db),
     })
     .execute();
 }
+
+/** One provider's rows from all its cases, without the district-wide distinct counts. */
+async function refreshProviderFigures(
+  db: Kysely<Database>,
+  district: string,
+  provider: string,
+): Promise<void> {
+  await db
+    .deleteFrom('figures_monthly')
+    .where('district_key', '=', district)
+    .where('provider', '=', provider)
+    .execute();
+  await db
+    .deleteFrom('figures_monthly_slices')
+    .where('district_key', '=', district)
+    .where('provider', '=', provider)
+    .execute();
+  const range = await providerRange(db, district, provider);
+  if (!range) {
+    // No cases: every count is zero on every date, which the table says by holding no row.
+    await markEmpty(db, district, provider);
+    return;
+  }
+  await noJit(db);
+  await sql`
+    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, ${storedColumns()})
+    SELECT ${district}, ${provider}, on_date, dimension, category, ${storedValues((m) => m)}
+    FROM (${contributions(district, provider, range)}) running
+    WHERE ${anyNonZero(undefined)}
+    -- Stored in the order they are read: a breakdown on a date, or a series of totals, is
+    -- then a few adjacent pages per provider instead of one page per row.
+    ORDER BY dimension, on_date, category`.execute(db);
+  await writeSlice(db, district, provider, range);
+}
+
+/** An import's update of its provider's monthly figures: begun before the merge writes. */
+export interface MonthlyUpdate {
+  /** `incremental`: by the changed cases' contributions; `full`: all cases again. */
+  readonly mode: 'incremental' | 'full';
+  /** After the merge, in the same transaction: the figures of the provider's new state. */
+  finish(): Promise<void>;
+}
+
+/**
+ * Begins an import's update, inside its transaction, after the snapshot is staged
+ * (`import_rows`, `import_status`) and before the cases are written. When the provider's
+ * figures are current, the cases the snapshot changes (new ones, changed attributes, any
+ * status stated anew) are noted and their present contribution subtracted; `finish` adds
+ * their new contribution, and every other case's for months the newer snapshot adds. So an
+ * import that changes a tenth of the cases recomputes about a tenth of them. Otherwise
+ * `finish` rebuilds the provider from all its cases.
+ */
+export async function beginMonthlyUpdate(
+  db: Kysely<Database>,
+  district: string,
+  provider: string,
+): Promise<MonthlyUpdate> {
+  const full: MonthlyUpdate = {
+    mode: 'full',
+    finish: () => refreshMonthlyFigures(db, district, provider),
+  };
+  const held = await db
+    .selectFrom('figures_monthly_slices')
+    .select(['first_date', 'last_date'])
+    .where('district_key', '=', district)
+    .where('provider', '=', provider)
+    .where('version', '=', monthlyVersion(db))
+    .executeTakeFirst();
+  if (!held || held.first_date === EMPTY) return full;
+  const before: Window = { first: held.first_date, last: `${held.last_date.slice(0, 7)}-01` };
+  const slice = sql`c.district_key = ${district} AND c.provider = ${provider}`;
+  await sql`
+    CREATE TEMP TABLE monthly_touched ON COMMIT DROP AS
+    SELECT r.case_id FROM import_rows r
+    LEFT JOIN cases c ON ${slice} AND c.case_id = r.case_id
+    WHERE c.case_id IS NULL
+      OR (${sql.raw(CASE_ATTRIBUTES.replace(/(\w+)/g, 'c.$1'))})
+        IS DISTINCT FROM (${sql.raw(CASE_ATTRIBUTES.replace(/(\w+)/g, 'r.$1'))})
+    UNION
+    SELECT case_id FROM import_status`.execute(db);
+  await sql`ALTER TABLE monthly_touched ADD PRIMARY KEY (case_id)`.execute(db);
+  await sql`ANALYZE monthly_touched`.execute(db);
+  await sql`
+    CREATE TEMP TABLE monthly_delta ON COMMIT DROP AS
+    SELECT on_date, dimension, category, ${sql.join(SUM_COLUMNS)}
+    FROM (${contributions(district, provider, before, sql`false`)}) nothing`.execute(db);
+  const touched = sql`case_id IN (SELECT case_id FROM monthly_touched)`;
+  const untouched = sql`case_id NOT IN (SELECT case_id FROM monthly_touched)`;
+  const addDelta = async (window: Window, which: RawBuilder<unknown>, sign: 1 | -1) => {
+    await sql`
+      INSERT INTO monthly_delta (on_date, dimension, category, ${sql.join(SUM_COLUMNS)})
+      SELECT on_date, dimension, category, ${sql.join(SUM_COLUMNS.map((m) => sql`${sign} * ${m}`))}
+      FROM (${contributions(district, provider, window, which)}) running
+      WHERE ${anyNonZero(undefined)}`.execute(db);
+  };
+  await noJit(db);
+  await addDelta(before, touched, -1);
+  return {
+    mode: 'incremental',
+    async finish() {
+      const after = await providerRange(db, district, provider);
+      // A case now starting before the figures' first month: rebuilt from all cases.
+      if (!after || after.first < before.first) return full.finish();
+      await noJit(db);
+      const window = {
+        first: before.first,
+        last: later(after.last, before.last),
+      };
+      await addDelta(window, touched, 1);
+      if (after.last > before.last) {
+        const added = nextMonth(before.last);
+        await addDelta({ first: added, last: after.last }, untouched, 1);
+      }
+      const key = sql`(district_key, dimension, on_date, provider, category)`;
+      await sql`
+        INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, ${storedColumns()})
+        SELECT ${district}, ${provider}, on_date, dimension, category, ${storedValues((m) => sql`sum(${m})`)}
+        FROM monthly_delta
+        GROUP BY on_date, dimension, category
+        HAVING ${sql.join(
+          SUM_COLUMNS.map((m) => sql`sum(${m}) <> 0`),
+          sql` OR `,
+        )}
+        ON CONFLICT ${key} DO UPDATE SET ${sql.join(
+          [...MONTHLY_MEASURES.keys()].map(
+            (alias) =>
+              sql`${sql.id(alias)} = figures_monthly.${sql.id(alias)} + excluded.${sql.id(alias)}`,
+          ),
+        )}`.execute(db);
+      // A row whose counts all came to zero is not kept (no row means zero).
+      await sql`
+        DELETE FROM figures_monthly f
+        USING (SELECT DISTINCT on_date, dimension, category FROM monthly_delta) d
+        WHERE f.district_key = ${district} AND f.provider = ${provider}
+          AND f.on_date = d.on_date AND f.dimension = d.dimension AND f.category = d.category
+          AND NOT (${sql.join(
+            [...MONTHLY_MEASURES.keys()].map((alias) => sql`f.${sql.id(alias)} <> 0`),
+            sql` OR `,
+          )})`.execute(db);
+      await writeSlice(db, district, provider, window);
+      await refreshDistrictTotals(db, district);
+    },
+  };
+}
+
+/** The later of two dates (`YYYY-MM-DD`). */
+const later = (a: string, b: string) => [a, b].sort()[1] as string;
+
+/** The first day of the month after `first` (a first day). */
+function nextMonth(first: string): string {
+  const day = new Date(`${first}T00:00:00Z`);
+  day.setUTCMonth(day.getUTCMonth() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/** The first and last date of a slice without cases. */
+const EMPTY = '9999-12-31';
 
 /** A slice without rows that is current for every date: nothing to count. */
 async function markEmpty(db: Kysely<Database>, district: string, provider: string) {
@@ -292,8 +481,8 @@ async function markEmpty(db: Kysely<Database>, district: string, provider: strin
     .values({
       district_key: district,
       provider,
-      first_date: '9999-12-31',
-      last_date: '9999-12-31',
+      first_date: EMPTY,
+      last_date: EMPTY,
       version: monthlyVersion(db),
     })
     .execute();
@@ -322,10 +511,10 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
   await sql`DELETE FROM figures_monthly_slices WHERE ${where}`.execute(db);
   const { rows: ranges } = await sql<{ first: string | null; last: string | null }>`
     SELECT date_trunc('month', min(c.started_on))::date::text AS first,
-      date_trunc('month', greatest(current_date, (
+      date_trunc('month', (
         SELECT max(i.as_of) FROM imports i
         WHERE i.district_key = ${district} AND i.status = 'imported'
-      )))::date::text AS last
+      ))::date::text AS last
     FROM cases c WHERE c.district_key = ${district}`.execute(db);
   const range = ranges[0];
   if (!range?.first || !range.last || DISTRICT_MEASURES.size === 0) {
