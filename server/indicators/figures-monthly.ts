@@ -183,13 +183,16 @@ const anyNonZero = (prefix: RawBuilder<unknown> | undefined, columns = SUM_COLUM
  * What some of a provider's cases add to the counts on the first and last day of every month
  * of the window: rows (on_date, dimension, category, m0, m1, …) of float8 sums. `which` is a
  * condition on `case_id` (all cases without one). A stretch that began before the window is
- * counted in from its first day, so the rows are the stocks on the window's dates.
+ * counted in from its first day, so the rows are the stocks on the window's dates. With
+ * `changesOnly`, only what changes within the window: stretches beginning in it counted in,
+ * those ending in it counted out (the stock before the window is then added separately).
  */
 function contributions(
   district: string,
   provider: string,
   window: Window,
   which?: RawBuilder<unknown>,
+  { changesOnly = false } = {},
 ): RawBuilder<unknown> {
   const keyed = MONTHLY_DIMENSIONS.map((id) => ({ id, column: sql.id(`d_${id}`) }));
   const dimension = sql.join(
@@ -243,12 +246,22 @@ function contributions(
       SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`)}
       FROM stretches st JOIN slice_cases c USING (case_id)
       WHERE c.started_on <= st.from_date
-        AND (st.to_date IS NULL OR st.to_date > ${window.first}::date)
+        AND ${
+          changesOnly
+            ? sql`(st.from_date >= ${window.first}::date OR st.to_date >= ${window.first}::date)`
+            : sql`(st.to_date IS NULL OR st.to_date > ${window.first}::date)`
+        }
     ),
     signed AS (
-      SELECT greatest(from_date, ${window.first}::date) AS on_date, 1 AS sign, facts.* FROM facts
+      ${
+        changesOnly
+          ? sql`SELECT from_date AS on_date, 1 AS sign, facts.* FROM facts
+        WHERE from_date >= ${window.first}::date`
+          : sql`SELECT greatest(from_date, ${window.first}::date) AS on_date, 1 AS sign, facts.* FROM facts`
+      }
       UNION ALL
-      SELECT to_date, -1, facts.* FROM facts WHERE to_date IS NOT NULL
+      SELECT to_date, -1, facts.* FROM facts
+      WHERE ${changesOnly ? sql`to_date >= ${window.first}::date` : sql`to_date IS NOT NULL`}
     ),
     keyed AS (
       SELECT signed.*, ${sql.join(keyed.map(({ id, column }) => sql`${DIMENSIONS[id].key} AS ${column}`))}
@@ -424,11 +437,47 @@ export async function beginMonthlyUpdate(
         first: before.first,
         last: later(after.last, before.last),
       };
-      await addDelta(window, touched, 1);
       if (after.last > before.last) {
-        const added = nextMonth(before.last);
-        await addDelta({ first: added, last: after.last }, untouched, 1);
+        // The other cases in the months added: their stock on the last day held so far,
+        // carried to every new date, and what changes after it. A case with no change point
+        // in the new months costs nothing.
+        const added = { first: nextMonth(before.last), last: after.last };
+        const lastHeld = endOfMonth(before.last);
+        const stored = [...MONTHLY_MEASURES.keys()].map(
+          (alias, i) => sql`${sql.id(alias)}::float8 AS ${SUM_COLUMNS[i]}`,
+        );
+        await sql`
+          INSERT INTO monthly_delta (on_date, dimension, category, ${sql.join(SUM_COLUMNS)})
+          WITH months AS (
+            SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
+            FROM generate_series(${added.first}::date, ${added.last}::date, interval '1 month') m
+          ),
+          dates AS (SELECT first_day AS on_date FROM months UNION SELECT last_day FROM months),
+          carried AS (
+            SELECT dimension, category, ${sql.join(SUM_COLUMNS.map((m) => sql`sum(${m}) AS ${m}`))}
+            FROM (
+              SELECT dimension, category, ${sql.join(stored)} FROM figures_monthly
+              WHERE district_key = ${district} AND provider = ${provider}
+                AND on_date = ${lastHeld}::date
+              UNION ALL
+              -- Less the changed cases' old stock, subtracted already.
+              SELECT dimension, category, ${sql.join(SUM_COLUMNS)} FROM monthly_delta
+              WHERE on_date = ${lastHeld}::date
+            ) held
+            GROUP BY dimension, category
+          )
+          SELECT d.on_date, k.dimension, k.category, ${sql.join(SUM_COLUMNS.map((m) => sql`k.${m}`))}
+          FROM carried k CROSS JOIN dates d
+          WHERE ${anyNonZero(sql`k`)}`.execute(db);
+        await sql`
+          INSERT INTO monthly_delta (on_date, dimension, category, ${sql.join(SUM_COLUMNS)})
+          SELECT on_date, dimension, category, ${sql.join(SUM_COLUMNS)}
+          FROM (${contributions(district, provider, added, untouched, { changesOnly: true })}) running
+          WHERE ${anyNonZero(undefined)}`.execute(db);
       }
+      // The changed cases' new contribution, on every date held (after the carry above, which
+      // reads the old one).
+      await addDelta(window, touched, 1);
       const key = sql`(district_key, dimension, on_date, provider, category)`;
       await sql`
         INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, ${storedColumns()})
