@@ -57,3 +57,7 @@ CREATE TABLE figures_monthly (
 );
 -- State-wide reads (every district) of one dimension on a date or over a series of dates.
 CREATE INDEX figures_monthly_state_idx ON figures_monthly (dimension, on_date);
+
+-- The provider's newest import a slice reflects: an import updates the figures by its
+-- changes only when they were made from the state it starts from (else it rebuilds them).
+ALTER TABLE figures_monthly_slices ADD COLUMN import_id bigint;

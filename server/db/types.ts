@@ -148,6 +148,8 @@ export interface FiguresMonthlySlicesTable {
   first_date: DateString;
   last_date: DateString;
   version: string;
+  /** The provider's newest import the figures reflect (sql/010). */
+  import_id: ColumnType<string | null, string | null | undefined, string | null>;
   refreshed_at: ColumnType<Date, never, never>;
 }
 

@@ -307,6 +307,20 @@ async function noJit(db: Kysely<Database>) {
   if (await supportsJit(db)) await sql`SET LOCAL jit = off`.execute(db);
 }
 
+/** The provider's newest stored import (other than `except`): what its figures reflect. */
+async function latestImport(
+  db: Kysely<Database>,
+  district: string,
+  provider: string,
+  except?: string,
+): Promise<string | null> {
+  const { rows } = await sql<{ id: string | null }>`
+    SELECT max(id)::text AS id FROM imports
+    WHERE district_key = ${district} AND provider = ${provider} AND status = 'imported'
+      ${except === undefined ? sql`` : sql`AND id <> ${except}`}`.execute(db);
+  return rows[0]?.id ?? null;
+}
+
 async function writeSlice(
   db: Kysely<Database>,
   district: string,
@@ -326,6 +340,7 @@ async function writeSlice(
       first_date: window.first,
       last_date: endOfMonth(window.last),
       version: monthlyVersion(db),
+      import_id: await latestImport(db, district, provider),
     })
     .execute();
 }
@@ -385,6 +400,7 @@ export async function beginMonthlyUpdate(
   db: Kysely<Database>,
   district: string,
   provider: string,
+  importId: string,
 ): Promise<MonthlyUpdate> {
   const full: MonthlyUpdate = {
     mode: 'full',
@@ -392,12 +408,15 @@ export async function beginMonthlyUpdate(
   };
   const held = await db
     .selectFrom('figures_monthly_slices')
-    .select(['first_date', 'last_date'])
+    .select(['first_date', 'last_date', 'import_id'])
     .where('district_key', '=', district)
     .where('provider', '=', provider)
     .where('version', '=', monthlyVersion(db))
     .executeTakeFirst();
-  if (!held || held.first_date === EMPTY) return full;
+  // Only figures made from the state the import starts from can be updated by its changes:
+  // after the provider's newest import before this one (`importId`, already logged).
+  if (!held || held.first_date === EMPTY || held.import_id === null) return full;
+  if (held.import_id !== (await latestImport(db, district, provider, importId))) return full;
   const before: Window = { first: held.first_date, last: `${held.last_date.slice(0, 7)}-01` };
   const slice = sql`c.district_key = ${district} AND c.provider = ${provider}`;
   await sql`
