@@ -124,8 +124,9 @@ export default fp<{ maxBytes?: number }>(
       (request.method === 'GET' || request.method === 'HEAD') &&
       request.routeOptions.config.figureCache === true;
 
-    // After the auth plugin's hook: the caller is known.
-    app.addHook('onRequest', async (request, reply) => {
+    // Before the handler, after every onRequest hook (the caller is known, and a route's
+    // rate limit has counted the request) and after the query was validated.
+    app.addHook('preHandler', async (request, reply) => {
       if (!cached(request)) return;
       const version = await readVersion();
       request.dataVersion = version;
