@@ -35,7 +35,8 @@ const TOLERANCE = 1e-6;
 
 export class FeasibleSums {
   private readonly model: Model;
-  private readonly witnesses: Float64Array[] = [];
+  private witnesses: Float64Array[] = [];
+  private readonly rows: (readonly number[])[];
   private objective: readonly number[] = [];
   /** Linear programs solved so far (for benchmarks and tests). */
   solved = 0;
@@ -51,6 +52,7 @@ export class FeasibleSums {
     facts: readonly Fact[],
     known?: Float64Array,
   ) {
+    this.rows = facts.map((fact) => fact.members);
     const starts = [0];
     const indices: number[] = [];
     const values: number[] = [];
@@ -146,8 +148,10 @@ export class FeasibleSums {
   }
 
   /**
-   * Loosens what a fact says (a figure withheld after all). Every point known to satisfy the
-   * facts still does, so the witnesses stay.
+   * Changes what a fact says (a figure withheld after all). Usually that loosens it, but not
+   * always: a perturbed 0 says "0 to D", while withheld says "at least 1", since zeros are
+   * shown. Points known to satisfy the facts that no longer satisfy the new bounds are
+   * dropped, so they never answer a question for the new facts.
    */
   relax(fact: number, lower: number, upper: number): void {
     const { highs } = this;
@@ -156,6 +160,12 @@ export class FeasibleSums {
       Number.isFinite(lower) ? lower : -highs.infinity,
       Number.isFinite(upper) ? upper : highs.infinity,
     );
+    const members = this.rows[fact] ?? [];
+    this.witnesses = this.witnesses.filter((point) => {
+      let sum = 0;
+      for (const member of members) sum += point[member] as number;
+      return sum >= lower - TOLERANCE && sum <= upper + TOLERANCE;
+    });
   }
 
   /**

@@ -92,6 +92,34 @@ describe('the audit of a perturbed table', () => {
     expect(await pinned(interior, cells, shown)).toEqual([]);
   });
 
+  it('goes over its counts again when withholding a count shown as 0 says it is at least 1', async () => {
+    // Found by the property below (CI, seed 405642801): 7 1 / 1 2 with its margins. The
+    // cells 1, 1 and 2 and two margins are published as 0 (each 0 to 3). Withholding them
+    // one after another tells the reader each is at least 1, which corners counts that
+    // looked protected when they were checked: 7 shown as 10 (7 to 13) beside its row's
+    // total shown as 5 (2 to 8) leaves 7 and 1, unless the audit looks again.
+    const rows = [
+      [7, 1],
+      [1, 2],
+    ];
+    const keys = [0.9948517812538787, 0, 0, 0, 0, 0, 0, 0, 0.9954918029650534];
+    const { interior, cells } = figuresOf(rows);
+    const truths = cells.map((members) => members.reduce((s, m) => s + (interior[m] as number), 0));
+    const perturbed = truths.map((truth, i) => perturb(truth, keys[i] as number, table));
+    expect(perturbed).toEqual([10, 0, 0, 0, 5, 0, 5, 0, 14]);
+    const withheld = await auditPerturbedTable(
+      interior,
+      cells.map((members, i) => ({
+        members,
+        truth: truths[i] as number,
+        published: { kind: 'perturbed', value: perturbed[i] as number },
+      })),
+      { k: K, table },
+    );
+    const shown = perturbed.map((value, i) => (withheld[i] ? null : value));
+    expect(await pinned(interior, cells, shown)).toEqual([]);
+  });
+
   it('leaves no small count of a random table to be pinned down, and without it some are', async () => {
     let cornered = 0;
     let tables = 0;

@@ -69,26 +69,34 @@ export async function auditPerturbedTable(
     }
   });
   try {
-    // Withholding only widens intervals: a count protected once stays protected.
-    for (const target of targets) {
-      while (!sums.atLeast(target.members, 1).wide) {
-        const near = new Set(target.members.flatMap((member) => touching.get(member) ?? []));
-        const next = [...near]
-          .filter(
-            (index) =>
-              !withheld[index] &&
-              counts[index]?.published.kind === 'perturbed' &&
-              (counts[index]?.truth as number) > 0,
-          )
-          .sort(
-            (a, b) =>
-              (counts[a]?.truth as number) - (counts[b]?.truth as number) ||
-              (counts[a]?.members.length as number) - (counts[b]?.members.length as number) ||
-              a - b,
-          )[0];
-        if (next === undefined) break;
-        withheld[next] = true;
-        sums.relax(next, atLeastOne(counts[next] as TableCount), Number.POSITIVE_INFINITY);
+    // Withholding a count mostly widens intervals, but not always: a count published as 0
+    // (0 to D) and then withheld is at least 1, which a reader may use against a count
+    // protected earlier. So the targets are gone over again until a whole pass withholds
+    // nothing more; the withheld counts only grow, so that ends.
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const target of targets) {
+        while (!sums.atLeast(target.members, 1).wide) {
+          const near = new Set(target.members.flatMap((member) => touching.get(member) ?? []));
+          const next = [...near]
+            .filter(
+              (index) =>
+                !withheld[index] &&
+                counts[index]?.published.kind === 'perturbed' &&
+                (counts[index]?.truth as number) > 0,
+            )
+            .sort(
+              (a, b) =>
+                (counts[a]?.truth as number) - (counts[b]?.truth as number) ||
+                (counts[a]?.members.length as number) - (counts[b]?.members.length as number) ||
+                a - b,
+            )[0];
+          if (next === undefined) break;
+          withheld[next] = true;
+          changed = true;
+          sums.relax(next, atLeastOne(counts[next] as TableCount), Number.POSITIVE_INFINITY);
+        }
       }
     }
   } finally {
