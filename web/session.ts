@@ -1,13 +1,7 @@
 // Who the page is signed in as, and the CSRF token that goes with it. Pages ask here instead
 // of keeping their own copy, and hear about every change (login, logout, expiry).
-import {
-  ApiError,
-  endSession,
-  fetchSession,
-  type Role,
-  type SessionState,
-  startSession,
-} from './api.ts';
+import { ROLE_LABELS } from '../contract/labels.ts';
+import { ApiError, endSession, fetchSession, type SessionState, startSession } from './api.ts';
 
 /** Why the session changed: `expired` when the server no longer knew a session we held. */
 export type SessionChange = 'loaded' | 'login' | 'logout' | 'expired';
@@ -21,12 +15,8 @@ const ANONYMOUS: SessionState = Object.freeze({
   expires_at: null,
 });
 
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Landratsamt (Koordination)',
-  provider: 'Träger',
-  funder: 'Fördermittelgeber',
-  press: 'Pressestelle',
-};
+// The roles' German names are the server's (contract/labels.ts); the pages take them from here.
+export { ROLE_LABELS };
 
 export const SESSION_EXPIRED = 'Ihre Sitzung ist abgelaufen. Bitte neu anmelden.';
 

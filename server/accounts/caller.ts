@@ -4,15 +4,6 @@
 import type { Role } from '../db/types.ts';
 import type { Audience } from '../disclosure/disclose.ts';
 
-export const ROLES: readonly Role[] = ['admin', 'provider', 'funder', 'press'];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Landratsamt (Koordination)',
-  provider: 'Träger',
-  funder: 'Fördermittelgeber',
-  press: 'Pressestelle',
-};
-
 export type Caller =
   | { kind: 'anonymous' }
   | {

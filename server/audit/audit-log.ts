@@ -2,45 +2,9 @@
 // command line; read by admins. Rows are only ever appended.
 import { userInfo } from 'node:os';
 import { type Kysely, sql } from 'kysely';
+import type { AuditAction } from '../../contract/labels.ts';
 import type { Database } from '../db/types.ts';
 import type { ImportSummary } from '../import/import-export.ts';
-
-export type AuditAction =
-  | 'login'
-  | 'login_failed'
-  | 'login_throttled'
-  | 'logout'
-  | 'import'
-  | 'import_dry_run'
-  | 'user_added'
-  | 'user_disabled'
-  | 'user_enabled'
-  | 'user_password_reset'
-  | 'token_created'
-  | 'token_revoked'
-  | 'report_published'
-  | 'report_withdrawn'
-  | 'report_superseded';
-
-export const ACTION_LABELS: Record<AuditAction, string> = {
-  login: 'Anmeldung',
-  login_failed: 'Anmeldung fehlgeschlagen',
-  login_throttled: 'Anmeldung gesperrt (zu viele Versuche)',
-  logout: 'Abmeldung',
-  import: 'Import',
-  import_dry_run: 'Probelauf',
-  user_added: 'Konto angelegt',
-  user_disabled: 'Konto gesperrt',
-  user_enabled: 'Konto entsperrt',
-  user_password_reset: 'Passwort neu gesetzt',
-  token_created: 'API-Token erstellt',
-  token_revoked: 'API-Token widerrufen',
-  report_published: 'Bericht veröffentlicht',
-  report_withdrawn: 'Bericht zurückgezogen',
-  report_superseded: 'Bericht ersetzt',
-};
-
-export const AUDIT_ACTIONS = Object.keys(ACTION_LABELS) as AuditAction[];
 
 export interface AuditEntry {
   actor: string | null;

@@ -1,9 +1,10 @@
 // An audit entry's details as a German sentence, as the Protokoll page and its CSV show
 // them; the JSON keeps the raw details for scripts. Entries written by older versions may
 // lack fields: a sentence then says less, never something wrong.
-import { ROLE_LABELS } from '../accounts/caller.ts';
+
+import type { AuditAction } from '../../contract/labels.ts';
+import { ROLE_LABELS } from '../../contract/labels.ts';
 import type { Role } from '../db/types.ts';
-import type { AuditAction } from './audit-log.ts';
 
 type Detail = Record<string, unknown>;
 

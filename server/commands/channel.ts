@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { ROLES } from '../accounts/caller.ts';
+import { ROLES } from '../../contract/labels.ts';
 import { passwordProblem } from '../accounts/secrets.ts';
 import { commandLineActor } from '../audit/audit-log.ts';
 import type { DatabaseHandle } from '../db/connect.ts';

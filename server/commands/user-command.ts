@@ -1,6 +1,8 @@
 // npm run user: what each subcommand does to the accounts and prints. Runs in the command's
 // own process, or in the running server when the command hands itself over (channel.ts).
 import { parseArgs } from 'node:util';
+import type { AuditAction } from '../../contract/labels.ts';
+import { ROLE_LABELS, ROLES } from '../../contract/labels.ts';
 import {
   AccountError,
   addUser,
@@ -8,9 +10,8 @@ import {
   resetPassword,
   setDisabled,
 } from '../accounts/accounts.ts';
-import { ROLE_LABELS, ROLES } from '../accounts/caller.ts';
 import { generatePassword, passwordProblem } from '../accounts/secrets.ts';
-import { type AuditAction, recordAudit } from '../audit/audit-log.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import type { Role } from '../db/types.ts';
 import type { CommandActor, CommandOutput } from './output.ts';

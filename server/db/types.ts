@@ -83,7 +83,9 @@ export interface CaseStatusTable {
   import_id: string;
 }
 
-export type Role = 'admin' | 'provider' | 'funder' | 'press';
+import type { Role } from '../../contract/labels.ts';
+
+export type { Role };
 
 export interface UsersTable {
   id: Generated<string>;

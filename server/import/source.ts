@@ -3,16 +3,14 @@
 // UTF-8; the readers then stream the rows in a second pass.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { FileFormat, RefusedKind } from '../../contract/api.ts';
 import { ImportRefused } from './issues.ts';
 import { readArrow } from './read-arrow.ts';
 import { readCsv, type TextEncoding } from './read-csv.ts';
 import { odsRefused, readXlsx } from './read-xlsx.ts';
 import { DEFAULT_LIMITS, type OnBytes, type ReadLimits, type RowBatches } from './rows.ts';
 
-/** The kinds of file an export may be. */
-export type FileFormat = 'csv' | 'xlsx' | 'arrow-file' | 'arrow-stream';
-/** Kinds of file told apart from the content only to be refused, and logged as what they are. */
-export type RefusedKind = 'ods' | 'xls' | 'utf-16' | 'pdf' | 'gzip';
+export type { FileFormat, RefusedKind };
 export type FileKind = FileFormat | RefusedKind;
 
 export interface Inspection {

@@ -1,31 +1,13 @@
 // The audit log for admins, as JSON, CSV, XLSX or Arrow.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import {
-  ACTION_LABELS,
-  AUDIT_ACTIONS,
-  type AuditAction,
-  auditEntries,
-} from '../audit/audit-log.ts';
+import { AuditEntry, AuditQuery, FormatParam } from '../../contract/api.ts';
+import { AUDIT_ACTION_LABELS, type AuditAction } from '../../contract/labels.ts';
+import { auditEntries } from '../audit/audit-log.ts';
 import { auditDetailText } from '../audit/audit-text.ts';
 import { todayInBerlin } from '../dates.ts';
 import { formatDateDe } from '../import/validate.ts';
 import { negotiateFormat, sendTable } from './formats.ts';
-import { FormatParam, IsoDate, Nullable } from './schemas.ts';
-
-const Entry = Type.Object({
-  id: Type.String(),
-  at: Type.String(),
-  actor: Nullable(Type.String()),
-  actor_role: Nullable(Type.String()),
-  action: Type.String(),
-  action_label: Type.String(),
-  target: Nullable(Type.String()),
-  source: Nullable(Type.String()),
-  detail: Nullable(Type.Record(Type.String(), Type.Unknown())),
-  /** The details in German sentences, as the page shows them. */
-  detail_text: Type.String(),
-});
 
 const berlinTime = new Intl.DateTimeFormat('de-DE', {
   dateStyle: 'medium',
@@ -39,28 +21,18 @@ const audit: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: ['admin'] },
       schema: {
-        querystring: Type.Object({
-          from: Type.Optional(IsoDate),
-          to: Type.Optional(IsoDate),
-          action: Type.Optional(Type.Union(AUDIT_ACTIONS.map((action) => Type.Literal(action)))),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 500 })),
-          format: FormatParam,
-        }),
-        response: { 200: Type.Object({ entries: Type.Array(Entry) }) },
+        querystring: Type.Object({ ...AuditQuery.properties, format: FormatParam }),
+        response: { 200: Type.Object({ entries: Type.Array(AuditEntry) }) },
       },
     },
     async (request, reply) => {
       const { from, to, action, limit = 500 } = request.query;
-      const rows = await auditEntries(app.database.db, {
-        from,
-        to,
-        action: action as AuditAction | undefined,
-        limit,
-      });
+      const rows = await auditEntries(app.database.db, { from, to, action, limit });
       const entries = rows.map((row) => ({
         ...row,
+        action: row.action as AuditAction,
         at: row.at.toISOString(),
-        action_label: ACTION_LABELS[row.action as AuditAction] ?? row.action,
+        action_label: AUDIT_ACTION_LABELS[row.action as AuditAction] ?? row.action,
         detail_text: auditDetailText(row.action, row.detail),
       }));
       const format = negotiateFormat(request, request.query.format);

@@ -1,7 +1,7 @@
 // The indicator registry and the dimensions as data: what every figure means, for the
 // definitions page, chart labels and tooltips, and for outside readers.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { DefinitionsAnswer } from '../../contract/api.ts';
 import {
   categoryLabel,
   DIMENSION_IDS,
@@ -11,7 +11,6 @@ import {
 import { fundingDefinitions } from '../indicators/funding.ts';
 import { byLabel } from '../indicators/names.ts';
 import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
-import { DefinitionPart, FundingFigureDefinition } from './schemas.ts';
 
 function parts(indicator: Indicator) {
   const labelOf = (id: string) => findIndicator(id)?.label ?? id;
@@ -38,29 +37,7 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'public' },
       schema: {
         response: {
-          200: Type.Object({
-            indicators: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                label: Type.String(),
-                definition: Type.String(),
-                population: Type.String(),
-                kind: Type.String(),
-                period: Type.Boolean(),
-                numerator: DefinitionPart,
-                denominator: DefinitionPart,
-              }),
-            ),
-            dimensions: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                label: Type.String(),
-                categories: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
-              }),
-            ),
-            // The columns of GET /api/v1/funding: per year and provider.
-            funding: Type.Array(FundingFigureDefinition),
-          }),
+          200: DefinitionsAnswer,
         },
       },
     },

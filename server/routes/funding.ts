@@ -2,6 +2,7 @@
 // XLSX or Arrow, disclosed for the caller's audience.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { FormatParam, fundingAnswer } from '../../contract/api.ts';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { END_REASONS } from '../import/format.ts';
@@ -16,7 +17,6 @@ import {
 import { invalidParameter } from '../plugins/errors.ts';
 import { Filters, filtersOf } from './figure-scope.ts';
 import { figureNotes, negotiateFormat, sendTable, type TableColumn } from './formats.ts';
-import { Figure, FormatParam, FundingFigureDefinition, Nullable, Rules } from './schemas.ts';
 
 /** Figures begin with the programme's forerunners; series start in the same year. */
 export const FIRST_YEAR = 2015;
@@ -46,20 +46,6 @@ function parseYear(value: string | undefined, name: string): number {
 }
 
 const Year = Type.String({ maxLength: 16, description: 'Jahr als JJJJ, ab 2015' });
-const Category = Type.Object({ key: Type.String(), label: Type.String() });
-
-const Row = Type.Object({
-  year: Type.Integer(),
-  provider: Nullable(Type.String()),
-  provider_label: Type.String(),
-  from: Nullable(Type.String()),
-  to: Nullable(Type.String()),
-  complete: Type.Boolean(),
-  figures: Type.Object(
-    Object.fromEntries(FUNDING_FIGURES.map((figure) => [figure.id, Type.Object(Figure)])),
-  ),
-});
-
 interface Line {
   year: number;
   provider: string | null;
@@ -114,19 +100,7 @@ const funding: FastifyPluginAsyncTypebox = async (app) => {
           format: FormatParam,
         }),
         response: {
-          200: Type.Object({
-            from: Type.Integer(),
-            to: Type.Integer(),
-            as_of: Nullable(Type.String()),
-            district: Type.String(),
-            provider: Nullable(Type.String()),
-            audience: Type.String(),
-            rules: Rules,
-            providers: Type.Array(Category),
-            end_reasons: Type.Array(Category),
-            figures: Type.Array(FundingFigureDefinition),
-            rows: Type.Array(Row),
-          }),
+          200: fundingAnswer(FUNDING_FIGURES.map((figure) => figure.id)),
         },
       },
     },

@@ -5,40 +5,12 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ImportLogEntry, ImportSummary } from '../../contract/api.ts';
 import { auditActor } from '../accounts/caller.ts';
 import { importAuditDetail, recordAudit } from '../audit/audit-log.ts';
 import { ImportRequestError, importExport } from '../import/import-export.ts';
 import { parseDate } from '../import/validate.ts';
 import { invalidParameter, ProblemError } from '../plugins/errors.ts';
-import { Issue } from './schemas.ts';
-
-/** An issue of the summary; the same message in one column on many rows comes once. */
-const SummaryIssue = Type.Object({
-  ...Issue.properties,
-  count: Type.Optional(Type.Integer({ description: 'Zeilen mit dieser Meldung in dieser Spalte' })),
-  rows: Type.Optional(
-    Type.Array(Type.Integer(), { description: 'die ersten dieser Zeilen (höchstens zehn)' }),
-  ),
-});
-
-const Summary = Type.Object({
-  status: Type.String(),
-  import_id: Type.Union([Type.String(), Type.Null()]),
-  provider: Type.String(),
-  as_of: Type.String(),
-  format: Type.Union([Type.String(), Type.Null()]),
-  bytes: Type.Integer(),
-  rows: Type.Integer(),
-  new: Type.Integer(),
-  changed: Type.Integer(),
-  unchanged: Type.Integer(),
-  missing: Type.Integer(),
-  warnings: Type.Array(SummaryIssue),
-  warning_count: Type.Integer(),
-  errors: Type.Array(SummaryIssue),
-  error_count: Type.Integer(),
-  checksum: Type.String(),
-});
 
 const FIELD_LIMIT = 100;
 const isTrue = (value: string | undefined) => value === 'true' || value === '1' || value === 'on';
@@ -53,7 +25,7 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['admin', 'provider'] },
       schema: {
         consumes: ['multipart/form-data'],
-        response: { 200: Summary, 422: Summary },
+        response: { 200: ImportSummary, 422: ImportSummary },
       },
     },
     async (request, reply) => {
@@ -175,29 +147,7 @@ const imports: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: ['admin', 'provider'] },
       schema: {
         response: {
-          200: Type.Object({
-            imports: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                provider: Type.String(),
-                as_of: Type.String(),
-                status: Type.String(),
-                file_name: Type.Union([Type.String(), Type.Null()]),
-                format: Type.Union([Type.String(), Type.Null()]),
-                bytes: Type.Union([Type.Integer(), Type.Null()]),
-                checksum: Type.String(),
-                forced: Type.Boolean(),
-                rows: Type.Integer(),
-                new: Type.Integer(),
-                changed: Type.Integer(),
-                unchanged: Type.Integer(),
-                missing: Type.Integer(),
-                warning_count: Type.Integer(),
-                error_count: Type.Integer(),
-                created_at: Type.String(),
-              }),
-            ),
-          }),
+          200: Type.Object({ imports: Type.Array(ImportLogEntry) }),
         },
       },
     },

@@ -4,6 +4,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import {
+  BreakdownAnswer,
+  CrossTableAnswer,
+  FormatParam,
+  IndicatorsAnswer,
+  Interval,
+  IsoDate,
+  SeriesAnswer,
+} from '../../contract/api.ts';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { type Audience, type Protection, rulesFor } from '../disclosure/disclose.ts';
 import { headlineFor } from '../disclosure/headline-audit.ts';
@@ -36,7 +45,6 @@ import {
   standOf,
   type TableColumn,
 } from './formats.ts';
-import { Figure, FormatParam, IsoDate, Nullable, ReportedFields, Rules } from './schemas.ts';
 
 function reportingDate(value: string, name: string): string {
   const date = parseDate(value);
@@ -50,16 +58,6 @@ function reportingDate(value: string, name: string): string {
   return date;
 }
 
-const Reported = Type.Object({
-  ...ReportedFields,
-  change: Type.Optional(Nullable(Type.Number())),
-});
-
-const Category = Type.Object({ key: Type.String(), label: Type.String() });
-/** The oldest of the providers' newest exports in scope: later figures count as open what is not reported yet. */
-const DataAsOf = Nullable(
-  Type.String({ description: 'Datenstand (JJJJ-MM-TT): ältester der neuesten Exporte der Träger' }),
-);
 const Dimension = Type.Union(
   DIMENSION_IDS.map((id) => Type.Literal(id)),
   { description: 'Merkmal der Aufschlüsselung (siehe /api/v1/definitions)' },
@@ -251,22 +249,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           format: FormatParam,
         }),
         response: {
-          200: Type.Object({
-            date: Type.String(),
-            period: Type.Object({ from: Type.String(), to: Type.String() }),
-            district: Type.String(),
-            audience: Type.String(),
-            rules: Rules,
-            data_as_of: DataAsOf,
-            indicators: Type.Array(Reported),
-            comparison: Type.Optional(
-              Type.Object({
-                date: Type.String(),
-                period: Type.Object({ from: Type.String(), to: Type.String() }),
-                indicators: Type.Array(Reported),
-              }),
-            ),
-          }),
+          200: IndicatorsAnswer,
         },
       },
     },
@@ -375,19 +358,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           format: FormatParam,
         }),
         response: {
-          200: Type.Object({
-            indicator: Type.String(),
-            label: Type.String(),
-            date: Type.String(),
-            by: Type.String(),
-            by_label: Type.String(),
-            district: Type.String(),
-            audience: Type.String(),
-            rules: Rules,
-            data_as_of: DataAsOf,
-            rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), ...Figure })),
-            total: Type.Object(Figure),
-          }),
+          200: BreakdownAnswer,
         },
       },
     },
@@ -469,22 +440,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           format: FormatParam,
         }),
         response: {
-          200: Type.Object({
-            indicator: Type.String(),
-            label: Type.String(),
-            date: Type.String(),
-            rows_by: Type.String(),
-            columns_by: Type.String(),
-            district: Type.String(),
-            audience: Type.String(),
-            rules: Rules,
-            rows: Type.Array(Category),
-            columns: Type.Array(Category),
-            cells: Type.Array(Type.Array(Type.Object(Figure))),
-            row_totals: Type.Array(Type.Object(Figure)),
-            column_totals: Type.Array(Type.Object(Figure)),
-            total: Type.Object(Figure),
-          }),
+          200: CrossTableAnswer,
         },
       },
     },
@@ -599,27 +555,12 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           from: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'JJJJ-MM' }),
           to: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'JJJJ-MM' }),
-          interval: Type.Optional(
-            Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')]),
-          ),
+          interval: Type.Optional(Interval),
           ...Filters,
           format: FormatParam,
         }),
         response: {
-          200: Type.Object({
-            indicator: Type.String(),
-            label: Type.String(),
-            interval: Type.String(),
-            from: Type.String(),
-            to: Type.String(),
-            district: Type.String(),
-            audience: Type.String(),
-            rules: Rules,
-            data_as_of: DataAsOf,
-            points: Type.Array(
-              Type.Object({ period: Type.String(), date: Type.String(), ...Figure }),
-            ),
-          }),
+          200: SeriesAnswer,
         },
       },
     },

@@ -4,6 +4,7 @@
 // (`table=`) as CSV, XLSX or Arrow.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { FormatParam, IsoDate, QualityAnswer, QualityTable } from '../../contract/api.ts';
 import { todayInBerlin } from '../dates.ts';
 import { formatDateDe, parseDate } from '../import/validate.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
@@ -23,13 +24,6 @@ import {
 } from '../indicators/quality.ts';
 import { ProblemError } from '../plugins/errors.ts';
 import { type Format, negotiateFormat, sendTable, type TableColumn } from './formats.ts';
-import { FormatParam, IsoDate, Nullable } from './schemas.ts';
-
-const PartSchema = Type.Object({
-  cases: Type.Integer({ description: 'Nenner: Fälle der Grundgesamtheit' }),
-  count: Type.Integer({ description: 'Zähler' }),
-  share: Nullable(Type.Number({ description: 'Anteil 0..1; null ohne Fälle' })),
-});
 
 const TABLES = ['completeness', 'status', 'duration', 'snapshots'] as const;
 type TableName = (typeof TABLES)[number];
@@ -184,72 +178,11 @@ const quality: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         querystring: Type.Object({
           date: Type.Optional(IsoDate),
-          table: Type.Optional(
-            Type.Union(
-              [
-                Type.Literal('completeness'),
-                Type.Literal('status'),
-                Type.Literal('duration'),
-                Type.Literal('snapshots'),
-              ],
-              { description: 'Für CSV, XLSX und Arrow: welche Tabelle' },
-            ),
-          ),
+          table: Type.Optional(QualityTable),
           format: FormatParam,
         }),
         response: {
-          200: Type.Object({
-            date: Type.String(),
-            /** The provider a provider's account is bound to; null for the district office. */
-            provider: Nullable(Type.String()),
-            providers: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
-            delivery_rule: Type.Object({
-              months: Type.Integer(),
-              grace_days: Type.Integer(),
-              description: Type.String(),
-            }),
-            completeness: Type.Array(
-              Type.Object({
-                column: Type.String(),
-                alias: Type.String(),
-                label: Type.String(),
-                rule: Type.String(),
-                population: Type.String(),
-                provider: Nullable(Type.String()),
-                ...PartSchema.properties,
-              }),
-            ),
-            status_unknown: Type.Array(
-              Type.Object({
-                provider: Nullable(Type.String()),
-                active: Type.Object({
-                  language_level: PartSchema,
-                  employment: PartSchema,
-                  housing: PartSchema,
-                }),
-                adult: Type.Object({ language_level: PartSchema, employment: PartSchema }),
-              }),
-            ),
-            duration: Type.Array(
-              Type.Object({
-                provider: Nullable(Type.String()),
-                active: Type.Integer(),
-                over_three_years: PartSchema,
-                over_four_years: PartSchema,
-              }),
-            ),
-            snapshots: Type.Array(
-              Type.Object({
-                provider: Type.String(),
-                name: Type.String(),
-                latest_as_of: Nullable(Type.String()),
-                imported_at: Nullable(Type.String()),
-                next_due: Nullable(Type.String()),
-                state: Type.String(),
-                days_overdue: Type.Integer(),
-              }),
-            ),
-          }),
+          200: QualityAnswer,
         },
       },
     },

@@ -2,6 +2,15 @@
 // address, with the figures that today's data would show differently and the imports why.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import {
+  FormatParam,
+  NewReport,
+  PublishedReportAnswer,
+  PublishedReportSummary,
+  PublishedReportWithChanges,
+  Reason,
+  SlugParam,
+} from '../../contract/api.ts';
 import { actorName, auditActor } from '../accounts/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { todayInBerlin } from '../dates.ts';
@@ -19,147 +28,9 @@ import {
   withdrawReport,
 } from '../reports/published-reports.ts';
 import { figureNotes, negotiateFormat, sendTable } from './formats.ts';
-import {
-  FormatParam,
-  Nullable,
-  PublishedFigure,
-  PublishedRules,
-  ReportedFields,
-} from './schemas.ts';
 
 /** The programme began in 2018: no report is about an earlier day. */
 const FIRST_DAY = '2018-01-01';
-
-const FigureObject = Type.Object(PublishedFigure);
-const Reported = Type.Object({ ...ReportedFields, ...PublishedFigure });
-
-const Content = Type.Object({
-  district: Type.String(),
-  stichtag: Type.String(),
-  beendet_bis: Type.String(),
-  audience: Type.Literal('public'),
-  rules: PublishedRules,
-  caseload: Type.Array(Reported),
-  closed: Type.Array(Reported),
-  breakdowns: Type.Array(
-    Type.Object({
-      indicator: Type.String(),
-      label: Type.String(),
-      by: Type.String(),
-      by_label: Type.String(),
-      title: Type.String(),
-      date: Type.String(),
-      rows: Type.Array(
-        Type.Object({ key: Type.String(), label: Type.String(), ...PublishedFigure }),
-      ),
-      total: FigureObject,
-    }),
-  ),
-  trend: Nullable(
-    Type.Object({
-      indicator: Type.String(),
-      label: Type.String(),
-      title: Type.String(),
-      from: Type.String(),
-      to: Type.String(),
-      points: Type.Array(
-        Type.Object({ period: Type.String(), date: Type.String(), ...PublishedFigure }),
-      ),
-    }),
-  ),
-  definitions: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      label: Type.String(),
-      definition: Type.String(),
-      population: Type.String(),
-    }),
-  ),
-  calculation: Type.String(),
-  data_as_of: Nullable(Type.String()),
-  provisional_dates: Type.Array(Type.String()),
-  previous_year: Nullable(
-    Type.Object({
-      stichtag: Type.String(),
-      beendet_bis: Type.String(),
-      caseload: Type.Array(Reported),
-      closed: Type.Array(Reported),
-    }),
-  ),
-  imports: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      provider: Type.String(),
-      as_of: Type.String(),
-      checksum: Type.String(),
-      file_name: Nullable(Type.String()),
-      created_at: Type.String(),
-    }),
-  ),
-});
-
-const ReportLink = { slug: Type.String(), title: Type.String() };
-
-const Summary = {
-  id: Type.String(),
-  slug: Type.String(),
-  title: Type.String(),
-  stichtag: Type.String(),
-  beendet_bis: Type.String(),
-  published_at: Type.String(),
-  published_by: Type.String(),
-  status: Type.Union([
-    Type.Literal('current'),
-    Type.Literal('withdrawn'),
-    Type.Literal('superseded'),
-  ]),
-  provisional: Type.Boolean(),
-  correction: Nullable(
-    Type.Object({
-      kind: Type.Union([Type.Literal('withdrawn'), Type.Literal('superseded')]),
-      reason: Type.String(),
-      corrected_at: Type.String(),
-      corrected_by: Type.String(),
-      successor: Nullable(Type.Object({ ...ReportLink, published_at: Type.String() })),
-    }),
-  ),
-};
-
-const Report = Type.Object({
-  ...Summary,
-  content: Content,
-  supersedes: Type.Array(Type.Object(ReportLink)),
-});
-
-/** Why a correction is made: shown with the notice on the report, for good. */
-const Reason = Type.String({
-  minLength: 1,
-  maxLength: 2000,
-  pattern: '\\S',
-  description: 'Begründung, öffentlich sichtbar',
-});
-
-const SlugParam = Type.String({ pattern: '^[a-z0-9-]{10,100}$' });
-
-const Change = Type.Object({
-  key: Type.String(),
-  section: Type.String(),
-  label: Type.String(),
-  date: Type.String(),
-  kind: Type.String(),
-  published: FigureObject,
-  today: FigureObject,
-  providers: Type.Array(Type.String()),
-  imports: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      provider: Type.String(),
-      as_of: Type.String(),
-      file_name: Nullable(Type.String()),
-      created_at: Type.String(),
-    }),
-  ),
-});
 
 const invalid = (detail: string) => new ProblemError(400, 'Ungültige Anfrage', detail);
 
@@ -199,34 +70,8 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: ['admin'] },
       schema: {
-        body: Type.Object(
-          {
-            title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-            stichtag: Type.String({ description: 'Stichtag der betreuten Personen, JJJJ-MM-TT' }),
-            beendet_bis: Type.String({ description: 'Beendete Fälle bis, JJJJ-MM-TT' }),
-            provisional_confirmed: Type.Optional(
-              Type.Boolean({
-                description:
-                  'Nötig, wenn ein Stichtag nach dem Stand der Exporte liegt: der Bericht wird dauerhaft als vorläufig gekennzeichnet',
-              }),
-            ),
-            republish_confirmed: Type.Optional(
-              Type.Boolean({
-                description:
-                  'Nötig, wenn es schon einen Bericht mit diesem Titel und diesen Stichtagen gibt',
-              }),
-            ),
-            supersedes: Type.Optional(
-              Type.String({
-                pattern: '^[a-z0-9-]{10,100}$',
-                description: 'Adresse (slug) des gültigen Berichts, den der neue ersetzt',
-              }),
-            ),
-            reason: Type.Optional(Reason),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Report },
+        body: NewReport,
+        response: { 201: PublishedReportAnswer },
       },
     },
     async (request, reply) => {
@@ -296,7 +141,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         params: Type.Object({ slug: SlugParam }),
         body: Type.Object({ reason: Reason }, { additionalProperties: false }),
-        response: { 201: Type.Object(Summary) },
+        response: { 201: PublishedReportSummary },
       },
     },
     async (request, reply) => {
@@ -325,7 +170,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: 'public' },
       schema: {
-        response: { 200: Type.Object({ reports: Type.Array(Type.Object(Summary)) }) },
+        response: { 200: Type.Object({ reports: Type.Array(PublishedReportSummary) }) },
       },
     },
     async () => ({ reports: await listPublishedReports(db(), config.district) }),
@@ -338,14 +183,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         params: Type.Object({ slug: SlugParam }),
         querystring: Type.Object({ format: FormatParam }),
-        response: {
-          200: Type.Object({
-            ...Report.properties,
-            checked_at: Type.String(),
-            calculation_changed: Type.Boolean(),
-            changes: Type.Array(Change),
-          }),
-        },
+        response: { 200: PublishedReportWithChanges },
       },
     },
     async (request, reply) => {

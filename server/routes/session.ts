@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { SessionState } from '../../contract/api.ts';
 import { endSession } from '../accounts/accounts.ts';
 import { audienceOf, type Caller } from '../accounts/caller.ts';
 import { logIn } from '../accounts/login.ts';
@@ -7,18 +8,6 @@ import { MAX_PASSWORD_LENGTH } from '../accounts/secrets.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { clearSessionCookie, setSessionCookie } from '../plugins/auth.ts';
 import { ProblemError } from '../plugins/errors.ts';
-import { Nullable } from './schemas.ts';
-
-const SessionState = Type.Object({
-  authenticated: Type.Boolean(),
-  user: Nullable(
-    Type.Object({ name: Type.String(), role: Type.String(), provider: Nullable(Type.String()) }),
-  ),
-  via: Nullable(Type.String()),
-  audience: Type.String(),
-  csrf_token: Nullable(Type.String()),
-  expires_at: Nullable(Type.String()),
-});
 
 function sessionState(caller: Caller) {
   if (caller.kind === 'anonymous')
@@ -33,7 +22,7 @@ function sessionState(caller: Caller) {
   return {
     authenticated: true,
     user: { name: caller.name, role: caller.role, provider: caller.provider },
-    via: caller.kind === 'session' ? 'cookie' : 'token',
+    via: caller.kind === 'session' ? ('cookie' as const) : ('token' as const),
     audience: audienceOf(caller),
     csrf_token: caller.kind === 'session' ? caller.csrfToken : null,
     expires_at: caller.kind === 'session' ? caller.expiresAt.toISOString() : null,

@@ -1,24 +1,11 @@
 // API tokens for scripts: created and revoked by an admin; the secret is shown once.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ApiToken, NewToken } from '../../contract/api.ts';
 import { AccountError, createToken, listTokens, revokeToken } from '../accounts/accounts.ts';
-import { actorName, auditActor, ROLES } from '../accounts/caller.ts';
+import { actorName, auditActor } from '../accounts/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { ProblemError } from '../plugins/errors.ts';
-import { IsoDate, Nullable } from './schemas.ts';
-
-const Token = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  prefix: Type.String(),
-  role: Type.String(),
-  provider: Nullable(Type.String()),
-  created_by: Type.String(),
-  created_at: Type.String(),
-  expires_at: Nullable(Type.String()),
-  revoked_at: Nullable(Type.String()),
-  last_used_at: Nullable(Type.String()),
-});
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
@@ -30,7 +17,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
     '/api/v1/tokens',
     {
       config: { access: ['admin'] },
-      schema: { response: { 200: Type.Object({ tokens: Type.Array(Token) }) } },
+      schema: { response: { 200: Type.Object({ tokens: Type.Array(ApiToken) }) } },
     },
     async () => ({
       tokens: (await listTokens(db(), config.district)).map((token) => ({
@@ -48,16 +35,8 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
     {
       config: { access: ['admin'] },
       schema: {
-        body: Type.Object(
-          {
-            name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
-            role: Type.Union(ROLES.map((role) => Type.Literal(role))),
-            provider: Type.Optional(Type.String({ pattern: '^[A-Z0-9_]{2,16}$' })),
-            expires_on: Type.Optional(IsoDate),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ token: Token, secret: Type.String() }) },
+        body: NewToken,
+        response: { 201: Type.Object({ token: ApiToken, secret: Type.String() }) },
       },
     },
     async (request, reply) => {

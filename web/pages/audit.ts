@@ -1,13 +1,7 @@
 // The audit log for admins (#protokoll): who signed in, imported, or changed accounts and
 // tokens, filtered by period and action; the same selection as a CSV download.
-import {
-  AUDIT_ACTIONS,
-  type AuditAction,
-  type AuditEntry,
-  type AuditQuery,
-  auditUrl,
-  fetchAudit,
-} from '../api.ts';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '../../contract/labels.ts';
+import { type AuditEntry, type AuditQuery, auditUrl, fetchAudit } from '../api.ts';
 import { cell, element, field, withAttributes } from '../dom.ts';
 import { formatCount, formatDateTime } from '../format.ts';
 import { ROLE_LABELS, signedIn } from '../session.ts';
@@ -16,25 +10,6 @@ import { adminOnly } from './admin-only.ts';
 /** The server's default number of entries: a full page means older ones were left out. */
 const PAGE_SIZE = 500;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-// For the filter; each entry of the log brings its own label from the server.
-const ACTION_LABELS: Record<AuditAction, string> = {
-  login: 'Anmeldung',
-  login_failed: 'Anmeldung fehlgeschlagen',
-  login_throttled: 'Anmeldung gesperrt (zu viele Versuche)',
-  logout: 'Abmeldung',
-  import: 'Import',
-  import_dry_run: 'Probelauf',
-  user_added: 'Konto angelegt',
-  user_disabled: 'Konto gesperrt',
-  user_enabled: 'Konto entsperrt',
-  user_password_reset: 'Passwort neu gesetzt',
-  token_created: 'API-Token erstellt',
-  token_revoked: 'API-Token widerrufen',
-  report_published: 'Bericht veröffentlicht',
-  report_withdrawn: 'Bericht zurückgezogen',
-  report_superseded: 'Bericht ersetzt',
-};
 
 /** The filter from the route's parameters (#protokoll?from=…&to=…&action=…), checked. */
 export function auditFilter(params: URLSearchParams): AuditQuery {
@@ -112,7 +87,7 @@ export function showAudit(container: HTMLElement, params: URLSearchParams) {
     ...AUDIT_ACTIONS.map((value) =>
       element('option', {
         value,
-        textContent: ACTION_LABELS[value],
+        textContent: AUDIT_ACTION_LABELS[value],
         selected: value === filter.action,
       }),
     ),

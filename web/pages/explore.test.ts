@@ -18,6 +18,7 @@ const definitions: DefinitionsResponse = {
     { id: 'provider', label: 'Träger', categories: [] },
     { id: 'sex', label: 'Geschlecht', categories: [] },
   ],
+  funding: [],
 };
 
 describe('explore: the choice in the address', () => {

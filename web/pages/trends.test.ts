@@ -25,6 +25,7 @@ const definitions: DefinitionsResponse = {
       categories: [{ key: '08118048', label: 'Ludwigsburg' }],
     },
   ],
+  funding: [],
 };
 
 describe('trends: the choice in the address', () => {
@@ -88,6 +89,7 @@ describe('trends: values after the exports', () => {
       numerator: null,
       denominator: null,
       suppressed: false,
+      protection: 'none' as const,
     });
     const table = trendsTable(
       definitions.indicators[0] as DefinitionsResponse['indicators'][number],
@@ -95,6 +97,9 @@ describe('trends: values after the exports', () => {
         indicator: 'clients_active',
         label: 'Betreute Personen',
         interval: 'month',
+        from: '2021-02',
+        to: '2021-03',
+        district: '08118',
         audience: 'public',
         rules: null,
         data_as_of: '2021-03-01',
