@@ -24,10 +24,12 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csvText } from '../../contract/csv.ts';
 import {
   DEFAULT_SOURCE,
   type DownloadColumn,
   PERTURBED_NOTE,
+  WITHHELD,
   WITHHELD_NOTE,
 } from '../../web/downloads/meta.ts';
 import { type TypedValue, xlsxBytes } from '../../web/downloads/xlsx.ts';
@@ -130,36 +132,15 @@ export function figureNotes(
   ];
 }
 
-const decimalFormat = new Intl.NumberFormat('de-DE', {
-  useGrouping: false,
-  maximumFractionDigits: 10,
-});
-
-function csvCell(value: CellValue): string {
-  if (value === null) return '';
-  if (typeof value === 'boolean') return value ? 'ja' : 'nein';
-  // A text cell that starts like a formula is kept as text by Excel (CSV injection).
-  const text =
-    typeof value === 'number'
-      ? decimalFormat.format(value)
-      : /^[=+\-@\t\r]/.test(value)
-        ? `'${value}`
-        : value;
-  return /[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** `;`-separated, decimal comma, UTF-8 with BOM, CRLF, ISO dates: plain and machine-readable. */
 export function toCsv<Row>(columns: readonly TableColumn<Row>[], rows: readonly Row[]): string {
   const shown = columns.filter((column) => !column.arrowOnly);
-  const lines = [shown.map((column) => csvCell(column.header)).join(';')];
-  for (const row of rows) {
-    lines.push(
-      shown
-        .map((column) => (column.suppressed?.(row) ? '.' : csvCell(column.value(row))))
-        .join(';'),
-    );
-  }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvText([
+    shown.map((column) => column.header),
+    ...rows.map((row) =>
+      shown.map((column) => (column.suppressed?.(row) ? { written: WITHHELD } : column.value(row))),
+    ),
+  ]);
 }
 
 const DAY_MS = 86_400_000;

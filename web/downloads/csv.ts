@@ -1,6 +1,7 @@
-// A table as CSV for German Excel: UTF-8 with BOM (else Excel reads Windows-1252), ";" as
-// delimiter, CRLF, decimal comma, no thousands separator (Excel would read "2.469" as a
-// date or as 2,469). Title and Stand come first, the source line last.
+// A table of the page as CSV for German Excel, written by the one CSV writer
+// (contract/csv.ts): figures rounded as the page shows them, days as TT.MM.JJJJ. Title and
+// Stand come first, the source line last.
+import { type CsvValue, csvText as fileText } from '../../contract/csv.ts';
 
 import {
   anyWithheld,
@@ -16,30 +17,19 @@ import {
   wholePercent,
 } from './meta.ts';
 
-const BOM = '\uFEFF';
-const CRLF = '\r\n';
-const NEEDS_QUOTES = /[;"\r\n]|^\s|\s$/;
-/** Text Excel would run as a formula (OWASP, CSV injection): shown as text with a leading '. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function field(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function textCell(text: string): string {
-  return field(FORMULA_START.test(text) ? `'${text}` : text);
-}
-
-function valueCell(column: DownloadColumn | undefined, value: string | number | null): string {
-  if (isWithheld(column, value)) return WITHHELD;
-  if (value === null) return '';
+function valueCell(
+  column: DownloadColumn | undefined,
+  value: string | number | null,
+): CsvValue | { written: string } {
+  if (isWithheld(column, value)) return { written: WITHHELD };
+  if (value === null) return null;
   // Days as German Excel reads them (TT.MM.JJJJ), months and moments as the page shows them.
   const date = shownDate(column, value);
-  if (date !== null) return textCell(date);
-  if (typeof value === 'string') return textCell(value);
-  if (column?.kind === 'share') return String(wholePercent(value));
+  if (date !== null) return date;
+  if (typeof value === 'string') return value;
+  if (column?.kind === 'share') return wholePercent(value);
   // Rounded as the page shows it: a ratio to one decimal.
-  return String(shownNumber(value)).replace('.', ',');
+  return shownNumber(value);
 }
 
 const headerOf = (column: DownloadColumn) =>
@@ -47,15 +37,14 @@ const headerOf = (column: DownloadColumn) =>
 
 /** The CSV file's text, BOM included; a Blob of it is UTF-8. */
 export function csvText(table: DownloadTable, meta: DownloadMeta): string {
-  const lines = [
-    textCell(meta.title),
-    textCell(meta.stand),
-    '',
-    table.columns.map((column) => textCell(headerOf(column))).join(';'),
-    ...table.rows.map((row) => row.map((value, c) => valueCell(table.columns[c], value)).join(';')),
-    '',
-    textCell(sourceOf(meta)),
-    ...footLines(meta, anyWithheld(table)).map(textCell),
-  ];
-  return BOM + lines.join(CRLF) + CRLF;
+  return fileText([
+    [meta.title],
+    [meta.stand],
+    [],
+    table.columns.map(headerOf),
+    ...table.rows.map((row) => row.map((value, c) => valueCell(table.columns[c], value))),
+    [],
+    [sourceOf(meta)],
+    ...footLines(meta, anyWithheld(table)).map((line) => [line]),
+  ]);
 }
