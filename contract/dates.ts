@@ -1,6 +1,8 @@
 // The calendar of the product: every "today" and every day a person reads is a day in
-// Germany (Europe/Berlin), whatever time zone the server runs in. Dates travel as ISO days
-// (`YYYY-MM-DD`); a timestamp becomes a day only here.
+// Germany (Europe/Berlin), whatever time zone the server or the browser runs in. Dates travel
+// as ISO days (`YYYY-MM-DD`); a timestamp becomes a day only here. One module for both: the
+// day a form offers as the latest is the day the server accepts as the latest. Plain code
+// without dependencies: the browser bundles it.
 
 export const TIME_ZONE = 'Europe/Berlin';
 

@@ -2,7 +2,7 @@
 // 01:00 (winter) or 02:00 (summer) German time the UTC day is still yesterday; an export
 // dated today must not be refused as lying in the future then.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dayInBerlin } from './dates.ts';
+import { dayInBerlin } from '../contract/dates.ts';
 import { importExport } from './import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from './test/database.ts';
 

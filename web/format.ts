@@ -1,4 +1,5 @@
 // German number and date formats, passed explicitly everywhere (Plot has no global locale).
+import { dayInBerlin } from '../contract/dates.ts';
 import type { Figure, Rules } from './api.ts';
 
 const integer = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 });
@@ -75,11 +76,8 @@ export const formatDateTime = (iso: string) => berlinDateTime.format(new Date(is
 /** "2026-11-26T23:30:00Z" -> "27.11.2026" (the calendar day in Europe/Berlin). */
 export const formatDay = (iso: string) => berlinDay.format(new Date(iso));
 
-/** Today's calendar day in Europe/Berlin as YYYY-MM-DD, e.g. for date inputs. */
-export function todayIso(now = new Date()): string {
-  const [day, month, year] = berlinDay.format(now).split('.');
-  return `${year}-${month}-${day}`;
-}
+/** Today's calendar day in Europe/Berlin as YYYY-MM-DD, e.g. for date inputs: the server's "today". */
+export const todayIso = (now = new Date()): string => dayInBerlin(now);
 
 /** A figure as the page shows it: "." when withheld, a share in whole percent, a ratio with one decimal. */
 export function formatFigure(

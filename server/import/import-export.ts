@@ -8,7 +8,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { todayInBerlin } from '../dates.ts';
+import { todayInBerlin } from '../../contract/dates.ts';
 import type { DatabaseHandle, Session } from '../db/connect.ts';
 import type { Database } from '../db/types.ts';
 import {

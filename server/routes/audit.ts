@@ -2,10 +2,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AuditEntry, AuditQuery, FormatParam } from '../../contract/api.ts';
+import { todayInBerlin } from '../../contract/dates.ts';
 import { AUDIT_ACTION_LABELS, type AuditAction } from '../../contract/labels.ts';
 import { auditEntries } from '../audit/audit-log.ts';
 import { auditDetailText } from '../audit/audit-text.ts';
-import { todayInBerlin } from '../dates.ts';
 import { formatDateDe } from '../import/validate.ts';
 import { negotiateFormat, sendTable } from './formats.ts';
 

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { FormatParam, IsoDate, QualityAnswer, QualityTable } from '../../contract/api.ts';
-import { todayInBerlin } from '../dates.ts';
+import { todayInBerlin } from '../../contract/dates.ts';
 import { formatDateDe, parseDate } from '../import/validate.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import {

@@ -11,9 +11,9 @@ import {
   Reason,
   SlugParam,
 } from '../../contract/api.ts';
+import { todayInBerlin } from '../../contract/dates.ts';
 import { actorName, auditActor } from '../accounts/caller.ts';
 import { recordAudit } from '../audit/audit-log.ts';
-import { todayInBerlin } from '../dates.ts';
 import { formatDateDe, parseDate } from '../import/validate.ts';
 import { ProblemError } from '../plugins/errors.ts';
 import { keyedFigures } from '../reports/content.ts';
