@@ -9,7 +9,7 @@ import type { Database } from '../db/types.ts';
 import { CASE_ATTRIBUTES } from '../import/merge-snapshot.ts';
 import { factColumns } from './case-facts.ts';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from './dimensions.ts';
-import { type CaseCount, INDICATORS } from './registry.ts';
+import { type CaseCount, INDICATORS, type Indicator } from './registry.ts';
 
 const KEY_SUFFIX = '__key';
 
@@ -89,14 +89,26 @@ export const MONTHLY_DIMENSIONS: readonly DimensionId[] = DIMENSION_IDS.filter(
 );
 
 /**
- * The dates on which a case's facts can change, besides its status records and birthdays
- * (age is counted in full years from the birth month). Every condition on the reporting
- * date in the registry must change only on one of these dates; figures-monthly.test.ts
- * compares both ways of computing on many dates to catch one that does not.
+ * The days on which what the indicators count can change for a case: those that their
+ * conditions carry (registry.ts, Condition.changesOn), each once. The sweep takes these
+ * besides the case's status records and birthdays. figures-monthly.test.ts compares the
+ * sweep with a direct query on many dates to catch a condition that changes on a day it
+ * does not name.
  */
-const CHANGE_POINTS = sql`unnest(ARRAY[
-  started_on, ended_on, plan_created_on, (started_on + interval '3 years' + interval '1 day')::date
-])`;
+export function changeDates(indicators: readonly Indicator[]): RawBuilder<unknown>[] {
+  const dates = indicators.flatMap((indicator) => {
+    if (indicator.kind === 'count')
+      return [...(indicator.changesOn ?? []), ...(indicator.cumulative?.changesOn ?? [])];
+    if (indicator.kind === 'share') return indicator.numerator.changesOn;
+    return [];
+  });
+  const seen = new Map<string, RawBuilder<unknown>>();
+  // Told apart by their SQL: the same column named by two conditions is one date.
+  for (const date of dates) seen.set(JSON.stringify(date.toOperationNode()), date);
+  return [...seen.values()];
+}
+
+const CHANGE_POINTS = sql`unnest(ARRAY[${sql.join(changeDates(INDICATORS))}])`;
 
 let version: string | undefined;
 /** Changes whenever a measure's or a dimension's SQL changes: older rows are then not used. */

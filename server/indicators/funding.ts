@@ -18,12 +18,16 @@ import { countsOn, type Point } from './figures.ts';
 import { keyAlias } from './figures-monthly.ts';
 import { byLabel } from './names.ts';
 import {
+  ADULT,
+  allOf,
   B1_OR_HIGHER,
   type CaseCount,
   cases,
+  condition,
   findIndicator,
   type Indicator,
   LEASE_BY_END,
+  SV_EMPLOYMENT,
 } from './registry.ts';
 
 export type FundingScope = Omit<FactsScope, 'date' | 'periodFrom'>;
@@ -215,16 +219,19 @@ export interface RawFundingRow extends FundingRowKey {
 
 type CountRow = Record<string, number> & { year: number; provider: string | null };
 
-/** The counts on the day of closing, by id: each a condition on the case's facts on that day. */
+/**
+ * The counts on the day of closing, by id: each one of the registry's named conditions on
+ * the case's facts on that day.
+ */
 const CLOSING_COUNTS: readonly (readonly [string, CaseCount])[] = [
-  ['cases_closed_in_year', cases(sql`true`)],
+  ['cases_closed_in_year', cases(condition(sql`true`))],
   ...END_REASONS.map(
-    ({ code }) => [`${REASON_PREFIX}${code}`, cases(sql`end_reason = ${code}`)] as const,
+    ({ code }) => [`${REASON_PREFIX}${code}`, cases(condition(sql`end_reason = ${code}`))] as const,
   ),
   ['closed_with_lease', cases(LEASE_BY_END)],
-  ['closed_adults', cases(sql`age >= 18`)],
-  ['closed_b1_plus', cases(sql`age >= 18 AND ${B1_OR_HIGHER}`)],
-  ['closed_sv_employment', cases(sql`age >= 18 AND employment = 'sv_employment'`)],
+  ['closed_adults', cases(ADULT)],
+  ['closed_b1_plus', cases(allOf(ADULT, B1_OR_HIGHER))],
+  ['closed_sv_employment', cases(allOf(ADULT, SV_EMPLOYMENT))],
 ];
 
 /** The counts on the day of closing, with their key sums, per year and provider and per year for all. */

@@ -41,6 +41,8 @@ export interface CountIndicator extends Described {
   keyAggregate: RawBuilder<number>;
   /** For a count of cases: the condition on a fact row that the count counts. */
   condition?: RawBuilder<boolean>;
+  /** The days on which what it counts can change for a case (Condition.changesOn). */
+  changesOn?: readonly RawBuilder<unknown>[];
   /** For a count of cases: see CaseCount. */
   monotone?: boolean;
   /** Whether it counts cases, so that it can be broken down by a case attribute. */
@@ -84,9 +86,38 @@ export interface RatioIndicator extends Described {
 
 export type Indicator = CountIndicator | ShareIndicator | RatioIndicator;
 
+/**
+ * A condition on a fact row (server/indicators/case-facts.ts), named once here and used by
+ * the indicators and the funding figures alike. `changesOn` are the days (SQL over a row of
+ * `cases`) on which it can turn for a case, besides the case's status records and
+ * birthdays, which the monthly sweep always takes (the dimensions change on them too): the
+ * sweep (figures-monthly.ts) derives its change points from these lists, so a condition
+ * with a new kind of date is one entry here.
+ */
+export interface Condition {
+  where: RawBuilder<boolean>;
+  changesOn: readonly RawBuilder<unknown>[];
+}
+
+export const condition = (
+  where: RawBuilder<boolean>,
+  changesOn: readonly RawBuilder<unknown>[] = [],
+): Condition => ({ where, changesOn });
+
+/** All of the conditions: each in parentheses, joined by AND; changes on any one's days. */
+export const allOf = (...conditions: readonly Condition[]): Condition => ({
+  where: sql<boolean>`${sql.join(
+    conditions.map((c) => sql`(${c.where})`),
+    sql` AND `,
+  )}`,
+  changesOn: conditions.flatMap((c) => c.changesOn),
+});
+
 /** A count of cases: its condition, the count, and the sum of the cases' record keys. */
 export interface CaseCount {
   condition: RawBuilder<boolean>;
+  /** The days on which the condition can change for a case (Condition.changesOn). */
+  changesOn: readonly RawBuilder<unknown>[];
   aggregate: RawBuilder<number>;
   keyAggregate: RawBuilder<number>;
   /**
@@ -100,24 +131,57 @@ export interface CaseCount {
  * The count of the fact rows meeting `where`, with the sum of their record keys (as float8:
  * exact up to 2^53, far above a million keys of 32 bits, and read by pg as a number).
  */
-export const cases = (where: RawBuilder<boolean>, { monotone = false } = {}): CaseCount => ({
-  condition: where,
+export const cases = (where: Condition, { monotone = false } = {}): CaseCount => ({
+  condition: where.where,
+  changesOn: where.changesOn,
   monotone,
-  aggregate: sql<number>`count(*) FILTER (WHERE ${where})::int`,
-  keyAggregate: sql<number>`coalesce(sum(record_key) FILTER (WHERE ${where}), 0)::float8`,
+  aggregate: sql<number>`count(*) FILTER (WHERE ${where.where})::int`,
+  keyAggregate: sql<number>`coalesce(sum(record_key) FILTER (WHERE ${where.where}), 0)::float8`,
 });
 
 /** The key sum of distinct values of a fact column (managers, municipalities). */
 const distinctKeys = (column: 'manager_key' | 'municipality_key') =>
-  sql<number>`coalesce(sum(DISTINCT ${sql.ref(column)}) FILTER (WHERE active), 0)::float8`;
+  sql<number>`coalesce(sum(DISTINCT ${sql.ref(column)}) FILTER (WHERE ${ACTIVE.where}), 0)::float8`;
 
-const ACTIVE_ADULT = sql<boolean>`active AND age >= 18`;
+// The named conditions. Age and status (language, employment, housing) change on birthdays
+// and status records; the rest on the case's own days.
+const STARTED_ON = sql`started_on`;
+const ENDED_ON = sql`ended_on`;
 
+/** Counselling runs on the date: begun on or before it, not ended on or before it. */
+export const ACTIVE = condition(sql`active`, [STARTED_ON, ENDED_ON]);
+/** Ended on or before the date. */
+export const CLOSED = condition(sql`closed`, [ENDED_ON]);
+export const MINOR = condition(sql`age < 18`);
+export const ADULT = condition(sql`age >= 18`);
 /** A language level of B1 or higher (on the date of the facts). */
-export const B1_OR_HIGHER = sql<boolean>`language_level IN ('B1', 'B2', 'C1', 'C2')`;
-
+export const B1_OR_HIGHER = condition(sql`language_level IN ('B1', 'B2', 'C1', 'C2')`);
+/** Employed subject to social insurance (without vocational training). */
+export const SV_EMPLOYMENT = condition(sql`employment = 'sv_employment'`);
+export const IN_TRAINING = condition(
+  sql`employment IN ('vocational_training', 'internship', 'studies')`,
+);
 /** A closed case whose first private lease was signed by the end of counselling. */
-export const LEASE_BY_END = sql<boolean>`lease_signed_on <= ended_on`;
+export const LEASE_BY_END = condition(sql`lease_signed_on <= ended_on`);
+/** An integration plan agreed by the date. */
+export const PLAN_BY_DATE = condition(sql`plan_created_on <= reporting_date`, [
+  sql`plan_created_on`,
+]);
+// Three years after the start, counted forwards: a case begun on 28.02.2021 is over from
+// 29.02.2024. (Counting back from the date, 29.02.2024 - 3 years is 28.02.2021 too, so that
+// day would not count, and the figure would change on another day than the one it names.)
+export const OVER_THREE_YEARS = condition(
+  sql`(started_on + interval '3 years')::date < reporting_date`,
+  [sql`(started_on + interval '3 years' + interval '1 day')::date`],
+);
+const STARTED_IN_PERIOD = condition(sql`started_on BETWEEN period_from AND reporting_date`, [
+  STARTED_ON,
+]);
+const STARTED_BY_DATE = condition(sql`started_on <= reporting_date`, [STARTED_ON]);
+const ENDED_IN_PERIOD = condition(sql`ended_on BETWEEN period_from AND reporting_date`, [ENDED_ON]);
+const ENDED_BY_DATE = condition(sql`ended_on <= reporting_date`, [ENDED_ON]);
+
+const ACTIVE_ADULT = allOf(ACTIVE, ADULT);
 
 export const INDICATORS: readonly Indicator[] = [
   {
@@ -127,7 +191,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Betreute Personen',
     definition:
       'Personen, deren Beratung am Stichtag läuft: begonnen am oder vor dem Stichtag und nicht vor oder am Stichtag beendet.',
-    ...cases(sql`active`),
+    ...cases(ACTIVE),
     countsCases: true,
     precomputed: true,
   },
@@ -138,7 +202,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'davon Minderjährige',
     definition:
       'Betreute Personen, die am Stichtag jünger als 18 Jahre sind (gerechnet ab dem Ersten des Geburtsmonats).',
-    ...cases(sql`active AND age < 18`),
+    ...cases(allOf(ACTIVE, MINOR)),
     countsCases: true,
     precomputed: true,
   },
@@ -161,7 +225,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Sprachniveau B1 oder höher',
     definition:
       'Anteil der betreuten Erwachsenen, deren Deutschkenntnisse am Stichtag B1, B2, C1 oder C2 erreichen. Erwachsene ohne Angabe zählen im Nenner mit.',
-    numerator: cases(sql`${ACTIVE_ADULT} AND ${B1_OR_HIGHER}`),
+    numerator: cases(allOf(ACTIVE_ADULT, B1_OR_HIGHER)),
     denominator: 'clients_adult',
   },
   {
@@ -172,7 +236,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Sozialversicherungspflichtig beschäftigt',
     definition:
       'Anteil der betreuten Erwachsenen, die am Stichtag sozialversicherungspflichtig beschäftigt sind (ohne Ausbildung). Erwachsene ohne Angabe zählen im Nenner mit.',
-    numerator: cases(sql`${ACTIVE_ADULT} AND employment = 'sv_employment'`),
+    numerator: cases(allOf(ACTIVE_ADULT, SV_EMPLOYMENT)),
     denominator: 'clients_adult',
   },
   {
@@ -183,9 +247,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'In Ausbildung, Praktikum oder Studium',
     definition:
       'Anteil der betreuten Erwachsenen, die am Stichtag eine Ausbildung, ein Praktikum oder ein Studium machen. Erwachsene ohne Angabe zählen im Nenner mit.',
-    numerator: cases(
-      sql`${ACTIVE_ADULT} AND employment IN ('vocational_training', 'internship', 'studies')`,
-    ),
+    numerator: cases(allOf(ACTIVE_ADULT, IN_TRAINING)),
     denominator: 'clients_adult',
   },
   {
@@ -195,7 +257,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Beendete Fälle',
     definition:
       'Fälle, deren Beratung seit Programmbeginn (2018) bis einschließlich Stichtag beendet wurde.',
-    ...cases(sql`closed`, { monotone: true }),
+    ...cases(CLOSED, { monotone: true }),
     countsCases: true,
     precomputed: true,
   },
@@ -206,7 +268,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'davon mit eigenem Mietvertrag',
     definition:
       'Beendete Fälle, in denen bis zum Ende der Beratung ein erster privater Mietvertrag unterschrieben wurde.',
-    ...cases(sql`closed AND ${LEASE_BY_END}`, { monotone: true }),
+    ...cases(allOf(CLOSED, LEASE_BY_END), { monotone: true }),
     countsCases: true,
     precomputed: true,
   },
@@ -218,7 +280,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Anteil beendeter Fälle mit eigenem Mietvertrag',
     definition:
       'Anteil der bis zum Stichtag beendeten Fälle, in denen bis zum Ende der Beratung ein privater Mietvertrag unterschrieben wurde.',
-    numerator: cases(sql`closed AND ${LEASE_BY_END}`, { monotone: true }),
+    numerator: cases(allOf(CLOSED, LEASE_BY_END), { monotone: true }),
     denominator: 'cases_closed',
   },
   {
@@ -229,7 +291,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Fälle mit Integrationsplan',
     definition:
       'Anteil der am Stichtag laufenden Fälle, für die bis zum Stichtag ein Integrationsplan vereinbart wurde.',
-    numerator: cases(sql`active AND plan_created_on <= reporting_date`),
+    numerator: cases(allOf(ACTIVE, PLAN_BY_DATE)),
     denominator: 'clients_active',
   },
   {
@@ -240,7 +302,8 @@ export const INDICATORS: readonly Indicator[] = [
     definition:
       'Anzahl verschiedener Integrationsmanager/innen, die am Stichtag mindestens einen laufenden Fall betreuen.',
     // Ids are the district's: the same id in two districts (state-wide figures) is two people.
-    aggregate: sql<number>`count(DISTINCT (district_key, manager_id)) FILTER (WHERE active)::int`,
+    aggregate: sql<number>`count(DISTINCT (district_key, manager_id)) FILTER (WHERE ${ACTIVE.where})::int`,
+    changesOn: ACTIVE.changesOn,
     keyAggregate: distinctKeys('manager_key'),
     countsCases: false,
     precomputed: false,
@@ -262,7 +325,8 @@ export const INDICATORS: readonly Indicator[] = [
     population: 'Gemeinden mit mindestens einem laufenden Fall',
     label: 'Gemeinden mit Fällen',
     definition: 'Anzahl der Gemeinden, in denen am Stichtag mindestens ein Fall läuft.',
-    aggregate: sql<number>`count(DISTINCT municipality) FILTER (WHERE active)::int`,
+    aggregate: sql<number>`count(DISTINCT municipality) FILTER (WHERE ${ACTIVE.where})::int`,
+    changesOn: ACTIVE.changesOn,
     keyAggregate: distinctKeys('municipality_key'),
     countsCases: false,
     precomputed: false,
@@ -275,10 +339,10 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Begonnene Fälle im Zeitraum',
     definition:
       'Fälle, deren Beratung im Zeitraum begonnen hat (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
-    ...cases(sql`started_on BETWEEN period_from AND reporting_date`),
+    ...cases(STARTED_IN_PERIOD),
     countsCases: true,
     precomputed: false,
-    cumulative: cases(sql`started_on <= reporting_date`),
+    cumulative: cases(STARTED_BY_DATE),
     period: true,
   },
   {
@@ -288,10 +352,10 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Beendete Fälle im Zeitraum',
     definition:
       'Fälle, deren Beratung im Zeitraum beendet wurde (ohne Zeitraum: vom 1. Januar des Stichtagsjahres bis zum Stichtag).',
-    ...cases(sql`ended_on BETWEEN period_from AND reporting_date`),
+    ...cases(ENDED_IN_PERIOD),
     countsCases: true,
     precomputed: false,
-    cumulative: cases(sql`ended_on <= reporting_date`),
+    cumulative: cases(ENDED_BY_DATE),
     period: true,
   },
   {
@@ -301,11 +365,7 @@ export const INDICATORS: readonly Indicator[] = [
     label: 'Fälle über der Höchstdauer',
     definition:
       'Datenqualität: am Stichtag laufende Fälle, die länger als drei Jahre laufen (die Beratung dauert höchstens drei, mit Begründung vier Jahre).',
-    // Three years after the start, counted forwards: a case begun on 28.02.2021 is over
-    // from 29.02.2024. (Counting back from the date, 29.02.2024 - 3 years is 28.02.2021
-    // too, so that day would not count, and the figure would change on another day than
-    // the one the monthly sweep in figures-monthly.ts takes as its change point.)
-    ...cases(sql`active AND (started_on + interval '3 years')::date < reporting_date`),
+    ...cases(allOf(ACTIVE, OVER_THREE_YEARS)),
     countsCases: true,
     precomputed: true,
   },
