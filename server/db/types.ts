@@ -1,4 +1,6 @@
-// Kysely's view of the schema in sql/; kept in step with the migrations by hand.
+// Kysely's view of the schema in sql/, written by hand with the value types the code uses
+// (unions, dates as strings, what may be written); `npm run check:db-types` (run by CI)
+// compares its tables, columns and NULLs with what the migrations make.
 import type { ColumnType, Generated } from 'kysely';
 
 /** A `date` column: read and written as `YYYY-MM-DD` (both drivers are set up that way). */
@@ -187,6 +189,12 @@ export interface ReportCorrectionsTable {
   corrected_by: Frozen<string>;
 }
 
+/** The database's secret for the cell keys (sql/009): one row, read by SQL functions only. */
+export interface CellKeySecretTable {
+  singleton: Generated<boolean>;
+  secret: Generated<string>;
+}
+
 export interface Database {
   districts: DistrictsTable;
   providers: ProvidersTable;
@@ -202,4 +210,5 @@ export interface Database {
   figures_monthly_slices: FiguresMonthlySlicesTable;
   published_reports: PublishedReportsTable;
   report_corrections: ReportCorrectionsTable;
+  cell_key_secret: CellKeySecretTable;
 }
