@@ -133,7 +133,8 @@ async function send(
     body,
     csrfToken,
     accept = 'application/json',
-  }: { body?: unknown; csrfToken?: string | null; accept?: string } = {},
+    signal,
+  }: { body?: unknown; csrfToken?: string | null; accept?: string; signal?: AbortSignal } = {},
 ): Promise<Response> {
   const headers: Record<string, string> = { accept };
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -141,6 +142,7 @@ async function send(
   const response = await fetch(url, {
     method,
     headers,
+    ...(signal ? { signal } : {}),
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!response.ok) {
@@ -160,7 +162,7 @@ async function send(
 async function call<T>(
   method: 'GET' | 'POST' | 'DELETE',
   url: string,
-  options: { body?: unknown; csrfToken?: string | null } = {},
+  options: { body?: unknown; csrfToken?: string | null; signal?: AbortSignal } = {},
 ): Promise<T> {
   const response = await send(method, url, options);
   if (response.status === 204) return undefined as T;
@@ -285,8 +287,8 @@ export const seriesUrl = (
 export const fetchIndicators = (date: string, compare?: 'previous_year') =>
   call<IndicatorsResponse>('GET', indicatorsUrl(date, undefined, compare));
 
-export const fetchBreakdown = (id: string, date: string, by: string) =>
-  call<BreakdownResponse>('GET', breakdownUrl(id, date, by));
+export const fetchBreakdown = (id: string, date: string, by: string, signal?: AbortSignal) =>
+  call<BreakdownResponse>('GET', breakdownUrl(id, date, by), signal ? { signal } : {});
 
 /** Without `rules` and `audience`: those come with the JSON answer of /api/v1/indicators. */
 export const fetchBreakdownTable = async (id: string, date: string, by: string) =>
@@ -299,7 +301,13 @@ export const fetchSeriesResponse = (
   to: string,
   interval: Interval,
   filter: SeriesFilter = {},
-) => call<SeriesResponse>('GET', seriesUrl(id, from, to, interval, undefined, filter));
+  signal?: AbortSignal,
+) =>
+  call<SeriesResponse>(
+    'GET',
+    seriesUrl(id, from, to, interval, undefined, filter),
+    signal ? { signal } : {},
+  );
 
 /** A monthly series (its periods are months, YYYY-MM). */
 export const fetchSeries = async (id: string, from: string, to: string) =>
@@ -474,5 +482,5 @@ export const fundingUrl = (request: FundingQuery, format?: 'csv' | 'arrow') =>
     format,
   })}`;
 
-export const fetchFunding = (request: FundingQuery) =>
-  call<FundingResponse>('GET', fundingUrl(request));
+export const fetchFunding = (request: FundingQuery, signal?: AbortSignal) =>
+  call<FundingResponse>('GET', fundingUrl(request), signal ? { signal } : {});

@@ -14,6 +14,7 @@ import type { DownloadTable } from '../downloads/index.ts';
 import { formatCount, formatDate, formatDecimal, formatPercent, NO_VALUE } from '../format.ts';
 import type { PageRoute } from '../main.ts';
 import { navigate } from '../navigate.ts';
+import { newestRequest } from '../newest.ts';
 import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
 import { dataNoteText, isProvisional, standText } from './report.ts';
 
@@ -51,7 +52,7 @@ export function exploreChoice(
 export const exploreHash = (choice: ExploreChoice) =>
   `#erkunden?${new URLSearchParams({ ...choice })}`;
 
-let latest = 0;
+const requests = newestRequest();
 
 function form(definitions: DefinitionsResponse, choice: ExploreChoice) {
   const date = element('input', {
@@ -214,9 +215,9 @@ function render(
 
 /** Shows the breakdown the address names; the form changes the address. */
 export async function showExplore(container: HTMLElement, { params, focus }: PageRoute) {
-  const run = ++latest;
+  const signal = requests.start();
   const definitions = await loadDefinitions(container, 'Erkunden');
-  if (!definitions || run !== latest) return;
+  if (!definitions || signal.aborted) return;
   const choice = exploreChoice(params, definitions);
   const status = choiceFrame(container, {
     id: 'explore',
@@ -228,12 +229,12 @@ export async function showExplore(container: HTMLElement, { params, focus }: Pag
     loading: 'Aufgliederung wird geladen …',
   });
   try {
-    const breakdown = await fetchBreakdown(choice.kennzahl, choice.stichtag, choice.nach);
-    if (run !== latest) return;
+    const breakdown = await fetchBreakdown(choice.kennzahl, choice.stichtag, choice.nach, signal);
+    if (signal.aborted) return;
     render(container, definitions, choice, breakdown);
     status.textContent = `${breakdown.label} nach ${breakdown.by_label}, Stand ${formatDate(choice.stichtag)}.`;
   } catch (error) {
-    if (run !== latest) return;
+    if (signal.aborted) return;
     status.className = 'status error';
     status.textContent = `Die Aufgliederung konnte nicht geladen werden: ${(error as Error).message}`;
   }

@@ -29,6 +29,7 @@ import {
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
 import { navigate } from '../navigate.ts';
+import { newestRequest } from '../newest.ts';
 
 /** The funding period of the Integrationsmanagement. */
 export const FUNDERS_DEFAULTS = { von: 2018, bis: 2022 } as const;
@@ -700,22 +701,22 @@ function form(choice: FundersChoice) {
   return controls;
 }
 
-let latest = 0;
+const requests = newestRequest();
 
 async function load(container: HTMLElement, choice: FundersChoice) {
-  const run = ++latest;
+  const signal = requests.start();
   const status = byId('funders-status');
   status.className = 'status';
   status.textContent = 'Zahlen werden geladen …';
   try {
-    const response = await fetchFunding(queryOf(choice));
-    if (run !== latest) return;
+    const response = await fetchFunding(queryOf(choice), signal);
+    if (signal.aborted) return;
     const provider = container.querySelector<HTMLSelectElement>('#funders-provider');
     if (provider) providerOptions(provider, response.providers, choice.traeger);
     render(choice, response);
     status.textContent = `Förderzeitraum ${choice.von} bis ${choice.bis}, ${whoOf(response)}${response.as_of ? `, Stand der Daten ${formatDate(response.as_of)}` : ''}.`;
   } catch (error) {
-    if (run !== latest) return;
+    if (signal.aborted) return;
     byId('funders-result').replaceChildren();
     status.className = 'status error';
     status.textContent = `Die Zahlen konnten nicht geladen werden: ${(error as Error).message}`;

@@ -24,6 +24,7 @@ import {
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
 import { navigate } from '../navigate.ts';
+import { newestRequest } from '../newest.ts';
 import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
 
 const INTERVALS: Record<string, { interval: Interval; label: string; adjective: string }> = {
@@ -331,13 +332,13 @@ function monthsBetween(from: string, to: string) {
   return (ty - fy) * 12 + (tm - fm) + 1;
 }
 
-let latest = 0;
+const requests = newestRequest();
 
 /** Shows the series the address names; the form changes the address. */
 export async function showTrends(container: HTMLElement, { params, focus }: PageRoute) {
-  const run = ++latest;
+  const signal = requests.start();
   const definitions = await loadDefinitions(container, 'Verlauf');
-  if (!definitions || run !== latest) return;
+  if (!definitions || signal.aborted) return;
   const choice = trendsChoice(params, definitions);
   const status = choiceFrame(container, {
     id: 'trends',
@@ -360,11 +361,18 @@ export async function showTrends(container: HTMLElement, { params, focus }: Page
   });
   const { interval } = INTERVALS[choice.intervall] as (typeof INTERVALS)[string];
   try {
-    const series = await fetchSeriesResponse(choice.kennzahl, choice.von, choice.bis, interval, {
-      ...(choice.traeger ? { provider: choice.traeger } : {}),
-      ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
-    });
-    if (run !== latest) return;
+    const series = await fetchSeriesResponse(
+      choice.kennzahl,
+      choice.von,
+      choice.bis,
+      interval,
+      {
+        ...(choice.traeger ? { provider: choice.traeger } : {}),
+        ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
+      },
+      signal,
+    );
+    if (signal.aborted) return;
     const covered = series.data_as_of ? lastMonthCovered(series.data_as_of) : null;
     if (!params.has('bis') && covered && covered < choice.bis && covered >= choice.von) {
       window.history.replaceState(null, '', trendsHash({ ...choice, bis: covered }));
@@ -378,7 +386,7 @@ export async function showTrends(container: HTMLElement, { params, focus }: Page
     render(container, definitions, choice, series);
     status.textContent = `${series.label}: ${series.points.length} Werte.`;
   } catch (error) {
-    if (run !== latest) return;
+    if (signal.aborted) return;
     status.className = 'status error';
     status.textContent = `Die Reihe konnte nicht geladen werden: ${(error as Error).message}`;
   }
