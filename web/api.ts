@@ -407,8 +407,8 @@ export const fetchImports = () => call<{ imports: ImportLogEntry[] }>('GET', imp
 export const qualityUrl = (date: string | undefined, table?: QualityTable, format?: 'csv') =>
   `/api/v1/quality?${query({ date, table, format })}`;
 
-export const fetchQuality = (date: string | undefined) =>
-  call<QualityResponse>('GET', qualityUrl(date));
+export const fetchQuality = (date: string | undefined, signal?: AbortSignal) =>
+  call<QualityResponse>('GET', qualityUrl(date), signal ? { signal } : {});
 
 // Funders' page (#foerderung): the figures of a funding period by year and provider.
 

@@ -4,21 +4,20 @@
 import { describe, expect, it } from 'vitest';
 import type { QualityPart, QualityResponse } from '../api.ts';
 import { csvText } from '../downloads/csv.ts';
+import { caseCounts, issueCounts } from './data/import-log.ts';
 import {
-  caseCounts,
   completenessDownload,
   dataHash,
   deliveryLabel,
   durationDownload,
-  formatBytes,
   formatQualityShare,
-  issueCounts,
   qualityDate,
   qualityViews,
-  resultMessage,
   snapshotsDownload,
   statusDownload,
-} from './data.ts';
+} from './data/quality.ts';
+import { formatBytes } from './data/shared.ts';
+import { resultMessage } from './data/upload.ts';
 
 const part = (count: number, cases: number): QualityPart => ({
   cases,
