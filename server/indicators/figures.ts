@@ -197,7 +197,11 @@ export async function countsOn(
 
   // Which counts the monthly figures give: as they are, as the district's distinct counts,
   // or (period counts) as the difference of a cumulative count at the period's two ends.
-  const districtWide = by === undefined && !scope.provider && !scope.municipality;
+  // A date within a month is read from the month's first day, plus what the cases that change
+  // in between add on it and take away from the first (deltaCounts): distinct counts do not
+  // add up that way and come from the case rows then.
+  const midMonth = points.some((p) => !isMonthlyDate(p.date));
+  const districtWide = by === undefined && !scope.provider && !scope.municipality && !midMonth;
   // A difference of two stocks is the flow only where a case keeps its category over time.
   const periodsFit =
     (by === undefined || TIMELESS_DIMENSIONS.has(by)) &&
@@ -214,7 +218,7 @@ export async function countsOn(
   if (read.length + derived.length === 0) return direct();
   const dates = [
     ...new Set([
-      ...points.map((p) => p.date),
+      ...points.map((p) => monthStartOf(p.date)),
       ...(derived.length > 0 ? points.map((p) => dayBefore(p.periodFrom)) : []),
     ]),
   ];
@@ -227,29 +231,124 @@ export async function countsOn(
   );
   if (!covered) return direct();
 
-  const [table, fromCases] = await Promise.all([
-    monthlyMeasures(db, scope, dates, by, [...read, ...derived.map(cumulativeAlias)]),
+  const measures = [...read, ...derived.map(cumulativeAlias)];
+  const [table, fromCases, changes] = await Promise.all([
+    monthlyMeasures(db, scope, dates, by, measures),
     directCounts(db, scope, points, rest, by),
+    deltaCounts(
+      db,
+      scope,
+      points.map((p) => p.date).filter((date) => !isMonthlyDate(date)),
+      measures,
+      by,
+    ),
   ]);
   const result: Counts = new Map();
   for (const point of points) {
-    const atEnd = table.get(point.date) ?? new Map<string, Record<string, number>>();
+    const atEnd = table.get(monthStartOf(point.date)) ?? new Map<string, Record<string, number>>();
+    const change = changes.get(point.date);
     const beforeStart = table.get(dayBefore(point.periodFrom));
-    const categories = new Set([...atEnd.keys(), ...(fromCases.get(point.date)?.keys() ?? [])]);
+    const categories = new Set([
+      ...atEnd.keys(),
+      ...(change?.keys() ?? []),
+      ...(fromCases.get(point.date)?.keys() ?? []),
+    ]);
     const rows = new Map<string, Record<string, number>>();
     for (const key of categories) {
       const end = atEnd.get(key) ?? {};
+      const delta = change?.get(key) ?? {};
       const start = beforeStart?.get(key) ?? {};
+      const at = (alias: string) => (end[alias] ?? 0) + (delta[alias] ?? 0);
       const row: Record<string, number> = {};
-      for (const alias of read) row[alias] = end[alias] ?? 0;
+      for (const alias of read) row[alias] = at(alias);
       for (const alias of derived) {
         const cumulative = cumulativeAlias(alias);
-        row[alias] = (end[cumulative] ?? 0) - (start[cumulative] ?? 0);
+        row[alias] = at(cumulative) - (start[cumulative] ?? 0);
       }
       Object.assign(row, fromCases.get(point.date)?.get(key));
       rows.set(key, row);
     }
     result.set(point.date, rows);
+  }
+  return result;
+}
+
+/** The date itself when the monthly figures can hold it, else the first day of its month. */
+function monthStartOf(date: string): string {
+  return isMonthlyDate(date) ? date : `${date.slice(0, 7)}-01`;
+}
+
+/**
+ * For dates within a month: what the monthly measures (`aliases`) on each date differ from
+ * those on the first of its month, by category. Only a case with a change point between the
+ * two (figures-monthly.ts: start, end, plan, the day after the third anniversary, a status
+ * record; birthdays fall on firsts of months) can count differently on them, so only those
+ * cases are evaluated, on both days, and the difference of their counts is the difference of
+ * all counts. The monthly figures rest on the same change points (figures-monthly.test.ts).
+ */
+async function deltaCounts(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  dates: readonly string[],
+  aliases: readonly string[],
+  by: DimensionId | undefined,
+): Promise<Counts> {
+  const result: Counts = new Map();
+  if (dates.length === 0 || aliases.length === 0) return result;
+  const select = sql.join(
+    aliases.map((alias) => {
+      const aggregate = MONTHLY_MEASURES.get(alias);
+      if (!aggregate) throw new Error(`${alias} is not a monthly measure.`);
+      return sql`${aggregate} AS ${sql.id(alias)}`;
+    }),
+  );
+  const category = by ? sql`${DIMENSIONS[by].key}::text` : sql`''`;
+  const pairs = sql.join(
+    [...new Set(dates)].map((date) => sql`(${date}::date, ${monthStartOf(date)}::date)`),
+  );
+  const between = (column: RawBuilder<unknown>) =>
+    sql`(${column} > p.base_date AND ${column} <= p.on_date)`;
+  const { rows } = await sql<
+    Record<string, number> & { on_date: string; sign: number; category: string }
+  >`
+    WITH pairs (on_date, base_date) AS (VALUES ${pairs}),
+    changed AS (
+      SELECT p.on_date, p.base_date, c.district_key, c.provider, c.case_id
+      FROM pairs p JOIN cases c ON c.started_on <= p.on_date
+      WHERE ${caseFilter(scope)} AND (
+        c.started_on > p.base_date
+        OR ${between(sql`c.ended_on`)}
+        OR ${between(sql`c.plan_created_on`)}
+        OR ${between(sql`(c.started_on + interval '3 years' + interval '1 day')::date`)})
+      UNION
+      SELECT p.on_date, p.base_date, c.district_key, c.provider, c.case_id
+      FROM pairs p
+      JOIN case_status s ON s.since > p.base_date AND s.since <= p.on_date
+      JOIN cases c ON c.district_key = s.district_key AND c.provider = s.provider
+        AND c.case_id = s.case_id
+      WHERE ${caseFilter(scope)} AND c.started_on <= p.on_date
+    ),
+    evaluated AS (
+      SELECT on_date, 1 AS sign, on_date AS eval_date, district_key, provider, case_id FROM changed
+      UNION ALL
+      SELECT on_date, -1, base_date, district_key, provider, case_id FROM changed
+    ),
+    facts AS (
+      SELECT e.on_date AS target_date, e.sign, ${factColumns(sql`e.eval_date`)}
+      FROM evaluated e
+      JOIN cases c ON c.district_key = e.district_key AND c.provider = e.provider
+        AND c.case_id = e.case_id
+      WHERE c.started_on <= e.eval_date
+    )
+    SELECT target_date::text AS on_date, sign, ${category} AS category, ${select}
+    FROM facts GROUP BY 1, 2, 3`.execute(db);
+  for (const { on_date, sign, category: key, ...sums } of rows) {
+    const byCategory = result.get(on_date) ?? new Map<string, Record<string, number>>();
+    result.set(on_date, byCategory);
+    const row = byCategory.get(key) ?? {};
+    byCategory.set(key, row);
+    for (const alias of aliases)
+      row[alias] = (row[alias] ?? 0) + Number(sign) * Number(sums[alias] ?? 0);
   }
   return result;
 }
