@@ -15,15 +15,14 @@
 // Data: `demo` is the demonstration data (a database of its own, made on first use);
 // `state` the state-wide data set of `npm run fixtures:state` (default zb_state; its
 // schema is migrated by the server's start if older).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DIMENSION_IDS, type DimensionId } from '../server/indicators/dimensions.ts';
 import { INDICATORS } from '../server/indicators/registry.ts';
 import { rng } from './lib/random.ts';
+import { startServer } from './lib/serve.ts';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +53,6 @@ const DATA = values.data === 'both' ? ['demo', 'state'] : [values.data as string
 for (const d of DATA)
   if (d !== 'demo' && d !== 'state') throw new RangeError('--data must be demo, state or both');
 
-const ROOT = resolve(import.meta.dirname, '..');
 const fmt = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const load = () =>
   loadavg()
@@ -79,69 +77,6 @@ async function ensureDatabase(url: string) {
   } finally {
     await admin.end();
   }
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  /** Milliseconds from the spawn until the server said it listens. */
-  listeningAfter: number;
-  stop(): Promise<void>;
-}
-
-export async function startServer(
-  url: string,
-  options: { cpuProf?: string; district?: string; quiet?: boolean } = {},
-): Promise<Server> {
-  const started = performance.now();
-  const args = [
-    ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : []),
-    '--import',
-    'tsx',
-    'server/main.ts',
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DISTRICT: options.district ?? '08118',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_FIGURES_PER_MINUTE: '0',
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const base = await new Promise<string>((done, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /läuft auf http:\/\/localhost:(\d+)/.exec(output);
-      if (match) done(`http://127.0.0.1:${match[1]}`);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!options.quiet) process.stderr.write(chunk);
-    });
-    child.once('exit', (code) =>
-      fail(new Error(`Server ended (${code}) before listening:\n${output}`)),
-    );
-  });
-  const listeningAfter = performance.now() - started;
-  return {
-    child,
-    base,
-    listeningAfter,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { DEMO_DIR, loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { DIMENSION_IDS } from './dimensions.ts';
-import { countsOn, type Point } from './figures.ts';
+import { type CountOptions, countsOn, type Point } from './figures.ts';
 import {
   isMonthlyDate,
   MEASURE_COLUMNS,
@@ -183,6 +183,35 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
       await sql`UPDATE figures_monthly SET clients_active = clients_active - 1000
         WHERE on_date = '2020-07-01' AND dimension = 'total'`.execute(db());
     }
+  }, 180_000);
+
+  it('keep across answers that a scope is covered only once it is: stale figures are read from the table once rebuilt', async () => {
+    const coverage: NonNullable<CountOptions['coverage']> = new Map();
+    const on = [{ date: '2020-07-17', periodFrom: '2020-01-01' }];
+    const active = INDICATORS.filter((i) => i.id === 'clients_active');
+    const scope = { district: DISTRICT };
+    const value = async () =>
+      (await countsOn(db(), scope, on, active, undefined, { coverage }))
+        .get(on[0]?.date as string)
+        ?.get('')?.clients_active as number;
+    await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE district_key = ${DISTRICT}`.execute(
+      db(),
+    );
+    const fromCases = await value();
+    expect(fromCases).toBeGreaterThan(0);
+    // Not covered: nothing kept, so the next answer asks again.
+    expect(coverage.size).toBe(0);
+    await refreshStaleMonthlyFigures(db());
+    await sql`UPDATE figures_monthly SET clients_active = clients_active + 1000
+      WHERE on_date = '2020-07-01' AND dimension = 'total'`.execute(db());
+    try {
+      expect(await value()).toBeGreaterThan(fromCases + 999);
+      expect(coverage.size).toBe(1);
+    } finally {
+      await sql`UPDATE figures_monthly SET clients_active = clients_active - 1000
+        WHERE on_date = '2020-07-01' AND dimension = 'total'`.execute(db());
+    }
+    expect(await value()).toBe(fromCases);
   }, 180_000);
 
   it('count a manager or a town only while one of its cases runs, across providers', async () => {

@@ -18,6 +18,7 @@ import {
   isMonthlyDate,
   keyAlias,
   MONTHLY_MEASURES,
+  monthlyCoverage,
   monthlyCovers,
   monthlyMeasures,
 } from './figures-monthly.ts';
@@ -148,34 +149,46 @@ export interface CountOptions {
   source?: 'direct';
   /**
    * Whether the monthly figures cover a date, shared by the counts of one answer (a
-   * breakdown's cells and its total ask once): by the latest date asked for.
+   * breakdown's cells and its total ask once) or of every answer on one state of the data
+   * (the figure cache keeps one per data version): by scope and the latest date asked for.
    */
-  coverage?: Map<string, Promise<boolean>>;
+  coverage?: Map<string, Promise<string | null>>;
 }
 
 /**
  * Whether the monthly figures hold `dates` for the scope. Slices hold every date up to their
- * last, so the latest date decides; with a memo, the district-wide counts are asked for along
- * (where the scope has them) so that one answer serves every count of a request.
+ * last, so the latest date decides; with a memo, how far the scope is covered is asked once
+ * (with the district-wide counts where the scope has them) and serves every date and count
+ * of a request, or of every request on one state of the data.
  */
-function covers(
+async function covers(
   db: Kysely<Database>,
   scope: Omit<FactsScope, 'date' | 'periodFrom'>,
   dates: readonly string[],
   districtWide: boolean,
-  memo: Map<string, Promise<boolean>> | undefined,
+  memo: Map<string, Promise<string | null>> | undefined,
 ): Promise<boolean> {
   if (!memo || !dates.every(isMonthlyDate))
     return monthlyCovers(db, scope, dates, { districtWide });
   const wide = districtWide || (!scope.provider && !scope.municipality);
   const latest = [...dates].sort().at(-1) as string;
-  const key = `${latest}/${wide}`;
+  const key = JSON.stringify([scope.district, scope.provider, scope.municipality, wide]);
   let known = memo.get(key);
   if (!known) {
-    known = monthlyCovers(db, scope, [latest], { districtWide: wide });
-    memo.set(key, known);
+    const asked = monthlyCoverage(db, scope, { districtWide: wide });
+    known = asked;
+    memo.set(key, asked);
+    // Only a coverage is kept: stale figures become current in the background (without a
+    // new import), and figures once current stay so until the data changes.
+    const forget = () => {
+      if (memo.get(key) === asked) memo.delete(key);
+    };
+    asked.then((until) => {
+      if (until === null) forget();
+    }, forget);
   }
-  return known;
+  const until = await known;
+  return until !== null && latest <= until;
 }
 
 /**
@@ -312,33 +325,41 @@ async function deltaCounts(
     Record<string, number> & { on_date: string; sign: number; category: string }
   >`
     WITH pairs (on_date, base_date) AS (VALUES ${pairs}),
-    changed AS (
-      SELECT p.on_date, p.base_date, c.district_key, c.provider, c.case_id
-      FROM pairs p JOIN cases c ON c.started_on <= p.on_date
-      WHERE ${caseFilter(scope)} AND (
-        c.started_on > p.base_date
-        OR ${between(sql`c.ended_on`)}
-        OR ${between(sql`c.plan_created_on`)}
-        OR ${between(sql`(c.started_on + interval '3 years' + interval '1 day')::date`)})
-      UNION
-      SELECT p.on_date, p.base_date, c.district_key, c.provider, c.case_id
-      FROM pairs p
-      JOIN case_status s ON s.since > p.base_date AND s.since <= p.on_date
-      JOIN cases c ON c.district_key = s.district_key AND c.provider = s.provider
-        AND c.case_id = s.case_id
-      WHERE ${caseFilter(scope)} AND c.started_on <= p.on_date
+    -- The few cases with a status record between the two days, by the index on the date
+    -- (sql/012), before their rows are read.
+    status_changed AS MATERIALIZED (
+      SELECT DISTINCT p.on_date, p.base_date, s.district_key, s.provider, s.case_id
+      FROM pairs p JOIN case_status s ON s.since > p.base_date AND s.since <= p.on_date
+      WHERE ${scope.district === undefined ? sql`true` : sql`s.district_key = ${scope.district}`}
+        AND ${scope.provider ? sql`s.provider = ${scope.provider}` : sql`true`}
     ),
+    changed AS MATERIALIZED (
+      SELECT DISTINCT ON (on_date, district_key, provider, case_id) * FROM (
+        SELECT p.on_date, p.base_date, c.*
+        FROM pairs p JOIN cases c ON c.started_on <= p.on_date
+        WHERE ${caseFilter(scope)} AND (
+          c.started_on > p.base_date
+          OR ${between(sql`c.ended_on`)}
+          OR ${between(sql`c.plan_created_on`)}
+          OR ${between(sql`(c.started_on + interval '3 years' + interval '1 day')::date`)})
+        UNION ALL
+        SELECT sc.on_date, sc.base_date, c.*
+        FROM status_changed sc
+        JOIN cases c ON c.district_key = sc.district_key AND c.provider = sc.provider
+          AND c.case_id = sc.case_id
+        WHERE ${caseFilter(scope)} AND c.started_on <= sc.on_date
+      ) candidates
+    ),
+    -- Each changed case on the day asked for (+1) and on the first of its month (−1).
     evaluated AS (
-      SELECT on_date, 1 AS sign, on_date AS eval_date, district_key, provider, case_id FROM changed
+      SELECT changed.*, 1 AS sign, on_date AS eval_date FROM changed
       UNION ALL
-      SELECT on_date, -1, base_date, district_key, provider, case_id FROM changed
+      SELECT changed.*, -1 AS sign, base_date AS eval_date FROM changed
     ),
     facts AS (
-      SELECT e.on_date AS target_date, e.sign, ${factColumns(sql`e.eval_date`)}
-      FROM evaluated e
-      JOIN cases c ON c.district_key = e.district_key AND c.provider = e.provider
-        AND c.case_id = e.case_id
-      WHERE c.started_on <= e.eval_date
+      SELECT c.on_date AS target_date, c.sign, ${factColumns(sql`c.eval_date`)}
+      FROM evaluated c
+      WHERE c.started_on <= c.eval_date
     )
     SELECT target_date::text AS on_date, sign, ${category} AS category, ${select}
     FROM facts GROUP BY 1, 2, 3`.execute(db);
