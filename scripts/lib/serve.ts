@@ -3,7 +3,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+/** The checkout whose server runs: this one, or another (`BENCH_SERVER_ROOT`) to compare. */
+const ROOT = process.env.BENCH_SERVER_ROOT || resolve(import.meta.dirname, '../..');
 
 export interface Server {
   child: ChildProcess;
