@@ -8,7 +8,7 @@ import { DEMO_DIR, loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { DIMENSION_IDS } from './dimensions.ts';
-import { countsOn, type Point } from './figures.ts';
+import { type CountOptions, countsOn, type Point } from './figures.ts';
 import {
   isMonthlyDate,
   MEASURE_COLUMNS,
@@ -115,6 +115,103 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
         }
       }
     }
+  }, 180_000);
+
+  it('give any day within a month from the first of the month and the cases changing since, as the direct query', async () => {
+    // Days within months, a leap day, the last days before a month's end; with periods from
+    // the year's start and from a first of a month (their counts from cumulative counts).
+    const days = [
+      '2018-03-15',
+      '2019-06-02',
+      '2019-12-30',
+      '2020-02-28',
+      '2020-07-17',
+      '2020-12-24',
+      '2021-01-02',
+      '2021-02-14',
+      '2021-03-30',
+    ];
+    const within: Point[] = days.map((date, i) => ({
+      date,
+      periodFrom: i % 2 === 0 ? `${date.slice(0, 4)}-01-01` : `${date.slice(0, 7)}-01`,
+    }));
+    // The month's first days are in the table: without them the days come from the cases.
+    expect(
+      await monthlyCovers(
+        db(),
+        { district: DISTRICT },
+        days.map((date) => `${date.slice(0, 7)}-01`),
+      ),
+    ).toBe(true);
+    for (const scope of [{ district: DISTRICT }, { district: DISTRICT, provider: 'KDV' }]) {
+      for (const by of [undefined, ...DIMENSION_IDS]) {
+        const monthly = await countsOn(db(), scope, within, held, by);
+        const direct = await countsOn(db(), scope, within, held, by, { source: 'direct' });
+        for (const { date } of within) {
+          const keys = new Set([
+            ...(direct.get(date)?.keys() ?? []),
+            ...(monthly.get(date)?.keys() ?? []),
+          ]);
+          for (const key of keys) {
+            const want = direct.get(date)?.get(key) ?? {};
+            const got = monthly.get(date)?.get(key) ?? {};
+            for (const alias of Object.keys(want)) {
+              expect(
+                got[alias] ?? 0,
+                `${alias} on ${date}, ${by ?? 'total'} ${key}, ${JSON.stringify(scope)}`,
+              ).toBe(want[alias]);
+            }
+          }
+        }
+      }
+    }
+    // They are read from the table: a month's first day taken out of it changes the answer.
+    const on = { date: '2020-07-17', periodFrom: '2020-01-01' };
+    const active = INDICATORS.filter((i) => i.id === 'clients_active');
+    const before = (await countsOn(db(), { district: DISTRICT }, [on], active, undefined))
+      .get(on.date)
+      ?.get('')?.clients_active;
+    expect(before).toBeGreaterThan(0);
+    await sql`UPDATE figures_monthly SET clients_active = clients_active + 1000
+      WHERE on_date = '2020-07-01' AND dimension = 'total'`.execute(db());
+    try {
+      const after = (await countsOn(db(), { district: DISTRICT }, [on], active, undefined))
+        .get(on.date)
+        ?.get('')?.clients_active;
+      expect(after).toBeGreaterThan((before as number) + 999);
+    } finally {
+      await sql`UPDATE figures_monthly SET clients_active = clients_active - 1000
+        WHERE on_date = '2020-07-01' AND dimension = 'total'`.execute(db());
+    }
+  }, 180_000);
+
+  it('keep across answers that a scope is covered only once it is: stale figures are read from the table once rebuilt', async () => {
+    const coverage: NonNullable<CountOptions['coverage']> = new Map();
+    const on = [{ date: '2020-07-17', periodFrom: '2020-01-01' }];
+    const active = INDICATORS.filter((i) => i.id === 'clients_active');
+    const scope = { district: DISTRICT };
+    const value = async () =>
+      (await countsOn(db(), scope, on, active, undefined, { coverage }))
+        .get(on[0]?.date as string)
+        ?.get('')?.clients_active as number;
+    await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE district_key = ${DISTRICT}`.execute(
+      db(),
+    );
+    const fromCases = await value();
+    expect(fromCases).toBeGreaterThan(0);
+    // Not covered: nothing kept, so the next answer asks again.
+    expect(coverage.size).toBe(0);
+    await refreshStaleMonthlyFigures(db());
+    await sql`UPDATE figures_monthly SET clients_active = clients_active + 1000
+      WHERE on_date = '2020-07-01' AND dimension = 'total'`.execute(db());
+    try {
+      expect(await value()).toBeGreaterThan(fromCases + 999);
+      expect(coverage.size).toBe(1);
+    } finally {
+      await sql`UPDATE figures_monthly SET clients_active = clients_active - 1000
+        WHERE on_date = '2020-07-01' AND dimension = 'total'`.execute(db());
+    }
+    expect(await value()).toBe(fromCases);
   }, 180_000);
 
   it('count a manager or a town only while one of its cases runs, across providers', async () => {

@@ -782,6 +782,38 @@ export async function monthlyCovers(
 }
 
 /**
+ * The last date up to which the table holds figures for every provider in the scope by the
+ * current definitions (and, with `districtWide`, the districts' distinct counts): every
+ * date up to it is covered (monthlyCovers). Null when a provider's figures are missing or
+ * stale; a scope without providers is covered on every date.
+ */
+export async function monthlyCoverage(
+  db: Kysely<Database>,
+  scope: MonthlyScope,
+  { districtWide = false } = {},
+): Promise<string | null> {
+  const { rows } = await sql<{ missing: number; until: string | null }>`
+    WITH needed AS (
+      SELECT DISTINCT i.district_key, i.provider FROM imports i
+      WHERE i.status = 'imported'
+        ${scope.district === undefined ? sql`` : sql`AND i.district_key = ${scope.district}`}
+        ${scope.provider ? sql`AND i.provider = ${scope.provider}` : sql``}
+    )
+    SELECT count(*) FILTER (WHERE s.provider IS NULL)::int AS missing,
+      min(s.last_date)::text AS until
+    FROM (
+      SELECT district_key, provider FROM needed
+      ${districtWide ? sql`UNION SELECT DISTINCT district_key, ${DISTRICT_WIDE} FROM needed` : sql``}
+    ) p
+    LEFT JOIN figures_monthly_slices s
+      ON s.district_key = p.district_key AND s.provider = p.provider
+      AND s.version = ${monthlyVersion(db)}`.execute(db);
+  const row = rows[0];
+  if (!row || row.missing > 0) return null;
+  return row.until ?? '9999-12-31';
+}
+
+/**
  * The summed measures (`aliases`) per date and category: `by` a dimension, by provider, or
  * the totals ('' as the category). A municipality in the scope reads that municipality's row.
  */

@@ -18,6 +18,7 @@ import {
   isMonthlyDate,
   keyAlias,
   MONTHLY_MEASURES,
+  monthlyCoverage,
   monthlyCovers,
   monthlyMeasures,
 } from './figures-monthly.ts';
@@ -148,34 +149,46 @@ export interface CountOptions {
   source?: 'direct';
   /**
    * Whether the monthly figures cover a date, shared by the counts of one answer (a
-   * breakdown's cells and its total ask once): by the latest date asked for.
+   * breakdown's cells and its total ask once) or of every answer on one state of the data
+   * (the figure cache keeps one per data version): by scope and the latest date asked for.
    */
-  coverage?: Map<string, Promise<boolean>>;
+  coverage?: Map<string, Promise<string | null>>;
 }
 
 /**
  * Whether the monthly figures hold `dates` for the scope. Slices hold every date up to their
- * last, so the latest date decides; with a memo, the district-wide counts are asked for along
- * (where the scope has them) so that one answer serves every count of a request.
+ * last, so the latest date decides; with a memo, how far the scope is covered is asked once
+ * (with the district-wide counts where the scope has them) and serves every date and count
+ * of a request, or of every request on one state of the data.
  */
-function covers(
+async function covers(
   db: Kysely<Database>,
   scope: Omit<FactsScope, 'date' | 'periodFrom'>,
   dates: readonly string[],
   districtWide: boolean,
-  memo: Map<string, Promise<boolean>> | undefined,
+  memo: Map<string, Promise<string | null>> | undefined,
 ): Promise<boolean> {
   if (!memo || !dates.every(isMonthlyDate))
     return monthlyCovers(db, scope, dates, { districtWide });
   const wide = districtWide || (!scope.provider && !scope.municipality);
   const latest = [...dates].sort().at(-1) as string;
-  const key = `${latest}/${wide}`;
+  const key = JSON.stringify([scope.district, scope.provider, scope.municipality, wide]);
   let known = memo.get(key);
   if (!known) {
-    known = monthlyCovers(db, scope, [latest], { districtWide: wide });
-    memo.set(key, known);
+    const asked = monthlyCoverage(db, scope, { districtWide: wide });
+    known = asked;
+    memo.set(key, asked);
+    // Only a coverage is kept: stale figures become current in the background (without a
+    // new import), and figures once current stay so until the data changes.
+    const forget = () => {
+      if (memo.get(key) === asked) memo.delete(key);
+    };
+    asked.then((until) => {
+      if (until === null) forget();
+    }, forget);
   }
-  return known;
+  const until = await known;
+  return until !== null && latest <= until;
 }
 
 /**
@@ -197,7 +210,11 @@ export async function countsOn(
 
   // Which counts the monthly figures give: as they are, as the district's distinct counts,
   // or (period counts) as the difference of a cumulative count at the period's two ends.
-  const districtWide = by === undefined && !scope.provider && !scope.municipality;
+  // A date within a month is read from the month's first day, plus what the cases that change
+  // in between add on it and take away from the first (deltaCounts): distinct counts do not
+  // add up that way and come from the case rows then.
+  const midMonth = points.some((p) => !isMonthlyDate(p.date));
+  const districtWide = by === undefined && !scope.provider && !scope.municipality && !midMonth;
   // A difference of two stocks is the flow only where a case keeps its category over time.
   const periodsFit =
     (by === undefined || TIMELESS_DIMENSIONS.has(by)) &&
@@ -214,7 +231,7 @@ export async function countsOn(
   if (read.length + derived.length === 0) return direct();
   const dates = [
     ...new Set([
-      ...points.map((p) => p.date),
+      ...points.map((p) => monthStartOf(p.date)),
       ...(derived.length > 0 ? points.map((p) => dayBefore(p.periodFrom)) : []),
     ]),
   ];
@@ -227,29 +244,132 @@ export async function countsOn(
   );
   if (!covered) return direct();
 
-  const [table, fromCases] = await Promise.all([
-    monthlyMeasures(db, scope, dates, by, [...read, ...derived.map(cumulativeAlias)]),
+  const measures = [...read, ...derived.map(cumulativeAlias)];
+  const [table, fromCases, changes] = await Promise.all([
+    monthlyMeasures(db, scope, dates, by, measures),
     directCounts(db, scope, points, rest, by),
+    deltaCounts(
+      db,
+      scope,
+      points.map((p) => p.date).filter((date) => !isMonthlyDate(date)),
+      measures,
+      by,
+    ),
   ]);
   const result: Counts = new Map();
   for (const point of points) {
-    const atEnd = table.get(point.date) ?? new Map<string, Record<string, number>>();
+    const atEnd = table.get(monthStartOf(point.date)) ?? new Map<string, Record<string, number>>();
+    const change = changes.get(point.date);
     const beforeStart = table.get(dayBefore(point.periodFrom));
-    const categories = new Set([...atEnd.keys(), ...(fromCases.get(point.date)?.keys() ?? [])]);
+    const categories = new Set([
+      ...atEnd.keys(),
+      ...(change?.keys() ?? []),
+      ...(fromCases.get(point.date)?.keys() ?? []),
+    ]);
     const rows = new Map<string, Record<string, number>>();
     for (const key of categories) {
       const end = atEnd.get(key) ?? {};
+      const delta = change?.get(key) ?? {};
       const start = beforeStart?.get(key) ?? {};
+      const at = (alias: string) => (end[alias] ?? 0) + (delta[alias] ?? 0);
       const row: Record<string, number> = {};
-      for (const alias of read) row[alias] = end[alias] ?? 0;
+      for (const alias of read) row[alias] = at(alias);
       for (const alias of derived) {
         const cumulative = cumulativeAlias(alias);
-        row[alias] = (end[cumulative] ?? 0) - (start[cumulative] ?? 0);
+        row[alias] = at(cumulative) - (start[cumulative] ?? 0);
       }
       Object.assign(row, fromCases.get(point.date)?.get(key));
       rows.set(key, row);
     }
     result.set(point.date, rows);
+  }
+  return result;
+}
+
+/** The date itself when the monthly figures can hold it, else the first day of its month. */
+function monthStartOf(date: string): string {
+  return isMonthlyDate(date) ? date : `${date.slice(0, 7)}-01`;
+}
+
+/**
+ * For dates within a month: what the monthly measures (`aliases`) on each date differ from
+ * those on the first of its month, by category. Only a case with a change point between the
+ * two (figures-monthly.ts: start, end, plan, the day after the third anniversary, a status
+ * record; birthdays fall on firsts of months) can count differently on them, so only those
+ * cases are evaluated, on both days, and the difference of their counts is the difference of
+ * all counts. The monthly figures rest on the same change points (figures-monthly.test.ts).
+ */
+async function deltaCounts(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  dates: readonly string[],
+  aliases: readonly string[],
+  by: DimensionId | undefined,
+): Promise<Counts> {
+  const result: Counts = new Map();
+  if (dates.length === 0 || aliases.length === 0) return result;
+  const select = sql.join(
+    aliases.map((alias) => {
+      const aggregate = MONTHLY_MEASURES.get(alias);
+      if (!aggregate) throw new Error(`${alias} is not a monthly measure.`);
+      return sql`${aggregate} AS ${sql.id(alias)}`;
+    }),
+  );
+  const category = by ? sql`${DIMENSIONS[by].key}::text` : sql`''`;
+  const pairs = sql.join(
+    [...new Set(dates)].map((date) => sql`(${date}::date, ${monthStartOf(date)}::date)`),
+  );
+  const between = (column: RawBuilder<unknown>) =>
+    sql`(${column} > p.base_date AND ${column} <= p.on_date)`;
+  const { rows } = await sql<
+    Record<string, number> & { on_date: string; sign: number; category: string }
+  >`
+    WITH pairs (on_date, base_date) AS (VALUES ${pairs}),
+    -- The few cases with a status record between the two days, by the index on the date
+    -- (sql/012), before their rows are read.
+    status_changed AS MATERIALIZED (
+      SELECT DISTINCT p.on_date, p.base_date, s.district_key, s.provider, s.case_id
+      FROM pairs p JOIN case_status s ON s.since > p.base_date AND s.since <= p.on_date
+      WHERE ${scope.district === undefined ? sql`true` : sql`s.district_key = ${scope.district}`}
+        AND ${scope.provider ? sql`s.provider = ${scope.provider}` : sql`true`}
+    ),
+    changed AS MATERIALIZED (
+      SELECT DISTINCT ON (on_date, district_key, provider, case_id) * FROM (
+        SELECT p.on_date, p.base_date, c.*
+        FROM pairs p JOIN cases c ON c.started_on <= p.on_date
+        WHERE ${caseFilter(scope)} AND (
+          c.started_on > p.base_date
+          OR ${between(sql`c.ended_on`)}
+          OR ${between(sql`c.plan_created_on`)}
+          OR ${between(sql`(c.started_on + interval '3 years' + interval '1 day')::date`)})
+        UNION ALL
+        SELECT sc.on_date, sc.base_date, c.*
+        FROM status_changed sc
+        JOIN cases c ON c.district_key = sc.district_key AND c.provider = sc.provider
+          AND c.case_id = sc.case_id
+        WHERE ${caseFilter(scope)} AND c.started_on <= sc.on_date
+      ) candidates
+    ),
+    -- Each changed case on the day asked for (+1) and on the first of its month (−1).
+    evaluated AS (
+      SELECT changed.*, 1 AS sign, on_date AS eval_date FROM changed
+      UNION ALL
+      SELECT changed.*, -1 AS sign, base_date AS eval_date FROM changed
+    ),
+    facts AS (
+      SELECT c.on_date AS target_date, c.sign, ${factColumns(sql`c.eval_date`)}
+      FROM evaluated c
+      WHERE c.started_on <= c.eval_date
+    )
+    SELECT target_date::text AS on_date, sign, ${category} AS category, ${select}
+    FROM facts GROUP BY 1, 2, 3`.execute(db);
+  for (const { on_date, sign, category: key, ...sums } of rows) {
+    const byCategory = result.get(on_date) ?? new Map<string, Record<string, number>>();
+    result.set(on_date, byCategory);
+    const row = byCategory.get(key) ?? {};
+    byCategory.set(key, row);
+    for (const alias of aliases)
+      row[alias] = (row[alias] ?? 0) + Number(sign) * Number(sums[alias] ?? 0);
   }
   return result;
 }

@@ -15,6 +15,7 @@ import type { FactsScope } from './case-facts.ts';
 import type { Category, DimensionId, RegistryCategories } from './dimensions.ts';
 import {
   breakdownOn,
+  type CountOptions,
   crossTableOn,
   indicatorsOn,
   type Point,
@@ -61,8 +62,9 @@ export async function indicatorReport(
   db: Kysely<Database>,
   scope: FactsScope,
   disclosure: Disclosure,
+  counts: CountOptions = {},
 ): Promise<ReportedIndicator[]> {
-  const computed = await indicatorsOn(db, scope);
+  const computed = await indicatorsOn(db, scope, undefined, counts);
   return computed.map(({ indicator, figure }) => ({
     id: indicator.id,
     label: indicator.label,
@@ -84,8 +86,9 @@ export async function breakdownReport(
   by: DimensionId,
   registry: RegistryCategories,
   disclosure: Disclosure,
+  counts: CountOptions = {},
 ): Promise<BreakdownReport> {
-  const { rows, total } = await breakdownOn(db, scope, indicator, by, registry);
+  const { rows, total } = await breakdownOn(db, scope, indicator, by, registry, counts);
   const shown = rows.map((row) => disclose(indicator, row.figure, disclosure));
   const shownTotal = disclose(indicator, total, disclosure, { date: scope.date });
   if (disclosure.audience !== 'internal')
@@ -125,8 +128,9 @@ export async function seriesReport(
   indicator: Indicator,
   points: readonly Point[],
   disclosure: Disclosure,
+  counts: CountOptions = {},
 ): Promise<SeriesPoint[]> {
-  const figures = await seriesOn(db, scope, indicator, points);
+  const figures = await seriesOn(db, scope, indicator, points, counts);
   return figures.map(({ point, figure }) => ({
     date: point.date,
     ...disclose(indicator, figure, disclosure, { date: point.date }),

@@ -190,15 +190,27 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     },
   ): Promise<Disclosure> {
     const audience = appliedAudience(request, scope);
-    return {
-      audience,
-      rules: config.disclosure,
-      headline: await headlineFor(db(), scope, audience, config.disclosure, HEADLINE_INDICATORS),
-    };
+    // The audit's result depends only on the data and the audience: once per data version.
+    const headline = await app.figureCache.memo(
+      request,
+      `headline:${JSON.stringify([scope.district, scope.provider, scope.municipality, audience])}`,
+      () => headlineFor(db(), scope, audience, config.disclosure, HEADLINE_INDICATORS),
+    );
+    return { audience, rules: config.disclosure, headline };
   }
 
-  const filtersOf = (query: Parameters<typeof sharedFiltersOf>[2]) =>
-    sharedFiltersOf(db(), config.district, query);
+  /** The filters checked against the registry once per data version, not per request. */
+  const filtersOf = (request: FastifyRequest, query: Parameters<typeof sharedFiltersOf>[2]) =>
+    app.figureCache.memo(
+      request,
+      `filters:${JSON.stringify([query.district, query.provider, query.municipality])}`,
+      () => sharedFiltersOf(db(), config.district, query),
+    );
+
+  /** Whether the monthly figures cover a scope and date: asked once per data version. */
+  const countsOf = async (request: FastifyRequest) => ({
+    coverage: await app.figureCache.memo(request, 'coverage', async () => new Map()),
+  });
 
   /** Once per data version and scope, not once per request. */
   const asOfOnce = (
@@ -257,10 +269,10 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const { query } = request;
       const date = reportingDate(query.date, 'date');
       const periodFrom = periodStart(date, query.from);
-      const scope = { ...(await filtersOf(query)), date, periodFrom };
+      const scope = { ...(await filtersOf(request, query)), date, periodFrom };
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
-      const rows = await indicatorReport(db(), scope, disclosure);
+      const rows = await indicatorReport(db(), scope, disclosure, await countsOf(request));
 
       let comparison:
         | { date: string; period: { from: string; to: string }; indicators: typeof rows }
@@ -276,6 +288,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           db(),
           { ...scope, date: earlier, periodFrom: [earlierFrom, earlier].sort()[0] as string },
           disclosure,
+          await countsOf(request),
         );
         comparison = {
           date: earlier,
@@ -367,7 +380,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const indicator = requireIndicator(request.params.id);
       const date = reportingDate(query.date, 'date');
       const scope = {
-        ...(await filtersOf(query)),
+        ...(await filtersOf(request, query)),
         date,
         periodFrom: periodStart(date, query.from),
       };
@@ -381,6 +394,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
         by,
         await registryOf(request, scope.district),
         disclosure,
+        await countsOf(request),
       );
       const format = negotiateFormat(request, query.format);
       const asOf = await asOfOnce(request, scope);
@@ -463,7 +477,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       }
       const date = reportingDate(query.date, 'date');
       const scope = {
-        ...(await filtersOf(query)),
+        ...(await filtersOf(request, query)),
         date,
         periodFrom: periodStart(date, query.from),
       };
@@ -590,10 +604,17 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
           { allowed: 'höchstens 600 Zeitpunkte nach „from“' },
           { problem: `von „${query.from}“ bis „${query.to}“ sind es ${points.length} Zeitpunkte` },
         );
-      const scope = await filtersOf(query);
+      const scope = { ...(await filtersOf(request, query)) };
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
-      const figures = await seriesReport(db(), scope, indicator, points, disclosure);
+      const figures = await seriesReport(
+        db(),
+        scope,
+        indicator,
+        points,
+        disclosure,
+        await countsOf(request),
+      );
       const rows = figures.map((figure, i) => ({
         period: points[i]?.period as string,
         ...figure,
