@@ -1,7 +1,7 @@
 // Merges one validated snapshot of a provider into the stored cases, set-based, inside
 // the caller's transaction: stage the rows, count what is new, changed and missing, then
 // upsert cases and append status history.
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import type { ImportIssue } from './issues.ts';
 import type { CaseRecord } from './validate.ts';
@@ -222,10 +222,18 @@ export const CASE_ATTRIBUTES = `municipality, manager_id, household_id, sex, bir
  */
 async function upsertCases(trx: Trx, snapshot: Snapshot) {
   const { district, provider, importId } = snapshot;
-  const managerKey = (row: RawBuilder<unknown>) =>
-    sql`cell_key(${district} || '/' || ${row}.manager_id)`;
-  const municipalityKey = (row: RawBuilder<unknown>) =>
-    sql`cell_key(${district} || '/' || ${row}.municipality)`;
+  // Each manager's and municipality's key once (a few thousand, not one call per row).
+  await sql`
+    CREATE TEMP TABLE import_keys ON COMMIT DROP AS
+    SELECT 'manager' AS kind, manager_id AS value, cell_key(${district} || '/' || manager_id) AS key
+    FROM (SELECT DISTINCT manager_id FROM import_rows) m
+    UNION ALL
+    SELECT 'municipality', municipality, cell_key(${district} || '/' || municipality)
+    FROM (SELECT DISTINCT municipality FROM import_rows) m`.execute(trx);
+  await sql`ANALYZE import_keys`.execute(trx);
+  const keyed = sql`import_rows r
+    JOIN import_keys mk ON mk.kind = 'manager' AND mk.value = r.manager_id
+    JOIN import_keys uk ON uk.kind = 'municipality' AND uk.value = r.municipality`;
   await sql`
     UPDATE cases c SET
       municipality = r.municipality,
@@ -239,26 +247,26 @@ async function upsertCases(trx: Trx, snapshot: Snapshot) {
       end_reason = r.end_reason,
       plan_created_on = r.plan_created_on,
       lease_signed_on = r.lease_signed_on,
-      manager_key = ${managerKey(sql`r`)},
-      municipality_key = ${municipalityKey(sql`r`)},
+      manager_key = r.manager_key,
+      municipality_key = r.municipality_key,
       changed_import_id = ${importId}
-    FROM import_rows r
+    FROM (SELECT r.*, mk.key AS manager_key, uk.key AS municipality_key FROM ${keyed}) r
     WHERE c.district_key = ${district} AND c.provider = ${provider} AND c.case_id = r.case_id
       AND (${sql.raw(CASE_ATTRIBUTES.replace(/(\w+)/g, 'c.$1'))})
           IS DISTINCT FROM (${sql.raw(CASE_ATTRIBUTES.replace(/(\w+)/g, 'r.$1'))})`.execute(trx);
   await sql`
     INSERT INTO cases (district_key, provider, case_id, ${sql.raw(CASE_ATTRIBUTES)},
       manager_key, municipality_key, first_import_id, changed_import_id)
-    SELECT ${district}, ${provider}, case_id, ${sql.raw(CASE_ATTRIBUTES)},
-      ${managerKey(sql`r`)}, ${municipalityKey(sql`r`)}, ${importId}, ${importId}
-    FROM import_rows r
+    SELECT ${district}, ${provider}, r.case_id, ${sql.raw(CASE_ATTRIBUTES.replace(/(\w+)/g, 'r.$1'))},
+      mk.key, uk.key, ${importId}, ${importId}
+    FROM ${keyed}
     WHERE NOT EXISTS (
       SELECT 1 FROM cases c
       WHERE c.district_key = ${district} AND c.provider = ${provider} AND c.case_id = r.case_id
     )
     -- In key order: the primary key index then grows at its end instead of at random
     -- pages, which matters once it no longer fits in memory.
-    ORDER BY case_id`.execute(trx);
+    ORDER BY r.case_id`.execute(trx);
 }
 
 async function appendStatus(trx: Trx, snapshot: Snapshot) {

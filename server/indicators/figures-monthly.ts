@@ -4,12 +4,20 @@
 // transaction. The measures are the registry's own aggregates evaluated over the same case
 // facts as a direct query, so both ways give the same numbers (figures-monthly.test.ts).
 import { createHash } from 'node:crypto';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type RawBuilder,
+  sql,
+} from 'kysely';
 import type { Database } from '../db/types.ts';
 import { CASE_ATTRIBUTES } from '../import/merge-snapshot.ts';
 import { factColumns } from './case-facts.ts';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from './dimensions.ts';
-import { type CaseCount, INDICATORS, type Indicator } from './registry.ts';
+import { type CaseCount, cases, INDICATORS, type Indicator } from './registry.ts';
 
 const KEY_SUFFIX = '__key';
 
@@ -34,23 +42,42 @@ const withKey = (
   [keyAlias(alias), count.keyAggregate],
 ];
 
+type MonthlyCount = Pick<CaseCount, 'condition' | 'aggregate' | 'keyAggregate'>;
+
+/** Every indicator count that adds up over providers, under its measure alias. */
+const MONTHLY_COUNTS: readonly [string, MonthlyCount][] = INDICATORS.flatMap(
+  (indicator): [string, MonthlyCount][] => {
+    if (indicator.kind === 'count') {
+      if (indicator.precomputed) {
+        const { condition } = indicator;
+        if (!condition) throw new Error(`${indicator.id} is precomputed without a condition.`);
+        return [[indicator.id, { ...indicator, condition }]];
+      }
+      return indicator.cumulative ? [[cumulativeAlias(indicator.id), indicator.cumulative]] : [];
+    }
+    if (indicator.kind === 'share') return [[`${indicator.id}__numerator`, indicator.numerator]];
+    return [];
+  },
+);
+
 /**
  * Measure alias → aggregate over fact rows, for every indicator count that adds up over
  * providers, each with its key sum.
  */
 export const MONTHLY_MEASURES: ReadonlyMap<string, RawBuilder<number>> = new Map(
-  INDICATORS.flatMap((indicator): [string, RawBuilder<number>][] => {
-    if (indicator.kind === 'count') {
-      if (indicator.precomputed) return withKey(indicator.id, indicator);
-      return indicator.cumulative
-        ? withKey(cumulativeAlias(indicator.id), indicator.cumulative)
-        : [];
-    }
-    if (indicator.kind === 'share')
-      return withKey(`${indicator.id}__numerator`, indicator.numerator);
-    return [];
-  }),
+  MONTHLY_COUNTS.flatMap(([alias, count]) => withKey(alias, count)),
 );
+
+/**
+ * What one fact row adds to each measure of MONTHLY_MEASURES, in the same order: 1 or 0 to a
+ * count (`count(*) FILTER (WHERE c)`), its record key or 0 to a key sum (`sum(record_key)
+ * FILTER (WHERE c)`). Summed, they are the aggregates (monthlyVersion checks that each is of
+ * that form), but each condition is evaluated once per row, not once per row and grouping set.
+ */
+const MONTHLY_ROW_VALUES: readonly RawBuilder<number>[] = MONTHLY_COUNTS.flatMap(([, count]) => [
+  sql<number>`CASE WHEN ${count.condition} THEN 1 ELSE 0 END`,
+  sql<number>`CASE WHEN ${count.condition} THEN coalesce(record_key, 0) ELSE 0 END::float8`,
+]);
 
 /**
  * Distinct counts of active cases' attributes: held for each district as a whole, in rows
@@ -110,6 +137,46 @@ export function changeDates(indicators: readonly Indicator[]): RawBuilder<unknow
 
 const CHANGE_POINTS = sql`unnest(ARRAY[${sql.join(changeDates(INDICATORS))}])`;
 
+let thresholds: number[] | undefined;
+/**
+ * The ages at which a measure or a category can change: every comparison of the fact `age`
+ * with a number in their SQL (`age < 18` changes at 18, `age <= 17` too). Other birthdays
+ * change no count, so they are no change points. Any other use of `age` is refused here,
+ * since its change points would be unknown.
+ */
+export function ageThresholds(db?: Kysely<Database>): number[] {
+  if (thresholds) return thresholds;
+  const compiler =
+    db ??
+    new Kysely<Database>({
+      // Compiles only, never connects.
+      dialect: {
+        createAdapter: () => new PostgresAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+        createQueryCompiler: () => new PostgresQueryCompiler(),
+      },
+    });
+  const texts = [
+    ...[...MONTHLY_MEASURES.values()].map((aggregate) => aggregate.compile(compiler).sql),
+    ...MONTHLY_DIMENSIONS.map((id) => DIMENSIONS[id].key.compile(compiler).sql),
+  ];
+  const found = new Set<number>();
+  for (const text of texts) {
+    for (const use of text.matchAll(/(?<![\w."])"?age"?(?![\w"(])\s*(<=|>=|<>|<|>|=)?\s*(\d+)?/g)) {
+      const [, operator, number] = use;
+      if (!operator || number === undefined)
+        throw new Error(`age is used in a way the monthly figures cannot follow: ${text}`);
+      const n = Number(number);
+      if (operator === '<' || operator === '>=') found.add(n);
+      else if (operator === '<=' || operator === '>') found.add(n + 1);
+      else found.add(n).add(n + 1);
+    }
+  }
+  thresholds = [...found].filter((n) => n >= 1).sort((a, b) => a - b);
+  return thresholds;
+}
+
 let version: string | undefined;
 /** Changes whenever a measure's or a dimension's SQL changes: older rows are then not used. */
 export function monthlyVersion(db: Kysely<Database>): string {
@@ -118,9 +185,20 @@ export function monthlyVersion(db: Kysely<Database>): string {
   for (const [alias, aggregate] of MONTHLY_MEASURES) {
     hash.update(`${alias}=${aggregate.compile(db).sql};`);
   }
+  // The per-row values summed instead of the aggregates are the same only for counts made
+  // by cases() (registry.ts).
+  for (const [alias, count] of MONTHLY_COUNTS) {
+    const made = cases({ where: count.condition, changesOn: [] });
+    if (
+      made.aggregate.compile(db).sql !== count.aggregate.compile(db).sql ||
+      made.keyAggregate.compile(db).sql !== count.keyAggregate.compile(db).sql
+    )
+      throw new Error(`${alias} is not a count of cases: the monthly figures cannot hold it.`);
+  }
   for (const id of MONTHLY_DIMENSIONS) hash.update(`${id}=${DIMENSIONS[id].key.compile(db).sql};`);
   hash.update(factColumns(sql`d`).compile(db).sql);
   hash.update(CHANGE_POINTS.compile(db).sql);
+  hash.update(`ages=${ageThresholds(db).join(',')};`);
   for (const [alias, column] of DISTRICT_MEASURES)
     hash.update(`${alias}=distinct ${column} keyed ${DISTINCT_KEY_COLUMN[column]};`);
   version = hash.digest('hex').slice(0, 16);
@@ -183,6 +261,9 @@ async function providerRange(
   return { first: range.first, last: later(range.first, range.last) };
 }
 
+/** The kinds of status history, each a fact column (case-facts.ts). */
+const STATUS_KINDS = ['language_level', 'employment', 'housing'] as const;
+
 /** The measure columns while summing: m0, m1, … in the order of MONTHLY_MEASURES. */
 const SUM_COLUMNS = [...MONTHLY_MEASURES.keys()].map((_, i) => sql.id(`m${i}`));
 const anyNonZero = (prefix: RawBuilder<unknown> | undefined, columns = SUM_COLUMNS) =>
@@ -215,9 +296,10 @@ function contributions(
     keyed.map(({ column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${column}::text`),
     sql` `,
   );
-  const measures = sql.join(
-    [...MONTHLY_MEASURES.values()].map((aggregate, i) => sql`${aggregate} AS ${SUM_COLUMNS[i]}`),
+  const rowValues = sql.join(
+    MONTHLY_ROW_VALUES.map((value, i) => sql`sign * ${value} AS ${SUM_COLUMNS[i]}`),
   );
+  const sums = sql.join(SUM_COLUMNS.map((m) => sql`sum(${m}) AS ${m}`));
   const lastDay = endOfMonth(window.last);
   const slice = sql`district_key = ${district} AND provider = ${provider}`;
   const chosen = which ? sql` AND ${which}` : sql``;
@@ -235,27 +317,47 @@ function contributions(
     ),
     slice_cases AS (SELECT * FROM cases WHERE ${slice}${chosen}),
     change_points AS (
-      SELECT case_id, ${CHANGE_POINTS} AS changes_on FROM slice_cases
+      SELECT case_id, ${CHANGE_POINTS} AS changes_on, NULL::text AS kind, NULL::text AS record
+      FROM slice_cases
       UNION ALL
-      SELECT case_id, since FROM case_status WHERE ${slice}${chosen}
+      -- A status record as its date and value in one text ('YYYY-MM-DD' then the value), so
+      -- that the greatest of them is the newest.
+      SELECT case_id, since, kind, to_char(since, 'YYYY-MM-DD') || value
+      FROM case_status WHERE ${slice}${chosen}
       UNION ALL
-      SELECT case_id, (birth_month + make_interval(years => n))::date
-      FROM slice_cases, generate_series(1, 110) n
-      WHERE birth_month + make_interval(years => n) > started_on
-        AND birth_month + make_interval(years => n) <= ${window.last}::date + interval '1 month'
+      -- Birthdays only where an age threshold of a measure or a category is reached.
+      SELECT case_id, (birth_month + make_interval(years => t))::date, NULL, NULL
+      FROM slice_cases, unnest(${sql.val(ageThresholds())}::int[]) t
+      WHERE birth_month + make_interval(years => t) > started_on
+        AND birth_month + make_interval(years => t) <= ${window.last}::date + interval '1 month'
     ),
     snapped AS (
-      SELECT DISTINCT case_id, ${snap(sql`changes_on`)} AS on_date
+      SELECT case_id, ${snap(sql`changes_on`)} AS on_date, ${sql.join(
+        STATUS_KINDS.map(
+          (kind) => sql`max(record) FILTER (WHERE kind = ${kind}) AS ${sql.id(kind)}`,
+        ),
+      )}
       FROM change_points
       WHERE changes_on IS NOT NULL AND ${snap(sql`changes_on`)} <= ${lastDay}::date
+      GROUP BY 1, 2
     ),
+    -- The status on a stretch's first day is the newest record dated on or before it: the
+    -- running greatest of the records, in the same pass as the stretch's end (no lookup per
+    -- stretch, no join).
     stretches AS (
-      SELECT case_id, on_date AS from_date,
-        lead(on_date) OVER (PARTITION BY case_id ORDER BY on_date) AS to_date
+      SELECT case_id, on_date AS from_date, lead(on_date) OVER running AS to_date,
+        ${sql.join(
+          STATUS_KINDS.map(
+            (kind) =>
+              sql`coalesce(substr(max(${sql.id(kind)}) OVER running, 11), 'unknown') AS ${sql.id(`s_${kind}`)}`,
+          ),
+        )}
       FROM snapped
+      WINDOW running AS (PARTITION BY case_id ORDER BY on_date)
     ),
     facts AS (
-      SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`)}
+      SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`, { status: false })},
+        ${sql.join(STATUS_KINDS.map((kind) => sql`${sql.ref(`st.s_${kind}`)} AS ${sql.id(kind)}`))}
       FROM stretches st JOIN slice_cases c USING (case_id)
       WHERE c.started_on <= st.from_date
         AND ${
@@ -276,17 +378,18 @@ function contributions(
       WHERE ${changesOnly ? sql`to_date >= ${window.first}::date` : sql`to_date IS NOT NULL`}
     ),
     keyed AS (
-      SELECT signed.*, ${sql.join(keyed.map(({ id, column }) => sql`${DIMENSIONS[id].key} AS ${column}`))}
+      SELECT on_date, ${sql.join(keyed.map(({ id, column }) => sql`${DIMENSIONS[id].key} AS ${column}`))},
+        ${rowValues}
       FROM signed
     ),
     grouped AS (
       SELECT on_date, CASE ${dimension} ELSE 'total' END AS dimension,
-        CASE ${category} ELSE '' END AS category, sign, ${measures}
+        CASE ${category} ELSE '' END AS category, ${sums}
       FROM keyed
-      GROUP BY GROUPING SETS ((on_date, sign), ${sql.join(keyed.map(({ column }) => sql`(on_date, sign, ${column})`))})
+      GROUP BY GROUPING SETS ((on_date), ${sql.join(keyed.map(({ column }) => sql`(on_date, ${column})`))})
     ),
     every_date AS (
-      SELECT dimension, category, on_date, ${sql.join(SUM_COLUMNS.map((m) => sql`sign * ${m} AS ${m}`))}
+      SELECT dimension, category, on_date, ${sql.join(SUM_COLUMNS)}
       FROM grouped
       UNION ALL
       SELECT k.dimension, k.category, d.on_date, ${sql.join(SUM_COLUMNS.map((m) => sql`0 AS ${m}`))}
