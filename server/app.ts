@@ -21,6 +21,7 @@ import funding from './routes/funding.ts';
 import health from './routes/health.ts';
 import imports from './routes/imports.ts';
 import indicators from './routes/indicators.ts';
+import interimReport from './routes/interim-report.ts';
 import openapi from './routes/openapi.ts';
 import quality from './routes/quality.ts';
 import reports from './routes/reports.ts';
@@ -63,6 +64,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(health);
   await app.register(session);
   await app.register(indicators);
+  await app.register(interimReport);
   await app.register(definitions);
   await app.register(funding);
   await app.register(imports);

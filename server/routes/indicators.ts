@@ -2,30 +2,21 @@
 // two (a cross-table), or over time (a series). JSON, CSV, XLSX or Arrow; disclosure control for
 // the caller's audience on every answer.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
-import { type Audience, type Protection, rulesFor } from '../disclosure/disclose.ts';
-import { headlineFor } from '../disclosure/headline-audit.ts';
+import { audienceOf } from '../accounts/caller.ts';
+import { type Protection, rulesFor } from '../disclosure/disclose.ts';
 import { formatDateDe, parseDate, yearEarlier } from '../import/validate.ts';
-import { dataAsOf } from '../indicators/case-facts.ts';
-import {
-  DIMENSION_IDS,
-  DIMENSIONS,
-  type DimensionId,
-  registryCategories,
-} from '../indicators/dimensions.ts';
+import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from '../indicators/dimensions.ts';
 import type { Point } from '../indicators/figures.ts';
 import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
 import {
   breakdownReport,
   crossTableReport,
-  type Disclosure,
   indicatorReport,
   seriesReport,
 } from '../indicators/report.ts';
 import { invalidParameter } from '../plugins/errors.ts';
-import { HEADLINE_INDICATORS } from '../reports/content.ts';
+import { figureDisclosure } from './figure-disclosure.ts';
 import { Filters, filtersOf as sharedFiltersOf } from './figure-scope.ts';
 import {
   type ColumnType,
@@ -38,7 +29,7 @@ import {
 } from './formats.ts';
 import { Figure, FormatParam, IsoDate, Nullable, ReportedFields, Rules } from './schemas.ts';
 
-function reportingDate(value: string, name: string): string {
+export function reportingDate(value: string, name: string): string {
   const date = parseDate(value);
   if (!date)
     throw invalidParameter(
@@ -177,49 +168,10 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     return indicator;
   }
 
-  const appliedAudience = (
-    request: FastifyRequest,
-    scope: { district: string | undefined; provider?: string | undefined },
-  ): Audience => disclosureAudience(request.caller, scope, config.district);
-
-  /** The audience of a request and, for a whole district, its audited headline figures. */
-  async function disclosureOf(
-    request: FastifyRequest,
-    scope: {
-      district: string | undefined;
-      provider?: string | undefined;
-      municipality?: string | undefined;
-    },
-  ): Promise<Disclosure> {
-    const audience = appliedAudience(request, scope);
-    return {
-      audience,
-      rules: config.disclosure,
-      headline: await headlineFor(db(), scope, audience, config.disclosure, HEADLINE_INDICATORS),
-    };
-  }
+  const { disclosureOf, asOfOnce, registryOf } = figureDisclosure(app);
 
   const filtersOf = (query: Parameters<typeof sharedFiltersOf>[2]) =>
     sharedFiltersOf(db(), config.district, query);
-
-  /** Once per data version and scope, not once per request. */
-  const asOfOnce = (
-    request: FastifyRequest,
-    scope: {
-      district: string | undefined;
-      provider?: string | undefined;
-      municipality?: string | undefined;
-    },
-  ) =>
-    app.figureCache.memo(
-      request,
-      `data_as_of:${JSON.stringify([scope.district, scope.provider, scope.municipality])}`,
-      () => dataAsOf(db(), scope),
-    );
-  const registryOf = (request: FastifyRequest, district: string | undefined) =>
-    app.figureCache.memo(request, `registry:${district ?? 'all'}`, () =>
-      registryCategories(db(), district),
-    );
 
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;
