@@ -1,5 +1,5 @@
 // Builds the Fastify application; main.ts only listens. Tests build it and call inject().
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -24,6 +24,7 @@ import indicators from './routes/indicators.ts';
 import interimReport from './routes/interim-report.ts';
 import openapi from './routes/openapi.ts';
 import quality from './routes/quality.ts';
+import reportPage from './routes/report-page.ts';
 import reports from './routes/reports.ts';
 import session from './routes/session.ts';
 import tokens from './routes/tokens.ts';
@@ -75,7 +76,20 @@ export async function buildApp(options: AppOptions) {
 
   const webDist = options.webDist ?? WEB_DIST;
   if (existsSync(resolve(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, index: 'index.html' });
+    // The interim report at `/` is rendered with its figures (report-page.ts); the page
+    // file itself stays reachable for the other pages' addresses.
+    await app.register(reportPage, {
+      template: readFileSync(resolve(webDist, 'index.html'), 'utf8'),
+    });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      index: false,
+      // Built assets carry their content's hash in the name: cached for good.
+      setHeaders: (response, path) => {
+        if (/[\\/]assets[\\/]/.test(path))
+          response.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
   }
   return app;
 }
