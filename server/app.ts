@@ -24,7 +24,7 @@ import indicators from './routes/indicators.ts';
 import interimReport from './routes/interim-report.ts';
 import openapi from './routes/openapi.ts';
 import quality from './routes/quality.ts';
-import reportPage from './routes/report-page.ts';
+import reportPage, { loadReportRenderer } from './routes/report-page.ts';
 import reports from './routes/reports.ts';
 import session from './routes/session.ts';
 import tokens from './routes/tokens.ts';
@@ -78,16 +78,19 @@ export async function buildApp(options: AppOptions) {
   if (existsSync(resolve(webDist, 'index.html'))) {
     // The interim report at `/` is rendered with its figures (report-page.ts); the page
     // file itself stays reachable for the other pages' addresses.
-    await app.register(reportPage, {
-      template: readFileSync(resolve(webDist, 'index.html'), 'utf8'),
-    });
+    const render = await loadReportRenderer(readFileSync(resolve(webDist, 'index.html'), 'utf8'));
+    await app.register(reportPage, { render });
     await app.register(fastifyStatic, {
       root: webDist,
       index: false,
-      // Built assets carry their content's hash in the name: cached for good.
+      // Built assets carry their content's hash in the name: cached for good; the rest
+      // (the page file, the icon) asked again each time.
+      cacheControl: false,
       setHeaders: (response, path) => {
-        if (/[\\/]assets[\\/]/.test(path))
-          response.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        response.setHeader(
+          'cache-control',
+          /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     });
   }

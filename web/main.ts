@@ -5,12 +5,13 @@
 import { initAccount } from './account.ts';
 import { byId } from './dom.ts';
 import { NAVIGATE_EVENT } from './navigate.ts';
+import { hydrateReport } from './pages/report-hydrate.ts';
 import { initReport, isShown } from './pages/report-state.ts';
 import { setPrintHead } from './print.ts';
 import { currentSession, isAdmin, loadSession, onSessionChange } from './session.ts';
 
 // Each page's code is its own chunk, loaded when the page is shown: the interim report the
-// server has rendered needs only report-hydrate (no chart library); Plot comes with the pages
+// server has rendered needs only report-hydrate (no chart library, part of this chunk); Plot comes with the pages
 // that draw, Arrow with the code that reads Arrow answers.
 /** What a page gets from the address: `#section/target?params`. */
 export interface PageRoute {
@@ -150,7 +151,8 @@ function showReportPage() {
   if (shown) {
     document.title = shown.title;
     setPrintHead(shown.printHead);
-    void import('./pages/report-hydrate.ts').then((m) => m.hydrateReport(byId('page-report')));
+    // At once, not as a chunk of its own: the buttons work as soon as the page has loaded.
+    hydrateReport(byId('page-report'));
     return;
   }
   void import('./pages/report.ts').then((m) => m.showReport());

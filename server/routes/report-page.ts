@@ -9,18 +9,18 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { InterimReportResponse } from '../../web/pages/report.ts';
 import { interimReportFigures, pageDates } from './interim-report.ts';
 
-interface Options {
-  /** The built page the report is rendered into. */
-  template: string;
-}
+/** Draws a report into a copy of the page; from loadReportRenderer. */
+export type ReportRenderer = (report: InterimReportResponse) => string;
 
-const reportPage: FastifyPluginAsync<Options> = async (app, { template }) => {
-  // Loaded once at start: jsdom and the page's drawing code (with Plot) take a moment.
+/**
+ * The renderer for `template` (the built page). Loads jsdom and the page's drawing code
+ * (with Plot), which takes seconds on a busy machine: done before the plugin registers, so
+ * that the plugin's start is not timed out.
+ */
+export async function loadReportRenderer(template: string): Promise<ReportRenderer> {
   const { JSDOM, VirtualConsole } = await import('jsdom');
   const { drawReport } = await import('../../web/pages/report.ts');
-
-  /** Draws `report` into a copy of the template, with the page's globals set meanwhile. */
-  function render(report: InterimReportResponse): string {
+  return (report) => {
     // jsdom's CSS parser knows no @page margin boxes (the print head): its complaints are dropped.
     const dom = new JSDOM(template, { virtualConsole: new VirtualConsole() });
     const scope = globalThis as { window?: unknown; document?: unknown };
@@ -35,8 +35,10 @@ const reportPage: FastifyPluginAsync<Options> = async (app, { template }) => {
       scope.document = before.document;
     }
     return dom.serialize();
-  }
+  };
+}
 
+const reportPage: FastifyPluginAsync<{ render: ReportRenderer }> = async (app, { render }) => {
   app.get(
     '/',
     {
