@@ -78,8 +78,10 @@ export async function buildApp(options: AppOptions) {
   if (existsSync(resolve(webDist, 'index.html'))) {
     // The interim report at `/` is rendered with its figures (report-page.ts); the page
     // file itself stays reachable for the other pages' addresses.
-    const render = await loadReportRenderer(readFileSync(resolve(webDist, 'index.html'), 'utf8'));
-    await app.register(reportPage, { render });
+    // Loaded meanwhile (seconds on a busy machine): the server answers before it is ready.
+    const renderer = loadReportRenderer(readFileSync(resolve(webDist, 'index.html'), 'utf8'));
+    renderer.catch(() => {});
+    await app.register(reportPage, { renderer });
     await app.register(fastifyStatic, {
       root: webDist,
       index: false,

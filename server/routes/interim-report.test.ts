@@ -19,7 +19,8 @@ beforeAll(async () => {
     webDist: resolve(import.meta.dirname, '../../web'),
   }));
   admin = await bearerFor(database.handle.db, 'admin');
-});
+  // The demonstration data's import takes minutes on a busy shared machine.
+}, 600_000);
 afterAll(() => close?.());
 
 const json = async (url: string, headers: Record<string, string> = {}) => {

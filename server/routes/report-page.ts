@@ -14,8 +14,9 @@ export type ReportRenderer = (report: InterimReportResponse) => string;
 
 /**
  * The renderer for `template` (the built page). Loads jsdom and the page's drawing code
- * (with Plot), which takes seconds on a busy machine: done before the plugin registers, so
- * that the plugin's start is not timed out.
+ * (with Plot), which takes seconds on a busy machine: started before the plugin registers
+ * and awaited by the first page request, so that neither the plugin's start nor the
+ * server's first answer waits for it.
  */
 export async function loadReportRenderer(template: string): Promise<ReportRenderer> {
   const { JSDOM, VirtualConsole } = await import('jsdom');
@@ -38,7 +39,10 @@ export async function loadReportRenderer(template: string): Promise<ReportRender
   };
 }
 
-const reportPage: FastifyPluginAsync<{ render: ReportRenderer }> = async (app, { render }) => {
+const reportPage: FastifyPluginAsync<{ renderer: Promise<ReportRenderer> }> = async (
+  app,
+  { renderer },
+) => {
   app.get(
     '/',
     {
@@ -53,7 +57,7 @@ const reportPage: FastifyPluginAsync<{ render: ReportRenderer }> = async (app, {
       );
       return reply
         .type('text/html; charset=utf-8')
-        .send(render(report as unknown as InterimReportResponse));
+        .send((await renderer)(report as unknown as InterimReportResponse));
     },
   );
 };

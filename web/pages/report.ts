@@ -346,7 +346,7 @@ export function trendMonths(stichtag: string): { from: string; to: string } | nu
   const to = lastMonthCovered(stichtag);
   const from = addMonths(to, -(TREND_MONTHS - 1));
   if (to < FIRST_MONTH) return null;
-  return { from: from < FIRST_MONTH ? FIRST_MONTH : from, to };
+  return { from: from < FIRST_MONTH ? TREND.firstMonth : from, to };
 }
 
 /**
