@@ -6,7 +6,7 @@ import { initAccount } from './account.ts';
 import { byId } from './dom.ts';
 import { NAVIGATE_EVENT } from './navigate.ts';
 import { hydrateReport } from './pages/report-hydrate.ts';
-import { initReport, isShown } from './pages/report-state.ts';
+import { clearRenderedReport, initReport, isShown } from './pages/report-state.ts';
 import { setPrintHead } from './print.ts';
 import { currentSession, isAdmin, loadSession, onSessionChange } from './session.ts';
 
@@ -134,6 +134,7 @@ function route({ focus = false } = {}) {
     showReportPage();
     return;
   }
+  clearRenderedReport();
   document.title = `${page.title} – Zwischenbilanz Integrationsmanagement`;
   setPrintHead(`${page.title} – Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg`);
   void page.show(byId(`page-${page.id}`), { target, params, focus });

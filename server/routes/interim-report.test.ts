@@ -2,7 +2,7 @@
 // for the public and for the district office: the same disclosure, figure by figure; and
 // the page the server renders from it at `/`.
 import { resolve } from 'node:path';
-import { JSDOM } from 'jsdom';
+import { JSDOM, VirtualConsole } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerFor } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
@@ -109,7 +109,10 @@ describe(`GET / renders the interim report (${DATABASE_KIND})`, () => {
     const response = await app.inject({ url, headers });
     expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
     expect(response.headers['content-type']).toContain('text/html');
-    return { document: new JSDOM(response.body).window.document, response };
+    return {
+      document: new JSDOM(response.body, { virtualConsole: new VirtualConsole() }).window.document,
+      response,
+    };
   };
 
   it('with the figures of the one request, every chart as SVG with its table', async () => {

@@ -43,6 +43,24 @@ export function forgetShown() {
 }
 
 /**
+ * Takes the server's report out while another page is shown (an address with a hash other
+ * than the report's): its tiles and charts would stand beside that page's own in the
+ * document. Coming back draws the report anew.
+ */
+export function clearRenderedReport() {
+  if (reportPage().dataset.dates === undefined) return;
+  forgetShown();
+  for (const id of [
+    'caseload-tiles',
+    'closed-tiles',
+    'press-kit',
+    'charts',
+    'report-definitions-list',
+  ])
+    document.getElementById(id)?.replaceChildren();
+}
+
+/**
  * Whether the page shows the report for the address's dates and for `audience`; undefined
  * before the session is known: whoever loaded the page is who the server rendered it for.
  * If so, the document's title and print head are set back to the report's.
