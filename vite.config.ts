@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   root: 'web',
-  build: { outDir: '../dist', emptyOutDir: true },
+  // The manifest lists each page's chunks (npm run bench:web reports them).
+  build: { outDir: '../dist', emptyOutDir: true, manifest: true },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
   test: {
     root: '.',

@@ -1,5 +1,5 @@
 // Builds the Fastify application; main.ts only listens. Tests build it and call inject().
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -21,8 +21,10 @@ import funding from './routes/funding.ts';
 import health from './routes/health.ts';
 import imports from './routes/imports.ts';
 import indicators from './routes/indicators.ts';
+import interimReport from './routes/interim-report.ts';
 import openapi from './routes/openapi.ts';
 import quality from './routes/quality.ts';
+import reportPage, { loadReportRenderer } from './routes/report-page.ts';
 import reports from './routes/reports.ts';
 import session from './routes/session.ts';
 import tokens from './routes/tokens.ts';
@@ -63,6 +65,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(health);
   await app.register(session);
   await app.register(indicators);
+  await app.register(interimReport);
   await app.register(definitions);
   await app.register(funding);
   await app.register(imports);
@@ -73,7 +76,25 @@ export async function buildApp(options: AppOptions) {
 
   const webDist = options.webDist ?? WEB_DIST;
   if (existsSync(resolve(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, index: 'index.html' });
+    // The interim report at `/` is rendered with its figures (report-page.ts); the page
+    // file itself stays reachable for the other pages' addresses.
+    // Loaded meanwhile (seconds on a busy machine): the server answers before it is ready.
+    const renderer = loadReportRenderer(readFileSync(resolve(webDist, 'index.html'), 'utf8'));
+    renderer.catch(() => {});
+    await app.register(reportPage, { renderer });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      index: false,
+      // Built assets carry their content's hash in the name: cached for good; the rest
+      // (the page file, the icon) asked again each time.
+      cacheControl: false,
+      setHeaders: (response, path) => {
+        response.setHeader(
+          'cache-control',
+          /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
   }
   return app;
 }

@@ -12,13 +12,8 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  ApiError,
-  breakdownFromArrow,
-  fetchBreakdownTable,
-  fetchSeries,
-  seriesFromArrow,
-} from './api.ts';
+import { ApiError, fetchBreakdownTable, fetchSeries } from './api.ts';
+import { breakdownFromArrow, seriesFromArrow } from './arrow-tables.ts';
 
 const text = (values: (string | null)[]) => vectorFromArray(values, new Utf8());
 const numbers = (values: (number | null)[]) => vectorFromArray(values, new Float64());

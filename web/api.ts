@@ -1,7 +1,6 @@
 // The only module that touches the network: the public API of the server. The shapes of its
 // answers are the server's own schemas (contract/api.ts), taken as types only: nothing of
 // TypeBox reaches the bundle.
-import { type Table, tableFromIPC } from 'apache-arrow';
 import type {
   ApiToken,
   AuditAction,
@@ -17,7 +16,6 @@ import type {
   Interval,
   NewReport,
   NewToken,
-  Protection,
   PublishedContent,
   PublishedReport,
   PublishedReportSummary,
@@ -25,7 +23,6 @@ import type {
   QualityAnswer,
   QualityTable,
   SeriesAnswer,
-  SeriesPoint,
   SessionState,
 } from '../contract/api.ts';
 
@@ -104,6 +101,9 @@ async function send(
   return response;
 }
 
+/** A GET answered with JSON, for answers whose type lives with the page that reads them. */
+export const fetchJson = <T>(url: string) => call<T>('GET', url);
+
 async function call<T>(
   method: 'GET' | 'POST' | 'DELETE',
   url: string,
@@ -120,85 +120,6 @@ const ARROW_TYPE = 'application/vnd.apache.arrow.file';
 async function fetchArrow(url: string): Promise<Uint8Array> {
   const response = await send('GET', url, { accept: ARROW_TYPE });
   return new Uint8Array(await response.arrayBuffer());
-}
-
-function readTable(ipc: Uint8Array): Table {
-  try {
-    return tableFromIPC(ipc);
-  } catch {
-    throw new Error('Die Antwort des Servers ist keine lesbare Arrow-Tabelle.');
-  }
-}
-
-/** The cells of one column, checked against the type the server promises for it. */
-function column<T>(table: Table, name: string, isCell: (cell: unknown) => cell is T) {
-  const vector = table.getChild(name);
-  if (!vector) throw new Error(`Der Arrow-Tabelle fehlt die Spalte „${name}“.`);
-  return (row: number): T => {
-    const cell = vector.get(row);
-    if (!isCell(cell))
-      throw new Error(`Die Arrow-Spalte „${name}“ enthält einen unerwarteten Wert.`);
-    return cell;
-  };
-}
-
-const isText = (cell: unknown): cell is string => typeof cell === 'string';
-const isNumberOrNull = (cell: unknown): cell is number | null =>
-  cell === null || typeof cell === 'number';
-const isFlag = (cell: unknown): cell is boolean => typeof cell === 'boolean';
-/** A Date32 cell: milliseconds since 1970 at midnight UTC. */
-const isDay = (cell: unknown): cell is number =>
-  typeof cell === 'number' && cell % 86_400_000 === 0;
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const isProtection = (cell: unknown): cell is Protection =>
-  cell === 'none' || cell === 'audited' || cell === 'perturbed';
-
-/** The figure columns every figure table has; `suppressed` is a Bool. */
-function figureColumns(table: Table) {
-  const value = column(table, 'value', isNumberOrNull);
-  const numerator = column(table, 'numerator', isNumberOrNull);
-  const denominator = column(table, 'denominator', isNumberOrNull);
-  const suppressed = column(table, 'suppressed', isFlag);
-  const protection = column(table, 'protection', isProtection);
-  return (row: number): Figure => ({
-    value: value(row),
-    numerator: numerator(row),
-    denominator: denominator(row),
-    suppressed: suppressed(row),
-    protection: protection(row),
-  });
-}
-
-/** A breakdown from its Arrow IPC file, whose last line is the total (`is_total`). */
-export function breakdownFromArrow(ipc: Uint8Array): BreakdownTable {
-  const table = readTable(ipc);
-  const key = column(table, 'key', isText);
-  const label = column(table, 'label', isText);
-  const isTotal = column(table, 'is_total', isFlag);
-  const figure = figureColumns(table);
-  const last = table.numRows - 1;
-  if (last < 0 || !isTotal(last)) throw new Error('Der Arrow-Tabelle fehlt die Zeile „Insgesamt“.');
-  return {
-    rows: Array.from({ length: last }, (_, row) => ({
-      key: key(row),
-      label: label(row),
-      ...figure(row),
-    })),
-    total: figure(last),
-  };
-}
-
-/** A monthly series from its Arrow IPC file: months as their first day, dates as days (Date32). */
-export function seriesFromArrow(ipc: Uint8Array): SeriesPoint[] {
-  const table = readTable(ipc);
-  const period = column(table, 'period', isDay);
-  const date = column(table, 'date', isDay);
-  const figure = figureColumns(table);
-  return Array.from({ length: table.numRows }, (_, row) => ({
-    period: isoDay(period(row)).slice(0, 7),
-    date: isoDay(date(row)),
-    ...figure(row),
-  }));
 }
 
 const query = (params: Record<string, string | undefined>) => {
@@ -236,8 +157,11 @@ export const fetchBreakdown = (id: string, date: string, by: string, signal?: Ab
   call<BreakdownResponse>('GET', breakdownUrl(id, date, by), signal ? { signal } : {});
 
 /** Without `rules` and `audience`: those come with the JSON answer of /api/v1/indicators. */
+// The Arrow decoder (and the Arrow library) loads only when a page asks for a table this way.
 export const fetchBreakdownTable = async (id: string, date: string, by: string) =>
-  breakdownFromArrow(await fetchArrow(breakdownUrl(id, date, by, 'arrow')));
+  (await import('./arrow-tables.ts')).breakdownFromArrow(
+    await fetchArrow(breakdownUrl(id, date, by, 'arrow')),
+  );
 
 /** The series with its rules and audience, as JSON. */
 export const fetchSeriesResponse = (
@@ -256,7 +180,9 @@ export const fetchSeriesResponse = (
 
 /** A monthly series (its periods are months, YYYY-MM). */
 export const fetchSeries = async (id: string, from: string, to: string) =>
-  seriesFromArrow(await fetchArrow(seriesUrl(id, from, to, 'month', 'arrow')));
+  (await import('./arrow-tables.ts')).seriesFromArrow(
+    await fetchArrow(seriesUrl(id, from, to, 'month', 'arrow')),
+  );
 
 /** The providers the server knows, from the categories of a breakdown by provider. */
 export async function fetchProviders(today: string): Promise<Provider[]> {

@@ -5,18 +5,14 @@
 import { initAccount } from './account.ts';
 import { byId } from './dom.ts';
 import { NAVIGATE_EVENT } from './navigate.ts';
-import { showAudit } from './pages/audit.ts';
-import { showData } from './pages/data.ts';
-import { showDefinitions } from './pages/definitions.ts';
-import { showExplore } from './pages/explore.ts';
-import { showFunders } from './pages/funders.ts';
-import { showPublished } from './pages/published.ts';
-import { initReport, showReport } from './pages/report.ts';
-import { showTokens } from './pages/tokens.ts';
-import { showTrends } from './pages/trends.ts';
+import { hydrateReport } from './pages/report-hydrate.ts';
+import { clearRenderedReport, initReport, isShown } from './pages/report-state.ts';
 import { setPrintHead } from './print.ts';
 import { currentSession, isAdmin, loadSession, onSessionChange } from './session.ts';
 
+// Each page's code is its own chunk, loaded when the page is shown: the interim report the
+// server has rendered needs only report-hydrate (no chart library, part of this chunk); Plot comes with the pages
+// that draw, Arrow with the code that reads Arrow answers.
 /** What a page gets from the address: `#section/target?params`. */
 export interface PageRoute {
   target: string;
@@ -31,32 +27,86 @@ interface Page {
   show: (container: HTMLElement, route: PageRoute) => void | Promise<void>;
 }
 
+/** Loads a page's module when the page is shown first, then calls `show` from it. */
+const lazy =
+  <M>(load: () => Promise<M>, show: (module: M) => Page['show']): Page['show'] =>
+  async (container, route) =>
+    show(await load())(container, route);
+
 const PAGES: Record<string, Page> = {
-  erkunden: { id: 'explore', title: 'Erkunden', show: showExplore },
-  verlauf: { id: 'trends', title: 'Verlauf', show: showTrends },
-  foerderung: { id: 'funders', title: 'Förderzeitraum', show: showFunders },
-  daten: { id: 'data', title: 'Daten', show: showData },
-  berichte: { id: 'published', title: 'Veröffentlichte Berichte', show: showPublished },
+  erkunden: {
+    id: 'explore',
+    title: 'Erkunden',
+    show: lazy(
+      () => import('./pages/explore.ts'),
+      (m) => m.showExplore,
+    ),
+  },
+  verlauf: {
+    id: 'trends',
+    title: 'Verlauf',
+    show: lazy(
+      () => import('./pages/trends.ts'),
+      (m) => m.showTrends,
+    ),
+  },
+  foerderung: {
+    id: 'funders',
+    title: 'Förderzeitraum',
+    show: lazy(
+      () => import('./pages/funders.ts'),
+      (m) => m.showFunders,
+    ),
+  },
+  daten: {
+    id: 'data',
+    title: 'Daten',
+    show: lazy(
+      () => import('./pages/data.ts'),
+      (m) => m.showData,
+    ),
+  },
+  berichte: {
+    id: 'published',
+    title: 'Veröffentlichte Berichte',
+    show: lazy(
+      () => import('./pages/published.ts'),
+      (m) => m.showPublished,
+    ),
+  },
   definitionen: {
     id: 'definitions',
     title: 'Definitionen',
-    show: (container, { target, focus }) => showDefinitions(container, target, focus),
+    show: lazy(
+      () => import('./pages/definitions.ts'),
+      (m) =>
+        (container, { target, focus }) =>
+          m.showDefinitions(container, target, focus),
+    ),
   },
   protokoll: {
     id: 'audit',
     title: 'Protokoll',
-    show: (container, { params, focus }) => {
-      showAudit(container, params);
-      if (focus) container.querySelector('h2')?.focus();
-    },
+    show: lazy(
+      () => import('./pages/audit.ts'),
+      (m) =>
+        (container, { params, focus }) => {
+          m.showAudit(container, params);
+          if (focus) container.querySelector('h2')?.focus();
+        },
+    ),
   },
   tokens: {
     id: 'tokens',
     title: 'API-Tokens',
-    show: (container, { focus }) => {
-      showTokens(container);
-      if (focus) container.querySelector('h2')?.focus();
-    },
+    show: lazy(
+      () => import('./pages/tokens.ts'),
+      (m) =>
+        (container, { focus }) => {
+          m.showTokens(container);
+          if (focus) container.querySelector('h2')?.focus();
+        },
+    ),
   },
 };
 
@@ -81,15 +131,36 @@ function route({ focus = false } = {}) {
     else link.removeAttribute('aria-current');
   }
   if (!page) {
-    void showReport();
+    showReportPage();
     return;
   }
+  clearRenderedReport();
   document.title = `${page.title} – Zwischenbilanz Integrationsmanagement`;
   setPrintHead(`${page.title} – Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg`);
   void page.show(byId(`page-${page.id}`), { target, params, focus });
 }
 
+let sessionKnown = false;
+
+/**
+ * The interim report: as the server rendered it, only made interactive; otherwise drawn by
+ * report.ts (with Plot). Before the session is known, the page the server rendered is the
+ * one for whoever loaded it.
+ */
+function showReportPage() {
+  const shown = isShown(sessionKnown ? currentSession().audience : undefined);
+  if (shown) {
+    document.title = shown.title;
+    setPrintHead(shown.printHead);
+    // At once, not as a chunk of its own: the buttons work as soon as the page has loaded.
+    hydrateReport(byId('page-report'));
+    return;
+  }
+  void import('./pages/report.ts').then((m) => m.showReport());
+}
+
 onSessionChange(() => {
+  sessionKnown = true;
   byId('admin-links').hidden = !isAdmin();
   const role = currentSession().user?.role;
   byId('data-link').hidden = !(role === 'admin' || role === 'provider');
@@ -123,6 +194,12 @@ initReport(() => route());
 // Fragment links, location.hash and back/forward all fire popstate.
 window.addEventListener('popstate', () => route({ focus: true }));
 window.addEventListener(NAVIGATE_EVENT, () => route());
-// The first answer always reaches the listener above, which shows the page; without an
-// answer the page is shown to an anonymous reader.
-loadSession().catch(() => route());
+// The interim report is shown for the public at once (the server has rendered it for this
+// reader); the other pages wait for the session. The first answer always reaches the
+// listener above, which shows the page; without an answer the page is shown to an
+// anonymous reader.
+if (currentRoute().section === '') route();
+loadSession().catch(() => {
+  sessionKnown = true;
+  route();
+});

@@ -42,7 +42,10 @@ export function rateLimitGroup(route: Pick<RouteOptions, 'method' | 'url'>) {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const url = route.url ?? '';
   if (methods.includes('POST') && url === '/api/v1/imports') return 'uploads' as const;
-  if (methods.includes('GET') && /^\/api\/v1\/(indicators|funding|quality)(\/|$)/.test(url))
+  if (
+    methods.includes('GET') &&
+    /^\/api\/v1\/(indicators|funding|quality|interim-report)(\/|$)/.test(url)
+  )
     return 'figures' as const;
   return undefined;
 }

@@ -4,6 +4,12 @@
 // can be compared figure by figure.
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import {
+  BREAKDOWN_CHARTS,
+  CASELOAD_INDICATORS as DECLARED_CASELOAD,
+  CLOSED_INDICATORS as DECLARED_CLOSED,
+  TREND,
+} from '../../web/interim-report.ts';
 import type { Database } from '../db/types.ts';
 import type { DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
 import { auditedHeadline } from '../disclosure/headline-audit.ts';
@@ -32,21 +38,10 @@ import {
   seriesReport,
 } from '../indicators/report.ts';
 
-/** The tiles of the interim report (web/pages/report.ts): caseload on the Stichtag… */
-export const CASELOAD_INDICATORS: readonly IndicatorId[] = [
-  'clients_active',
-  'clients_minor',
-  'clients_adult',
-  'language_b1_plus_share',
-  'employment_sv_share',
-  'training_share',
-];
-/** …and cases closed up to the second date. */
-export const CLOSED_INDICATORS: readonly IndicatorId[] = [
-  'cases_closed',
-  'cases_closed_with_lease',
-  'cases_closed_with_lease_share',
-];
+/** The caseload figures of the interim report (declared in web/interim-report.ts)… */
+export const CASELOAD_INDICATORS = DECLARED_CASELOAD as readonly IndicatorId[];
+/** …and the cases closed up to the second date. */
+export const CLOSED_INDICATORS = DECLARED_CLOSED as readonly IndicatorId[];
 /** The headline figures: released exactly where the audit allows (docs/disclosure.md). */
 export const HEADLINE_INDICATORS: readonly IndicatorId[] = [
   ...CASELOAD_INDICATORS,
@@ -57,23 +52,15 @@ export const REPORT_BREAKDOWNS: readonly {
   indicator: IndicatorId;
   by: DimensionId;
   title: string;
-}[] = [
-  {
-    indicator: 'clients_adult',
-    by: 'language_level',
-    title: 'Sprachniveau der betreuten Erwachsenen',
-  },
-  {
-    indicator: 'clients_adult',
-    by: 'employment',
-    title: 'Beschäftigung der betreuten Erwachsenen',
-  },
-];
-const TREND_INDICATOR: IndicatorId = 'clients_active';
-const TREND_TITLE = 'Verlauf: betreute Personen am Monatsende';
-const TREND_MONTHS = 24;
-/** The series start in January 2015 (GET /api/v1/indicators/{id}/series). */
-const FIRST_MONTH = '2015-01';
+}[] = BREAKDOWN_CHARTS.map(({ indicator, by, title }) => ({
+  indicator: indicator as IndicatorId,
+  by: by as DimensionId,
+  title,
+}));
+const TREND_INDICATOR = TREND.indicator satisfies IndicatorId;
+const TREND_TITLE = TREND.title;
+const TREND_MONTHS = TREND.months;
+const FIRST_MONTH = TREND.firstMonth;
 
 export interface PublishedBreakdown {
   indicator: IndicatorId;

@@ -89,6 +89,12 @@ const CASES: Case[] = [
   },
   {
     method: 'GET',
+    route: '/api/v1/interim-report',
+    url: () => '/api/v1/interim-report?stichtag=2021-01-01&beendet_bis=2021-03-01',
+    expect: all(200),
+  },
+  {
+    method: 'GET',
     route: '/api/v1/indicators/:id/breakdown',
     url: () => '/api/v1/indicators/clients_active/breakdown?date=2021-01-01&by=provider',
     expect: all(200),

@@ -51,6 +51,9 @@ const operations = (document: Document) =>
 /** A request each route answers with 200/201 (GET) or accepts up to its handler (the rest). */
 const VALID: Record<string, { url: string; body?: Record<string, unknown> }> = {
   'GET /api/v1/indicators': { url: '/api/v1/indicators?date=2021-01-01' },
+  'GET /api/v1/interim-report': {
+    url: '/api/v1/interim-report?stichtag=2021-01-01&beendet_bis=2021-03-01',
+  },
   'GET /api/v1/indicators/{id}/breakdown': {
     url: '/api/v1/indicators/clients_active/breakdown?date=2021-01-01&by=sex',
   },

@@ -13,28 +13,20 @@ import {
   IsoDate,
   SeriesAnswer,
 } from '../../contract/api.ts';
-import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
-import { type Audience, type Protection, rulesFor } from '../disclosure/disclose.ts';
-import { headlineFor } from '../disclosure/headline-audit.ts';
+import { audienceOf } from '../accounts/caller.ts';
+import { type Protection, rulesFor } from '../disclosure/disclose.ts';
 import { formatDateDe, parseDate, yearEarlier } from '../import/validate.ts';
-import { dataAsOf } from '../indicators/case-facts.ts';
-import {
-  DIMENSION_IDS,
-  DIMENSIONS,
-  type DimensionId,
-  registryCategories,
-} from '../indicators/dimensions.ts';
+import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from '../indicators/dimensions.ts';
 import type { Point } from '../indicators/figures.ts';
 import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
 import {
   breakdownReport,
   crossTableReport,
-  type Disclosure,
   indicatorReport,
   seriesReport,
 } from '../indicators/report.ts';
 import { invalidParameter } from '../plugins/errors.ts';
-import { HEADLINE_INDICATORS } from '../reports/content.ts';
+import { figureDisclosure } from './figure-disclosure.ts';
 import { Filters, filtersOf as sharedFiltersOf } from './figure-scope.ts';
 import {
   type ColumnType,
@@ -46,7 +38,7 @@ import {
   type TableColumn,
 } from './formats.ts';
 
-function reportingDate(value: string, name: string): string {
+export function reportingDate(value: string, name: string): string {
   const date = parseDate(value);
   if (!date)
     throw invalidParameter(
@@ -175,29 +167,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     return indicator;
   }
 
-  const appliedAudience = (
-    request: FastifyRequest,
-    scope: { district: string | undefined; provider?: string | undefined },
-  ): Audience => disclosureAudience(request.caller, scope, config.district);
-
-  /** The audience of a request and, for a whole district, its audited headline figures. */
-  async function disclosureOf(
-    request: FastifyRequest,
-    scope: {
-      district: string | undefined;
-      provider?: string | undefined;
-      municipality?: string | undefined;
-    },
-  ): Promise<Disclosure> {
-    const audience = appliedAudience(request, scope);
-    // The audit's result depends only on the data and the audience: once per data version.
-    const headline = await app.figureCache.memo(
-      request,
-      `headline:${JSON.stringify([scope.district, scope.provider, scope.municipality, audience])}`,
-      () => headlineFor(db(), scope, audience, config.disclosure, HEADLINE_INDICATORS),
-    );
-    return { audience, rules: config.disclosure, headline };
-  }
+  const { disclosureOf, asOfOnce, registryOf } = figureDisclosure(app);
 
   /** The filters checked against the registry once per data version, not per request. */
   const filtersOf = (request: FastifyRequest, query: Parameters<typeof sharedFiltersOf>[2]) =>
@@ -211,25 +181,6 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   const countsOf = async (request: FastifyRequest) => ({
     coverage: await app.figureCache.memo(request, 'coverage', async () => new Map()),
   });
-
-  /** Once per data version and scope, not once per request. */
-  const asOfOnce = (
-    request: FastifyRequest,
-    scope: {
-      district: string | undefined;
-      provider?: string | undefined;
-      municipality?: string | undefined;
-    },
-  ) =>
-    app.figureCache.memo(
-      request,
-      `data_as_of:${JSON.stringify([scope.district, scope.provider, scope.municipality])}`,
-      () => dataAsOf(db(), scope),
-    );
-  const registryOf = (request: FastifyRequest, district: string | undefined) =>
-    app.figureCache.memo(request, `registry:${district ?? 'all'}`, () =>
-      registryCategories(db(), district),
-    );
 
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;

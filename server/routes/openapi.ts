@@ -24,6 +24,8 @@ export const SUMMARIES: Record<string, string> = {
   'GET /api/v1/indicators/:id/breakdown': 'Eine Kennzahl nach einem Merkmal aufgeschlüsselt',
   'GET /api/v1/indicators/:id/crosstab': 'Eine Kennzahl nach zwei Merkmalen (Kreuztabelle)',
   'GET /api/v1/indicators/:id/series': 'Eine Kennzahl im Zeitverlauf (Monate, Quartale, Jahre)',
+  'GET /api/v1/interim-report':
+    'Die Zwischenbilanz in einer Antwort: Kacheln beider Stichtage mit Vorjahr, Aufschlüsselungen, Verlauf',
   'GET /api/v1/definitions': 'Definitionen der Kennzahlen, Merkmale und Förderzahlen',
   'GET /api/v1/funding': 'Zahlen des Förderzeitraums je Jahr und Träger',
   'POST /api/v1/imports': 'Einen Export eines Trägers einspielen (oder zur Probe prüfen)',

@@ -54,6 +54,8 @@ export async function createTestApp(
     logger?: FastifyServerOptions['logger'];
     /** Settings as the environment would give them (.env.example). */
     env?: NodeJS.ProcessEnv;
+    /** A folder with the page (index.html) to serve; none by default. */
+    webDist?: string;
   } = {},
 ) {
   const { buildApp } = await import('../app.ts');
@@ -66,7 +68,7 @@ export async function createTestApp(
   const app = await buildApp({
     config: loadConfig(options.env ?? {}),
     database: database.handle,
-    webDist: '/nonexistent',
+    webDist: options.webDist ?? '/nonexistent',
     logger: options.logger,
   });
   return {

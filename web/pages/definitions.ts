@@ -12,7 +12,7 @@ import {
 } from '../api.ts';
 import { element, withAttributes } from '../dom.ts';
 import { formatCount, SUPPRESSED } from '../format.ts';
-import { DEFAULTS } from './report.ts';
+import { DEFAULTS } from './report-state.ts';
 
 /** The server's defaults, for readers who see figures as computed and get no rules. */
 const DEFAULT_RULES: Rules = {

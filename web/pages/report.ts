@@ -3,14 +3,12 @@
 // dates live in the URL.
 import {
   type Audience,
+  type BreakdownRow,
   type BreakdownTable,
   breakdownUrl,
   type Figure,
-  fetchBreakdownTable,
-  fetchIndicators,
-  fetchSeries,
+  fetchJson,
   type Indicator,
-  type IndicatorsResponse,
   indicatorsUrl,
   type Rules,
   type SeriesPoint,
@@ -18,6 +16,7 @@ import {
 } from '../api.ts';
 import { type Bar, barChart } from '../charts/bar-chart.ts';
 import { lineChart } from '../charts/line-chart.ts';
+import { copyOnClick } from '../copy.ts';
 import { byId, type DataLinks, dataLinks, element } from '../dom.ts';
 import {
   chartDownloads,
@@ -39,22 +38,20 @@ import {
   protectionNote,
   SUPPRESSED,
 } from '../format.ts';
+import {
+  BREAKDOWN_CHARTS,
+  CASELOAD_TILES,
+  CLOSED_TILES,
+  type TileDeclaration,
+  TREND,
+} from '../interim-report.ts';
 import { type PressSentence, pressFiguresPerturbed, pressSentences } from '../press.ts';
 import { setPrintHead } from '../print.ts';
 import { currentSession, loadSession } from '../session.ts';
 import { definitionHash } from './definitions.ts';
+import { DEFAULTS, datesFromUrl, forgetShown, isShown, markShown } from './report-state.ts';
 
-export const DEFAULTS = { stichtag: '2021-01-01', beendet_bis: '2021-03-01' } as const;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function datesFromUrl() {
-  const params = new URLSearchParams(window.location.search);
-  const read = (name: keyof typeof DEFAULTS) => {
-    const value = params.get(name) ?? '';
-    return ISO_DATE.test(value) ? value : DEFAULTS[name];
-  };
-  return { stichtag: read('stichtag'), beendet_bis: read('beendet_bis') };
-}
+export { DEFAULTS };
 
 function formatValue(indicator: Indicator): string {
   if (indicator.suppressed || indicator.value === null) return SUPPRESSED;
@@ -226,6 +223,8 @@ function figureFrame(
   download: { meta: DownloadMeta; table: DownloadTable },
 ) {
   const figure = element('figure', { className });
+  // What the downloads need, for the script to add them to a figure the server drew.
+  figure.dataset.download = JSON.stringify(download);
   figure.append(
     element('figcaption', {}, title, stand),
     chart,
@@ -339,16 +338,15 @@ export function leaseFigure(
   );
 }
 
-const TREND_MONTHS = 24;
-/** The series endpoint starts in January 2015. */
-const FIRST_MONTH = '2015-01';
+const TREND_MONTHS = TREND.months;
+const FIRST_MONTH = TREND.firstMonth;
 
 /** The 24 months whose last day lies on or before the Stichtag (see lastMonthCovered). */
 export function trendMonths(stichtag: string): { from: string; to: string } | null {
   const to = lastMonthCovered(stichtag);
   const from = addMonths(to, -(TREND_MONTHS - 1));
   if (to < FIRST_MONTH) return null;
-  return { from: from < FIRST_MONTH ? FIRST_MONTH : from, to };
+  return { from: from < FIRST_MONTH ? TREND.firstMonth : from, to };
 }
 
 /**
@@ -363,7 +361,7 @@ export function trendFigure(
 ) {
   const first = points[0];
   const last = points.at(-1);
-  const title = 'Verlauf: betreute Personen am Monatsende';
+  const title = TREND.title;
   const span = first && last ? `${formatMonth(first.date)} bis ${formatMonth(last.date)}` : '';
   const values = points.map((point) => ({
     date: point.date,
@@ -449,16 +447,7 @@ function footnote(rules: Rules | null, figures: readonly Figure[]) {
 
 /** The definitions of the tiles' indicators, each once, for the printed report. */
 function printedDefinitions(indicators: readonly Indicator[]) {
-  const shownIds = new Set([
-    'clients_active',
-    'clients_minor',
-    'language_b1_plus_share',
-    'employment_sv_share',
-    'training_share',
-    'cases_closed',
-    'cases_closed_with_lease',
-    'cases_closed_with_lease_share',
-  ]);
+  const shownIds = new Set([...CASELOAD_TILES, ...CLOSED_TILES].map((tile) => tile.id));
   const once = new Map(
     indicators.filter((indicator) => shownIds.has(indicator.id)).map((i) => [i.id, i]),
   );
@@ -508,21 +497,6 @@ function audienceNote(audience: Audience) {
   note.textContent = text;
 }
 
-/** Copies text; where the Clipboard API is not allowed, through a selected text area. */
-async function copyText(text: string) {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    const area = element('textarea', { value: text, readOnly: true });
-    document.body.append(area);
-    area.select();
-    const copied = document.execCommand('copy');
-    area.remove();
-    if (!copied)
-      throw new Error('Kopieren nicht möglich. Bitte den Satz markieren und mit Strg+C kopieren.');
-  }
-}
-
 /**
  * Why press sentences are missing, and what to do about it on this page: a date after the
  * exports gives none (its figures are provisional); nor do figures perturbed for the public
@@ -568,16 +542,7 @@ export function pressKit(sentences: PressSentence[], gap: string): HTMLElement[]
       textContent: visible,
     });
     button.setAttribute('aria-label', label);
-    button.addEventListener('click', () => {
-      copyText(text).then(
-        () => {
-          status.textContent = `Kopiert: ${text}`;
-        },
-        (error: Error) => {
-          status.textContent = error.message;
-        },
-      );
-    });
+    copyOnClick(button, () => text, status);
     return button;
   };
   const items = sentences.map((sentence) =>
@@ -605,209 +570,169 @@ export function pressKit(sentences: PressSentence[], gap: string): HTMLElement[]
 }
 
 const PRINT_HEAD = 'Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg';
+
+/** The interim report's figures in one answer (GET /api/v1/interim-report). */
+export interface InterimReportResponse {
+  stichtag: string;
+  beendet_bis: string;
+  audience: Audience;
+  rules: Rules | null;
+  /** How far the providers' exports reach: later dates' figures are provisional. */
+  data_as_of: string | null;
+  caseload: InterimReportDate;
+  closed: InterimReportDate;
+  breakdowns: { indicator: string; by: string; rows: BreakdownRow[]; total: Figure }[];
+  trend: { indicator: string; from: string; to: string; points: SeriesPoint[] } | null;
+}
+interface InterimReportDate {
+  date: string;
+  indicators: Indicator[];
+  comparison: { date: string; indicators: Indicator[] };
+}
+
+export const interimReportUrl = (stichtag: string, beendetBis: string) =>
+  `/api/v1/interim-report?${new URLSearchParams({ stichtag, beendet_bis: beendetBis })}`;
+
+/**
+ * Draws the whole report into the page from one answer: tiles, charts with their tables,
+ * press sentences, notes and titles. The browser draws with it, and the server renders the
+ * page's HTML with it (server/routes/report-page.ts), so both show the same.
+ */
+export function drawReport(report: InterimReportResponse) {
+  const { stichtag, beendet_bis, data_as_of: dataAsOf } = report;
+  const form = byId('dates') as HTMLFormElement;
+  (form.elements.namedItem('stichtag') as HTMLInputElement).value = stichtag;
+  (form.elements.namedItem('beendet_bis') as HTMLInputElement).value = beendet_bis;
+  // The value attribute too: the server's HTML carries it.
+  (form.elements.namedItem('stichtag') as HTMLInputElement).setAttribute('value', stichtag);
+  (form.elements.namedItem('beendet_bis') as HTMLInputElement).setAttribute('value', beendet_bis);
+  const on = (response: InterimReportDate, id: string) =>
+    response.indicators.find((i) => i.id === id) as Indicator;
+  const earlier = (response: InterimReportDate, id: string): Previous => ({
+    date: response.comparison.date,
+    indicator: response.comparison.indicators.find((i) => i.id === id),
+  });
+  const tiles = (response: InterimReportDate, declared: readonly TileDeclaration[]) => {
+    const provisional = isProvisional(dataAsOf, response.date);
+    return declared.map(({ id, denominator }) =>
+      tile(on(response, id), response.date, denominator, earlier(response, id), provisional),
+    );
+  };
+  byId('caseload-tiles').replaceChildren(...tiles(report.caseload, CASELOAD_TILES));
+  byId('closed-tiles').replaceChildren(...tiles(report.closed, CLOSED_TILES));
+
+  const onStichtag = isProvisional(dataAsOf, stichtag);
+  const breakdownFigures = BREAKDOWN_CHARTS.map((chart, i) => {
+    const breakdown = report.breakdowns[i] as InterimReportResponse['breakdowns'][number];
+    return chartFigure(
+      chart.title,
+      stichtag,
+      chart.header,
+      barsOf(breakdown),
+      {
+        json: breakdownUrl(chart.indicator, stichtag, chart.by),
+        csv: breakdownUrl(chart.indicator, stichtag, chart.by, 'csv'),
+        arrow: breakdownUrl(chart.indicator, stichtag, chart.by, 'arrow'),
+      },
+      { color: chart.color, provisional: onStichtag },
+    );
+  });
+  const trend = report.trend;
+  const figureLinks = (date: string) => ({
+    json: indicatorsUrl(date),
+    csv: indicatorsUrl(date, 'csv'),
+    arrow: indicatorsUrl(date, 'arrow'),
+  });
+  byId('charts').replaceChildren(
+    ageFigure(stichtag, report.caseload.indicators, figureLinks(stichtag), {
+      provisional: onStichtag,
+    }),
+    ...(trend
+      ? [
+          trendFigure(
+            stichtag,
+            trend.points,
+            {
+              json: seriesUrl(trend.indicator, trend.from, trend.to, 'month'),
+              csv: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'csv'),
+              arrow: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'arrow'),
+            },
+            { dataAsOf },
+          ),
+        ]
+      : []),
+    ...breakdownFigures,
+    leaseFigure(beendet_bis, report.closed.indicators, figureLinks(beendet_bis), {
+      provisional: isProvisional(dataAsOf, beendet_bis),
+    }),
+  );
+
+  const caseload = report.caseload.indicators;
+  const closed = report.closed.indicators;
+  const sentences = pressSentences(stichtag, caseload, beendet_bis, closed, dataAsOf);
+  const perturbed = pressFiguresPerturbed([...caseload, ...closed]);
+  byId('press-kit').replaceChildren(
+    ...pressKit(
+      sentences,
+      pressGapText(dataAsOf, [stichtag, beendet_bis], sentences.length, 'live', perturbed),
+    ),
+  );
+  dataNote(dataAsOf, [stichtag, beendet_bis]);
+  footnote(report.rules, [
+    ...caseload,
+    ...closed,
+    ...report.breakdowns.flatMap((breakdown) => breakdown.rows),
+    ...(trend?.points ?? []),
+  ]);
+  printedDefinitions([...caseload, ...closed]);
+  audienceNote(report.audience);
+  (byId('api-json') as HTMLAnchorElement).href = indicatorsUrl(stichtag);
+  (byId('api-csv') as HTMLAnchorElement).href = indicatorsUrl(stichtag, 'csv');
+  document.title = `Zwischenbilanz ${formatDate(stichtag)} – Integrationsmanagement Landkreis Ludwigsburg`;
+  // Every printed page says which report it belongs to, and whether it is provisional.
+  const provisional = [stichtag, beendet_bis].some((date) => isProvisional(dataAsOf, date));
+  const printHead = `${PRINT_HEAD} · Stand ${formatDate(stichtag)}, beendete Fälle bis ${formatDate(beendet_bis)}${provisional ? ' · vorläufig' : ''}`;
+  setPrintHead(printHead);
+  const status = byId('status');
+  status.className = 'status';
+  status.textContent = `Betreute Personen am ${formatDate(stichtag)}, beendete Fälle bis ${formatDate(beendet_bis)}.`;
+  markShown(report, report.audience, document.title, printHead);
+}
+
 let latest = 0;
-/** The dates and audience of the figures on screen, and the title that goes with them. */
-let shown: { key: string; title: string; printHead: string } | undefined;
 
 /**
  * Shows the report for the dates in the URL. Figures depend only on the dates and on who
- * asks, so coming back from another page shows the report as it was, without asking again.
+ * asks, so a report on screen for both (drawn here, or by the server) is not asked for again.
  */
 export async function showReport() {
-  const key = `${window.location.search}|${currentSession().audience}`;
-  if (shown?.key === key) {
+  const page = byId('page-report');
+  const shown = isShown(currentSession().audience);
+  if (shown) {
     document.title = shown.title;
     setPrintHead(shown.printHead);
     return;
   }
   const run = ++latest;
-  shown = { key, title: document.title, printHead: PRINT_HEAD };
+  // Drawn here: every button is live already.
+  page.dataset.hydrated = 'true';
+  forgetShown();
   setPrintHead(PRINT_HEAD);
   const { stichtag, beendet_bis } = datesFromUrl();
-  const form = byId('dates') as HTMLFormElement;
-  (form.elements.namedItem('stichtag') as HTMLInputElement).value = stichtag;
-  (form.elements.namedItem('beendet_bis') as HTMLInputElement).value = beendet_bis;
   const status = byId('status');
   status.className = 'status';
   status.textContent = 'Kennzahlen werden geladen …';
-  // Each part is drawn as soon as its own answer is in, in a slot that keeps the order.
-  const slots = Array.from({ length: 5 }, () => element('div', { className: 'chart-slot' }));
-  byId('charts').replaceChildren(...slots);
-  const place = <T>(slot: number, answer: Promise<T>, draw: (data: T) => HTMLElement) =>
-    answer.then((data) => {
-      if (run === latest) slots[slot]?.replaceWith(draw(data));
-    });
   try {
-    const trend = trendMonths(stichtag);
-    const caseloadAnswer = fetchIndicators(stichtag, 'previous_year');
-    const closedAnswer = fetchIndicators(beendet_bis, 'previous_year');
-    const languageAnswer = fetchBreakdownTable('clients_adult', stichtag, 'language_level');
-    const employmentAnswer = fetchBreakdownTable('clients_adult', stichtag, 'employment');
-    const seriesAnswer = trend
-      ? fetchSeries('clients_active', trend.from, trend.to)
-      : Promise.resolve([]);
-    // How far the exports reach comes with the caseload: the charts wait for it to be marked.
-    const asOfAnswer = caseloadAnswer.then((caseload) => caseload.data_as_of);
-    const withAsOf = <T>(answer: Promise<T>) =>
-      Promise.all([answer, asOfAnswer]).then(([data, dataAsOf]) => ({ data, dataAsOf }));
-    const on = (response: IndicatorsResponse, id: string) =>
-      response.indicators.find((i) => i.id === id) as Indicator;
-    const earlier = (response: IndicatorsResponse, id: string): Previous | undefined =>
-      response.comparison && {
-        date: response.comparison.date,
-        indicator: response.comparison.indicators.find((i) => i.id === id),
-      };
-    const drawn = Promise.all([
-      place(0, caseloadAnswer, (caseload) => {
-        const provisional = isProvisional(caseload.data_as_of, stichtag);
-        const caseloadTile = (id: string, denominatorName?: string) =>
-          tile(on(caseload, id), stichtag, denominatorName, earlier(caseload, id), provisional);
-        byId('caseload-tiles').replaceChildren(
-          caseloadTile('clients_active'),
-          caseloadTile('clients_minor'),
-          caseloadTile('language_b1_plus_share', DENOMINATOR_NAMES.clients_adult),
-          caseloadTile('employment_sv_share', DENOMINATOR_NAMES.clients_adult),
-          caseloadTile('training_share', DENOMINATOR_NAMES.clients_adult),
-        );
-        return ageFigure(
-          stichtag,
-          caseload.indicators,
-          {
-            json: indicatorsUrl(stichtag),
-            csv: indicatorsUrl(stichtag, 'csv'),
-            arrow: indicatorsUrl(stichtag, 'arrow'),
-          },
-          { provisional },
-        );
-      }),
-      place(1, withAsOf(seriesAnswer), ({ data: series, dataAsOf }) =>
-        trend
-          ? trendFigure(
-              stichtag,
-              series,
-              {
-                json: seriesUrl('clients_active', trend.from, trend.to, 'month'),
-                csv: seriesUrl('clients_active', trend.from, trend.to, 'month', 'csv'),
-                arrow: seriesUrl('clients_active', trend.from, trend.to, 'month', 'arrow'),
-              },
-              { dataAsOf },
-            )
-          : element('div', { hidden: true }),
-      ),
-      place(2, withAsOf(languageAnswer), ({ data: language, dataAsOf }) =>
-        chartFigure(
-          'Sprachniveau der betreuten Erwachsenen',
-          stichtag,
-          'Sprachniveau',
-          barsOf(language),
-          {
-            json: breakdownUrl('clients_adult', stichtag, 'language_level'),
-            csv: breakdownUrl('clients_adult', stichtag, 'language_level', 'csv'),
-            arrow: breakdownUrl('clients_adult', stichtag, 'language_level', 'arrow'),
-          },
-          { color: '#2b7a4b', provisional: isProvisional(dataAsOf, stichtag) },
-        ),
-      ),
-      place(3, withAsOf(employmentAnswer), ({ data: employment, dataAsOf }) =>
-        chartFigure(
-          'Beschäftigung der betreuten Erwachsenen',
-          stichtag,
-          'Beschäftigung',
-          barsOf(employment),
-          {
-            json: breakdownUrl('clients_adult', stichtag, 'employment'),
-            csv: breakdownUrl('clients_adult', stichtag, 'employment', 'csv'),
-            arrow: breakdownUrl('clients_adult', stichtag, 'employment', 'arrow'),
-          },
-          { color: '#8a4f9e', provisional: isProvisional(dataAsOf, stichtag) },
-        ),
-      ),
-      place(4, closedAnswer, (closed) => {
-        const provisional = isProvisional(closed.data_as_of, beendet_bis);
-        const closedTile = (id: string, denominatorName?: string) =>
-          tile(on(closed, id), beendet_bis, denominatorName, earlier(closed, id), provisional);
-        byId('closed-tiles').replaceChildren(
-          closedTile('cases_closed'),
-          closedTile('cases_closed_with_lease'),
-          closedTile('cases_closed_with_lease_share', DENOMINATOR_NAMES.cases_closed),
-        );
-        return leaseFigure(
-          beendet_bis,
-          closed.indicators,
-          {
-            json: indicatorsUrl(beendet_bis),
-            csv: indicatorsUrl(beendet_bis, 'csv'),
-            arrow: indicatorsUrl(beendet_bis, 'arrow'),
-          },
-          { provisional },
-        );
-      }),
-    ]);
-    const [caseload, closed, language, employment, series] = await Promise.all([
-      caseloadAnswer,
-      closedAnswer,
-      languageAnswer,
-      employmentAnswer,
-      seriesAnswer,
-      drawn,
-    ]);
+    const report = await fetchJson<InterimReportResponse>(interimReportUrl(stichtag, beendet_bis));
     // A later call (other dates, a login) has taken over the page.
     if (run !== latest) return;
-    const dataAsOf = caseload.data_as_of;
-    const sentences = pressSentences(
-      stichtag,
-      caseload.indicators,
-      beendet_bis,
-      closed.indicators,
-      dataAsOf,
-    );
-    const perturbed = pressFiguresPerturbed([...caseload.indicators, ...closed.indicators]);
-    byId('press-kit').replaceChildren(
-      ...pressKit(
-        sentences,
-        pressGapText(dataAsOf, [stichtag, beendet_bis], sentences.length, 'live', perturbed),
-      ),
-    );
-    dataNote(dataAsOf, [stichtag, beendet_bis]);
-    footnote(caseload.rules, [
-      ...caseload.indicators,
-      ...closed.indicators,
-      ...language.rows,
-      ...employment.rows,
-      ...series,
-    ]);
-    printedDefinitions([...caseload.indicators, ...closed.indicators]);
-    audienceNote(caseload.audience);
-    (byId('api-json') as HTMLAnchorElement).href = indicatorsUrl(stichtag);
-    (byId('api-csv') as HTMLAnchorElement).href = indicatorsUrl(stichtag, 'csv');
-    document.title = `Zwischenbilanz ${formatDate(stichtag)} – Integrationsmanagement Landkreis Ludwigsburg`;
-    shown.title = document.title;
-    // Every printed page says which report it belongs to, and whether it is provisional.
-    const provisional = [stichtag, beendet_bis].some((date) => isProvisional(dataAsOf, date));
-    shown.printHead = `${PRINT_HEAD} · Stand ${formatDate(stichtag)}, beendete Fälle bis ${formatDate(beendet_bis)}${provisional ? ' · vorläufig' : ''}`;
-    setPrintHead(shown.printHead);
-    status.textContent = `Betreute Personen am ${formatDate(stichtag)}, beendete Fälle bis ${formatDate(beendet_bis)}.`;
+    drawReport(report);
     // Figures for another audience than the page believes in: the session has ended (or
     // begun in another tab). Asking again updates the header and, if needed, the figures.
-    if (caseload.audience !== currentSession().audience) void loadSession().catch(() => {});
+    if (report.audience !== currentSession().audience) void loadSession().catch(() => {});
   } catch (error) {
     if (run !== latest) return;
-    // A failed load is tried again next time the report is shown.
-    shown = undefined;
     status.className = 'status error';
     status.textContent = `Die Kennzahlen konnten nicht geladen werden: ${(error as Error).message}`;
   }
-}
-
-/** The date form: a new pair of dates is a new URL, so back and forward work. */
-export function initReport(navigate: () => void) {
-  byId('dates').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const params = new URLSearchParams();
-    for (const name of ['stichtag', 'beendet_bis'] as const)
-      params.set(name, (form.elements.namedItem(name) as HTMLInputElement).value);
-    window.history.pushState(null, '', `?${params}`);
-    navigate();
-  });
 }

@@ -1,0 +1,47 @@
+// How every figure route discloses: the audience a request is answered for and, for a whole
+// district, its audited headline figures; and the work that depends on the data alone (how
+// far the exports reach, the registry's categories), done once per data version. Shared by
+// the figure routes (indicators.ts) and the interim report's one request (interim-report.ts),
+// so that both answer through the same protection (indicators/report.ts).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { disclosureAudience } from '../accounts/caller.ts';
+import { headlineFor } from '../disclosure/headline-audit.ts';
+import { dataAsOf } from '../indicators/case-facts.ts';
+import { registryCategories } from '../indicators/dimensions.ts';
+import type { Disclosure } from '../indicators/report.ts';
+import { HEADLINE_INDICATORS } from '../reports/content.ts';
+
+export interface FigureScope {
+  district: string | undefined;
+  provider?: string | undefined;
+  municipality?: string | undefined;
+}
+
+export function figureDisclosure(app: FastifyInstance) {
+  const { config } = app;
+  const db = () => app.database.db;
+  return {
+    /** The audience of a request and, for a whole district, its audited headline figures. */
+    async disclosureOf(request: FastifyRequest, scope: FigureScope): Promise<Disclosure> {
+      const audience = disclosureAudience(request.caller, scope, config.district);
+      // The audit's result depends only on the data and the audience: once per data version.
+      const headline = await app.figureCache.memo(
+        request,
+        `headline:${JSON.stringify([scope.district, scope.provider, scope.municipality, audience])}`,
+        () => headlineFor(db(), scope, audience, config.disclosure, HEADLINE_INDICATORS),
+      );
+      return { audience, rules: config.disclosure, headline };
+    },
+    /** Once per data version and scope, not once per request. */
+    asOfOnce: (request: FastifyRequest, scope: FigureScope) =>
+      app.figureCache.memo(
+        request,
+        `data_as_of:${JSON.stringify([scope.district, scope.provider, scope.municipality])}`,
+        () => dataAsOf(db(), scope),
+      ),
+    registryOf: (request: FastifyRequest, district: string | undefined) =>
+      app.figureCache.memo(request, `registry:${district ?? 'all'}`, () =>
+        registryCategories(db(), district),
+      ),
+  };
+}

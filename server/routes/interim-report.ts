@@ -1,0 +1,171 @@
+// The interim report's figures in one answer: the tiles' indicators on both dates with the
+// year before, the breakdowns it charts and the caseload's trend, as web/interim-report.ts
+// declares them. Each part goes through the same disclosure as its own figure route
+// (figure-disclosure.ts, indicators/report.ts) for the caller's audience, so this answer
+// holds exactly what the five requests it replaces would have held.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import {
+  Figure,
+  FigureFields,
+  IsoDate,
+  Nullable,
+  ReportedFields,
+  Rules,
+} from '../../contract/api.ts';
+import { BREAKDOWN_CHARTS, DEFAULT_DATES, TREND } from '../../web/interim-report.ts';
+import { audienceOf } from '../accounts/caller.ts';
+import { rulesFor } from '../disclosure/disclose.ts';
+import { parseDate, yearEarlier } from '../import/validate.ts';
+import type { DimensionId } from '../indicators/dimensions.ts';
+import { findIndicator, type Indicator } from '../indicators/registry.ts';
+import { breakdownReport, indicatorReport, seriesReport } from '../indicators/report.ts';
+import { trendPoints } from '../reports/content.ts';
+import { figureDisclosure } from './figure-disclosure.ts';
+import { filtersOf } from './figure-scope.ts';
+import { reportingDate } from './indicators.ts';
+
+export const INTERIM_REPORT_PATH = '/api/v1/interim-report';
+
+const Reported = Type.Array(Type.Object(ReportedFields));
+const OnDate = Type.Object({
+  date: Type.String(),
+  indicators: Reported,
+  comparison: Type.Object({ date: Type.String(), indicators: Reported }),
+});
+const FigureRow = Type.Object({ key: Type.String(), label: Type.String(), ...FigureFields });
+
+export const InterimReportAnswer = Type.Object({
+  stichtag: Type.String(),
+  beendet_bis: Type.String(),
+  district: Type.String(),
+  audience: Type.String(),
+  rules: Rules,
+  data_as_of: Nullable(Type.String()),
+  caseload: OnDate,
+  closed: OnDate,
+  breakdowns: Type.Array(
+    Type.Object({
+      indicator: Type.String(),
+      by: Type.String(),
+      rows: Type.Array(FigureRow),
+      total: Figure,
+    }),
+  ),
+  trend: Nullable(
+    Type.Object({
+      indicator: Type.String(),
+      from: Type.String(),
+      to: Type.String(),
+      points: Type.Array(
+        Type.Object({ period: Type.String(), date: Type.String(), ...FigureFields }),
+      ),
+    }),
+  ),
+});
+
+/** The report's dates from a page address: a date that is none falls back to the default. */
+export function pageDates(query: { stichtag?: unknown; beendet_bis?: unknown }) {
+  const read = (name: keyof typeof DEFAULT_DATES) => {
+    const value = query[name];
+    return (typeof value === 'string' && parseDate(value)) || DEFAULT_DATES[name];
+  };
+  return { stichtag: read('stichtag'), beendetBis: read('beendet_bis') };
+}
+
+/** The figures of the interim report for the caller of `request`, on the district's page. */
+export async function interimReportFigures(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  { stichtag, beendetBis }: { stichtag: string; beendetBis: string },
+) {
+  const db = app.database.db;
+  const { disclosureOf, asOfOnce, registryOf } = figureDisclosure(app);
+  const filters = await filtersOf(db, app.config.district, {});
+  const indicatorsOn = async (date: string) => {
+    const scope = { ...filters, date, periodFrom: `${date.slice(0, 4)}-01-01` };
+    const disclosure = await disclosureOf(request, scope);
+    const earlier = yearEarlier(date);
+    return {
+      date,
+      indicators: await indicatorReport(db, scope, disclosure),
+      comparison: {
+        date: earlier,
+        indicators: await indicatorReport(
+          db,
+          { ...scope, date: earlier, periodFrom: `${earlier.slice(0, 4)}-01-01` },
+          disclosure,
+        ),
+      },
+    };
+  };
+  const caseload = await indicatorsOn(stichtag);
+  const closed = await indicatorsOn(beendetBis);
+  const onStichtag = { ...filters, date: stichtag, periodFrom: `${stichtag.slice(0, 4)}-01-01` };
+  const disclosure = await disclosureOf(request, onStichtag);
+  const registry = await registryOf(request, filters.district);
+  const breakdowns = [];
+  for (const chart of BREAKDOWN_CHARTS) {
+    const report = await breakdownReport(
+      db,
+      onStichtag,
+      findIndicator(chart.indicator) as Indicator,
+      chart.by as DimensionId,
+      registry,
+      disclosure,
+    );
+    breakdowns.push({ indicator: chart.indicator, by: chart.by, ...report });
+  }
+  const points = trendPoints(stichtag);
+  const trendIndicator = findIndicator(TREND.indicator) as Indicator;
+  const trend =
+    points.length === 0
+      ? null
+      : {
+          indicator: trendIndicator.id,
+          from: points[0]?.period as string,
+          to: points.at(-1)?.period as string,
+          points: (
+            await seriesReport(
+              db,
+              filters,
+              trendIndicator,
+              points,
+              await disclosureOf(request, filters),
+            )
+          ).map((point, i) => ({ period: points[i]?.period as string, ...point })),
+        };
+  return {
+    stichtag,
+    beendet_bis: beendetBis,
+    district: filters.district ?? 'all',
+    audience: audienceOf(request.caller),
+    rules: rulesFor(disclosure.audience, app.config.disclosure),
+    data_as_of: await asOfOnce(request, filters),
+    caseload,
+    closed,
+    breakdowns,
+    trend,
+  };
+}
+
+const interimReport: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    INTERIM_REPORT_PATH,
+    {
+      config: { access: 'public', figureCache: true },
+      schema: {
+        querystring: Type.Object({ stichtag: IsoDate, beendet_bis: IsoDate }),
+        response: { 200: InterimReportAnswer },
+      },
+    },
+    async (request) =>
+      interimReportFigures(app, request, {
+        stichtag: reportingDate(request.query.stichtag, 'stichtag'),
+        beendetBis: reportingDate(request.query.beendet_bis, 'beendet_bis'),
+      }),
+  );
+};
+
+export default interimReport;
