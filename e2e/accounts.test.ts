@@ -62,8 +62,11 @@ describe('accounts in the browser', () => {
     await dialog.getByLabel('Passwort').fill(password);
     await page.screenshot({ path: join(ARTIFACTS, 'login.png') });
 
+    // The report's figures come in one answer (GET /api/v1/interim-report), asked again for
+    // the signed-in caller.
     const reloaded = page.waitForResponse(
-      (response) => response.url().includes('/api/v1/indicators?date=2021-01-01') && response.ok(),
+      (response) =>
+        response.url().includes('/api/v1/interim-report?stichtag=2021-01-01') && response.ok(),
     );
     await dialog.getByRole('button', { name: 'Anmelden' }).click();
     await header().getByText('Angemeldet als demo').waitFor();
