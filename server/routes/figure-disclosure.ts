@@ -8,8 +8,10 @@ import { disclosureAudience } from '../accounts/caller.ts';
 import { headlineFor } from '../disclosure/headline-audit.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import { registryCategories } from '../indicators/dimensions.ts';
+import type { CountOptions } from '../indicators/figures.ts';
 import type { Disclosure } from '../indicators/report.ts';
 import { HEADLINE_INDICATORS } from '../reports/content.ts';
+import { filtersOf } from './figure-scope.ts';
 
 export interface FigureScope {
   district: string | undefined;
@@ -39,6 +41,17 @@ export function figureDisclosure(app: FastifyInstance) {
         `data_as_of:${JSON.stringify([scope.district, scope.provider, scope.municipality])}`,
         () => dataAsOf(db(), scope),
       ),
+    /** The filters checked against the registry, once per data version. */
+    filtersOf: (request: FastifyRequest, query: Parameters<typeof filtersOf>[2]) =>
+      app.figureCache.memo(
+        request,
+        `filters:${JSON.stringify([query.district, query.provider, query.municipality])}`,
+        () => filtersOf(db(), config.district, query),
+      ),
+    /** Whether the monthly figures cover a scope and date: asked once per data version. */
+    countsOf: async (request: FastifyRequest): Promise<CountOptions> => ({
+      coverage: await app.figureCache.memo(request, 'coverage', async () => new Map()),
+    }),
     registryOf: (request: FastifyRequest, district: string | undefined) =>
       app.figureCache.memo(request, `registry:${district ?? 'all'}`, () =>
         registryCategories(db(), district),

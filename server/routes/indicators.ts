@@ -2,7 +2,6 @@
 // two (a cross-table), or over time (a series). JSON, CSV, XLSX or Arrow; disclosure control for
 // the caller's audience on every answer.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import {
   BreakdownAnswer,
@@ -27,7 +26,7 @@ import {
 } from '../indicators/report.ts';
 import { invalidParameter } from '../plugins/errors.ts';
 import { figureDisclosure } from './figure-disclosure.ts';
-import { Filters, filtersOf as sharedFiltersOf } from './figure-scope.ts';
+import { Filters } from './figure-scope.ts';
 import {
   type ColumnType,
   figureNotes,
@@ -167,20 +166,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     return indicator;
   }
 
-  const { disclosureOf, asOfOnce, registryOf } = figureDisclosure(app);
-
-  /** The filters checked against the registry once per data version, not per request. */
-  const filtersOf = (request: FastifyRequest, query: Parameters<typeof sharedFiltersOf>[2]) =>
-    app.figureCache.memo(
-      request,
-      `filters:${JSON.stringify([query.district, query.provider, query.municipality])}`,
-      () => sharedFiltersOf(db(), config.district, query),
-    );
-
-  /** Whether the monthly figures cover a scope and date: asked once per data version. */
-  const countsOf = async (request: FastifyRequest) => ({
-    coverage: await app.figureCache.memo(request, 'coverage', async () => new Map()),
-  });
+  const { disclosureOf, asOfOnce, registryOf, filtersOf, countsOf } = figureDisclosure(app);
 
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;

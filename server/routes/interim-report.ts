@@ -23,7 +23,6 @@ import { findIndicator, type Indicator } from '../indicators/registry.ts';
 import { breakdownReport, indicatorReport, seriesReport } from '../indicators/report.ts';
 import { trendPoints } from '../reports/content.ts';
 import { figureDisclosure } from './figure-disclosure.ts';
-import { filtersOf } from './figure-scope.ts';
 import { reportingDate } from './indicators.ts';
 
 export const INTERIM_REPORT_PATH = '/api/v1/interim-report';
@@ -81,21 +80,23 @@ export async function interimReportFigures(
   { stichtag, beendetBis }: { stichtag: string; beendetBis: string },
 ) {
   const db = app.database.db;
-  const { disclosureOf, asOfOnce, registryOf } = figureDisclosure(app);
-  const filters = await filtersOf(db, app.config.district, {});
+  const { disclosureOf, asOfOnce, registryOf, filtersOf, countsOf } = figureDisclosure(app);
+  const filters = await filtersOf(request, {});
+  const counts = await countsOf(request);
   const indicatorsOn = async (date: string) => {
     const scope = { ...filters, date, periodFrom: `${date.slice(0, 4)}-01-01` };
     const disclosure = await disclosureOf(request, scope);
     const earlier = yearEarlier(date);
     return {
       date,
-      indicators: await indicatorReport(db, scope, disclosure),
+      indicators: await indicatorReport(db, scope, disclosure, counts),
       comparison: {
         date: earlier,
         indicators: await indicatorReport(
           db,
           { ...scope, date: earlier, periodFrom: `${earlier.slice(0, 4)}-01-01` },
           disclosure,
+          counts,
         ),
       },
     };
@@ -114,6 +115,7 @@ export async function interimReportFigures(
       chart.by as DimensionId,
       registry,
       disclosure,
+      counts,
     );
     breakdowns.push({ indicator: chart.indicator, by: chart.by, ...report });
   }
@@ -133,6 +135,7 @@ export async function interimReportFigures(
               trendIndicator,
               points,
               await disclosureOf(request, filters),
+              counts,
             )
           ).map((point, i) => ({ period: points[i]?.period as string, ...point })),
         };
