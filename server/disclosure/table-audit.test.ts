@@ -28,6 +28,24 @@ function figuresOf(rows: number[][]): { interior: number[]; cells: Cell[] } {
   return { interior, cells };
 }
 
+/** A table perturbed with `keys` and audited: its figures, true and perturbed, and what is shown. */
+async function perturbAndAudit(rows: number[][], keys: readonly number[]) {
+  const { interior, cells } = figuresOf(rows);
+  const truths = cells.map((members) => members.reduce((s, m) => s + (interior[m] as number), 0));
+  const perturbed = truths.map((truth, i) => perturb(truth, keys[i] as number, table));
+  const withheld = await auditPerturbedTable(
+    interior,
+    cells.map((members, i) => ({
+      members,
+      truth: truths[i] as number,
+      published: { kind: 'perturbed', value: perturbed[i] as number },
+    })),
+    { k: K, table },
+  );
+  const shown = perturbed.map((value, i) => (withheld[i] ? null : value));
+  return { interior, cells, truths, perturbed, withheld, shown };
+}
+
 /** What the reader proves: the small counts (cells, nested differences) it pins down. */
 async function pinned(
   interior: readonly number[],
@@ -103,20 +121,8 @@ describe('the audit of a perturbed table', () => {
       [1, 2],
     ];
     const keys = [0.9948517812538787, 0, 0, 0, 0, 0, 0, 0, 0.9954918029650534];
-    const { interior, cells } = figuresOf(rows);
-    const truths = cells.map((members) => members.reduce((s, m) => s + (interior[m] as number), 0));
-    const perturbed = truths.map((truth, i) => perturb(truth, keys[i] as number, table));
+    const { interior, cells, perturbed, shown } = await perturbAndAudit(rows, keys);
     expect(perturbed).toEqual([10, 0, 0, 0, 5, 0, 5, 0, 14]);
-    const withheld = await auditPerturbedTable(
-      interior,
-      cells.map((members, i) => ({
-        members,
-        truth: truths[i] as number,
-        published: { kind: 'perturbed', value: perturbed[i] as number },
-      })),
-      { k: K, table },
-    );
-    const shown = perturbed.map((value, i) => (withheld[i] ? null : value));
     expect(await pinned(interior, cells, shown)).toEqual([]);
   });
 
@@ -125,23 +131,12 @@ describe('the audit of a perturbed table', () => {
     let tables = 0;
     await fc.assert(
       fc.asyncProperty(tableArb, async ({ counts: rows, keys }) => {
-        const { interior, cells } = figuresOf(rows);
-        const truths = cells.map((members) =>
-          members.reduce((s, m) => s + (interior[m] as number), 0),
+        const { interior, cells, truths, perturbed, withheld, shown } = await perturbAndAudit(
+          rows,
+          keys,
         );
-        const perturbed = truths.map((truth, i) => perturb(truth, keys[i] as number, table));
         if ((await pinned(interior, cells, perturbed)).length > 0) cornered += 1;
         tables += 1;
-        const withheld = await auditPerturbedTable(
-          interior,
-          cells.map((members, i) => ({
-            members,
-            truth: truths[i] as number,
-            published: { kind: 'perturbed', value: perturbed[i] as number },
-          })),
-          { k: K, table },
-        );
-        const shown = perturbed.map((value, i) => (withheld[i] ? null : value));
         expect(await pinned(interior, cells, shown)).toEqual([]);
         // Only counts above zero are withheld, so "withheld" never hides a zero.
         withheld.forEach((out, i) => {

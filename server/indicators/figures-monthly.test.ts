@@ -51,6 +51,32 @@ const points: Point[] = DATES.map((date, i) => ({
 // counts) in another form, and the rest comes from the case rows either way.
 const held = INDICATORS;
 
+/** Every count of `scope` on `dates` from the monthly figures equals the direct query's. */
+async function expectSameAsDirect(
+  scope: Parameters<typeof countsOn>[1],
+  dates: Point[],
+  by: (typeof DIMENSION_IDS)[number] | undefined,
+) {
+  const monthly = await countsOn(db(), scope, dates, held, by);
+  const direct = await countsOn(db(), scope, dates, held, by, { source: 'direct' });
+  for (const { date } of dates) {
+    const keys = new Set([
+      ...(direct.get(date)?.keys() ?? []),
+      ...(monthly.get(date)?.keys() ?? []),
+    ]);
+    for (const key of keys) {
+      const want = direct.get(date)?.get(key) ?? {};
+      const got = monthly.get(date)?.get(key) ?? {};
+      for (const alias of Object.keys(want)) {
+        expect(
+          got[alias] ?? 0,
+          `${alias} on ${date}, ${by ?? 'total'} ${key}, ${JSON.stringify(scope)}`,
+        ).toBe(want[alias]);
+      }
+    }
+  }
+}
+
 describe(`monthly figures on ${DATABASE_KIND}`, () => {
   it('cover the first and last day of every month since the first case', async () => {
     expect(isMonthlyDate('2021-01-01')).toBe(true);
@@ -95,24 +121,7 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     for (const scope of scopes) {
       for (const by of [undefined, ...DIMENSION_IDS]) {
         if (scope.municipality && by) continue;
-        const monthly = await countsOn(db(), scope, points, held, by);
-        const direct = await countsOn(db(), scope, points, held, by, { source: 'direct' });
-        for (const { date } of points) {
-          const keys = new Set([
-            ...(direct.get(date)?.keys() ?? []),
-            ...(monthly.get(date)?.keys() ?? []),
-          ]);
-          for (const key of keys) {
-            const want = direct.get(date)?.get(key) ?? {};
-            const got = monthly.get(date)?.get(key) ?? {};
-            for (const alias of Object.keys(want)) {
-              expect(
-                got[alias] ?? 0,
-                `${alias} on ${date}, ${by ?? 'total'} ${key}, ${JSON.stringify(scope)}`,
-              ).toBe(want[alias]);
-            }
-          }
-        }
+        await expectSameAsDirect(scope, points, by);
       }
     }
   }, 180_000);
@@ -145,24 +154,7 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     ).toBe(true);
     for (const scope of [{ district: DISTRICT }, { district: DISTRICT, provider: 'KDV' }]) {
       for (const by of [undefined, ...DIMENSION_IDS]) {
-        const monthly = await countsOn(db(), scope, within, held, by);
-        const direct = await countsOn(db(), scope, within, held, by, { source: 'direct' });
-        for (const { date } of within) {
-          const keys = new Set([
-            ...(direct.get(date)?.keys() ?? []),
-            ...(monthly.get(date)?.keys() ?? []),
-          ]);
-          for (const key of keys) {
-            const want = direct.get(date)?.get(key) ?? {};
-            const got = monthly.get(date)?.get(key) ?? {};
-            for (const alias of Object.keys(want)) {
-              expect(
-                got[alias] ?? 0,
-                `${alias} on ${date}, ${by ?? 'total'} ${key}, ${JSON.stringify(scope)}`,
-              ).toBe(want[alias]);
-            }
-          }
-        }
+        await expectSameAsDirect(scope, within, by);
       }
     }
     // They are read from the table: a month's first day taken out of it changes the answer.

@@ -20,7 +20,7 @@ import {
 import { formatCount, formatDate, formatDateTime, formatPercent, todayIso } from '../../format.ts';
 import { newestRequest } from '../../newest.ts';
 import { signedIn } from '../../session.ts';
-import { dash, headerRow, ISO_DATE, numberCell, withDetail } from './shared.ts';
+import { dash, ISO_DATE, numberCell, recordsTable, withDetail } from './shared.ts';
 
 /**
  * The Stichtag of the quality figures from the address; without one, the server's default
@@ -148,27 +148,6 @@ function shareCell(label: string, part: QualityPart) {
     withDetail(
       element('span', { className: 'share', textContent: formatQualityShare(part) }),
       `${formatCount(part.count)} von ${formatCount(part.cases)}`,
-    ),
-  );
-}
-
-function qualityTable(
-  caption: string,
-  className: string,
-  headers: string[],
-  rows: HTMLTableRowElement[],
-  /** The first column that holds numbers; all after it do too. */
-  numbersFrom = headers.length,
-) {
-  return element(
-    'div',
-    { className: 'table-frame' },
-    element(
-      'table',
-      { className: `records ${className}` },
-      element('caption', { textContent: caption }),
-      headerRow(headers, headers.slice(numbersFrom)),
-      element('tbody', {}, ...rows),
     ),
   );
 }
@@ -309,7 +288,7 @@ function snapshotsView(quality: QualityResponse, stand: string) {
   return qualityPart(
     'Lieferung der Exporte',
     quality.delivery_rule.description,
-    qualityTable(
+    recordsTable(
       `${SNAPSHOTS_TITLE}, ${stand}: ${overdue === 0 ? 'alle aktuell' : `${formatCount(overdue)} nicht aktuell`}`,
       'snapshots',
       SNAPSHOT_HEADERS,
@@ -404,7 +383,7 @@ function completenessView(quality: QualityResponse, today: string) {
   return qualityPart(
     'Vollständigkeit der Angaben',
     'Anteil der gespeicherten Fälle (laufend und beendet, wie der neueste Export sie nennt), in denen die Angabe vorhanden und bekannt ist. Ein Status zählt als bekannt, wenn irgendein Export ihn genannt hat.',
-    qualityTable(
+    recordsTable(
       `${COMPLETENESS_TITLE}, alle gespeicherten Fälle`,
       'completeness',
       ['Angabe', ...groups.map(providerLabel)],
@@ -467,7 +446,7 @@ function statusView(quality: QualityResponse, stand: string) {
   return qualityPart(
     'Unbekannter Status am Stichtag',
     'Laufende Fälle, deren Sprachniveau, Beschäftigung oder Wohnsituation am Stichtag kein Export nennt. Bei Kindern fehlen Sprachniveau und Beschäftigung oft zu Recht; die Spalten für Erwachsene zeigen den Nenner der Kennzahlen. Eine Wohnsituation ohne Mietvertrag gilt erst ab dem Stand des Exports, der sie nennt.',
-    qualityTable(
+    recordsTable(
       `${STATUS_TITLE}, ${stand}`,
       'status-unknown',
       [
@@ -519,7 +498,7 @@ function durationView(quality: QualityResponse, stand: string) {
   return qualityPart(
     'Fälle über der Höchstdauer',
     'Die Beratung dauert höchstens drei Jahre, mit Begründung vier. Der Export enthält keine Begründung: Fälle über drei Jahre sind zu prüfen, Fälle über vier Jahre laufen auch mit Begründung zu lang (oder ihr Ende fehlt im Export).',
-    qualityTable(
+    recordsTable(
       `${DURATION_TITLE}, ${stand}`,
       'duration',
       ['Träger', 'Laufende Fälle', 'über 3 Jahre', 'über 4 Jahre'],

@@ -66,3 +66,25 @@ export function numberCell(label: string, ...children: (Node | string)[]) {
   td.className = 'number';
   return td;
 }
+
+/** A table of records in its frame: caption, head row (numbers right-aligned) and rows. */
+export function recordsTable(
+  caption: string,
+  className: string,
+  headers: string[],
+  rows: HTMLTableRowElement[],
+  /** The first column that holds numbers; all after it do too. */
+  numbersFrom = headers.length,
+) {
+  return element(
+    'div',
+    { className: 'table-frame' },
+    element(
+      'table',
+      { className: `records ${className}` },
+      element('caption', { textContent: caption }),
+      headerRow(headers, headers.slice(numbersFrom)),
+      element('tbody', {}, ...rows),
+    ),
+  );
+}

@@ -9,7 +9,7 @@ import {
 import { cell, element, field, withAttributes } from '../../dom.ts';
 import { formatCount, formatDate, todayIso } from '../../format.ts';
 import { signedIn } from '../../session.ts';
-import { dash, FORMAT_LABELS, formatBytes, headerRow, ISO_DATE, plural } from './shared.ts';
+import { dash, FORMAT_LABELS, formatBytes, ISO_DATE, plural, recordsTable } from './shared.ts';
 
 /** The server tells the kind of file from its content; these only guide the file picker. */
 const ACCEPT = '.csv,.txt,.xlsx,.arrow,.arrows,.feather,.ipc';
@@ -377,27 +377,18 @@ function issueTable(
     total > issues.length
       ? `${title}: die ersten ${formatCount(issues.length)} von ${formatCount(total)}, nach Zeilen geordnet`
       : `${title} (${formatCount(total)})`;
-  return element(
-    'div',
-    { className: 'table-frame' },
-    element(
-      'table',
-      { className: `records ${className}` },
-      element('caption', { textContent: caption }),
-      headerRow(['Zeile', 'Spalte', 'Wert', 'Meldung']),
+  return recordsTable(
+    caption,
+    className,
+    ['Zeile', 'Spalte', 'Wert', 'Meldung'],
+    issues.map((issue) =>
       element(
-        'tbody',
+        'tr',
         {},
-        ...issues.map((issue) =>
-          element(
-            'tr',
-            {},
-            cell('Zeile', issue.row === null ? 'ganze Datei' : formatCount(issue.row)),
-            cell('Spalte', issue.column ?? dash),
-            cell('Wert', ...(issue.value ? [element('code', { textContent: issue.value })] : [])),
-            cell('Meldung', issueMessage(issue, upload)),
-          ),
-        ),
+        cell('Zeile', issue.row === null ? 'ganze Datei' : formatCount(issue.row)),
+        cell('Spalte', issue.column ?? dash),
+        cell('Wert', ...(issue.value ? [element('code', { textContent: issue.value })] : [])),
+        cell('Meldung', issueMessage(issue, upload)),
       ),
     ),
   );
