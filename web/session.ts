@@ -22,9 +22,12 @@ export const SESSION_EXPIRED = 'Ihre Sitzung ist abgelaufen. Bitte neu anmelden.
 
 let state: SessionState = ANONYMOUS;
 let loadedOnce = false;
+/** Counts the changes, so an answer asked for before one is not taken after it. */
+let changes = 0;
 const listeners = new Set<(state: SessionState, change: SessionChange) => void>();
 
 function change(next: SessionState, why: SessionChange) {
+  changes += 1;
   state = next;
   for (const listener of listeners) listener(state, why);
 }
@@ -45,7 +48,10 @@ export function roleDescription(user: NonNullable<SessionState['user']>): string
 
 /** Asks the server; a session we held that it no longer knows has expired. */
 export async function loadSession(): Promise<SessionState> {
+  const asked = changes;
   const next = await fetchSession();
+  // Signed in or out while the answer was on its way: that answer is older than the state.
+  if (asked !== changes) return state;
   const same =
     next.audience === state.audience &&
     next.user?.name === state.user?.name &&
