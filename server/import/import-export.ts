@@ -226,7 +226,7 @@ async function importFile(
           ? undefined
           : async () => {
               monthly = await timed('monthly figures, old contribution', onStep, () =>
-                beginMonthlyUpdate(session.db, district, provider, importId),
+                beginMonthlyUpdate(session.db, district, provider, importId, onStep),
               );
             },
       );
