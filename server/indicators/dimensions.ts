@@ -44,6 +44,11 @@ export interface Dimension {
   label: string;
   /** The category of a row of `facts`, as text. */
   key: RawBuilder<string>;
+  /**
+   * For a key on the fact `age`: the ages at which a case's category changes, which the
+   * monthly sweep takes as change points (registry.ts, Condition.atAges).
+   */
+  atAges?: readonly number[];
   /** Every category to list, in order, even with a count of zero; undefined: only those found. */
   categories?: (registry: RegistryCategories) => Category[];
   /** The label of a category found in the data (server/indicators/names.ts); else its key. */
@@ -88,6 +93,7 @@ export const DIMENSIONS: Record<DimensionId, Dimension> = {
     label: 'Altersgruppe',
     key: sql`CASE WHEN age < 6 THEN '0-5' WHEN age < 18 THEN '6-17' WHEN age < 27 THEN '18-26'
       WHEN age < 45 THEN '27-44' WHEN age < 65 THEN '45-64' ELSE '65+' END`,
+    atAges: [6, 18, 27, 45, 65],
     categories: () => [...AGE_GROUPS],
   },
   country: {

@@ -360,6 +360,91 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(incremental).toEqual(rebuilt);
   });
 
+  it('stay equal to a rebuild after a snapshot a year later that moves, closes and leaves cases', async () => {
+    // AWO a year later: the first manager's open cases closed, 20 open cases moved to a new
+    // manager and town, 15 with a new employment; every other case untouched, ageing and
+    // passing its third year in the twelve months the snapshot adds.
+    const text = readFileSync(resolve(DEMO_DIR, 'awo-2021-03-01.csv'), 'utf8').replace(
+      /^\uFEFF/,
+      '',
+    );
+    const [header, ...lines] = text.trimEnd().split(/\r?\n/);
+    const delimiter = (header as string).includes(';') ? ';' : ',';
+    const columns = (header as string).split(delimiter);
+    const at = (name: string) => columns.indexOf(name);
+    const firstManager = (lines[0] as string).split(delimiter)[at('manager_id')];
+    let moved = 0;
+    let employed = 0;
+    const rows = lines.map((line) => {
+      const cells = line.split(delimiter);
+      if (cells[at('ended_on')] !== '') return line;
+      if (cells[at('manager_id')] === firstManager) {
+        cells[at('ended_on')] = '2021-08-15';
+        cells[at('end_reason')] = 'independent';
+      } else if (moved < 20) {
+        cells[at('manager_id')] = 'IM-AWO-NEU';
+        cells[at('municipality')] =
+          cells[at('municipality')] === '08118048' ? '08118077' : '08118048';
+        moved += 1;
+      } else if (employed < 15) {
+        cells[at('employment')] = 'sv_employment';
+        cells[at('employment_since')] = '2021-11-03';
+        employed += 1;
+      }
+      return cells.join(delimiter);
+    });
+    expect([moved, employed]).toEqual([20, 15]);
+    const steps: string[] = [];
+    const summary = await importExport(database.handle, {
+      district: DISTRICT,
+      provider: 'AWO',
+      asOf: '2022-03-01',
+      fileName: 'awo-2022-03-01.csv',
+      bytes: Buffer.from(`${[header, ...rows].join('\n')}\n`),
+      onStep: (step) => steps.push(step),
+    });
+    expect(summary.status, summary.errors[0]?.message).toBe('imported');
+    // By the changed cases' contributions, not rebuilt: the path this test is about.
+    expect(steps).toContain('monthly figures: months added');
+    // Untouched cases that change in the months added: a birthday at an age a measure or a
+    // category compares, or the day after a third year.
+    const { rows: untouched } = await sql<{ birthdays: number; third_years: number }>`
+      SELECT
+        count(*) FILTER (WHERE EXISTS (
+          SELECT 1 FROM unnest(ARRAY[6, 18, 27, 45, 65]) t
+          WHERE (birth_month + make_interval(years => t))::date BETWEEN '2021-04-01' AND '2022-03-31'
+            AND (ended_on IS NULL OR ended_on > (birth_month + make_interval(years => t))::date)
+        ))::int AS birthdays,
+        count(*) FILTER (WHERE (started_on + interval '3 years')::date BETWEEN '2021-04-01' AND '2022-03-30'
+          AND ended_on IS NULL)::int AS third_years
+      FROM cases
+      WHERE district_key = ${DISTRICT} AND provider = 'AWO' AND changed_import_id <> ${summary.import_id}`.execute(
+      db(),
+    );
+    expect(untouched[0]?.birthdays).toBeGreaterThan(0);
+    expect(untouched[0]?.third_years).toBeGreaterThan(0);
+
+    const stored = async () =>
+      (
+        await sql<Record<string, unknown>>`
+          SELECT * FROM figures_monthly WHERE district_key = ${DISTRICT}
+          ORDER BY provider, dimension, on_date, category`.execute(db())
+      ).rows;
+    const incremental = await stored();
+    // The district's distinct counts too: the new manager counted, the first one no longer.
+    const managers = incremental.filter(
+      (row) => row.provider === '' && row.on_date === '2022-03-31',
+    );
+    expect(managers).toHaveLength(1);
+    await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE district_key = ${DISTRICT}`.execute(
+      db(),
+    );
+    await refreshStaleMonthlyFigures(db());
+    const rebuilt = await stored();
+    expect(incremental.length).toBe(rebuilt.length);
+    expect(incremental).toEqual(rebuilt);
+  }, 180_000);
+
   it('are rebuilt when the definitions change, and only then', async () => {
     expect(await refreshStaleMonthlyFigures(db())).toBe(0);
     await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE provider = 'DRK' AND district_key = '08118'`.execute(

@@ -42,7 +42,7 @@ const withKey = (
   [keyAlias(alias), count.keyAggregate],
 ];
 
-type MonthlyCount = Pick<CaseCount, 'condition' | 'aggregate' | 'keyAggregate'>;
+type MonthlyCount = Pick<CaseCount, 'condition' | 'aggregate' | 'keyAggregate' | 'atAges'>;
 
 /** Every indicator count that adds up over providers, under its measure alias. */
 const MONTHLY_COUNTS: readonly [string, MonthlyCount][] = INDICATORS.flatMap(
@@ -137,45 +137,66 @@ export function changeDates(indicators: readonly Indicator[]): RawBuilder<unknow
 
 const CHANGE_POINTS = sql`unnest(ARRAY[${sql.join(changeDates(INDICATORS))}])`;
 
-let thresholds: number[] | undefined;
+/** The fact column `age` in SQL text (not the function `age(…)`). */
+const USES_AGE = /(?<![\w."])"?age"?(?![\w"(])/;
+
+/** A measure's condition or a category's key, with the ages it declares it changes at. */
+export interface AgeUse {
+  name: string;
+  sql: RawBuilder<unknown>;
+  atAges?: readonly number[] | undefined;
+}
+
 /**
- * The ages at which a measure or a category can change: every comparison of the fact `age`
- * with a number in their SQL (`age < 18` changes at 18, `age <= 17` too). Other birthdays
- * change no count, so they are no change points. Any other use of `age` is refused here,
- * since its change points would be unknown.
+ * The ages at which a measure or a category can change: those their conditions and
+ * dimensions declare (registry.ts Condition.atAges, dimensions.ts Dimension.atAges). Other
+ * birthdays change no count, so they are no change points. A condition or key that uses
+ * `age` and declares no age is refused: its change points would be unknown.
  */
-export function ageThresholds(db?: Kysely<Database>): number[] {
-  if (thresholds) return thresholds;
-  const compiler =
-    db ??
-    new Kysely<Database>({
-      // Compiles only, never connects.
-      dialect: {
-        createAdapter: () => new PostgresAdapter(),
-        createDriver: () => new DummyDriver(),
-        createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-        createQueryCompiler: () => new PostgresQueryCompiler(),
-      },
-    });
-  const texts = [
-    ...[...MONTHLY_MEASURES.values()].map((aggregate) => aggregate.compile(compiler).sql),
-    ...MONTHLY_DIMENSIONS.map((id) => DIMENSIONS[id].key.compile(compiler).sql),
-  ];
+export function ageThresholdsOf(uses: readonly AgeUse[]): number[] {
+  const compiler = new Kysely<Database>({
+    // Compiles only, never connects.
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
   const found = new Set<number>();
-  for (const text of texts) {
-    for (const use of text.matchAll(/(?<![\w."])"?age"?(?![\w"(])\s*(<=|>=|<>|<|>|=)?\s*(\d+)?/g)) {
-      const [, operator, number] = use;
-      if (!operator || number === undefined)
-        throw new Error(`age is used in a way the monthly figures cannot follow: ${text}`);
-      const n = Number(number);
-      if (operator === '<' || operator === '>=') found.add(n);
-      else if (operator === '<=' || operator === '>') found.add(n + 1);
-      else found.add(n).add(n + 1);
+  for (const use of uses) {
+    const ages = use.atAges ?? [];
+    if (ages.length === 0 && USES_AGE.test(sql`${use.sql}`.compile(compiler).sql))
+      throw new Error(
+        `${use.name} uses age but names no age at which it changes (atAges in server/indicators/registry.ts or dimensions.ts): the monthly figures cannot follow it.`,
+      );
+    for (const age of ages) {
+      if (!Number.isInteger(age) || age < 1)
+        throw new Error(
+          `${use.name} names ${age} as an age at which it changes: not a whole number of years above 0.`,
+        );
+      found.add(age);
     }
   }
-  thresholds = [...found].filter((n) => n >= 1).sort((a, b) => a - b);
-  return thresholds;
+  return [...found].sort((a, b) => a - b);
 }
+
+/** The ages of the registry's measures and the dimensions, checked once at start. */
+const AGE_THRESHOLDS = ageThresholdsOf([
+  ...MONTHLY_COUNTS.map(([alias, count]) => ({
+    name: alias,
+    sql: count.condition,
+    atAges: count.atAges,
+  })),
+  ...MONTHLY_DIMENSIONS.map((id) => ({
+    name: `The dimension ${id}`,
+    sql: DIMENSIONS[id].key,
+    atAges: DIMENSIONS[id].atAges,
+  })),
+]);
+
+/** The ages at which a measure or a category can change (ageThresholdsOf). */
+export const ageThresholds = (): readonly number[] => AGE_THRESHOLDS;
 
 let version: string | undefined;
 /** Changes whenever a measure's or a dimension's SQL changes: older rows are then not used. */
@@ -198,7 +219,7 @@ export function monthlyVersion(db: Kysely<Database>): string {
   for (const id of MONTHLY_DIMENSIONS) hash.update(`${id}=${DIMENSIONS[id].key.compile(db).sql};`);
   hash.update(factColumns(sql`d`).compile(db).sql);
   hash.update(CHANGE_POINTS.compile(db).sql);
-  hash.update(`ages=${ageThresholds(db).join(',')};`);
+  hash.update(`ages=${ageThresholds().join(',')};`);
   for (const [alias, column] of DISTRICT_MEASURES)
     hash.update(`${alias}=distinct ${column} keyed ${DISTINCT_KEY_COLUMN[column]};`);
   version = hash.digest('hex').slice(0, 16);
@@ -296,9 +317,7 @@ export function contributions(
     keyed.map(({ column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${column}::text`),
     sql` `,
   );
-  const rowValues = sql.join(
-    MONTHLY_ROW_VALUES.map((value, i) => sql`sign * ${value} AS ${SUM_COLUMNS[i]}`),
-  );
+  const rowValues = sql.join(SUM_COLUMNS.map((m) => sql`sign * ${m} AS ${m}`));
   const sums = sql.join(SUM_COLUMNS.map((m) => sql`sum(${m}) AS ${m}`));
   const lastDay = endOfMonth(window.last);
   const slice = sql`district_key = ${district} AND provider = ${provider}`;
@@ -355,17 +374,26 @@ export function contributions(
       FROM snapped
       WINDOW running AS (PARTITION BY case_id ORDER BY on_date)
     ),
+    -- Each stretch's categories and what it adds to each measure, once: both its counting
+    -- in and its counting out use them. The fence (OFFSET 0) keeps the fact columns (age
+    -- above all) computed once per stretch, not once per use in a condition.
     facts AS (
-      SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`, { status: false })},
-        ${sql.join(STATUS_KINDS.map((kind) => sql`${sql.ref(`st.s_${kind}`)} AS ${sql.id(kind)}`))}
-      FROM stretches st JOIN slice_cases c ON c.case_id COLLATE "C" = st.case_id
-      WHERE (st.to_date IS NULL OR st.to_date > st.from_date)
-        AND c.started_on <= st.from_date
-        AND ${
-          changesOnly
-            ? sql`(st.from_date >= ${window.first}::date OR st.to_date >= ${window.first}::date)`
-            : sql`(st.to_date IS NULL OR st.to_date > ${window.first}::date)`
-        }
+      SELECT from_date, to_date,
+        ${sql.join(keyed.map(({ id, column }) => sql`${DIMENSIONS[id].key} AS ${column}`))},
+        ${sql.join(MONTHLY_ROW_VALUES.map((value, i) => sql`${value} AS ${SUM_COLUMNS[i]}`))}
+      FROM (
+        SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`, { status: false })},
+          ${sql.join(STATUS_KINDS.map((kind) => sql`${sql.ref(`st.s_${kind}`)} AS ${sql.id(kind)}`))}
+        FROM stretches st JOIN slice_cases c ON c.case_id COLLATE "C" = st.case_id
+        WHERE (st.to_date IS NULL OR st.to_date > st.from_date)
+          AND c.started_on <= st.from_date
+          AND ${
+            changesOnly
+              ? sql`(st.from_date >= ${window.first}::date OR st.to_date >= ${window.first}::date)`
+              : sql`(st.to_date IS NULL OR st.to_date > ${window.first}::date)`
+          }
+        OFFSET 0
+      ) f
     ),
     signed AS (
       ${
@@ -379,8 +407,7 @@ export function contributions(
       WHERE ${changesOnly ? sql`to_date >= ${window.first}::date` : sql`to_date IS NOT NULL`}
     ),
     keyed AS (
-      SELECT on_date, ${sql.join(keyed.map(({ id, column }) => sql`${DIMENSIONS[id].key} AS ${column}`))},
-        ${rowValues}
+      SELECT on_date, ${sql.join(keyed.map(({ column }) => column))}, ${rowValues}
       FROM signed
     ),
     grouped AS (
@@ -416,6 +443,18 @@ const storedValues = (sums: (m: RawBuilder<unknown>) => RawBuilder<unknown>) =>
       (alias, i) => sql`${sums(SUM_COLUMNS[i] as RawBuilder<unknown>)}::${storedType(alias)}`,
     ),
   );
+
+/**
+ * Runs a statement over `contributions`. Nested loops are off for it: within an import the
+ * case tables were just written and have no statistics yet, and the planner, taking them
+ * for a few rows, nested-looped a million stretches against 200,000 cases (it ran for half
+ * an hour); hash and merge joins are right at every size here.
+ */
+async function sweep(db: Kysely<Database>, statement: RawBuilder<unknown>) {
+  await sql`SET LOCAL enable_nestloop = off`.execute(db);
+  await statement.execute(db);
+  await sql`RESET enable_nestloop`.execute(db);
+}
 
 async function noJit(db: Kysely<Database>) {
   // The planner cannot estimate these CTEs and would compile the query to machine code
@@ -484,14 +523,17 @@ async function refreshProviderFigures(
     return;
   }
   await noJit(db);
-  await sql`
+  await sweep(
+    db,
+    sql`
     INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, ${storedColumns()})
     SELECT ${district}, ${provider}, on_date, dimension, category, ${storedValues((m) => m)}
     FROM (${contributions(district, provider, range)}) running
     WHERE ${anyNonZero(undefined)}
     -- Stored in the order they are read: a breakdown on a date, or a series of totals, is
     -- then a few adjacent pages per provider instead of one page per row.
-    ORDER BY dimension, on_date, category`.execute(db);
+    ORDER BY dimension, on_date, category`,
+  );
   await writeSlice(db, district, provider, range);
 }
 
@@ -553,11 +595,14 @@ export async function beginMonthlyUpdate(
     FROM (${contributions(district, provider, before, sql`false`)}) nothing`.execute(db);
   const touched = sql`case_id IN (SELECT case_id FROM monthly_touched)`;
   const addDelta = async (window: Window, which: RawBuilder<unknown>, sign: 1 | -1) => {
-    await sql`
+    await sweep(
+      db,
+      sql`
       INSERT INTO monthly_delta (on_date, dimension, category, ${sql.join(SUM_COLUMNS)})
       SELECT on_date, dimension, category, ${sql.join(SUM_COLUMNS.map((m) => sql`${sign} * ${m}`))}
       FROM (${contributions(district, provider, window, which)}) running
-      WHERE ${anyNonZero(undefined)}`.execute(db);
+      WHERE ${anyNonZero(undefined)}`,
+    );
   };
   await noJit(db);
   await addDelta(before, touched, -1);
@@ -628,11 +673,14 @@ export async function beginMonthlyUpdate(
         await sql`ALTER TABLE monthly_moving ADD PRIMARY KEY (case_id)`.execute(db);
         await sql`ANALYZE monthly_moving`.execute(db);
         const moving = sql`case_id IN (SELECT case_id FROM monthly_moving)`;
-        await sql`
+        await sweep(
+          db,
+          sql`
           INSERT INTO monthly_delta (on_date, dimension, category, ${sql.join(SUM_COLUMNS)})
           SELECT on_date, dimension, category, ${sql.join(SUM_COLUMNS)}
           FROM (${contributions(district, provider, added, moving, { changesOnly: true })}) running
-          WHERE ${anyNonZero(undefined)}`.execute(db);
+          WHERE ${anyNonZero(undefined)}`,
+        );
       }
       onStep('monthly figures: months added', performance.now() - addedStarted);
       // The changed cases' new contribution, on every date held (after the carry above, which

@@ -43,6 +43,8 @@ export interface CountIndicator extends Described {
   condition?: RawBuilder<boolean>;
   /** The days on which what it counts can change for a case (Condition.changesOn). */
   changesOn?: readonly RawBuilder<unknown>[];
+  /** The ages at which what it counts can change for a case (Condition.atAges). */
+  atAges?: readonly number[];
   /** For a count of cases: see CaseCount. */
   monotone?: boolean;
   /** Whether it counts cases, so that it can be broken down by a case attribute. */
@@ -97,12 +99,19 @@ export type Indicator = CountIndicator | ShareIndicator | RatioIndicator;
 export interface Condition {
   where: RawBuilder<boolean>;
   changesOn: readonly RawBuilder<unknown>[];
+  /**
+   * The ages at which it can turn, for a condition on the fact `age` (`age < 18` turns at
+   * 18): the sweep takes birthdays at these ages as change points, and refuses at start a
+   * condition that uses `age` without naming them (figures-monthly.ts, ageThresholds).
+   */
+  atAges?: readonly number[];
 }
 
 export const condition = (
   where: RawBuilder<boolean>,
   changesOn: readonly RawBuilder<unknown>[] = [],
-): Condition => ({ where, changesOn });
+  atAges: readonly number[] = [],
+): Condition => ({ where, changesOn, atAges });
 
 /** All of the conditions: each in parentheses, joined by AND; changes on any one's days. */
 export const allOf = (...conditions: readonly Condition[]): Condition => ({
@@ -111,6 +120,7 @@ export const allOf = (...conditions: readonly Condition[]): Condition => ({
     sql` AND `,
   )}`,
   changesOn: conditions.flatMap((c) => c.changesOn),
+  atAges: conditions.flatMap((c) => c.atAges ?? []),
 });
 
 /** A count of cases: its condition, the count, and the sum of the cases' record keys. */
@@ -118,6 +128,8 @@ export interface CaseCount {
   condition: RawBuilder<boolean>;
   /** The days on which the condition can change for a case (Condition.changesOn). */
   changesOn: readonly RawBuilder<unknown>[];
+  /** The ages at which the condition can change for a case (Condition.atAges). */
+  atAges?: readonly number[];
   aggregate: RawBuilder<number>;
   keyAggregate: RawBuilder<number>;
   /**
@@ -134,6 +146,7 @@ export interface CaseCount {
 export const cases = (where: Condition, { monotone = false } = {}): CaseCount => ({
   condition: where.where,
   changesOn: where.changesOn,
+  atAges: where.atAges ?? [],
   monotone,
   aggregate: sql<number>`count(*) FILTER (WHERE ${where.where})::int`,
   keyAggregate: sql<number>`coalesce(sum(record_key) FILTER (WHERE ${where.where}), 0)::float8`,
@@ -152,8 +165,8 @@ const ENDED_ON = sql`ended_on`;
 export const ACTIVE = condition(sql`active`, [STARTED_ON, ENDED_ON]);
 /** Ended on or before the date. */
 export const CLOSED = condition(sql`closed`, [ENDED_ON]);
-export const MINOR = condition(sql`age < 18`);
-export const ADULT = condition(sql`age >= 18`);
+export const MINOR = condition(sql`age < 18`, [], [18]);
+export const ADULT = condition(sql`age >= 18`, [], [18]);
 /** A language level of B1 or higher (on the date of the facts). */
 export const B1_OR_HIGHER = condition(sql`language_level IN ('B1', 'B2', 'C1', 'C2')`);
 /** Employed subject to social insurance (without vocational training). */
