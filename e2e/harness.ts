@@ -59,11 +59,11 @@ export async function startHarness(args: string[] = []): Promise<Harness> {
     LOG_LEVEL: 'warn',
   };
   delete env.DATABASE_URL;
-  const server: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/start.ts', ...args],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const server: ChildProcess = spawn(process.execPath, ['scripts/start.mjs', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let stdout = '';
   server.stdout?.setEncoding('utf8');
   server.stdout?.on('data', (chunk: string) => {

@@ -1,14 +1,19 @@
-// npm run bench:start -- [--database-url URL] [--wait-rebuild]
-// A server start at scale with every monthly figure stale. Destructive for the benchmark
-// database's monthly figures (the server rebuilds them): never point it at real data.
-// In the same run:
+// npm run bench:start -- [--database-url URL] [--wait-rebuild] [--no-tsx]
+// A server start at scale with every monthly figure stale. Marks the benchmark database's
+// monthly figures stale (the server starts rebuilding them) and, at the end, marks the
+// slices the servers did not rebuild as they were (their rows were never changed): never
+// point it at real data. In the same run, each started as `npm start` starts it (the bundled
+// server, scripts/server-bundle.mjs; the bundle is made before the timing):
 // 1. baseline: the server started on the database as it is (monthly figures as they are);
 // 2. every slice of the monthly figures marked as made by other definitions (stale), and
-//    the server started again.
+//    the server started again;
+// 3. the same stale start with the TypeScript sources loaded through tsx (how the server
+//    started before the bundle; left out with --no-tsx).
 // Each time: milliseconds from the spawn until the server listens and until the first
 // answer of GET /api/v1/health (polled every 25 ms), what it says about the monthly figures,
 // and right after that the district's figures on a date within a month and a breakdown
-// (admin token: exact figures), timed and compared with the direct SQL over the case rows
+// (admin token: exact figures), both the time they took and the time from the spawn until
+// they were answered; they are then compared with the direct SQL over the case rows
 // (countsOn with source 'direct' on its own connection). With --wait-rebuild, the time until
 // /api/v1/health says `current` again.
 import { loadavg } from 'node:os';
@@ -19,12 +24,13 @@ import { openDatabase } from '../server/db/connect.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { countsOn } from '../server/indicators/figures.ts';
 import { INDICATORS } from '../server/indicators/registry.ts';
-import { startServer } from './lib/serve.ts';
+import { serverEntry, startServer } from './lib/serve.ts';
 
 const { values } = parseArgs({
   options: {
     'database-url': { type: 'string', default: 'postgresql://postgres@127.0.0.1:5432/zb_state' },
     'wait-rebuild': { type: 'boolean', default: false },
+    'no-tsx': { type: 'boolean', default: false },
     district: { type: 'string', default: '08118' },
     date: { type: 'string', default: '2021-06-17' },
   },
@@ -107,10 +113,12 @@ async function figuresAt(base: string) {
   return { ms, compared, differ };
 }
 
-async function measureStart(label: string) {
+async function measureStart(label: string, source: 'bundle' | 'tsx' = 'bundle') {
+  // The bundle is made (if the sources changed) before the clock starts.
+  await serverEntry(source);
   const loadBefore = load();
   const spawned = performance.now();
-  const server = await startServer(URL_, { quiet: true, district: DISTRICT });
+  const server = await startServer(URL_, { quiet: true, district: DISTRICT, source });
   try {
     let health: { monthly_figures: string } | undefined;
     let healthAfter = 0;
@@ -126,6 +134,7 @@ async function measureStart(label: string) {
       }
     }
     const figures = await figuresAt(server.base);
+    const figuresAfter = healthAfter + figures.ms;
     let currentAfter: number | undefined;
     if (values['wait-rebuild']) {
       for (;;) {
@@ -139,34 +148,53 @@ async function measureStart(label: string) {
       }
       currentAfter = performance.now() - spawned;
     }
-    const line = `| ${label} | ${fmt.format(server.listeningAfter)} | ${fmt.format(healthAfter)} | ${health.monthly_figures} | ${fmt.format(figures.ms)} | ${figures.compared - figures.differ.length} of ${figures.compared} equal | ${currentAfter === undefined ? '–' : fmt.format(currentAfter / 1000)} | ${loadBefore} → ${load()} |`;
+    const line = `| ${label} | ${fmt.format(server.listeningAfter)} | ${fmt.format(healthAfter)} | ${health.monthly_figures} | ${fmt.format(figures.ms)} | ${fmt.format(figuresAfter)} | ${figures.compared - figures.differ.length} of ${figures.compared} equal | ${currentAfter === undefined ? '–' : fmt.format(currentAfter / 1000)} | ${loadBefore} → ${load()} |`;
     console.log(line);
     if (figures.differ.length > 0)
       console.log(`  differ: ${figures.differ.slice(0, 10).join('; ')}`);
-    return { line, healthAfter };
+    return { line, healthAfter, figuresAfter };
   } finally {
     await server.stop();
   }
 }
 
 const lines = [
-  '| Start | Listening after ms | /api/v1/health after ms | monthly_figures | figures on the date and a breakdown ms | equal to the direct SQL | current after s | load average before → after |',
-  '| ----- | -----------------: | ----------------------: | --------------- | -------------------------------------: | ----------------------- | --------------: | --------------------------- |',
+  '| Start | Listening after ms | /api/v1/health after ms | monthly_figures | figures on the date and a breakdown ms | first figures after ms | equal to the direct SQL | current after s | load average before → after |',
+  '| ----- | -----------------: | ----------------------: | --------------- | -------------------------------------: | ---------------------: | ----------------------- | --------------: | --------------------------- |',
 ];
+/** Marks every slice stale, keeping what it was made by, so that it can be marked back. */
+const STALE = 'stale-by-bench-start:';
+async function markStale() {
+  const { rows } = await sql<{ n: number }>`
+    WITH marked AS (
+      UPDATE figures_monthly_slices SET version = ${STALE} || version
+      WHERE version NOT LIKE ${`${STALE}%`} RETURNING 1
+    ) SELECT count(*)::int AS n FROM marked`.execute(db);
+  console.log(`${rows[0]?.n} slices of the monthly figures marked stale`);
+}
 try {
   const baseline = await measureStart('monthly figures as they are (baseline)');
   lines.push(baseline.line);
-  const { numUpdatedRows } = await db
-    .updateTable('figures_monthly_slices')
-    .set({ version: 'stale-by-bench-start' })
-    .executeTakeFirst();
-  console.log(`${numUpdatedRows} slices of the monthly figures marked stale`);
+  await markStale();
   const stale = await measureStart('every monthly figure stale');
   lines.push(stale.line);
-  lines.push(
-    `| ratio stale ÷ baseline | | ${(stale.healthAfter / baseline.healthAfter).toFixed(2)} | | | | | |`,
-  );
+  const ratio = (label: string, run: typeof stale) =>
+    `| ratio ${label} ÷ baseline | | ${(run.healthAfter / baseline.healthAfter).toFixed(2)} | | | ${(run.figuresAfter / baseline.figuresAfter).toFixed(2)} | | | |`;
+  lines.push(ratio('stale', stale));
+  if (!values['no-tsx']) {
+    await markStale();
+    const tsx = await measureStart('every monthly figure stale, sources through tsx', 'tsx');
+    lines.push(tsx.line);
+    lines.push(ratio('stale through tsx', tsx));
+  }
 } finally {
+  // Slices a server did not rebuild still hold the rows they held: marked back as they were.
+  const { numUpdatedRows } = await db
+    .updateTable('figures_monthly_slices')
+    .set({ version: sql`substr(version, ${STALE.length + 1})` })
+    .where('version', 'like', `${STALE}%`)
+    .executeTakeFirst();
+  console.log(`${numUpdatedRows} slices not rebuilt marked back as they were`);
   await revokeToken(db, DISTRICT, String(id)).catch(() => undefined);
   await handle.close();
 }

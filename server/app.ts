@@ -24,12 +24,14 @@ import indicators from './routes/indicators.ts';
 import interimReport from './routes/interim-report.ts';
 import openapi from './routes/openapi.ts';
 import quality from './routes/quality.ts';
-import reportPage, { loadReportRenderer } from './routes/report-page.ts';
+import reportPage, { loadReportRenderer, type ReportRenderer } from './routes/report-page.ts';
 import reports from './routes/reports.ts';
 import session from './routes/session.ts';
 import tokens from './routes/tokens.ts';
 
 export const WEB_DIST = resolve(import.meta.dirname, '../dist');
+/** How long after the start the report page's renderer is loaded if no page asked for it. */
+const RENDERER_WARM_UP_MS = 30_000;
 
 export interface AppOptions {
   config: Config;
@@ -77,10 +79,27 @@ export async function buildApp(options: AppOptions) {
   const webDist = options.webDist ?? WEB_DIST;
   if (existsSync(resolve(webDist, 'index.html'))) {
     // The interim report at `/` is rendered with its figures (report-page.ts); the page
-    // file itself stays reachable for the other pages' addresses.
-    // Loaded meanwhile (seconds on a busy machine): the server answers before it is ready.
-    const renderer = loadReportRenderer(readFileSync(resolve(webDist, 'index.html'), 'utf8'));
-    renderer.catch(() => {});
+    // file itself stays reachable for the other pages' addresses. The renderer (jsdom, Plot:
+    // seconds of loading on a busy machine) is loaded by the first page request, or once the
+    // server has run for a while, never during the start.
+    const template = readFileSync(resolve(webDist, 'index.html'), 'utf8');
+    let loading: Promise<ReportRenderer> | undefined;
+    const renderer = () => {
+      if (!loading) {
+        const started = loadReportRenderer(template);
+        loading = started;
+        started.catch(() => {
+          if (loading === started) loading = undefined;
+        });
+      }
+      return loading;
+    };
+    let warmUp: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      warmUp = setTimeout(() => renderer().catch(() => {}), RENDERER_WARM_UP_MS);
+      warmUp.unref();
+    });
+    app.addHook('onClose', async () => clearTimeout(warmUp));
     await app.register(reportPage, { renderer });
     await app.register(fastifyStatic, {
       root: webDist,

@@ -33,7 +33,13 @@ async function folderInUseMessage(dataDir: string) {
 
 let app: App;
 try {
-  app = await buildApp({ config, logger: { level: config.logLevel } });
+  // Stale monthly figures are rebuilt once the server listens (below), not on ready: the
+  // rebuild's queries would compete with the start for the same cores.
+  app = await buildApp({
+    config,
+    logger: { level: config.logLevel },
+    monthlyFigures: { rebuild: 'off' },
+  });
   await app.ready();
 } catch (error) {
   if (error instanceof DataFolderInUseError) {
@@ -73,9 +79,6 @@ if (await isEmpty(app.database.db, config.district)) {
   );
 }
 
-// Monthly figures made by older definitions (or before migration 005) are rebuilt in the
-// background (server/plugins/monthly-figures.ts): the server answers meanwhile, from the case rows.
-
 // Accounts: a demonstration admin only when asked for, else a hint while there is none.
 let accountNotice: string | undefined;
 if (process.argv.includes('--demo')) {
@@ -100,6 +103,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 await app.listen({ port: config.port, host: config.host });
+// Monthly figures made by older definitions (or before migration 005) are rebuilt in the
+// background from now on (server/plugins/monthly-figures.ts): the server answers meanwhile,
+// from the case rows for every slice not yet rebuilt, so every figure is correct at once.
+app.monthlyFigures.rebuild();
 if (accountNotice) console.log(`\n  ${accountNotice}\n`);
 console.log(
   `Zwischenbilanz läuft auf http://localhost:${listeningPort()} (Datenbank: ${app.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,

@@ -1,7 +1,22 @@
-// The server as a child process for the benchmarks: `node --import tsx server/main.ts` on a
-// PostgreSQL database, on loopback, on a free port, rate limits off, warnings only.
+// The server as a child process for the benchmarks, started as `npm start` starts it: the
+// bundled server (scripts/server-bundle.mjs, made first when missing or stale), or with
+// `source: 'tsx'` the TypeScript sources through tsx (`node --import tsx server/main.ts`, as
+// before issue #15). On a PostgreSQL database, on loopback, on a free port, rate limits off,
+// warnings only.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The bundle of the checkout's server, made (outside the timing) when missing or stale. */
+async function serverBundleOf(root: string): Promise<string> {
+  const module = (await import(pathToFileURL(resolve(root, 'scripts/server-bundle.mjs')).href)) as {
+    serverBundle(log?: (line: string) => void): Promise<string | null>;
+  };
+  const bundle = await module.serverBundle(() => undefined);
+  if (!bundle) throw new Error(`No server bundle in ${root}: is esbuild installed?`);
+  return bundle;
+}
 
 /** The checkout whose server runs: this one, or another (`BENCH_SERVER_ROOT`) to compare. */
 const ROOT = process.env.BENCH_SERVER_ROOT || resolve(import.meta.dirname, '../..');
@@ -14,16 +29,23 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** The arguments that start the server: the bundle (made now if missing or stale) or tsx. */
+export async function serverEntry(source: 'bundle' | 'tsx' = 'bundle'): Promise<string[]> {
+  // A checkout from before the bundle (BENCH_SERVER_ROOT) runs its sources through tsx.
+  if (source === 'tsx' || !existsSync(resolve(ROOT, 'scripts/server-bundle.mjs')))
+    return ['--import', 'tsx', 'server/main.ts'];
+  return [await serverBundleOf(ROOT)];
+}
+
 export async function startServer(
   url: string,
-  options: { cpuProf?: string; district?: string; quiet?: boolean } = {},
+  options: { cpuProf?: string; district?: string; quiet?: boolean; source?: 'bundle' | 'tsx' } = {},
 ): Promise<Server> {
+  const entry = await serverEntry(options.source);
   const started = performance.now();
   const args = [
     ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : []),
-    '--import',
-    'tsx',
-    'server/main.ts',
+    ...entry,
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

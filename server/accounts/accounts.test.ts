@@ -429,6 +429,45 @@ describe(`API tokens on ${DATABASE_KIND}`, () => {
     expect((await post({ name: 'x', role: 'root' })).statusCode).toBe(400);
     expect((await post({ name: 'x', role: 'press', extra: 1 })).statusCode).toBe(400);
   });
+
+  it('record their last use to the minute, without a write on every request', async () => {
+    const { secret, id } = await createToken(db(), {
+      district: '08118',
+      name: 'Zuletzt benutzt',
+      role: 'press',
+      createdBy: 'test',
+    });
+    const lastUsed = async () =>
+      (
+        await db()
+          .selectFrom('api_tokens')
+          .select(sql<string>`last_used_at::text`.as('at'))
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).at;
+    const use = () =>
+      app.inject({
+        url: '/api/v1/indicators?date=2021-01-01',
+        headers: { authorization: `Bearer ${secret}` },
+      });
+    expect((await use()).statusCode).toBe(200);
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    // Used again within the minute: the use is known already, nothing is written.
+    await sql`UPDATE api_tokens SET last_used_at = now() - interval '30 seconds' WHERE id = ${id}`.execute(
+      db(),
+    );
+    const recorded = await lastUsed();
+    expect((await use()).statusCode).toBe(200);
+    expect(await lastUsed()).toBe(recorded);
+    // More than a minute later: written again.
+    await sql`UPDATE api_tokens SET last_used_at = now() - interval '2 minutes' WHERE id = ${id}`.execute(
+      db(),
+    );
+    const older = await lastUsed();
+    expect((await use()).statusCode).toBe(200);
+    expect(await lastUsed()).not.toBe(older);
+  });
 });
 
 describe(`what each role sees on ${DATABASE_KIND}`, () => {

@@ -149,21 +149,21 @@ export function perturbationTable(parameters: CellKeyParameters): PerturbationTa
   return { parameters, rows };
 }
 
-/** The outcomes of a true count: its row, shifted for counts beyond the table. */
-function outcomesOf(count: number, table: PerturbationTable): Outcome[] {
+/**
+ * The outcomes of a true count: its row, and how far to shift their counts (for counts beyond
+ * the table). Not copied: perturb runs for every figure of every public answer.
+ */
+function outcomesOf(count: number, table: PerturbationTable): { row: Outcome[]; shift: number } {
   const last = table.rows.length - 1;
-  if (count <= last) return table.rows[count] as Outcome[];
-  return (table.rows[last] as Outcome[]).map((outcome) => ({
-    ...outcome,
-    count: outcome.count + count - last,
-  }));
+  if (count <= last) return { row: table.rows[count] as Outcome[], shift: 0 };
+  return { row: table.rows[last] as Outcome[], shift: count - last };
 }
 
 /** The published count of a true count with the given cell key in [0, 1). */
 export function perturb(count: number, cellKey: number, table: PerturbationTable): number {
-  const outcomes = outcomesOf(count, table);
-  const hit = outcomes.find((outcome) => cellKey < outcome.upTo);
-  return (hit ?? (outcomes.at(-1) as Outcome)).count;
+  const { row, shift } = outcomesOf(count, table);
+  const hit = row.find((outcome) => cellKey < outcome.upTo);
+  return (hit ?? (row.at(-1) as Outcome)).count + shift;
 }
 
 /**
@@ -175,9 +175,14 @@ export function possibleCounts(
   table: PerturbationTable,
 ): { lowest: number; highest: number } {
   const { maxDeviation } = table.parameters;
-  const candidates: number[] = [];
+  let lowest = Number.POSITIVE_INFINITY;
+  let highest = Number.NEGATIVE_INFINITY;
   for (let i = Math.max(0, published - maxDeviation); i <= published + maxDeviation; i++) {
-    if (outcomesOf(i, table).some((outcome) => outcome.count === published)) candidates.push(i);
+    const { row, shift } = outcomesOf(i, table);
+    if (row.some((outcome) => outcome.count + shift === published)) {
+      lowest = Math.min(lowest, i);
+      highest = Math.max(highest, i);
+    }
   }
-  return { lowest: Math.min(...candidates), highest: Math.max(...candidates) };
+  return { lowest, highest };
 }

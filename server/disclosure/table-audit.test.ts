@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type Cell, smallIsolables } from './audit.ts';
 import { perturb, perturbationTable, possibleCounts } from './cell-key.ts';
 import { type Fact, FeasibleSums, solver } from './feasibility.ts';
-import { auditPerturbedTable, type TableCount } from './table-audit.ts';
+import { auditPerturbedTable, type TableCount, tableAuditsComputed } from './table-audit.ts';
 
 const K = 5;
 const table = perturbationTable({ maxDeviation: 3, variance: 1, threshold: K - 1 });
@@ -149,4 +149,33 @@ describe('the audit of a perturbed table', () => {
     expect(cornered).toBeGreaterThan(0);
     expect(tables).toBe(300);
   }, 120_000);
+});
+
+describe('the audit of a table asked for again', () => {
+  it('is answered from memory with the same result, and a changed table is audited anew', async () => {
+    // Small cells beside their totals: the audit has linear programs to solve.
+    const rows = [
+      [1, 2, 0, 7],
+      [3, 1, 4, 2],
+    ];
+    const keys = Array.from({ length: 20 }, (_, i) => (i * 0.37) % 1);
+    const before = tableAuditsComputed();
+    const first = await perturbAndAudit(rows, keys);
+    expect(tableAuditsComputed()).toBe(before + 1);
+    // The caller may change its copy: the remembered result stays as it was.
+    first.withheld[0] = !first.withheld[0];
+    const again = await perturbAndAudit(rows, keys);
+    expect(tableAuditsComputed()).toBe(before + 1);
+    first.withheld[0] = !first.withheld[0];
+    expect(again.withheld).toEqual(first.withheld);
+    const other = await perturbAndAudit(
+      [
+        [1, 2, 0, 7],
+        [3, 1, 4, 3],
+      ],
+      keys,
+    );
+    expect(tableAuditsComputed()).toBe(before + 2);
+    expect(other.truths).not.toEqual(first.truths);
+  });
 });

@@ -28,12 +28,60 @@ export interface TableCount {
     | { kind: 'withheld' };
 }
 
+/** Audits of tables already asked for, by everything their result depends on. */
+const audited = new Map<string, Promise<readonly boolean[]>>();
+/** Characters of the keys kept (a cross-table's key is a few kilobytes). */
+const AUDITS_KEPT_CHARS = 16 * 1024 * 1024;
+let auditedChars = 0;
+let computed = 0;
+/** How many tables were audited (not answered from memory) in this process: for tests. */
+export const tableAuditsComputed = () => computed;
+
 /**
  * Which counts of a table to withhold besides those already withheld, so that no count from
  * 1 to k-1 among its cells and the differences of its nested cells can be learnt exactly.
  * `interior` holds the true counts of the cells no other cell splits (the unknowns).
+ * The result depends on nothing else: the same table again (the same figures asked for
+ * again, by anyone, in any format) is answered from memory, without linear programs.
  */
 export async function auditPerturbedTable(
+  interior: readonly number[],
+  counts: readonly TableCount[],
+  options: { k: number; table: PerturbationTable },
+): Promise<boolean[]> {
+  const key = JSON.stringify([
+    options.k,
+    options.table.parameters,
+    interior,
+    counts.map((count) => [count.members, count.truth, count.published]),
+  ]);
+  let known = audited.get(key);
+  if (known) {
+    // Most recently used last: the oldest go first.
+    audited.delete(key);
+    audited.set(key, known);
+  } else {
+    const pending = audit(interior, counts, options);
+    computed += 1;
+    known = pending;
+    audited.set(key, pending);
+    auditedChars += key.length;
+    pending.catch(() => {
+      if (audited.get(key) === pending) {
+        audited.delete(key);
+        auditedChars -= key.length;
+      }
+    });
+    for (const old of audited.keys()) {
+      if (auditedChars <= AUDITS_KEPT_CHARS) break;
+      audited.delete(old);
+      auditedChars -= old.length;
+    }
+  }
+  return [...(await known)];
+}
+
+async function audit(
   interior: readonly number[],
   counts: readonly TableCount[],
   { k, table }: { k: number; table: PerturbationTable },

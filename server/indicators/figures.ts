@@ -1,7 +1,15 @@
 // Computes indicators on reporting dates, whole or broken down by a dimension: read from the
 // monthly figures where they hold the date and the measure, otherwise one aggregate query
 // over the case facts. Both evaluate the registry's own aggregates.
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type RawBuilder,
+  sql,
+} from 'kysely';
 import type { Database } from '../db/types.ts';
 import { caseFilter, type FactsScope, factColumns } from './case-facts.ts';
 import {
@@ -100,7 +108,6 @@ export interface Point {
 
 type Counts = Map<string, Map<string, Record<string, number>>>;
 
-const STATUS_DIMENSIONS = new Set<DimensionId>(['language_level', 'employment', 'housing']);
 /** Dimensions in which a case stays in one category for good. */
 const TIMELESS_DIMENSIONS = new Set<DimensionId>([
   'provider',
@@ -109,6 +116,34 @@ const TIMELESS_DIMENSIONS = new Set<DimensionId>([
   'country',
   'start_year',
 ]);
+
+/** The fact columns of a case's status on a date (case-facts.ts), the costly ones. */
+const STATUS_COLUMNS = /\b(language_level|employment|housing)\b/;
+/** Compiles only, never connects. */
+const compiler = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+const statusUse = new WeakMap<RawBuilder<unknown>, boolean>();
+/**
+ * Whether any of these SQL fragments (aggregates, a dimension's key) reads a status column:
+ * only then are the fact rows made with the status on the date (three index lookups per
+ * case). Told from their SQL, so a new indicator on a status needs nothing here.
+ */
+function usesStatus(fragments: readonly RawBuilder<unknown>[]): boolean {
+  return fragments.some((fragment) => {
+    let uses = statusUse.get(fragment);
+    if (uses === undefined) {
+      uses = STATUS_COLUMNS.test(fragment.compile(compiler).sql);
+      statusUse.set(fragment, uses);
+    }
+    return uses;
+  });
+}
 
 /** Counts by date and category ('' for the totals) straight from the case rows. */
 async function directCounts(
@@ -120,9 +155,10 @@ async function directCounts(
 ): Promise<Counts> {
   const result: Counts = new Map();
   if (aggregates.length === 0) return result;
-  const needsStatus =
-    (by !== undefined && STATUS_DIMENSIONS.has(by)) ||
-    aggregates.some(([alias]) => MONTHLY_MEASURES.has(alias));
+  const needsStatus = usesStatus([
+    ...aggregates.map(([, aggregate]) => aggregate),
+    ...(by ? [DIMENSIONS[by].key] : []),
+  ]);
   const select = sql.join(
     aggregates.map(([alias, aggregate]) => sql`${aggregate} AS ${sql.id(alias)}`),
   );
@@ -475,7 +511,13 @@ export async function crossTableOn(
     Record<string, number> & { row_key: string | null; column_key: string | null; level: number }
   >`
     WITH facts AS (
-      SELECT ${factColumns(sql`${scope.date}::date`)}, ${scope.periodFrom}::date AS period_from
+      SELECT ${factColumns(sql`${scope.date}::date`, {
+        status: usesStatus([
+          ...aggregates.map(([, aggregate]) => aggregate),
+          DIMENSIONS[rowsBy].key,
+          DIMENSIONS[columnsBy].key,
+        ]),
+      })}, ${scope.periodFrom}::date AS period_from
       FROM cases c
       WHERE ${caseFilter(scope)} AND c.started_on <= ${scope.date}::date
     ),

@@ -12,7 +12,7 @@ export interface MonthlyFigures {
   readonly state: MonthlyFiguresState;
   /** Resolves when no rebuild is running (at once if none is). */
   idle(): Promise<void>;
-  /** Rebuilds the stale slices in the background; returns at once. */
+  /** Rebuilds the stale slices in the background; returns at once (nothing to do if current). */
   rebuild(): void;
 }
 
@@ -23,7 +23,10 @@ declare module 'fastify' {
 }
 
 export interface MonthlyFiguresOptions {
-  /** `off`: no rebuild on ready (the state still says whether figures are stale). */
+  /**
+   * `off`: no rebuild on ready (the state still says whether figures are stale); the server
+   * (main.ts) starts it with `rebuild()` once it listens.
+   */
   rebuild?: 'background' | 'off';
   /** Awaited before each slice's rebuild, outside its transaction (tests hold it here). */
   beforeSlice?: (slice: { district: string; provider: string }) => void | Promise<void>;
@@ -73,7 +76,7 @@ export default fp<MonthlyFiguresOptions>(
         while (running) await running;
       },
       rebuild() {
-        if (running || closing) return;
+        if (running || closing || state === 'current') return;
         state = 'rebuilding';
         running = run().finally(() => {
           running = undefined;

@@ -14,9 +14,8 @@ export type ReportRenderer = (report: InterimReportResponse) => string;
 
 /**
  * The renderer for `template` (the built page). Loads jsdom and the page's drawing code
- * (with Plot), which takes seconds on a busy machine: started before the plugin registers
- * and awaited by the first page request, so that neither the plugin's start nor the
- * server's first answer waits for it.
+ * (with Plot), which takes seconds on a busy machine: the app (app.ts) asks for it on the
+ * first page request or a while after the start, so that the start never waits for it.
  */
 export async function loadReportRenderer(template: string): Promise<ReportRenderer> {
   const { JSDOM, VirtualConsole } = await import('jsdom');
@@ -39,7 +38,7 @@ export async function loadReportRenderer(template: string): Promise<ReportRender
   };
 }
 
-const reportPage: FastifyPluginAsync<{ renderer: Promise<ReportRenderer> }> = async (
+const reportPage: FastifyPluginAsync<{ renderer: () => Promise<ReportRenderer> }> = async (
   app,
   { renderer },
 ) => {
@@ -57,7 +56,7 @@ const reportPage: FastifyPluginAsync<{ renderer: Promise<ReportRenderer> }> = as
       );
       return reply
         .type('text/html; charset=utf-8')
-        .send((await renderer)(report as unknown as InterimReportResponse));
+        .send((await renderer())(report as unknown as InterimReportResponse));
     },
   );
 };
