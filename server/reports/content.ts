@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import {
   BREAKDOWN_CHARTS,
-  CASELOAD_INDICATORS as DECLARED_CASELOAD,
-  CLOSED_INDICATORS as DECLARED_CLOSED,
+  sectionIndicators,
   TREND,
-} from '../../web/interim-report.ts';
+  trendWindow,
+} from '../../contract/interim-report.ts';
 import type { Database } from '../db/types.ts';
 import type { DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
 import { auditedHeadline } from '../disclosure/headline-audit.ts';
@@ -38,10 +38,27 @@ import {
   seriesReport,
 } from '../indicators/report.ts';
 
-/** The caseload figures of the interim report (declared in web/interim-report.ts)… */
-export const CASELOAD_INDICATORS = DECLARED_CASELOAD as readonly IndicatorId[];
+/** An id that contract/interim-report.ts declares, checked against the registry at load. */
+function registered(id: string): IndicatorId {
+  const found = findIndicator(id);
+  if (!found)
+    throw new Error(
+      `contract/interim-report.ts names the indicator "${id}", which server/indicators/registry.ts does not define.`,
+    );
+  return found.id;
+}
+function dimension(id: string): DimensionId {
+  if (!(id in DIMENSIONS))
+    throw new Error(`contract/interim-report.ts charts by "${id}", which is no dimension.`);
+  return id as DimensionId;
+}
+
+/** The caseload figures of the interim report (contract/interim-report.ts)… */
+export const CASELOAD_INDICATORS: readonly IndicatorId[] =
+  sectionIndicators('caseload').map(registered);
 /** …and the cases closed up to the second date. */
-export const CLOSED_INDICATORS = DECLARED_CLOSED as readonly IndicatorId[];
+export const CLOSED_INDICATORS: readonly IndicatorId[] =
+  sectionIndicators('closed').map(registered);
 /** The headline figures: released exactly where the audit allows (docs/disclosure.md). */
 export const HEADLINE_INDICATORS: readonly IndicatorId[] = [
   ...CASELOAD_INDICATORS,
@@ -53,14 +70,12 @@ export const REPORT_BREAKDOWNS: readonly {
   by: DimensionId;
   title: string;
 }[] = BREAKDOWN_CHARTS.map(({ indicator, by, title }) => ({
-  indicator: indicator as IndicatorId,
-  by: by as DimensionId,
+  indicator: registered(indicator),
+  by: dimension(by),
   title,
 }));
-const TREND_INDICATOR = TREND.indicator satisfies IndicatorId;
+const TREND_INDICATOR = registered(TREND.indicator);
 const TREND_TITLE = TREND.title;
-const TREND_MONTHS = TREND.months;
-const FIRST_MONTH = TREND.firstMonth;
 
 export interface PublishedBreakdown {
   indicator: IndicatorId;
@@ -210,28 +225,16 @@ export function keyedFigures(figures: ReportFigures): KeyedFigure[] {
   ];
 }
 
-const monthOf = (year: number, month: number) =>
-  new Date(Date.UTC(year, month - 1, 1)).toISOString().slice(0, 7);
-
 /**
- * The last 24 month ends on or before the Stichtag, as the interim report draws them
- * (web/pages/report.ts trendMonths); none when there is no month since January 2015.
+ * The month ends of the trend on or before the Stichtag (contract/interim-report.ts
+ * trendWindow), each with its month's first day.
  */
 export function trendPoints(stichtag: string): (Point & { period: string })[] {
-  const [year, month, day] = stichtag.split('-').map(Number) as [number, number, number];
-  const lastMonth = new Date(Date.UTC(year, month, 0)).getUTCDate() === day ? month : month - 1;
-  const points: (Point & { period: string })[] = [];
-  for (let back = TREND_MONTHS - 1; back >= 0; back--) {
-    const period = monthOf(year, lastMonth - back);
-    if (period < FIRST_MONTH) continue;
-    const [y, m] = period.split('-').map(Number) as [number, number];
-    points.push({
-      period,
-      date: new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10),
-      periodFrom: `${period}-01`,
-    });
-  }
-  return points;
+  return trendWindow(stichtag).map(({ period, date }) => ({
+    period,
+    date,
+    periodFrom: `${period}-01`,
+  }));
 }
 
 const indicator = (id: IndicatorId) => findIndicator(id) as Indicator;

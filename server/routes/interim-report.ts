@@ -1,5 +1,5 @@
 // The interim report's figures in one answer: the tiles' indicators on both dates with the
-// year before, the breakdowns it charts and the caseload's trend, as web/interim-report.ts
+// year before, the breakdowns it charts and the caseload's trend, as contract/interim-report.ts
 // declares them. Each part goes through the same disclosure as its own figure route
 // (figure-disclosure.ts, indicators/report.ts) for the caller's audience, so this answer
 // holds exactly what the five requests it replaces would have held.
@@ -14,7 +14,7 @@ import {
   ReportedFields,
   Rules,
 } from '../../contract/api.ts';
-import { BREAKDOWN_CHARTS, DEFAULT_DATES, TREND } from '../../web/interim-report.ts';
+import { BREAKDOWN_CHARTS, DEFAULT_DATES, TREND } from '../../contract/interim-report.ts';
 import { audienceOf } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { parseDate, yearEarlier } from '../import/validate.ts';
