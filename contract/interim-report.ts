@@ -40,6 +40,7 @@ export const SECTIONS: Readonly<Record<SectionId, SectionDeclaration>> = {
       { id: 'language_b1_plus_share', denominator: 'Erwachsenen' },
       { id: 'employment_sv_share', denominator: 'Erwachsenen' },
       { id: 'training_share', denominator: 'Erwachsenen' },
+      { id: 'private_lease_share', denominator: 'betreuten Personen' },
     ],
   },
   closed: {
