@@ -11,6 +11,7 @@
 // registry when the server loads (server/reports/content.ts). Plain data and date arithmetic
 // only: the browser bundles this file.
 import { addMonths, lastMonthCovered, monthEnd } from './dates.ts';
+import type { DimensionId } from './vocabulary.ts';
 
 /** A tile: an indicator's figure; shares name what their denominator counts. */
 export interface TileDeclaration {
@@ -90,10 +91,9 @@ export const LEASE_CHART = {
 /** A breakdown of an indicator on the Stichtag by a dimension. */
 export interface BreakdownChart {
   indicator: string;
-  by: string;
+  /** The dimension, whose name (DIMENSION_LABELS) heads the table's first column. */
+  by: DimensionId;
   title: string;
-  /** The table's first column. */
-  header: string;
   color: string;
 }
 
@@ -103,14 +103,12 @@ export const BREAKDOWN_CHARTS: readonly BreakdownChart[] = [
     indicator: 'clients_adult',
     by: 'language_level',
     title: 'Sprachniveau der betreuten Erwachsenen',
-    header: 'Sprachniveau',
     color: '#2b7a4b',
   },
   {
     indicator: 'clients_adult',
     by: 'employment',
     title: 'Beschäftigung der betreuten Erwachsenen',
-    header: 'Beschäftigung',
     color: '#8a4f9e',
   },
 ];

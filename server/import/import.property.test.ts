@@ -24,21 +24,20 @@ import {
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RegistryCategories, registryCategories } from '../indicators/dimensions.ts';
-import { breakdownOn, indicatorsOn, type RawFigure } from '../indicators/figures.ts';
-import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
-import { tableChecksums } from '../test/checksums.ts';
-import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import {
-  COLUMNS,
   type Code,
-  type ColumnName,
   EMPLOYMENT,
   END_REASONS,
   HOUSING,
   LANGUAGE_LEVELS,
   SEX,
-} from './format.ts';
+} from '../../contract/vocabulary.ts';
+import { type DirectoryCategories, directoryCategories } from '../indicators/dimensions.ts';
+import { breakdownOn, indicatorsOn, type RawFigure } from '../indicators/figures.ts';
+import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
+import { tableChecksums } from '../test/checksums.ts';
+import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
+import { COLUMNS, type ColumnName } from './format.ts';
 import { type ImportSummary, importExport } from './import-export.ts';
 import type { ImportIssue } from './issues.ts';
 import { writeXlsx, type XlsxValue } from './xlsx-writer.ts';
@@ -1248,7 +1247,7 @@ function damage(bytes: Buffer, { kind, at, byte, count }: Damage): Buffer {
 // The database
 
 let database: TestDatabase;
-let registry: RegistryCategories;
+let registry: DirectoryCategories;
 let baseline: OracleCase[];
 const db = () => database.handle.db;
 
@@ -1338,7 +1337,7 @@ function expectLocated(errors: ImportIssue[], expected: Expected) {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  registry = await registryCategories(db(), DISTRICT);
+  registry = await directoryCategories(db(), DISTRICT);
   // Another provider's cases are in the database throughout: nothing may disturb them.
   const [awo] = fc.sample(casesArb(dayOf('2021-03-01')), { numRuns: 1, seed: 2021 });
   const model = { asOf: '2021-03-01', cases: awo as ModelCase[] };

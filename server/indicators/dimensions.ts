@@ -1,20 +1,20 @@
 // The dimensions a figure can be broken down by (docs/api.md), each with the SQL
 // that gives a case's category and the categories to list even when empty.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import {
+  type Code,
+  DIMENSION_LABELS,
+  type DimensionId,
+  EMPLOYMENT,
+  HOUSING,
+  LANGUAGE_LEVELS,
+  SEX,
+  UNKNOWN,
+} from '../../contract/vocabulary.ts';
 import type { Database } from '../db/types.ts';
-import { type Code, EMPLOYMENT, HOUSING, LANGUAGE_LEVELS, SEX, UNKNOWN } from '../import/format.ts';
 import { byLabel, countryName } from './names.ts';
 
-export type DimensionId =
-  | 'provider'
-  | 'municipality'
-  | 'sex'
-  | 'age_group'
-  | 'country'
-  | 'language_level'
-  | 'employment'
-  | 'housing'
-  | 'start_year';
+export type { DimensionId };
 
 export const DIMENSION_IDS: readonly DimensionId[] = [
   'provider',
@@ -34,7 +34,7 @@ export interface Category {
 }
 
 /** Categories that come from the district's registry rather than from a fixed list. */
-export interface RegistryCategories {
+export interface DirectoryCategories {
   providers: Category[];
   municipalities: Category[];
 }
@@ -45,7 +45,7 @@ export interface Dimension {
   /** The category of a row of `facts`, as text. */
   key: RawBuilder<string>;
   /** Every category to list, in order, even with a count of zero; undefined: only those found. */
-  categories?: (registry: RegistryCategories) => Category[];
+  categories?: (registry: DirectoryCategories) => Category[];
   /** The label of a category found in the data (server/indicators/names.ts); else its key. */
   labelOf?: (key: string) => string;
 }
@@ -67,56 +67,56 @@ export const AGE_GROUPS: readonly Category[] = [
 export const DIMENSIONS: Record<DimensionId, Dimension> = {
   provider: {
     id: 'provider',
-    label: 'Träger',
+    label: DIMENSION_LABELS.provider,
     key: sql`provider`,
     categories: (registry) => registry.providers,
   },
   municipality: {
     id: 'municipality',
-    label: 'Gemeinde',
+    label: DIMENSION_LABELS.municipality,
     key: sql`municipality`,
     categories: (registry) => registry.municipalities,
   },
   sex: {
     id: 'sex',
-    label: 'Geschlecht',
+    label: DIMENSION_LABELS.sex,
     key: sql`sex`,
     categories: () => SEX.map(({ code, label }) => ({ key: code, label })),
   },
   age_group: {
     id: 'age_group',
-    label: 'Altersgruppe',
+    label: DIMENSION_LABELS.age_group,
     key: sql`CASE WHEN age < 6 THEN '0-5' WHEN age < 18 THEN '6-17' WHEN age < 27 THEN '18-26'
       WHEN age < 45 THEN '27-44' WHEN age < 65 THEN '45-64' ELSE '65+' END`,
     categories: () => [...AGE_GROUPS],
   },
   country: {
     id: 'country',
-    label: 'Herkunftsland',
+    label: DIMENSION_LABELS.country,
     key: sql`coalesce(country, 'unknown')`,
     labelOf: countryName,
   },
   language_level: {
     id: 'language_level',
-    label: 'Sprachniveau',
+    label: DIMENSION_LABELS.language_level,
     key: sql`language_level`,
     categories: () => withUnknown(LANGUAGE_LEVELS),
   },
   employment: {
     id: 'employment',
-    label: 'Beschäftigung',
+    label: DIMENSION_LABELS.employment,
     key: sql`employment`,
     categories: () => withUnknown(EMPLOYMENT),
   },
   housing: {
     id: 'housing',
-    label: 'Wohnsituation',
+    label: DIMENSION_LABELS.housing,
     key: sql`housing`,
     categories: () => withUnknown(HOUSING),
   },
   start_year: {
     id: 'start_year',
-    label: 'Beginnjahr',
+    label: DIMENSION_LABELS.start_year,
     key: sql`extract(year FROM started_on)::int::text`,
   },
 };
@@ -132,10 +132,10 @@ export function categoryLabel(by: DimensionId, key: string): string {
 }
 
 /** The categories from a district's registry, or from every district's (state-wide). */
-export async function registryCategories(
+export async function directoryCategories(
   db: Kysely<Database>,
   district: string | undefined,
-): Promise<RegistryCategories> {
+): Promise<DirectoryCategories> {
   let providers = db.selectFrom('providers').select(['code', 'name']).orderBy('code');
   let municipalities = db.selectFrom('municipalities').select(['ags', 'name']).orderBy('ags');
   if (district !== undefined) {

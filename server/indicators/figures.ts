@@ -9,7 +9,7 @@ import {
   categoryLabel,
   DIMENSIONS,
   type DimensionId,
-  type RegistryCategories,
+  type DirectoryCategories,
 } from './dimensions.ts';
 import {
   countAlias,
@@ -417,7 +417,7 @@ export async function breakdownOn(
   scope: FactsScope,
   indicator: Indicator,
   by: DimensionId,
-  registry: RegistryCategories,
+  registry: DirectoryCategories,
   options: CountOptions = {},
 ): Promise<{ rows: BreakdownRow[]; total: RawFigure }> {
   const point = [{ date: scope.date, periodFrom: scope.periodFrom }];
@@ -446,7 +446,7 @@ export interface CrossTableFigures {
 }
 
 /** Lists a dimension's categories: the registry's or fixed ones, then any others found. */
-function categoriesOf(by: DimensionId, registry: RegistryCategories, found: Iterable<string>) {
+function categoriesOf(by: DimensionId, registry: DirectoryCategories, found: Iterable<string>) {
   const listed = DIMENSIONS[by].categories?.(registry) ?? [];
   const listedKeys = new Set(listed.map((category) => category.key));
   const extra = [...new Set(found)]
@@ -465,7 +465,7 @@ export async function crossTableOn(
   indicator: Indicator,
   rowsBy: DimensionId,
   columnsBy: DimensionId,
-  registry: RegistryCategories,
+  registry: DirectoryCategories,
 ): Promise<CrossTableFigures> {
   const aggregates = [...new Map(aggregatesOf(indicator))];
   const select = sql.join(

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
-import { registryCategories } from './dimensions.ts';
+import { directoryCategories } from './dimensions.ts';
 import { breakdownOn, indicatorsOn } from './figures.ts';
 import {
   type CompletenessRow,
@@ -224,7 +224,7 @@ describe(`data quality on the demonstration data (${DATABASE_KIND})`, () => {
   it('agrees with the indicators on unknown status and on cases over the maximum', async () => {
     const ddb = demo.handle.db;
     const scope = { district: DISTRICT, date: DATE, periodFrom: DATE };
-    const registry = await registryCategories(ddb, DISTRICT);
+    const registry = await directoryCategories(ddb, DISTRICT);
     const indicator = (id: string) => findIndicator(id) as Indicator;
     const { statusUnknown, duration } = await qualityOnDate(ddb, { district: DISTRICT }, DATE);
 

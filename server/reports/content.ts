@@ -19,9 +19,16 @@ import {
   type Category,
   DIMENSIONS,
   type DimensionId,
-  type RegistryCategories,
-  registryCategories,
+  type DirectoryCategories,
+  directoryCategories,
 } from '../indicators/dimensions.ts';
+import {
+  type DisclosedIndicator,
+  type Disclosure,
+  discloseBreakdown,
+  discloseIndicators,
+  discloseSeries,
+} from '../indicators/disclosed.ts';
 import {
   countsOn,
   crossTableOn,
@@ -30,13 +37,6 @@ import {
   type RawFigure,
 } from '../indicators/figures.ts';
 import { findIndicator, type Indicator, type IndicatorId } from '../indicators/registry.ts';
-import {
-  breakdownReport,
-  type Disclosure,
-  indicatorReport,
-  type ReportedIndicator,
-  seriesReport,
-} from '../indicators/report.ts';
 
 /** An id that contract/interim-report.ts declares, checked against the registry at load. */
 function registered(id: string): IndicatorId {
@@ -121,8 +121,8 @@ export interface ReportFigures {
   beendet_bis: string;
   audience: 'public';
   rules: DisclosureRules;
-  caseload: ReportedIndicator[];
-  closed: ReportedIndicator[];
+  caseload: DisclosedIndicator[];
+  closed: DisclosedIndicator[];
   breakdowns: PublishedBreakdown[];
   /** The caseload at the last 24 month ends up to the Stichtag; null before 2015. */
   trend: PublishedTrend | null;
@@ -149,8 +149,8 @@ export interface ReportContent extends ReportFigures {
 export interface PreviousYearFigures {
   stichtag: string;
   beendet_bis: string;
-  caseload: ReportedIndicator[];
-  closed: ReportedIndicator[];
+  caseload: DisclosedIndicator[];
+  closed: DisclosedIndicator[];
 }
 
 /** Each published figure by key (figureKeys), unsuppressed, per provider code. */
@@ -189,7 +189,7 @@ const figureOnly = ({
 
 /** Every figure of a report with its key, in the order the page shows them. */
 export function keyedFigures(figures: ReportFigures): KeyedFigure[] {
-  const indicators = (section: 'caseload' | 'closed', date: string, list: ReportedIndicator[]) =>
+  const indicators = (section: 'caseload' | 'closed', date: string, list: DisclosedIndicator[]) =>
     list.map((indicator) => ({
       key: `${section}:${indicator.id}`,
       section,
@@ -306,20 +306,20 @@ export async function computeReportFigures(
     date,
     periodFrom: `${date.slice(0, 4)}-01-01`,
   });
-  const registry = await registryCategories(db, district);
+  const registry = await directoryCategories(db, district);
   const disclosure: Disclosure = {
     audience: 'public',
     rules,
     headline: await auditedHeadline(db, district, HEADLINE_INDICATORS, rules),
   };
-  const caseloadAll = await indicatorReport(db, scopeOn(stichtag), disclosure);
-  const closedAll = await indicatorReport(db, scopeOn(beendetBis), disclosure);
-  const pick = (all: ReportedIndicator[], ids: readonly IndicatorId[]) =>
-    ids.map((id) => all.find((reported) => reported.id === id) as ReportedIndicator);
+  const caseloadAll = await discloseIndicators(db, scopeOn(stichtag), disclosure);
+  const closedAll = await discloseIndicators(db, scopeOn(beendetBis), disclosure);
+  const pick = (all: DisclosedIndicator[], ids: readonly IndicatorId[]) =>
+    ids.map((id) => all.find((reported) => reported.id === id) as DisclosedIndicator);
 
   const breakdowns: PublishedBreakdown[] = [];
   for (const { indicator: id, by, title } of REPORT_BREAKDOWNS) {
-    const report = await breakdownReport(
+    const report = await discloseBreakdown(
       db,
       scopeOn(stichtag),
       indicator(id),
@@ -350,7 +350,7 @@ export async function computeReportFigures(
           from: points[0]?.period as string,
           to: points.at(-1)?.period as string,
           points: (
-            await seriesReport(db, { district }, indicator(TREND_INDICATOR), points, disclosure)
+            await discloseSeries(db, { district }, indicator(TREND_INDICATOR), points, disclosure)
           ).map((point, i) => ({ period: points[i]?.period as string, ...point })),
         };
 
@@ -385,12 +385,12 @@ export async function previousYearFigures(
     headline: await auditedHeadline(db, district, HEADLINE_INDICATORS, rules),
   };
   const on = async (date: string, ids: readonly IndicatorId[]) => {
-    const all = await indicatorReport(
+    const all = await discloseIndicators(
       db,
       { district, date, periodFrom: `${date.slice(0, 4)}-01-01` },
       disclosure,
     );
-    return ids.map((id) => all.find((reported) => reported.id === id) as ReportedIndicator);
+    return ids.map((id) => all.find((reported) => reported.id === id) as DisclosedIndicator);
   };
   const [caseloadOn, closedOn] = [yearEarlier(stichtag), yearEarlier(beendetBis)];
   return {
@@ -406,7 +406,7 @@ async function providerValuesOf(
   db: Kysely<Database>,
   figures: ReportFigures,
   points: readonly Point[],
-  registry: RegistryCategories,
+  registry: DirectoryCategories,
 ): Promise<ProviderValues> {
   const { district, stichtag, beendet_bis } = figures;
   const values: ProviderValues = {};

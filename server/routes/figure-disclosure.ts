@@ -2,14 +2,14 @@
 // district, its audited headline figures; and the work that depends on the data alone (how
 // far the exports reach, the registry's categories), done once per data version. Shared by
 // the figure routes (indicators.ts) and the interim report's one request (interim-report.ts),
-// so that both answer through the same protection (indicators/report.ts).
+// so that both answer through the same protection (indicators/disclosed.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { disclosureAudience } from '../accounts/caller.ts';
 import { headlineFor } from '../disclosure/headline-audit.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
-import { registryCategories } from '../indicators/dimensions.ts';
+import { directoryCategories } from '../indicators/dimensions.ts';
+import type { Disclosure } from '../indicators/disclosed.ts';
 import type { CountOptions } from '../indicators/figures.ts';
-import type { Disclosure } from '../indicators/report.ts';
 import { HEADLINE_INDICATORS } from '../reports/content.ts';
 import { filtersOf } from './figure-scope.ts';
 
@@ -52,9 +52,9 @@ export function figureDisclosure(app: FastifyInstance) {
     countsOf: async (request: FastifyRequest): Promise<CountOptions> => ({
       coverage: await app.figureCache.memo(request, 'coverage', async () => new Map()),
     }),
-    registryOf: (request: FastifyRequest, district: string | undefined) =>
+    directoryOf: (request: FastifyRequest, district: string | undefined) =>
       app.figureCache.memo(request, `registry:${district ?? 'all'}`, () =>
-        registryCategories(db(), district),
+        directoryCategories(db(), district),
       ),
   };
 }

@@ -655,7 +655,7 @@ function reportBody(
       beendetBis: content.beendet_bis,
       caseload: content.caseload,
       closed: content.closed,
-      // Titles as published; the header and colour as declared for the same breakdown.
+      // Titles and headers as published; the colour as declared for the same breakdown.
       breakdowns: content.breakdowns.map((breakdown) => {
         const declared = BREAKDOWN_CHARTS.find(
           (chart) => chart.indicator === breakdown.indicator && chart.by === breakdown.by,
@@ -663,7 +663,7 @@ function reportBody(
         return {
           chart: {
             title: breakdown.title,
-            header: declared?.header ?? breakdown.by_label,
+            header: breakdown.by_label,
             color: declared?.color,
           },
           date: breakdown.date,

@@ -13,6 +13,7 @@ import {
   type SectionId,
   TREND,
 } from '../../contract/interim-report.ts';
+import { DIMENSION_LABELS } from '../../contract/vocabulary.ts';
 import {
   type Audience,
   type BreakdownRow,
@@ -435,7 +436,7 @@ export interface ReportChartsInput {
   closed: readonly Indicator[];
   /** The breakdowns in the order declared, each with its title, header and colour. */
   breakdowns: readonly {
-    chart: Pick<BreakdownChart, 'title' | 'header'> & { color?: string | undefined };
+    chart: Pick<BreakdownChart, 'title'> & { header: string; color?: string | undefined };
     date: string;
     bars: Bar[];
     links: DataLinks;
@@ -678,7 +679,7 @@ export function drawReport(report: InterimReportResponse) {
       caseload: report.caseload.indicators,
       closed: report.closed.indicators,
       breakdowns: BREAKDOWN_CHARTS.map((chart, i) => ({
-        chart,
+        chart: { ...chart, header: DIMENSION_LABELS[chart.by] },
         date: stichtag,
         bars: barsOf(report.breakdowns[i] as InterimReportResponse['breakdowns'][number]),
         links: {
