@@ -1247,7 +1247,7 @@ function damage(bytes: Buffer, { kind, at, byte, count }: Damage): Buffer {
 // The database
 
 let database: TestDatabase;
-let registry: DirectoryCategories;
+let directory: DirectoryCategories;
 let baseline: OracleCase[];
 const db = () => database.handle.db;
 
@@ -1311,7 +1311,7 @@ async function expectFigures(cases: OracleCase[], dates: { date: string; periodF
         ({ indicator, figure: { keys: _, ...figure } }) => [indicator.id, figure],
       ),
     );
-    const breakdown = await breakdownOn(db(), scope, CLIENTS_ACTIVE, 'housing', registry);
+    const breakdown = await breakdownOn(db(), scope, CLIENTS_ACTIVE, 'housing', directory);
     const housing = Object.fromEntries(breakdown.rows.map((r) => [r.key, r.figure.value]));
     const want = oracle(cases, date, periodFrom);
     expect({ date, periodFrom, figures, housing }).toEqual({ date, periodFrom, ...want });
@@ -1337,7 +1337,7 @@ function expectLocated(errors: ImportIssue[], expected: Expected) {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  registry = await directoryCategories(db(), DISTRICT);
+  directory = await directoryCategories(db(), DISTRICT);
   // Another provider's cases are in the database throughout: nothing may disturb them.
   const [awo] = fc.sample(casesArb(dayOf('2021-03-01')), { numRuns: 1, seed: 2021 });
   const model = { asOf: '2021-03-01', cases: awo as ModelCase[] };

@@ -33,7 +33,7 @@ export interface Category {
   label: string;
 }
 
-/** Categories that come from the district's registry rather than from a fixed list. */
+/** Categories that come from the district's directory rather than from a fixed list. */
 export interface DirectoryCategories {
   providers: Category[];
   municipalities: Category[];
@@ -45,7 +45,7 @@ export interface Dimension {
   /** The category of a row of `facts`, as text. */
   key: RawBuilder<string>;
   /** Every category to list, in order, even with a count of zero; undefined: only those found. */
-  categories?: (registry: DirectoryCategories) => Category[];
+  categories?: (directory: DirectoryCategories) => Category[];
   /** The label of a category found in the data (server/indicators/names.ts); else its key. */
   labelOf?: (key: string) => string;
 }
@@ -69,13 +69,13 @@ export const DIMENSIONS: Record<DimensionId, Dimension> = {
     id: 'provider',
     label: DIMENSION_LABELS.provider,
     key: sql`provider`,
-    categories: (registry) => registry.providers,
+    categories: (directory) => directory.providers,
   },
   municipality: {
     id: 'municipality',
     label: DIMENSION_LABELS.municipality,
     key: sql`municipality`,
-    categories: (registry) => registry.municipalities,
+    categories: (directory) => directory.municipalities,
   },
   sex: {
     id: 'sex',
@@ -131,7 +131,7 @@ export function categoryLabel(by: DimensionId, key: string): string {
   return DIMENSIONS[by].labelOf?.(key) ?? key;
 }
 
-/** The categories from a district's registry, or from every district's (state-wide). */
+/** The categories from a district's directory, or from every district's (state-wide). */
 export async function directoryCategories(
   db: Kysely<Database>,
   district: string | undefined,

@@ -84,11 +84,11 @@ export async function discloseBreakdown(
   scope: FactsScope,
   indicator: Indicator,
   by: DimensionId,
-  registry: DirectoryCategories,
+  directory: DirectoryCategories,
   disclosure: Disclosure,
   counts: CountOptions = {},
 ): Promise<DisclosedBreakdown> {
-  const { rows, total } = await breakdownOn(db, scope, indicator, by, registry, counts);
+  const { rows, total } = await breakdownOn(db, scope, indicator, by, directory, counts);
   const shown = rows.map((row) => disclose(indicator, row.figure, disclosure));
   const shownTotal = disclose(indicator, total, disclosure, { date: scope.date });
   if (disclosure.audience !== 'internal')
@@ -152,10 +152,10 @@ export async function discloseCrossTable(
   indicator: Indicator,
   rowsBy: DimensionId,
   columnsBy: DimensionId,
-  registry: DirectoryCategories,
+  directory: DirectoryCategories,
   disclosure: Disclosure,
 ): Promise<DisclosedCrossTable> {
-  const table = await crossTableOn(db, scope, indicator, rowsBy, columnsBy, registry);
+  const table = await crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory);
   const one = (figure: RawFigure) => disclose(indicator, figure, disclosure);
   const cells = table.cells.map((row) => row.map(one));
   const rowTotals = table.rowTotals.map(one);

@@ -306,7 +306,7 @@ export async function computeReportFigures(
     date,
     periodFrom: `${date.slice(0, 4)}-01-01`,
   });
-  const registry = await directoryCategories(db, district);
+  const directory = await directoryCategories(db, district);
   const disclosure: Disclosure = {
     audience: 'public',
     rules,
@@ -324,7 +324,7 @@ export async function computeReportFigures(
       scopeOn(stichtag),
       indicator(id),
       by,
-      registry,
+      directory,
       disclosure,
     );
     breakdowns.push({
@@ -371,7 +371,7 @@ export async function computeReportFigures(
     }),
     calculation: calculationVersion(db),
   };
-  return { figures, providerValues: await providerValuesOf(db, figures, points, registry) };
+  return { figures, providerValues: await providerValuesOf(db, figures, points, directory) };
 }
 
 /** The tiles' figures on the same days a year earlier (29 February: the 28th), as published. */
@@ -406,7 +406,7 @@ async function providerValuesOf(
   db: Kysely<Database>,
   figures: ReportFigures,
   points: readonly Point[],
-  registry: DirectoryCategories,
+  directory: DirectoryCategories,
 ): Promise<ProviderValues> {
   const { district, stichtag, beendet_bis } = figures;
   const values: ProviderValues = {};
@@ -425,7 +425,7 @@ async function providerValuesOf(
       indicator(breakdown.indicator),
       breakdown.by,
       'provider',
-      registry,
+      directory,
     );
     table.rows.forEach((row, r) => {
       const perProvider: Record<string, RawFigure> = {};

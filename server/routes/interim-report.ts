@@ -105,7 +105,7 @@ export async function interimReportFigures(
   const closed = await indicatorsOn(beendetBis);
   const onStichtag = { ...filters, date: stichtag, periodFrom: `${stichtag.slice(0, 4)}-01-01` };
   const disclosure = await disclosureOf(request, onStichtag);
-  const registry = await directoryOf(request, filters.district);
+  const directory = await directoryOf(request, filters.district);
   const breakdowns = [];
   for (const chart of BREAKDOWN_CHARTS) {
     const report = await discloseBreakdown(
@@ -113,7 +113,7 @@ export async function interimReportFigures(
       onStichtag,
       findIndicator(chart.indicator) as Indicator,
       chart.by as DimensionId,
-      registry,
+      directory,
       disclosure,
       counts,
     );
