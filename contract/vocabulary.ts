@@ -64,6 +64,16 @@ export const END_REASONS: readonly Code[] = [
   { code: 'other', label: 'sonstige' },
 ];
 
+/** Age groups in whole years on the reporting date (server/indicators/dimensions.ts). */
+export const AGE_GROUPS: readonly Code[] = [
+  { code: '0-5', label: '0 bis 5 Jahre' },
+  { code: '6-17', label: '6 bis 17 Jahre' },
+  { code: '18-26', label: '18 bis 26 Jahre' },
+  { code: '27-44', label: '27 bis 44 Jahre' },
+  { code: '45-64', label: '45 bis 64 Jahre' },
+  { code: '65+', label: '65 Jahre und älter' },
+];
+
 /** Label shown for a status that is not known on the reporting date. */
 export const UNKNOWN = { code: 'unknown', label: 'unbekannt' } as const;
 

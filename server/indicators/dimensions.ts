@@ -2,6 +2,7 @@
 // that gives a case's category and the categories to list even when empty.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import {
+  AGE_GROUPS,
   type Code,
   DIMENSION_LABELS,
   type DimensionId,
@@ -55,15 +56,6 @@ const withUnknown = (codes: readonly Code[]): Category[] => [
   { key: UNKNOWN.code, label: UNKNOWN.label },
 ];
 
-export const AGE_GROUPS: readonly Category[] = [
-  { key: '0-5', label: '0 bis 5 Jahre' },
-  { key: '6-17', label: '6 bis 17 Jahre' },
-  { key: '18-26', label: '18 bis 26 Jahre' },
-  { key: '27-44', label: '27 bis 44 Jahre' },
-  { key: '45-64', label: '45 bis 64 Jahre' },
-  { key: '65+', label: '65 Jahre und älter' },
-];
-
 export const DIMENSIONS: Record<DimensionId, Dimension> = {
   provider: {
     id: 'provider',
@@ -88,7 +80,7 @@ export const DIMENSIONS: Record<DimensionId, Dimension> = {
     label: DIMENSION_LABELS.age_group,
     key: sql`CASE WHEN age < 6 THEN '0-5' WHEN age < 18 THEN '6-17' WHEN age < 27 THEN '18-26'
       WHEN age < 45 THEN '27-44' WHEN age < 65 THEN '45-64' ELSE '65+' END`,
-    categories: () => [...AGE_GROUPS],
+    categories: () => AGE_GROUPS.map(({ code, label }) => ({ key: code, label })),
   },
   country: {
     id: 'country',
