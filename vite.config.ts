@@ -22,7 +22,10 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
-      { extends: true, test: { name: 'web', include: ['web/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'web', include: ['web/**/*.test.ts', 'contract/**/*.test.ts'] },
+      },
       {
         extends: true,
         test: {

@@ -117,7 +117,7 @@ export const DataAsOf = Nullable(
 
 const Period = Type.Object({ from: Type.String(), to: Type.String() });
 
-export const ReportedIndicator = Type.Object({
+export const DisclosedIndicator = Type.Object({
   ...ReportedFields,
   change: Type.Optional(Nullable(Type.Number())),
 });
@@ -129,12 +129,12 @@ export const IndicatorsAnswer = Type.Object({
   audience: Audience,
   rules: Rules,
   data_as_of: DataAsOf,
-  indicators: Type.Array(ReportedIndicator),
+  indicators: Type.Array(DisclosedIndicator),
   comparison: Type.Optional(
     Type.Object({
       date: Type.String(),
       period: Period,
-      indicators: Type.Array(ReportedIndicator),
+      indicators: Type.Array(DisclosedIndicator),
     }),
   ),
 });

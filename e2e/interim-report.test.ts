@@ -1,8 +1,10 @@
 // The interim-report page in headless Chromium, served by `npm start` on a fresh
 // embedded database: the 2021 figures must be on screen in German notation.
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECTIONS } from '../contract/interim-report.ts';
 import { ARTIFACTS, type Harness, startHarness } from './harness.ts';
 import { pdfPages } from './pdf.ts';
 
@@ -132,9 +134,11 @@ describe('interim report page', () => {
     // Every figure for that day is marked, the tiles and the charts; those up to the
     // exports' Stand are not.
     const caseloadStands = await page.locator('#caseload-tiles .stand').allTextContents();
-    expect(caseloadStands).toEqual(Array(5).fill('Stand 30.06.2022, vorläufig · leicht verändert'));
+    expect(caseloadStands).toEqual(
+      Array(SECTIONS.caseload.tiles.length).fill('Stand 30.06.2022, vorläufig · leicht verändert'),
+    );
     expect(await page.locator('#closed-tiles .stand').allTextContents()).toEqual(
-      Array(3).fill('Stand 01.03.2021 · exakt'),
+      Array(SECTIONS.closed.tiles.length).fill('Stand 01.03.2021 · exakt'),
     );
     const language = page
       .locator('figure.chart')

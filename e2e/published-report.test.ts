@@ -6,10 +6,12 @@
 // PDF and downloads; the same report again asks first; March is superseded by a new report
 // and the provisional one withdrawn, each notice at its address. Axe on list and report, on
 // a desktop and a phone.
+
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECTIONS } from '../contract/interim-report.ts';
 import { readPng } from '../web/downloads/png.ts';
 import { axeViolations } from './axe.ts';
 import { ARTIFACTS, type Harness, startHarness } from './harness.ts';
@@ -243,7 +245,9 @@ describe('published reports in the browser', () => {
       'Vorläufig: Bei der Veröffentlichung reichten die Exporte der Träger bis 01.03.2021. Für den 30.06.2021 zählten Fälle als laufend, deren Ende noch nicht gemeldet war; diese Zahlen sind vorläufig und als „vorläufig“ gekennzeichnet.',
     );
     expect(await page.locator('.tile .stand').allTextContents()).toEqual(
-      Array(8).fill('Stand 30.06.2021, vorläufig · leicht verändert'),
+      Array(SECTIONS.caseload.tiles.length + SECTIONS.closed.tiles.length).fill(
+        'Stand 30.06.2021, vorläufig · leicht verändert',
+      ),
     );
     expect(await page.locator('.published-press .press-gap').textContent()).toContain(
       'Für den 30.06.2021 gibt es keine Sätze für die Presse: Bei der Veröffentlichung reichten die Exporte der Träger bis 01.03.2021, die Zahlen danach sind vorläufig.',

@@ -14,7 +14,7 @@ import {
   HOUSING,
   LANGUAGE_LEVELS,
   SEX,
-} from '../server/import/format.ts';
+} from '../contract/vocabulary.ts';
 import { pseudonyms, rng } from './lib/random.ts';
 
 export const SEED = 20210301;

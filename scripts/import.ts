@@ -2,6 +2,7 @@
 // Exit 0 when stored, unchanged or dry run; 1 when the file is rejected; 2 on wrong usage.
 // On a PGlite data folder that a running server holds, the server carries the import out
 // (server/commands/channel.ts).
+
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import { loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/connect.ts';
 import { DataFolderInUseError, DataFolderLockError } from '../server/db/data-folder-lock.ts';
 import { migrate } from '../server/db/migrate.ts';
+import { DataFolderVersionError } from '../server/db/pglite-folder.ts';
 import { parseDate } from '../server/import/validate.ts';
 import { progressReporter } from './lib/progress.ts';
 
@@ -102,7 +104,7 @@ async function main() {
       );
       process.exit(1);
     }
-    if (error instanceof DataFolderLockError) {
+    if (error instanceof DataFolderLockError || error instanceof DataFolderVersionError) {
       console.error(error.message);
       process.exit(1);
     }

@@ -3,6 +3,7 @@
 // change goes into the audit log. A new password is generated and shown once, unless one is
 // piped in with --password-stdin. On a PGlite data folder that a running server holds, the
 // server carries the command out (server/commands/channel.ts).
+
 import { commandLineActor } from '../server/audit/audit-log.ts';
 import { folderHeldMessage, runOnServer } from '../server/commands/channel.ts';
 import { consoleOutput } from '../server/commands/output.ts';
@@ -16,6 +17,7 @@ import { ConfigError, loadConfig } from '../server/config.ts';
 import { openDatabase } from '../server/db/connect.ts';
 import { DataFolderInUseError, DataFolderLockError } from '../server/db/data-folder-lock.ts';
 import { migrate } from '../server/db/migrate.ts';
+import { DataFolderVersionError } from '../server/db/pglite-folder.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -66,7 +68,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     } else if (error instanceof DataFolderInUseError) {
       console.error(folderHeldMessage(error.dataDir, 'es wurde nichts geändert.'));
       process.exitCode = 1;
-    } else if (error instanceof DataFolderLockError) {
+    } else if (error instanceof DataFolderLockError || error instanceof DataFolderVersionError) {
       console.error(error.message);
       process.exitCode = 1;
     } else {

@@ -5,6 +5,7 @@ import { type App, buildApp } from './app.ts';
 import { askOwner, openLocalChannel } from './commands/channel.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataFolderInUseError, DataFolderLockError } from './db/data-folder-lock.ts';
+import { DataFolderVersionError } from './db/pglite-folder.ts';
 import { ensureDemoAdmin, isEmpty, loadDemonstrationData } from './demo-data.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -46,7 +47,7 @@ try {
     console.error(await folderInUseMessage(error.dataDir));
     process.exit(1);
   }
-  if (error instanceof DataFolderLockError) {
+  if (error instanceof DataFolderLockError || error instanceof DataFolderVersionError) {
     console.error(error.message);
     process.exit(1);
   }

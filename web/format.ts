@@ -129,19 +129,5 @@ export function protectionNote(
   return notes.join(' ');
 }
 
-/** `iso` (YYYY-MM) plus `months` months. */
-export function addMonths(month: string, months: number): string {
-  const [year, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, m - 1 + months, 1)).toISOString().slice(0, 7);
-}
-
-/**
- * The last month (YYYY-MM) whose last day is on or before `iso`: a series point is a
- * month's last day, so a date's own month counts only on its last day.
- * 2021-03-01 -> 2021-02, 2021-03-31 -> 2021-03.
- */
-export function lastMonthCovered(iso: string): string {
-  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
-  const monthEnds = new Date(Date.UTC(year, month, 0)).getUTCDate() === day;
-  return addMonths(iso.slice(0, 7), monthEnds ? 0 : -1);
-}
+// Months are counted in contract/dates.ts, for the server's trend window too.
+export { addMonths, lastMonthCovered } from '../contract/dates.ts';

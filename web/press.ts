@@ -3,6 +3,7 @@
 // A sentence whose figure is withheld is left out, never filled with a guess, and so is one
 // whose figure is perturbed for the public (docs/disclosure.md): a press sentence states exact
 // figures, which the public gets for the district's headline figures on the first of a month.
+import { PRESS_INDICATORS } from '../contract/interim-report.ts';
 import type { Indicator } from './api.ts';
 import { formatCount, formatDate } from './format.ts';
 
@@ -48,23 +49,13 @@ export function whenPhrase(date: string): string {
   return `Am ${formatDate(date)}`;
 }
 
-/** The figures the sentences are made of. */
-export const PRESS_INDICATORS = [
-  'clients_active',
-  'clients_minor',
-  'language_b1_plus_share',
-  'employment_sv_share',
-  'training_share',
-  'cases_closed',
-  'cases_closed_with_lease',
-] as const;
+/** The figures the sentences are made of (contract/interim-report.ts). */
+const PRESS_FIGURES = new Set([...PRESS_INDICATORS.caseload, ...PRESS_INDICATORS.closed]);
 
 /** Whether a figure the sentences need is perturbed, so that no sentence can state it. */
 export const pressFiguresPerturbed = (indicators: readonly Indicator[]) =>
   indicators.some(
-    (indicator) =>
-      (PRESS_INDICATORS as readonly string[]).includes(indicator.id) &&
-      indicator.protection === 'perturbed',
+    (indicator) => PRESS_FIGURES.has(indicator.id) && indicator.protection === 'perturbed',
   );
 
 const shown = (indicator: Indicator | undefined): indicator is Indicator & { value: number } =>

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { checkDataFolder, noteDataFolder } from './pglite-folder.ts';
 import type { Database } from './types.ts';
 
 const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
@@ -154,6 +155,8 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
     'dataDir' in target ? lockDataFolder(target.dataDir) : undefined;
   let pglite: PGlite;
   try {
+    // A folder another PGlite made would open empty here (pglite-folder.ts).
+    if ('dataDir' in target) checkDataFolder(target.dataDir);
     pglite = await PGlite.create('dataDir' in target ? target.dataDir : 'memory://', {
       parsers: { [OID.int8]: asText, [OID.numeric]: asText, [OID.date]: asText },
     });
@@ -161,6 +164,7 @@ async function openPGlite(target: { dataDir: string } | { memory: true }): Promi
     lock?.release();
     throw error;
   }
+  if ('dataDir' in target) noteDataFolder(target.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     kind: 'pglite',

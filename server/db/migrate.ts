@@ -1,9 +1,13 @@
 // Applies the numbered SQL migrations in sql/ once each, in order, each in its own
-// transaction. A migration already applied must not change: its checksum is compared.
+// transaction. A migration already applied must not change: its checksum is compared. Then
+// adds the monthly figures' measure columns that the indicator registry has and the table
+// lacks (measure-columns.ts): a new indicator needs no migration of its own.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import type { DatabaseHandle } from './connect.ts';
+import { addMeasureColumns } from './measure-columns.ts';
 
 export const MIGRATIONS_DIR = new URL('../../sql/', import.meta.url).pathname;
 const MIGRATION_FILE = /^(\d{3})_[a-z0-9_]+\.sql$/;
@@ -72,5 +76,16 @@ COMMIT;`);
     }
     applied.push(migration.name);
   }
+  // Only where the table exists (not for another folder of migrations).
+  if (await hasMonthlyTable(handle)) {
+    const added = await addMeasureColumns(handle, LOCK_KEY);
+    if (added.length > 0) applied.push(`measure columns: ${added.join(', ')}`);
+  }
   return applied;
+}
+
+async function hasMonthlyTable(handle: DatabaseHandle): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    SELECT to_regclass('figures_monthly') IS NOT NULL AS found`.execute(handle.db);
+  return rows[0]?.found === true;
 }

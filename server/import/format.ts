@@ -1,6 +1,6 @@
-// The case export format, version 1 (docs/export-format.md): columns, German aliases,
-// how a header names a column, code lists with the German labels an export may use
-// instead of a code.
+// The case export format, version 1 (docs/export-format.md): columns, German aliases and
+// how a header names a column. Its code lists, with the German labels an export may use
+// instead of a code, are the domain's vocabulary (contract/vocabulary.ts).
 
 export const COLUMNS = [
   { name: 'case_id', alias: 'fall_id', required: true },
@@ -24,74 +24,6 @@ export const COLUMNS = [
 ] as const;
 
 export type ColumnName = (typeof COLUMNS)[number]['name'];
-
-export interface Code {
-  code: string;
-  /** The German label shown on screen. */
-  label: string;
-  /** Further German spellings accepted in an export. */
-  aliases?: readonly string[];
-}
-
-export const SEX: readonly Code[] = [
-  { code: 'f', label: 'weiblich', aliases: ['w'] },
-  { code: 'm', label: 'männlich' },
-  { code: 'd', label: 'divers' },
-  { code: 'x', label: 'unbekannt', aliases: ['keine Angabe'] },
-];
-
-export const LANGUAGE_LEVELS: readonly Code[] = [
-  { code: 'none', label: 'keine Kenntnisse' },
-  { code: 'alpha', label: 'Alphabetisierung' },
-  { code: 'A1', label: 'A1' },
-  { code: 'A2', label: 'A2' },
-  { code: 'B1', label: 'B1' },
-  { code: 'B2', label: 'B2' },
-  { code: 'C1', label: 'C1' },
-  { code: 'C2', label: 'C2' },
-];
-
-/** In the order of precedence: a person in several reports the first that applies. */
-export const EMPLOYMENT: readonly Code[] = [
-  {
-    code: 'sv_employment',
-    label: 'sozialversicherungspflichtige Beschäftigung',
-    aliases: ['sozialversicherungspflichtig beschäftigt'],
-  },
-  { code: 'vocational_training', label: 'Ausbildung' },
-  { code: 'studies', label: 'Studium' },
-  { code: 'internship', label: 'Praktikum' },
-  { code: 'self_employed', label: 'selbstständig', aliases: ['selbständig'] },
-  { code: 'marginal', label: 'geringfügige Beschäftigung', aliases: ['Minijob'] },
-  { code: 'language_course', label: 'Sprachkurs', aliases: ['Integrationskurs'] },
-  { code: 'school', label: 'Schule' },
-  { code: 'none', label: 'keine' },
-];
-
-export const HOUSING: readonly Code[] = [
-  { code: 'follow_up', label: 'Anschlussunterbringung' },
-  { code: 'private_lease', label: 'eigener Mietvertrag' },
-  { code: 'other', label: 'sonstige' },
-];
-
-export const END_REASONS: readonly Code[] = [
-  { code: 'independent', label: 'selbstständig, Ziele erreicht', aliases: ['Ziele erreicht'] },
-  { code: 'max_duration', label: 'Höchstdauer erreicht' },
-  { code: 'moved_away', label: 'Wegzug' },
-  { code: 'contact_lost', label: 'Kontaktabbruch' },
-  { code: 'handed_over', label: 'Übergabe an Regeldienst' },
-  { code: 'departed', label: 'Ausreise' },
-  { code: 'deceased', label: 'verstorben' },
-  { code: 'other', label: 'sonstige' },
-];
-
-/** Label shown for a status that is not known on the reporting date. */
-export const UNKNOWN = { code: 'unknown', label: 'unbekannt' } as const;
-
-export function labelOf(codes: readonly Code[], code: string | null): string {
-  if (code === null || code === UNKNOWN.code) return UNKNOWN.label;
-  return codes.find((entry) => entry.code === code)?.label ?? code;
-}
 
 /**
  * A header as the format compares it: Unicode composed (an `ä` from macOS is `a` plus a

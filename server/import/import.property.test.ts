@@ -24,21 +24,20 @@ import {
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RegistryCategories, registryCategories } from '../indicators/dimensions.ts';
-import { breakdownOn, indicatorsOn, type RawFigure } from '../indicators/figures.ts';
-import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
-import { tableChecksums } from '../test/checksums.ts';
-import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import {
-  COLUMNS,
   type Code,
-  type ColumnName,
   EMPLOYMENT,
   END_REASONS,
   HOUSING,
   LANGUAGE_LEVELS,
   SEX,
-} from './format.ts';
+} from '../../contract/vocabulary.ts';
+import { type DirectoryCategories, directoryCategories } from '../indicators/dimensions.ts';
+import { breakdownOn, indicatorsOn, type RawFigure } from '../indicators/figures.ts';
+import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
+import { tableChecksums } from '../test/checksums.ts';
+import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
+import { COLUMNS, type ColumnName } from './format.ts';
 import { type ImportSummary, importExport } from './import-export.ts';
 import type { ImportIssue } from './issues.ts';
 import { writeXlsx, type XlsxValue } from './xlsx-writer.ts';
@@ -1248,7 +1247,7 @@ function damage(bytes: Buffer, { kind, at, byte, count }: Damage): Buffer {
 // The database
 
 let database: TestDatabase;
-let registry: RegistryCategories;
+let directory: DirectoryCategories;
 let baseline: OracleCase[];
 const db = () => database.handle.db;
 
@@ -1312,7 +1311,7 @@ async function expectFigures(cases: OracleCase[], dates: { date: string; periodF
         ({ indicator, figure: { keys: _, ...figure } }) => [indicator.id, figure],
       ),
     );
-    const breakdown = await breakdownOn(db(), scope, CLIENTS_ACTIVE, 'housing', registry);
+    const breakdown = await breakdownOn(db(), scope, CLIENTS_ACTIVE, 'housing', directory);
     const housing = Object.fromEntries(breakdown.rows.map((r) => [r.key, r.figure.value]));
     const want = oracle(cases, date, periodFrom);
     expect({ date, periodFrom, figures, housing }).toEqual({ date, periodFrom, ...want });
@@ -1338,7 +1337,7 @@ function expectLocated(errors: ImportIssue[], expected: Expected) {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  registry = await registryCategories(db(), DISTRICT);
+  directory = await directoryCategories(db(), DISTRICT);
   // Another provider's cases are in the database throughout: nothing may disturb them.
   const [awo] = fc.sample(casesArb(dayOf('2021-03-01')), { numRuns: 1, seed: 2021 });
   const model = { asOf: '2021-03-01', cases: awo as ModelCase[] };

@@ -1,17 +1,19 @@
 // Checks every row of an export against the format and turns it into case records.
 // Collects all errors; refuses files that carry personal data before reading any row.
 import {
-  COLUMNS,
   type Code,
-  type Column,
-  type ColumnName,
-  columnOfHeader,
   EMPLOYMENT,
   END_REASONS,
   HOUSING,
   LANGUAGE_LEVELS,
-  namesPersonalData,
   SEX,
+} from '../../contract/vocabulary.ts';
+import {
+  COLUMNS,
+  type Column,
+  type ColumnName,
+  columnOfHeader,
+  namesPersonalData,
 } from './format.ts';
 import { type ImportIssue, ImportRefused } from './issues.ts';
 import type { SourceRow } from './rows.ts';

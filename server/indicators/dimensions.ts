@@ -1,20 +1,21 @@
 // The dimensions a figure can be broken down by (docs/api.md), each with the SQL
 // that gives a case's category and the categories to list even when empty.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import {
+  AGE_GROUPS,
+  type Code,
+  DIMENSION_LABELS,
+  type DimensionId,
+  EMPLOYMENT,
+  HOUSING,
+  LANGUAGE_LEVELS,
+  SEX,
+  UNKNOWN,
+} from '../../contract/vocabulary.ts';
 import type { Database } from '../db/types.ts';
-import { type Code, EMPLOYMENT, HOUSING, LANGUAGE_LEVELS, SEX, UNKNOWN } from '../import/format.ts';
 import { byLabel, countryName } from './names.ts';
 
-export type DimensionId =
-  | 'provider'
-  | 'municipality'
-  | 'sex'
-  | 'age_group'
-  | 'country'
-  | 'language_level'
-  | 'employment'
-  | 'housing'
-  | 'start_year';
+export type { DimensionId };
 
 export const DIMENSION_IDS: readonly DimensionId[] = [
   'provider',
@@ -33,8 +34,8 @@ export interface Category {
   label: string;
 }
 
-/** Categories that come from the district's registry rather than from a fixed list. */
-export interface RegistryCategories {
+/** Categories that come from the district's directory rather than from a fixed list. */
+export interface DirectoryCategories {
   providers: Category[];
   municipalities: Category[];
 }
@@ -50,7 +51,7 @@ export interface Dimension {
    */
   atAges?: readonly number[];
   /** Every category to list, in order, even with a count of zero; undefined: only those found. */
-  categories?: (registry: RegistryCategories) => Category[];
+  categories?: (directory: DirectoryCategories) => Category[];
   /** The label of a category found in the data (server/indicators/names.ts); else its key. */
   labelOf?: (key: string) => string;
 }
@@ -60,69 +61,60 @@ const withUnknown = (codes: readonly Code[]): Category[] => [
   { key: UNKNOWN.code, label: UNKNOWN.label },
 ];
 
-export const AGE_GROUPS: readonly Category[] = [
-  { key: '0-5', label: '0 bis 5 Jahre' },
-  { key: '6-17', label: '6 bis 17 Jahre' },
-  { key: '18-26', label: '18 bis 26 Jahre' },
-  { key: '27-44', label: '27 bis 44 Jahre' },
-  { key: '45-64', label: '45 bis 64 Jahre' },
-  { key: '65+', label: '65 Jahre und älter' },
-];
-
 export const DIMENSIONS: Record<DimensionId, Dimension> = {
   provider: {
     id: 'provider',
-    label: 'Träger',
+    label: DIMENSION_LABELS.provider,
     key: sql`provider`,
-    categories: (registry) => registry.providers,
+    categories: (directory) => directory.providers,
   },
   municipality: {
     id: 'municipality',
-    label: 'Gemeinde',
+    label: DIMENSION_LABELS.municipality,
     key: sql`municipality`,
-    categories: (registry) => registry.municipalities,
+    categories: (directory) => directory.municipalities,
   },
   sex: {
     id: 'sex',
-    label: 'Geschlecht',
+    label: DIMENSION_LABELS.sex,
     key: sql`sex`,
     categories: () => SEX.map(({ code, label }) => ({ key: code, label })),
   },
   age_group: {
     id: 'age_group',
-    label: 'Altersgruppe',
+    label: DIMENSION_LABELS.age_group,
     key: sql`CASE WHEN age < 6 THEN '0-5' WHEN age < 18 THEN '6-17' WHEN age < 27 THEN '18-26'
       WHEN age < 45 THEN '27-44' WHEN age < 65 THEN '45-64' ELSE '65+' END`,
     atAges: [6, 18, 27, 45, 65],
-    categories: () => [...AGE_GROUPS],
+    categories: () => AGE_GROUPS.map(({ code, label }) => ({ key: code, label })),
   },
   country: {
     id: 'country',
-    label: 'Herkunftsland',
+    label: DIMENSION_LABELS.country,
     key: sql`coalesce(country, 'unknown')`,
     labelOf: countryName,
   },
   language_level: {
     id: 'language_level',
-    label: 'Sprachniveau',
+    label: DIMENSION_LABELS.language_level,
     key: sql`language_level`,
     categories: () => withUnknown(LANGUAGE_LEVELS),
   },
   employment: {
     id: 'employment',
-    label: 'Beschäftigung',
+    label: DIMENSION_LABELS.employment,
     key: sql`employment`,
     categories: () => withUnknown(EMPLOYMENT),
   },
   housing: {
     id: 'housing',
-    label: 'Wohnsituation',
+    label: DIMENSION_LABELS.housing,
     key: sql`housing`,
     categories: () => withUnknown(HOUSING),
   },
   start_year: {
     id: 'start_year',
-    label: 'Beginnjahr',
+    label: DIMENSION_LABELS.start_year,
     key: sql`extract(year FROM started_on)::int::text`,
   },
 };
@@ -137,11 +129,11 @@ export function categoryLabel(by: DimensionId, key: string): string {
   return DIMENSIONS[by].labelOf?.(key) ?? key;
 }
 
-/** The categories from a district's registry, or from every district's (state-wide). */
-export async function registryCategories(
+/** The categories from a district's directory, or from every district's (state-wide). */
+export async function directoryCategories(
   db: Kysely<Database>,
   district: string | undefined,
-): Promise<RegistryCategories> {
+): Promise<DirectoryCategories> {
   let providers = db.selectFrom('providers').select(['code', 'name']).orderBy('code');
   let municipalities = db.selectFrom('municipalities').select(['ags', 'name']).orderBy('ags');
   if (district !== undefined) {

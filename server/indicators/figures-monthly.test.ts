@@ -93,7 +93,7 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(await monthlyCovers(db(), { district: DISTRICT }, ['2099-12-31'])).toBe(false);
   });
 
-  it('hold every measure in a typed column of its own (a new measure needs a migration)', async () => {
+  it('hold every measure in a typed column of its own (added from the registry at start)', async () => {
     const { rows } = await sql<{ column_name: string; data_type: string }>`
       SELECT column_name, data_type FROM information_schema.columns
       WHERE table_name = 'figures_monthly' AND table_schema = current_schema()

@@ -17,7 +17,7 @@ import {
   categoryLabel,
   DIMENSIONS,
   type DimensionId,
-  type RegistryCategories,
+  type DirectoryCategories,
 } from './dimensions.ts';
 import {
   countAlias,
@@ -453,7 +453,7 @@ export async function breakdownOn(
   scope: FactsScope,
   indicator: Indicator,
   by: DimensionId,
-  registry: RegistryCategories,
+  directory: DirectoryCategories,
   options: CountOptions = {},
 ): Promise<{ rows: BreakdownRow[]; total: RawFigure }> {
   const point = [{ date: scope.date, periodFrom: scope.periodFrom }];
@@ -464,7 +464,7 @@ export async function breakdownOn(
   ]);
   const found = cells.get(scope.date) ?? new Map<string, Record<string, number>>();
   return {
-    rows: categoriesOf(by, registry, found.keys()).map((category) => ({
+    rows: categoriesOf(by, directory, found.keys()).map((category) => ({
       ...category,
       figure: figureOf(indicator, found.get(category.key) ?? {}),
     })),
@@ -481,9 +481,9 @@ export interface CrossTableFigures {
   total: RawFigure;
 }
 
-/** Lists a dimension's categories: the registry's or fixed ones, then any others found. */
-function categoriesOf(by: DimensionId, registry: RegistryCategories, found: Iterable<string>) {
-  const listed = DIMENSIONS[by].categories?.(registry) ?? [];
+/** Lists a dimension's categories: the directory's or fixed ones, then any others found. */
+function categoriesOf(by: DimensionId, directory: DirectoryCategories, found: Iterable<string>) {
+  const listed = DIMENSIONS[by].categories?.(directory) ?? [];
   const listedKeys = new Set(listed.map((category) => category.key));
   const extra = [...new Set(found)]
     .filter((key) => !listedKeys.has(key))
@@ -501,7 +501,7 @@ export async function crossTableOn(
   indicator: Indicator,
   rowsBy: DimensionId,
   columnsBy: DimensionId,
-  registry: RegistryCategories,
+  directory: DirectoryCategories,
 ): Promise<CrossTableFigures> {
   const aggregates = [...new Map(aggregatesOf(indicator))];
   const select = sql.join(
@@ -533,12 +533,12 @@ export async function crossTableOn(
     rows.find((r) => r.level === level && r.row_key === row && r.column_key === column) ?? {};
   const rowCategories = categoriesOf(
     rowsBy,
-    registry,
+    directory,
     rows.filter((r) => r.level === 1).map((r) => r.row_key as string),
   );
   const columnCategories = categoriesOf(
     columnsBy,
-    registry,
+    directory,
     rows.filter((r) => r.level === 2).map((r) => r.column_key as string),
   );
   return {

@@ -4,11 +4,11 @@
 
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { END_REASONS } from '../../contract/vocabulary.ts';
 import { DEFAULT_RULES } from '../disclosure/disclose.ts';
-import { END_REASONS } from '../import/format.ts';
 import { createTestApp, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { dataAsOf } from './case-facts.ts';
-import { type Category, registryCategories } from './dimensions.ts';
+import { type Category, directoryCategories } from './dimensions.ts';
 import { seriesOn } from './figures.ts';
 import {
   discloseFunding,
@@ -41,7 +41,7 @@ let rows: RawFundingRow[];
 
 beforeAll(async () => {
   ({ database, close } = await createTestApp({ demonstrationData: true }));
-  providers = (await registryCategories(database.handle.db, DISTRICT)).providers;
+  providers = (await directoryCategories(database.handle.db, DISTRICT)).providers;
   const asOf = await dataAsOf(database.handle.db, scope);
   rows = await fundingCounts(database.handle.db, scope, fundingYears(2018, 2022, asOf), providers);
 });

@@ -3,6 +3,7 @@
 // the day of closing, and the caseload per manager at the end of the year. Each figure is
 // defined once here (FUNDING_FIGURES); those that are indicators come from the registry.
 import { type Kysely, sql } from 'kysely';
+import { END_REASONS } from '../../contract/vocabulary.ts';
 import type { Database } from '../db/types.ts';
 import {
   type Audience,
@@ -11,7 +12,6 @@ import {
   perturbedCount,
   quotientFigure,
 } from '../disclosure/disclose.ts';
-import { END_REASONS } from '../import/format.ts';
 import { caseFilter, dataAsOf, type FactsScope, factColumns } from './case-facts.ts';
 import type { Category } from './dimensions.ts';
 import { countsOn, type Point } from './figures.ts';

@@ -7,7 +7,7 @@
 // neither knows stays the code.
 import countries from 'i18n-iso-countries';
 import german from 'i18n-iso-countries/langs/de.json' with { type: 'json' };
-import { UNKNOWN } from '../import/format.ts';
+import { UNKNOWN } from '../../contract/vocabulary.ts';
 
 countries.registerLocale(german);
 

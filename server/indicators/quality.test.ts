@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
-import { registryCategories } from './dimensions.ts';
+import { directoryCategories } from './dimensions.ts';
 import { breakdownOn, indicatorsOn } from './figures.ts';
 import {
   type CompletenessRow,
@@ -224,7 +224,7 @@ describe(`data quality on the demonstration data (${DATABASE_KIND})`, () => {
   it('agrees with the indicators on unknown status and on cases over the maximum', async () => {
     const ddb = demo.handle.db;
     const scope = { district: DISTRICT, date: DATE, periodFrom: DATE };
-    const registry = await registryCategories(ddb, DISTRICT);
+    const directory = await directoryCategories(ddb, DISTRICT);
     const indicator = (id: string) => findIndicator(id) as Indicator;
     const { statusUnknown, duration } = await qualityOnDate(ddb, { district: DISTRICT }, DATE);
 
@@ -233,7 +233,7 @@ describe(`data quality on the demonstration data (${DATABASE_KIND})`, () => {
       scope,
       indicator('clients_active'),
       'language_level',
-      registry,
+      directory,
     );
     expect(byLanguage.total.value).toBeGreaterThan(2000);
     const total = statusUnknown.at(-1);
@@ -246,7 +246,7 @@ describe(`data quality on the demonstration data (${DATABASE_KIND})`, () => {
       scope,
       indicator('clients_adult'),
       'employment',
-      registry,
+      directory,
     );
     expect(total?.adult.employment.cases).toBe(adultsByEmployment.total.value);
     expect(total?.adult.employment.count).toBe(
@@ -258,7 +258,7 @@ describe(`data quality on the demonstration data (${DATABASE_KIND})`, () => {
       scope,
       indicator('cases_over_max_duration'),
       'provider',
-      registry,
+      directory,
     );
     for (const row of overMax.rows) {
       expect(duration.find((d) => d.provider === row.key)?.over_three_years.count).toBe(

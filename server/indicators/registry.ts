@@ -10,6 +10,7 @@ export type IndicatorId =
   | 'language_b1_plus_share'
   | 'employment_sv_share'
   | 'training_share'
+  | 'private_lease_share'
   | 'cases_closed'
   | 'cases_closed_with_lease'
   | 'cases_closed_with_lease_share'
@@ -262,6 +263,17 @@ export const INDICATORS: readonly Indicator[] = [
       'Anteil der betreuten Erwachsenen, die am Stichtag eine Ausbildung, ein Praktikum oder ein Studium machen. Erwachsene ohne Angabe zählen im Nenner mit.',
     numerator: cases(allOf(ACTIVE_ADULT, IN_TRAINING)),
     denominator: 'clients_adult',
+  },
+  {
+    id: 'private_lease_share',
+    kind: 'share',
+    population: 'betreute Personen',
+    numeratorLabel: 'betreute Personen, die am Stichtag mit eigenem Mietvertrag wohnen',
+    label: 'Wohnen mit eigenem Mietvertrag',
+    definition:
+      'Anteil der betreuten Personen, die am Stichtag in einer Wohnung mit eigenem privatem Mietvertrag wohnen (Wohnsituation „eigener Mietvertrag“, ab dem Datum des Mietvertrags). Personen ohne Angabe zählen im Nenner mit.',
+    numerator: cases(allOf(ACTIVE, condition(sql`housing = 'private_lease'`))),
+    denominator: 'clients_active',
   },
   {
     id: 'cases_closed',

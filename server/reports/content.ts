@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import {
   BREAKDOWN_CHARTS,
-  CASELOAD_INDICATORS as DECLARED_CASELOAD,
-  CLOSED_INDICATORS as DECLARED_CLOSED,
+  sectionIndicators,
   TREND,
-} from '../../web/interim-report.ts';
+  trendWindow,
+} from '../../contract/interim-report.ts';
 import type { Database } from '../db/types.ts';
 import type { DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
 import { auditedHeadline } from '../disclosure/headline-audit.ts';
@@ -19,9 +19,16 @@ import {
   type Category,
   DIMENSIONS,
   type DimensionId,
-  type RegistryCategories,
-  registryCategories,
+  type DirectoryCategories,
+  directoryCategories,
 } from '../indicators/dimensions.ts';
+import {
+  type DisclosedIndicator,
+  type Disclosure,
+  discloseBreakdown,
+  discloseIndicators,
+  discloseSeries,
+} from '../indicators/disclosed.ts';
 import {
   countsOn,
   crossTableOn,
@@ -30,18 +37,28 @@ import {
   type RawFigure,
 } from '../indicators/figures.ts';
 import { findIndicator, type Indicator, type IndicatorId } from '../indicators/registry.ts';
-import {
-  breakdownReport,
-  type Disclosure,
-  indicatorReport,
-  type ReportedIndicator,
-  seriesReport,
-} from '../indicators/report.ts';
 
-/** The caseload figures of the interim report (declared in web/interim-report.ts)… */
-export const CASELOAD_INDICATORS = DECLARED_CASELOAD as readonly IndicatorId[];
+/** An id that contract/interim-report.ts declares, checked against the registry at load. */
+function registered(id: string): IndicatorId {
+  const found = findIndicator(id);
+  if (!found)
+    throw new Error(
+      `contract/interim-report.ts names the indicator "${id}", which server/indicators/registry.ts does not define.`,
+    );
+  return found.id;
+}
+function dimension(id: string): DimensionId {
+  if (!(id in DIMENSIONS))
+    throw new Error(`contract/interim-report.ts charts by "${id}", which is no dimension.`);
+  return id as DimensionId;
+}
+
+/** The caseload figures of the interim report (contract/interim-report.ts)… */
+export const CASELOAD_INDICATORS: readonly IndicatorId[] =
+  sectionIndicators('caseload').map(registered);
 /** …and the cases closed up to the second date. */
-export const CLOSED_INDICATORS = DECLARED_CLOSED as readonly IndicatorId[];
+export const CLOSED_INDICATORS: readonly IndicatorId[] =
+  sectionIndicators('closed').map(registered);
 /** The headline figures: released exactly where the audit allows (docs/disclosure.md). */
 export const HEADLINE_INDICATORS: readonly IndicatorId[] = [
   ...CASELOAD_INDICATORS,
@@ -53,14 +70,12 @@ export const REPORT_BREAKDOWNS: readonly {
   by: DimensionId;
   title: string;
 }[] = BREAKDOWN_CHARTS.map(({ indicator, by, title }) => ({
-  indicator: indicator as IndicatorId,
-  by: by as DimensionId,
+  indicator: registered(indicator),
+  by: dimension(by),
   title,
 }));
-const TREND_INDICATOR = TREND.indicator satisfies IndicatorId;
+const TREND_INDICATOR = registered(TREND.indicator);
 const TREND_TITLE = TREND.title;
-const TREND_MONTHS = TREND.months;
-const FIRST_MONTH = TREND.firstMonth;
 
 export interface PublishedBreakdown {
   indicator: IndicatorId;
@@ -106,8 +121,8 @@ export interface ReportFigures {
   beendet_bis: string;
   audience: 'public';
   rules: DisclosureRules;
-  caseload: ReportedIndicator[];
-  closed: ReportedIndicator[];
+  caseload: DisclosedIndicator[];
+  closed: DisclosedIndicator[];
   breakdowns: PublishedBreakdown[];
   /** The caseload at the last 24 month ends up to the Stichtag; null before 2015. */
   trend: PublishedTrend | null;
@@ -134,8 +149,8 @@ export interface ReportContent extends ReportFigures {
 export interface PreviousYearFigures {
   stichtag: string;
   beendet_bis: string;
-  caseload: ReportedIndicator[];
-  closed: ReportedIndicator[];
+  caseload: DisclosedIndicator[];
+  closed: DisclosedIndicator[];
 }
 
 /** Each published figure by key (figureKeys), unsuppressed, per provider code. */
@@ -174,7 +189,7 @@ const figureOnly = ({
 
 /** Every figure of a report with its key, in the order the page shows them. */
 export function keyedFigures(figures: ReportFigures): KeyedFigure[] {
-  const indicators = (section: 'caseload' | 'closed', date: string, list: ReportedIndicator[]) =>
+  const indicators = (section: 'caseload' | 'closed', date: string, list: DisclosedIndicator[]) =>
     list.map((indicator) => ({
       key: `${section}:${indicator.id}`,
       section,
@@ -210,28 +225,16 @@ export function keyedFigures(figures: ReportFigures): KeyedFigure[] {
   ];
 }
 
-const monthOf = (year: number, month: number) =>
-  new Date(Date.UTC(year, month - 1, 1)).toISOString().slice(0, 7);
-
 /**
- * The last 24 month ends on or before the Stichtag, as the interim report draws them
- * (web/pages/report.ts trendMonths); none when there is no month since January 2015.
+ * The month ends of the trend on or before the Stichtag (contract/interim-report.ts
+ * trendWindow), each with its month's first day.
  */
 export function trendPoints(stichtag: string): (Point & { period: string })[] {
-  const [year, month, day] = stichtag.split('-').map(Number) as [number, number, number];
-  const lastMonth = new Date(Date.UTC(year, month, 0)).getUTCDate() === day ? month : month - 1;
-  const points: (Point & { period: string })[] = [];
-  for (let back = TREND_MONTHS - 1; back >= 0; back--) {
-    const period = monthOf(year, lastMonth - back);
-    if (period < FIRST_MONTH) continue;
-    const [y, m] = period.split('-').map(Number) as [number, number];
-    points.push({
-      period,
-      date: new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10),
-      periodFrom: `${period}-01`,
-    });
-  }
-  return points;
+  return trendWindow(stichtag).map(({ period, date }) => ({
+    period,
+    date,
+    periodFrom: `${period}-01`,
+  }));
 }
 
 const indicator = (id: IndicatorId) => findIndicator(id) as Indicator;
@@ -303,25 +306,25 @@ export async function computeReportFigures(
     date,
     periodFrom: `${date.slice(0, 4)}-01-01`,
   });
-  const registry = await registryCategories(db, district);
+  const directory = await directoryCategories(db, district);
   const disclosure: Disclosure = {
     audience: 'public',
     rules,
     headline: await auditedHeadline(db, district, HEADLINE_INDICATORS, rules),
   };
-  const caseloadAll = await indicatorReport(db, scopeOn(stichtag), disclosure);
-  const closedAll = await indicatorReport(db, scopeOn(beendetBis), disclosure);
-  const pick = (all: ReportedIndicator[], ids: readonly IndicatorId[]) =>
-    ids.map((id) => all.find((reported) => reported.id === id) as ReportedIndicator);
+  const caseloadAll = await discloseIndicators(db, scopeOn(stichtag), disclosure);
+  const closedAll = await discloseIndicators(db, scopeOn(beendetBis), disclosure);
+  const pick = (all: DisclosedIndicator[], ids: readonly IndicatorId[]) =>
+    ids.map((id) => all.find((reported) => reported.id === id) as DisclosedIndicator);
 
   const breakdowns: PublishedBreakdown[] = [];
   for (const { indicator: id, by, title } of REPORT_BREAKDOWNS) {
-    const report = await breakdownReport(
+    const report = await discloseBreakdown(
       db,
       scopeOn(stichtag),
       indicator(id),
       by,
-      registry,
+      directory,
       disclosure,
     );
     breakdowns.push({
@@ -347,7 +350,7 @@ export async function computeReportFigures(
           from: points[0]?.period as string,
           to: points.at(-1)?.period as string,
           points: (
-            await seriesReport(db, { district }, indicator(TREND_INDICATOR), points, disclosure)
+            await discloseSeries(db, { district }, indicator(TREND_INDICATOR), points, disclosure)
           ).map((point, i) => ({ period: points[i]?.period as string, ...point })),
         };
 
@@ -368,7 +371,7 @@ export async function computeReportFigures(
     }),
     calculation: calculationVersion(db),
   };
-  return { figures, providerValues: await providerValuesOf(db, figures, points, registry) };
+  return { figures, providerValues: await providerValuesOf(db, figures, points, directory) };
 }
 
 /** The tiles' figures on the same days a year earlier (29 February: the 28th), as published. */
@@ -382,12 +385,12 @@ export async function previousYearFigures(
     headline: await auditedHeadline(db, district, HEADLINE_INDICATORS, rules),
   };
   const on = async (date: string, ids: readonly IndicatorId[]) => {
-    const all = await indicatorReport(
+    const all = await discloseIndicators(
       db,
       { district, date, periodFrom: `${date.slice(0, 4)}-01-01` },
       disclosure,
     );
-    return ids.map((id) => all.find((reported) => reported.id === id) as ReportedIndicator);
+    return ids.map((id) => all.find((reported) => reported.id === id) as DisclosedIndicator);
   };
   const [caseloadOn, closedOn] = [yearEarlier(stichtag), yearEarlier(beendetBis)];
   return {
@@ -403,7 +406,7 @@ async function providerValuesOf(
   db: Kysely<Database>,
   figures: ReportFigures,
   points: readonly Point[],
-  registry: RegistryCategories,
+  directory: DirectoryCategories,
 ): Promise<ProviderValues> {
   const { district, stichtag, beendet_bis } = figures;
   const values: ProviderValues = {};
@@ -422,7 +425,7 @@ async function providerValuesOf(
       indicator(breakdown.indicator),
       breakdown.by,
       'provider',
-      registry,
+      directory,
     );
     table.rows.forEach((row, r) => {
       const perProvider: Record<string, RawFigure> = {};

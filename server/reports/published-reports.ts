@@ -1,6 +1,8 @@
 // Published reports: frozen when an admin publishes them, read by anyone, and compared with
 // today's data to say which figures would now read differently and which imports did that.
+
 import { type Kysely, sql } from 'kysely';
+import { asciiWords } from '../../contract/words.ts';
 import type { CorrectionKind, Database } from '../db/types.ts';
 import type { DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
@@ -81,17 +83,10 @@ export class ReportConflict extends Error {
 export class ReportNotFound extends Error {}
 
 const SLUG_WORDS = 60;
-const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
 
 /** "Zwischenbilanz März 2021" on 2021-03-01 -> "2021-03-01-zwischenbilanz-maerz-2021". */
 export function slugFor(date: string, title: string): string {
-  const words = title
-    .toLowerCase()
-    .replace(/[äöüß]/g, (letter) => UMLAUTS[letter] as string)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+  const words = asciiWords(title);
   // Cut at a word boundary so that the address stays readable.
   const cut =
     words.length <= SLUG_WORDS ? words : words.slice(0, SLUG_WORDS).replace(/-[^-]*$/, '');

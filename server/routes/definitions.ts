@@ -6,7 +6,7 @@ import {
   categoryLabel,
   DIMENSION_IDS,
   DIMENSIONS,
-  registryCategories,
+  directoryCategories,
 } from '../indicators/dimensions.ts';
 import { fundingDefinitions } from '../indicators/funding.ts';
 import { byLabel } from '../indicators/names.ts';
@@ -43,7 +43,7 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => {
       const db = app.database.db;
-      const registry = await registryCategories(db, app.config.district);
+      const directory = await directoryCategories(db, app.config.district);
       // Countries have no fixed list: those of the district's cases, by their German names.
       const countries = await db
         .selectFrom('cases')
@@ -73,7 +73,7 @@ const definitions: FastifyPluginAsyncTypebox = async (app) => {
         dimensions: DIMENSION_IDS.map((id) => ({
           id,
           label: DIMENSIONS[id].label,
-          categories: DIMENSIONS[id].categories?.(registry) ?? found[id] ?? [],
+          categories: DIMENSIONS[id].categories?.(directory) ?? found[id] ?? [],
         })),
         funding: fundingDefinitions(),
       };

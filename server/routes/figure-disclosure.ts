@@ -1,15 +1,15 @@
 // How every figure route discloses: the audience a request is answered for and, for a whole
 // district, its audited headline figures; and the work that depends on the data alone (how
-// far the exports reach, the registry's categories), done once per data version. Shared by
+// far the exports reach, the directory's categories), done once per data version. Shared by
 // the figure routes (indicators.ts) and the interim report's one request (interim-report.ts),
-// so that both answer through the same protection (indicators/report.ts).
+// so that both answer through the same protection (indicators/disclosed.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { disclosureAudience } from '../accounts/caller.ts';
 import { headlineFor } from '../disclosure/headline-audit.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
-import { registryCategories } from '../indicators/dimensions.ts';
+import { directoryCategories } from '../indicators/dimensions.ts';
+import type { Disclosure } from '../indicators/disclosed.ts';
 import type { CountOptions } from '../indicators/figures.ts';
-import type { Disclosure } from '../indicators/report.ts';
 import { HEADLINE_INDICATORS } from '../reports/content.ts';
 import { filtersOf } from './figure-scope.ts';
 
@@ -41,7 +41,7 @@ export function figureDisclosure(app: FastifyInstance) {
         `data_as_of:${JSON.stringify([scope.district, scope.provider, scope.municipality])}`,
         () => dataAsOf(db(), scope),
       ),
-    /** The filters checked against the registry, once per data version. */
+    /** The filters checked against the directory, once per data version. */
     filtersOf: (request: FastifyRequest, query: Parameters<typeof filtersOf>[2]) =>
       app.figureCache.memo(
         request,
@@ -52,9 +52,9 @@ export function figureDisclosure(app: FastifyInstance) {
     countsOf: async (request: FastifyRequest): Promise<CountOptions> => ({
       coverage: await app.figureCache.memo(request, 'coverage', async () => new Map()),
     }),
-    registryOf: (request: FastifyRequest, district: string | undefined) =>
-      app.figureCache.memo(request, `registry:${district ?? 'all'}`, () =>
-        registryCategories(db(), district),
+    directoryOf: (request: FastifyRequest, district: string | undefined) =>
+      app.figureCache.memo(request, `directory:${district ?? 'all'}`, () =>
+        directoryCategories(db(), district),
       ),
   };
 }

@@ -1,6 +1,6 @@
 // What every figure endpoint takes to narrow its figures: a district (or the whole state),
 // a provider, a municipality; shared by the indicator and the funding routes. A filter that
-// names nothing in the registry is refused (400) with the values that exist, never answered
+// names nothing in the directory is refused (400) with the values that exist, never answered
 // with zeros.
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
@@ -74,7 +74,7 @@ export async function districtOf(
   return requested;
 }
 
-/** The district and filters a figure request names, each checked against the registry. */
+/** The district and filters a figure request names, each checked against the directory (providers, towns). */
 export async function filtersOf(
   db: Kysely<Database>,
   home: string,

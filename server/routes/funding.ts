@@ -3,11 +3,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { FormatParam, fundingAnswer } from '../../contract/api.ts';
+import { END_REASONS } from '../../contract/vocabulary.ts';
 import { audienceOf, disclosureAudience } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
-import { END_REASONS } from '../import/format.ts';
 import { formatDateDe } from '../import/validate.ts';
-import { registryCategories } from '../indicators/dimensions.ts';
+import { directoryCategories } from '../indicators/dimensions.ts';
 import {
   FUNDING_FIGURES,
   type FundingRow,
@@ -124,7 +124,7 @@ const funding: FastifyPluginAsyncTypebox = async (app) => {
         );
       const db = app.database.db;
       const scope = await filtersOf(db, config.district, query);
-      const { providers } = await registryCategories(db, scope.district);
+      const { providers } = await directoryCategories(db, scope.district);
       const applied = disclosureAudience(request.caller, scope, config.district);
       const report = await fundingReport(
         db,

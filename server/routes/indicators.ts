@@ -16,14 +16,14 @@ import { audienceOf } from '../accounts/caller.ts';
 import { type Protection, rulesFor } from '../disclosure/disclose.ts';
 import { formatDateDe, parseDate, yearEarlier } from '../import/validate.ts';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from '../indicators/dimensions.ts';
+import {
+  discloseBreakdown,
+  discloseCrossTable,
+  discloseIndicators,
+  discloseSeries,
+} from '../indicators/disclosed.ts';
 import type { Point } from '../indicators/figures.ts';
 import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
-import {
-  breakdownReport,
-  crossTableReport,
-  indicatorReport,
-  seriesReport,
-} from '../indicators/report.ts';
 import { invalidParameter } from '../plugins/errors.ts';
 import { figureDisclosure } from './figure-disclosure.ts';
 import { Filters } from './figure-scope.ts';
@@ -166,7 +166,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     return indicator;
   }
 
-  const { disclosureOf, asOfOnce, registryOf, filtersOf, countsOf } = figureDisclosure(app);
+  const { disclosureOf, asOfOnce, directoryOf, filtersOf, countsOf } = figureDisclosure(app);
 
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;
@@ -209,7 +209,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const scope = { ...(await filtersOf(request, query)), date, periodFrom };
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
-      const rows = await indicatorReport(db(), scope, disclosure, await countsOf(request));
+      const rows = await discloseIndicators(db(), scope, disclosure, await countsOf(request));
 
       let comparison:
         | { date: string; period: { from: string; to: string }; indicators: typeof rows }
@@ -221,7 +221,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
             : reportingDate(query.compare, 'compare');
         // The period moves with the date: the same stretch of the earlier year.
         const earlierFrom = query.from ? yearEarlier(periodFrom) : `${earlier.slice(0, 4)}-01-01`;
-        const before = await indicatorReport(
+        const before = await discloseIndicators(
           db(),
           { ...scope, date: earlier, periodFrom: [earlierFrom, earlier].sort()[0] as string },
           disclosure,
@@ -324,12 +324,12 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
       const by = query.by as DimensionId;
-      const report = await breakdownReport(
+      const report = await discloseBreakdown(
         db(),
         scope,
         indicator,
         by,
-        await registryOf(request, scope.district),
+        await directoryOf(request, scope.district),
         disclosure,
         await countsOf(request),
       );
@@ -420,13 +420,13 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       };
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
-      const table = await crossTableReport(
+      const table = await discloseCrossTable(
         db(),
         scope,
         indicator,
         rowsBy,
         columnsBy,
-        await registryOf(request, scope.district),
+        await directoryOf(request, scope.district),
         disclosure,
       );
       const format = negotiateFormat(request, query.format);
@@ -544,7 +544,7 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const scope = { ...(await filtersOf(request, query)) };
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
-      const figures = await seriesReport(
+      const figures = await discloseSeries(
         db(),
         scope,
         indicator,

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECTIONS } from '../../contract/interim-report.ts';
 import { bearerFor } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 
@@ -128,8 +129,11 @@ describe(`GET / renders the interim report (${DATABASE_KIND})`, () => {
       'Betreute Personen',
       new Intl.NumberFormat('de-DE').format(value('clients_active')),
     ]);
-    expect(tiles).toHaveLength(5);
-    expect(document.querySelectorAll('#closed-tiles .tile')).toHaveLength(3);
+    expect(tiles).toHaveLength(SECTIONS.caseload.tiles.length);
+    expect(document.querySelectorAll('#closed-tiles .tile')).toHaveLength(
+      SECTIONS.closed.tiles.length,
+    );
+    expect(document.querySelector('#closed-title')?.textContent).toBe(SECTIONS.closed.title);
     expect(document.querySelectorAll('#charts figure.chart svg[role="img"]')).toHaveLength(5);
     expect(document.querySelectorAll('#charts figure.chart table')).toHaveLength(5);
     expect(document.querySelectorAll('#charts figure.trend tbody tr')).toHaveLength(24);

@@ -1,7 +1,7 @@
 // The interim report's figures in one answer: the tiles' indicators on both dates with the
-// year before, the breakdowns it charts and the caseload's trend, as web/interim-report.ts
+// year before, the breakdowns it charts and the caseload's trend, as contract/interim-report.ts
 // declares them. Each part goes through the same disclosure as its own figure route
-// (figure-disclosure.ts, indicators/report.ts) for the caller's audience, so this answer
+// (figure-disclosure.ts, indicators/disclosed.ts) for the caller's audience, so this answer
 // holds exactly what the five requests it replaces would have held.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,13 +14,13 @@ import {
   ReportedFields,
   Rules,
 } from '../../contract/api.ts';
-import { BREAKDOWN_CHARTS, DEFAULT_DATES, TREND } from '../../web/interim-report.ts';
+import { BREAKDOWN_CHARTS, DEFAULT_DATES, TREND } from '../../contract/interim-report.ts';
 import { audienceOf } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { parseDate, yearEarlier } from '../import/validate.ts';
 import type { DimensionId } from '../indicators/dimensions.ts';
+import { discloseBreakdown, discloseIndicators, discloseSeries } from '../indicators/disclosed.ts';
 import { findIndicator, type Indicator } from '../indicators/registry.ts';
-import { breakdownReport, indicatorReport, seriesReport } from '../indicators/report.ts';
 import { trendPoints } from '../reports/content.ts';
 import { figureDisclosure } from './figure-disclosure.ts';
 import { reportingDate } from './indicators.ts';
@@ -80,7 +80,7 @@ export async function interimReportFigures(
   { stichtag, beendetBis }: { stichtag: string; beendetBis: string },
 ) {
   const db = app.database.db;
-  const { disclosureOf, asOfOnce, registryOf, filtersOf, countsOf } = figureDisclosure(app);
+  const { disclosureOf, asOfOnce, directoryOf, filtersOf, countsOf } = figureDisclosure(app);
   const filters = await filtersOf(request, {});
   const counts = await countsOf(request);
   const indicatorsOn = async (date: string) => {
@@ -89,10 +89,10 @@ export async function interimReportFigures(
     const earlier = yearEarlier(date);
     return {
       date,
-      indicators: await indicatorReport(db, scope, disclosure, counts),
+      indicators: await discloseIndicators(db, scope, disclosure, counts),
       comparison: {
         date: earlier,
-        indicators: await indicatorReport(
+        indicators: await discloseIndicators(
           db,
           { ...scope, date: earlier, periodFrom: `${earlier.slice(0, 4)}-01-01` },
           disclosure,
@@ -105,15 +105,15 @@ export async function interimReportFigures(
   const closed = await indicatorsOn(beendetBis);
   const onStichtag = { ...filters, date: stichtag, periodFrom: `${stichtag.slice(0, 4)}-01-01` };
   const disclosure = await disclosureOf(request, onStichtag);
-  const registry = await registryOf(request, filters.district);
+  const directory = await directoryOf(request, filters.district);
   const breakdowns = [];
   for (const chart of BREAKDOWN_CHARTS) {
-    const report = await breakdownReport(
+    const report = await discloseBreakdown(
       db,
       onStichtag,
       findIndicator(chart.indicator) as Indicator,
       chart.by as DimensionId,
-      registry,
+      directory,
       disclosure,
       counts,
     );
@@ -129,7 +129,7 @@ export async function interimReportFigures(
           from: points[0]?.period as string,
           to: points.at(-1)?.period as string,
           points: (
-            await seriesReport(
+            await discloseSeries(
               db,
               filters,
               trendIndicator,

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
+import { CASELOAD_INDICATORS } from '../reports/content.ts';
 import { bearerFor, type SignedIn, signedIn } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
 
@@ -425,7 +426,7 @@ describe(`published reports on ${DATABASE_KIND}`, () => {
         successor: null,
       },
     });
-    expect(report.content.caseload).toHaveLength(6);
+    expect(report.content.caseload).toHaveLength(CASELOAD_INDICATORS.length);
 
     const again = await withdraw(`${SLUG}-3`, { reason: 'Noch einmal.' });
     expect(again.statusCode).toBe(409);

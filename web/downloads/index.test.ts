@@ -123,9 +123,6 @@ describe('download buttons', () => {
     expect(downloadFileName('Beschäftigung der betreuten Erwachsenen', '2021-01-01')).toBe(
       'beschaeftigung-der-betreuten-erwachsenen-2021-01-01',
     );
-    expect(downloadFileName('Verlauf: betreute Personen am Monatsende', '2021-01-01')).toBe(
-      'verlauf-betreute-personen-am-monatsende-2021-01-01',
-    );
     expect(downloadFileName('Größe & Maß – Übersicht', '')).toBe('groesse-mass-uebersicht');
   });
 });

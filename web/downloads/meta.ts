@@ -1,5 +1,6 @@
 // What every downloaded file says about itself, and the table a page hands over for CSV and
 // XLSX, with the rules both formats share.
+import { asciiWords } from '../../contract/words.ts';
 import { formatDate, formatDateTime, formatMonth } from '../format.ts';
 
 /** What every downloaded file says about itself. */
@@ -102,15 +103,7 @@ export const anyWithheld = (table: {
     ),
   );
 
-const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss' };
-
 /** "Sprachniveau der betreuten Erwachsenen", "2021-01-01" -> "sprachniveau-der-betreuten-erwachsenen-2021-01-01". */
 export function downloadFileName(title: string, date: string): string {
-  const slug = title
-    .toLowerCase()
-    .replace(/[äöüß]/g, (letter) => UMLAUTS[letter] ?? letter)
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return [slug, date].filter(Boolean).join('-');
+  return [asciiWords(title), date].filter(Boolean).join('-');
 }

@@ -4,12 +4,19 @@
 // its notice when withdrawn or superseded, the "vorläufig" mark where its figures were, and
 // a box that says which of its figures today's data would show differently, and why.
 import {
+  BREAKDOWN_CHARTS,
+  PART_TITLES,
+  REPORT_NAME,
+  SECTION_IDS,
+  SECTIONS,
+  type SectionId,
+} from '../../contract/interim-report.ts';
+import {
   ApiError,
   type FigureChange,
   fetchReport,
   fetchReports,
   type ImportSince,
-  type Indicator,
   type NewReport,
   type PublishedReport,
   type PublishedReportSummary,
@@ -34,18 +41,14 @@ import { pressFiguresPerturbed, pressSentences } from '../press.ts';
 import { setPrintHead } from '../print.ts';
 import { isAdmin, signedIn } from '../session.ts';
 import {
-  ageFigure,
   barsOf,
-  chartFigure,
   DEFAULTS,
-  DENOMINATOR_NAMES,
   isProvisional,
-  leaseFigure,
   type Previous,
   pressGapText,
   pressKit,
-  tile,
-  trendFigure,
+  reportCharts,
+  sectionTiles,
 } from './report.ts';
 
 const TITLE = 'Veröffentlichte Berichte';
@@ -117,7 +120,7 @@ async function showList(
     status,
     frame,
   );
-  setPrintHead(`${TITLE} – Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg`);
+  setPrintHead(`${TITLE} – ${REPORT_NAME}`);
   if (focus) heading.focus();
   status.textContent = 'Berichte werden geladen …';
   try {
@@ -577,18 +580,9 @@ function reportBody(
     arrow: reportUrl(report.slug, 'arrow'),
   };
   const width = Math.max(280, Math.min(520, (container.clientWidth || 560) - 40));
-  const on = (list: Indicator[], id: string) => list.find((i) => i.id === id) as Indicator;
-  const closedCount = on(content.closed, 'cases_closed');
-  const withLease = on(content.closed, 'cases_closed_with_lease');
-  const breakdownColors: Record<string, string> = {
-    language_level: '#2b7a4b',
-    employment: '#8a4f9e',
-  };
   const address = new URL(reportHash(report.slug), window.location.href).href;
   const provisional = (date: string) => isProvisional(content.data_as_of, date);
-  const caseloadProvisional = provisional(content.stichtag);
-  const closedProvisional = provisional(content.beendet_bis);
-  const earlier = (section: 'caseload' | 'closed', id: string): Previous | undefined => {
+  const earlier = (section: SectionId, id: string): Previous | undefined => {
     const previous = content.previous_year;
     if (!previous) return undefined;
     return {
@@ -628,37 +622,23 @@ function reportBody(
       element('h3', { id: `published-${id}`, textContent: title }),
       ...children,
     );
-  const caseloadTile = (id: string, denominatorName?: string) =>
-    tile(
-      on(content.caseload, id),
-      content.stichtag,
-      denominatorName,
-      earlier('caseload', id),
-      caseloadProvisional,
-    );
-  const closedTile = (indicator: Indicator, denominatorName?: string) =>
-    tile(
-      indicator,
-      content.beendet_bis,
-      denominatorName,
-      earlier('closed', indicator.id),
-      closedProvisional,
-    );
-  const caseloadTiles = element(
-    'div',
-    { className: 'tiles' },
-    caseloadTile('clients_active'),
-    caseloadTile('clients_minor'),
-    ...['language_b1_plus_share', 'employment_sv_share', 'training_share'].map((id) =>
-      caseloadTile(id, DENOMINATOR_NAMES.clients_adult),
+  const dateOf = (id: SectionId) => (id === 'caseload' ? content.stichtag : content.beendet_bis);
+  const tileSections = SECTION_IDS.map((id) =>
+    section(
+      id,
+      SECTIONS[id].title,
+      element(
+        'div',
+        { className: 'tiles' },
+        ...sectionTiles(
+          id,
+          content[id],
+          dateOf(id),
+          (indicator) => earlier(id, indicator),
+          provisional(dateOf(id)),
+        ),
+      ),
     ),
-  );
-  const closedTiles = element(
-    'div',
-    { className: 'tiles' },
-    closedTile(closedCount),
-    closedTile(withLease),
-    closedTile(on(content.closed, 'cases_closed_with_lease_share'), DENOMINATOR_NAMES.cases_closed),
   );
   const sentences = pressSentences(
     content.stichtag,
@@ -670,28 +650,31 @@ function reportBody(
   const charts = element(
     'div',
     { className: 'charts' },
-    ageFigure(content.stichtag, content.caseload, links, {
-      width,
-      provisional: caseloadProvisional,
-    }),
-    ...(content.trend
-      ? [
-          trendFigure(content.stichtag, content.trend.points, links, {
-            width,
-            dataAsOf: content.data_as_of,
-          }),
-        ]
-      : []),
-    ...content.breakdowns.map((breakdown) =>
-      chartFigure(breakdown.title, breakdown.date, breakdown.by_label, barsOf(breakdown), links, {
-        color: breakdownColors[breakdown.by],
-        width,
-        provisional: provisional(breakdown.date),
+    ...reportCharts({
+      stichtag: content.stichtag,
+      beendetBis: content.beendet_bis,
+      caseload: content.caseload,
+      closed: content.closed,
+      // Titles and headers as published; the colour as declared for the same breakdown.
+      breakdowns: content.breakdowns.map((breakdown) => {
+        const declared = BREAKDOWN_CHARTS.find(
+          (chart) => chart.indicator === breakdown.indicator && chart.by === breakdown.by,
+        );
+        return {
+          chart: {
+            title: breakdown.title,
+            header: breakdown.by_label,
+            color: declared?.color,
+          },
+          date: breakdown.date,
+          bars: barsOf(breakdown),
+          links,
+        };
       }),
-    ),
-    leaseFigure(content.beendet_bis, content.closed, links, {
+      trend: content.trend && { points: content.trend.points, links },
+      dataAsOf: content.data_as_of,
+      figureLinks: () => links,
       width,
-      provisional: closedProvisional,
     }),
   );
 
@@ -709,11 +692,10 @@ function reportBody(
     meta,
     ...(isAdmin() && report.status === 'current' ? [correctionPanel(report, reload)] : []),
     changesBox(report),
-    section('caseload', 'Betreute Personen', caseloadTiles),
-    section('closed', 'Beendete Fälle', closedTiles),
+    ...tileSections,
     section(
       'press',
-      'Für die Presse',
+      PART_TITLES.press,
       ...pressKit(
         sentences,
         pressGapText(
@@ -725,7 +707,7 @@ function reportBody(
         ),
       ),
     ),
-    section('charts', 'Grafiken', charts),
+    section('charts', PART_TITLES.charts, charts),
     section('definitions', 'Definitionen und Regeln', ...definitionsNote(report)),
     section('imports', 'Verwendete Datenstände', ...importsTable(report)),
   ];

@@ -3,7 +3,7 @@
 // report for its address (server/routes/report-page.ts) and marks it; the script then only
 // adds what is interactive (report-hydrate.ts) and loads the drawing code (report.ts, with
 // Plot) only when the page must be drawn anew. No chart code here: this module is small.
-import { DEFAULT_DATES } from '../interim-report.ts';
+import { DEFAULT_DATES } from '../../contract/interim-report.ts';
 
 export const DEFAULTS = DEFAULT_DATES;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -2,6 +2,19 @@
 // up to a second, as tiles and charts, and the caseload's trend up to the first date. Both
 // dates live in the URL.
 import {
+  AGE_CHART,
+  BREAKDOWN_CHARTS,
+  type BreakdownChart,
+  LEASE_CHART,
+  PART_TITLES,
+  REPORT_NAME,
+  SECTION_IDS,
+  SECTIONS,
+  type SectionId,
+  TREND,
+} from '../../contract/interim-report.ts';
+import { DIMENSION_LABELS } from '../../contract/vocabulary.ts';
+import {
   type Audience,
   type BreakdownRow,
   type BreakdownTable,
@@ -27,24 +40,15 @@ import {
   tableDownloads,
 } from '../downloads/index.ts';
 import {
-  addMonths,
   formatCount,
   formatDate,
   formatDecimal,
   formatMonth,
   formatPercent,
-  lastMonthCovered,
   protectionLabel,
   protectionNote,
   SUPPRESSED,
 } from '../format.ts';
-import {
-  BREAKDOWN_CHARTS,
-  CASELOAD_TILES,
-  CLOSED_TILES,
-  type TileDeclaration,
-  TREND,
-} from '../interim-report.ts';
 import { type PressSentence, pressFiguresPerturbed, pressSentences } from '../press.ts';
 import { setPrintHead } from '../print.ts';
 import { currentSession, loadSession } from '../session.ts';
@@ -59,12 +63,6 @@ function formatValue(indicator: Indicator): string {
   if (indicator.kind === 'ratio') return formatDecimal(indicator.value);
   return formatCount(indicator.value);
 }
-
-export const DENOMINATOR_NAMES: Record<string, string> = {
-  clients_adult: 'Erwachsenen',
-  cases_closed: 'beendeten Fällen',
-  clients_active: 'betreuten Personen',
-};
 
 /** The same figure a year earlier, and the change: for shares in percentage points. */
 export interface Previous {
@@ -167,6 +165,24 @@ export function tile(
       }),
     ),
   );
+}
+
+/**
+ * A section's tiles as contract/interim-report.ts declares them, from the indicators on its
+ * date, each with its figure a year earlier where known. A declared tile whose figure is not
+ * among `indicators` (a report frozen before the tile was declared) is left out.
+ */
+export function sectionTiles(
+  section: SectionId,
+  indicators: readonly Indicator[],
+  date: string,
+  earlier: (id: string) => Previous | undefined,
+  provisional: boolean,
+): HTMLElement[] {
+  return SECTIONS[section].tiles.flatMap(({ id, denominator }) => {
+    const indicator = indicators.find((i) => i.id === id);
+    return indicator ? [tile(indicator, date, denominator, earlier(id), provisional)] : [];
+  });
 }
 
 function dataTable(caption: string, header: string, bars: readonly Bar[]) {
@@ -290,22 +306,15 @@ export function ageFigure(
   links: DataLinks,
   options: FigureOptions = {},
 ) {
-  const bar = (label: string, id: string) => {
+  const bars = AGE_CHART.bars.map(({ label, id }) => {
     const indicator = caseload.find((i) => i.id === id);
     return {
       label,
       value: shownValue(indicator),
       perturbed: indicator?.protection === 'perturbed',
     };
-  };
-  return chartFigure(
-    'Betreute Personen nach Alter',
-    stichtag,
-    'Altersgruppe',
-    [bar('Minderjährige', 'clients_minor'), bar('Erwachsene', 'clients_adult')],
-    links,
-    options,
-  );
+  });
+  return chartFigure(AGE_CHART.title, stichtag, AGE_CHART.header, bars, links, options);
 }
 
 /** Cases closed by a day with and without a lease; "without" only where both are shown. */
@@ -315,38 +324,27 @@ export function leaseFigure(
   links: DataLinks,
   options: FigureOptions = {},
 ) {
-  const allCases = closed.find((i) => i.id === 'cases_closed');
-  const leases = closed.find((i) => i.id === 'cases_closed_with_lease');
+  const allCases = closed.find((i) => i.id === LEASE_CHART.whole);
+  const leases = closed.find((i) => i.id === LEASE_CHART.part.id);
   const all = shownValue(allCases);
   const withLease = shownValue(leases);
   // The difference of two perturbed counts is no count the rules protect: it is not drawn.
   const perturbed = allCases?.protection === 'perturbed' || leases?.protection === 'perturbed';
   return chartFigure(
-    'Beendete Fälle mit und ohne eigenen Mietvertrag',
+    LEASE_CHART.title,
     beendetBis,
-    'Fälle',
+    LEASE_CHART.header,
     [
-      { label: 'mit Mietvertrag', value: withLease, perturbed },
+      { label: LEASE_CHART.part.label, value: withLease, perturbed },
       {
-        label: 'ohne Mietvertrag',
+        label: LEASE_CHART.restLabel,
         value: all === null || withLease === null || perturbed ? null : all - withLease,
         perturbed,
       },
     ],
     links,
-    { color: '#b35c00', ...options },
+    { color: LEASE_CHART.color, ...options },
   );
-}
-
-const TREND_MONTHS = TREND.months;
-const FIRST_MONTH = TREND.firstMonth;
-
-/** The 24 months whose last day lies on or before the Stichtag (see lastMonthCovered). */
-export function trendMonths(stichtag: string): { from: string; to: string } | null {
-  const to = lastMonthCovered(stichtag);
-  const from = addMonths(to, -(TREND_MONTHS - 1));
-  if (to < FIRST_MONTH) return null;
-  return { from: from < FIRST_MONTH ? TREND.firstMonth : from, to };
 }
 
 /**
@@ -430,7 +428,55 @@ export function trendFigure(
   );
 }
 
-export const barsOf = (breakdown: BreakdownTable): Bar[] =>
+/** What the report's charts are drawn from, live or as published. */
+export interface ReportChartsInput {
+  stichtag: string;
+  beendetBis: string;
+  caseload: readonly Indicator[];
+  closed: readonly Indicator[];
+  /** The breakdowns in the order declared, each with its title, header and colour. */
+  breakdowns: readonly {
+    chart: Pick<BreakdownChart, 'title'> & { header: string; color?: string | undefined };
+    date: string;
+    bars: Bar[];
+    links: DataLinks;
+  }[];
+  trend: { points: SeriesPoint[]; links: DataLinks } | null;
+  /** How far the exports reach(ed): later days' figures are provisional. */
+  dataAsOf: string | null;
+  /** The links to the figures of a day, under the age and the lease chart. */
+  figureLinks: (date: string) => DataLinks;
+  width?: number;
+}
+
+/** The report's charts in the order shown: age, trend, the breakdowns, leases. */
+export function reportCharts(input: ReportChartsInput): HTMLElement[] {
+  const { stichtag, beendetBis, dataAsOf, figureLinks } = input;
+  const sized = input.width === undefined ? {} : { width: input.width };
+  const provisional = (date: string) => isProvisional(dataAsOf, date);
+  return [
+    ageFigure(stichtag, input.caseload, figureLinks(stichtag), {
+      ...sized,
+      provisional: provisional(stichtag),
+    }),
+    ...(input.trend
+      ? [trendFigure(stichtag, input.trend.points, input.trend.links, { ...sized, dataAsOf })]
+      : []),
+    ...input.breakdowns.map(({ chart, date, bars, links }) =>
+      chartFigure(chart.title, date, chart.header, bars, links, {
+        ...(chart.color ? { color: chart.color } : {}),
+        ...sized,
+        provisional: provisional(date),
+      }),
+    ),
+    leaseFigure(beendetBis, input.closed, figureLinks(beendetBis), {
+      ...sized,
+      provisional: provisional(beendetBis),
+    }),
+  ];
+}
+
+export const barsOf = (breakdown: Pick<BreakdownTable, 'rows'>): Bar[] =>
   breakdown.rows
     .filter((row) => row.suppressed || (row.value ?? 0) > 0)
     .map((row) => ({
@@ -447,7 +493,7 @@ function footnote(rules: Rules | null, figures: readonly Figure[]) {
 
 /** The definitions of the tiles' indicators, each once, for the printed report. */
 function printedDefinitions(indicators: readonly Indicator[]) {
-  const shownIds = new Set([...CASELOAD_TILES, ...CLOSED_TILES].map((tile) => tile.id));
+  const shownIds = new Set(SECTION_IDS.flatMap((id) => SECTIONS[id].tiles.map((tile) => tile.id)));
   const once = new Map(
     indicators.filter((indicator) => shownIds.has(indicator.id)).map((i) => [i.id, i]),
   );
@@ -569,7 +615,7 @@ export function pressKit(sentences: PressSentence[], gap: string): HTMLElement[]
   ];
 }
 
-const PRINT_HEAD = 'Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg';
+const PRINT_HEAD = REPORT_NAME;
 
 /** The interim report's figures in one answer (GET /api/v1/interim-report). */
 export interface InterimReportResponse {
@@ -606,64 +652,56 @@ export function drawReport(report: InterimReportResponse) {
   // The value attribute too: the server's HTML carries it.
   (form.elements.namedItem('stichtag') as HTMLInputElement).setAttribute('value', stichtag);
   (form.elements.namedItem('beendet_bis') as HTMLInputElement).setAttribute('value', beendet_bis);
-  const on = (response: InterimReportDate, id: string) =>
-    response.indicators.find((i) => i.id === id) as Indicator;
-  const earlier = (response: InterimReportDate, id: string): Previous => ({
-    date: response.comparison.date,
-    indicator: response.comparison.indicators.find((i) => i.id === id),
-  });
-  const tiles = (response: InterimReportDate, declared: readonly TileDeclaration[]) => {
-    const provisional = isProvisional(dataAsOf, response.date);
-    return declared.map(({ id, denominator }) =>
-      tile(on(response, id), response.date, denominator, earlier(response, id), provisional),
+  for (const id of SECTION_IDS) {
+    const response = report[id];
+    byId(`${id}-title`).textContent = SECTIONS[id].title;
+    const earlier = (indicator: string): Previous => ({
+      date: response.comparison.date,
+      indicator: response.comparison.indicators.find((i) => i.id === indicator),
+    });
+    byId(`${id}-tiles`).replaceChildren(
+      ...sectionTiles(
+        id,
+        response.indicators,
+        response.date,
+        earlier,
+        isProvisional(dataAsOf, response.date),
+      ),
     );
-  };
-  byId('caseload-tiles').replaceChildren(...tiles(report.caseload, CASELOAD_TILES));
-  byId('closed-tiles').replaceChildren(...tiles(report.closed, CLOSED_TILES));
-
-  const onStichtag = isProvisional(dataAsOf, stichtag);
-  const breakdownFigures = BREAKDOWN_CHARTS.map((chart, i) => {
-    const breakdown = report.breakdowns[i] as InterimReportResponse['breakdowns'][number];
-    return chartFigure(
-      chart.title,
-      stichtag,
-      chart.header,
-      barsOf(breakdown),
-      {
-        json: breakdownUrl(chart.indicator, stichtag, chart.by),
-        csv: breakdownUrl(chart.indicator, stichtag, chart.by, 'csv'),
-        arrow: breakdownUrl(chart.indicator, stichtag, chart.by, 'arrow'),
-      },
-      { color: chart.color, provisional: onStichtag },
-    );
-  });
+  }
+  byId('press-title').textContent = PART_TITLES.press;
+  byId('charts-title').textContent = PART_TITLES.charts;
   const trend = report.trend;
-  const figureLinks = (date: string) => ({
-    json: indicatorsUrl(date),
-    csv: indicatorsUrl(date, 'csv'),
-    arrow: indicatorsUrl(date, 'arrow'),
-  });
   byId('charts').replaceChildren(
-    ageFigure(stichtag, report.caseload.indicators, figureLinks(stichtag), {
-      provisional: onStichtag,
-    }),
-    ...(trend
-      ? [
-          trendFigure(
-            stichtag,
-            trend.points,
-            {
-              json: seriesUrl(trend.indicator, trend.from, trend.to, 'month'),
-              csv: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'csv'),
-              arrow: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'arrow'),
-            },
-            { dataAsOf },
-          ),
-        ]
-      : []),
-    ...breakdownFigures,
-    leaseFigure(beendet_bis, report.closed.indicators, figureLinks(beendet_bis), {
-      provisional: isProvisional(dataAsOf, beendet_bis),
+    ...reportCharts({
+      stichtag,
+      beendetBis: beendet_bis,
+      caseload: report.caseload.indicators,
+      closed: report.closed.indicators,
+      breakdowns: BREAKDOWN_CHARTS.map((chart, i) => ({
+        chart: { ...chart, header: DIMENSION_LABELS[chart.by] },
+        date: stichtag,
+        bars: barsOf(report.breakdowns[i] as InterimReportResponse['breakdowns'][number]),
+        links: {
+          json: breakdownUrl(chart.indicator, stichtag, chart.by),
+          csv: breakdownUrl(chart.indicator, stichtag, chart.by, 'csv'),
+          arrow: breakdownUrl(chart.indicator, stichtag, chart.by, 'arrow'),
+        },
+      })),
+      trend: trend && {
+        points: trend.points,
+        links: {
+          json: seriesUrl(trend.indicator, trend.from, trend.to, 'month'),
+          csv: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'csv'),
+          arrow: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'arrow'),
+        },
+      },
+      dataAsOf,
+      figureLinks: (date) => ({
+        json: indicatorsUrl(date),
+        csv: indicatorsUrl(date, 'csv'),
+        arrow: indicatorsUrl(date, 'arrow'),
+      }),
     }),
   );
 

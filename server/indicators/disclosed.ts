@@ -12,7 +12,7 @@ import {
 import type { AuditedHeadline } from '../disclosure/headline-audit.ts';
 import { protectTable } from '../disclosure/protect-table.ts';
 import type { FactsScope } from './case-facts.ts';
-import type { Category, DimensionId, RegistryCategories } from './dimensions.ts';
+import type { Category, DimensionId, DirectoryCategories } from './dimensions.ts';
 import {
   breakdownOn,
   type CountOptions,
@@ -51,19 +51,19 @@ export function disclose(
   return audited ?? perturbedFigure(indicator, figure, disclosure.rules);
 }
 
-export interface ReportedIndicator extends DisclosedFigure {
+export interface DisclosedIndicator extends DisclosedFigure {
   id: string;
   label: string;
   definition: string;
   kind: Indicator['kind'];
 }
 
-export async function indicatorReport(
+export async function discloseIndicators(
   db: Kysely<Database>,
   scope: FactsScope,
   disclosure: Disclosure,
   counts: CountOptions = {},
-): Promise<ReportedIndicator[]> {
+): Promise<DisclosedIndicator[]> {
   const computed = await indicatorsOn(db, scope, undefined, counts);
   return computed.map(({ indicator, figure }) => ({
     id: indicator.id,
@@ -74,21 +74,21 @@ export async function indicatorReport(
   }));
 }
 
-export interface BreakdownReport {
+export interface DisclosedBreakdown {
   rows: (Category & DisclosedFigure)[];
   total: DisclosedFigure;
 }
 
-export async function breakdownReport(
+export async function discloseBreakdown(
   db: Kysely<Database>,
   scope: FactsScope,
   indicator: Indicator,
   by: DimensionId,
-  registry: RegistryCategories,
+  directory: DirectoryCategories,
   disclosure: Disclosure,
   counts: CountOptions = {},
-): Promise<BreakdownReport> {
-  const { rows, total } = await breakdownOn(db, scope, indicator, by, registry, counts);
+): Promise<DisclosedBreakdown> {
+  const { rows, total } = await breakdownOn(db, scope, indicator, by, directory, counts);
   const shown = rows.map((row) => disclose(indicator, row.figure, disclosure));
   const shownTotal = disclose(indicator, total, disclosure, { date: scope.date });
   if (disclosure.audience !== 'internal')
@@ -115,14 +115,14 @@ export async function breakdownReport(
   };
 }
 
-export type { RegistryCategories };
+export type { DirectoryCategories };
 
 export interface SeriesPoint extends DisclosedFigure {
   date: string;
 }
 
 /** One figure on several dates, each point on its own. */
-export async function seriesReport(
+export async function discloseSeries(
   db: Kysely<Database>,
   scope: Omit<FactsScope, 'date' | 'periodFrom'>,
   indicator: Indicator,
@@ -137,7 +137,7 @@ export async function seriesReport(
   }));
 }
 
-export interface CrossTableReport {
+export interface DisclosedCrossTable {
   rows: Category[];
   columns: Category[];
   cells: DisclosedFigure[][];
@@ -146,16 +146,16 @@ export interface CrossTableReport {
   total: DisclosedFigure;
 }
 
-export async function crossTableReport(
+export async function discloseCrossTable(
   db: Kysely<Database>,
   scope: FactsScope,
   indicator: Indicator,
   rowsBy: DimensionId,
   columnsBy: DimensionId,
-  registry: RegistryCategories,
+  directory: DirectoryCategories,
   disclosure: Disclosure,
-): Promise<CrossTableReport> {
-  const table = await crossTableOn(db, scope, indicator, rowsBy, columnsBy, registry);
+): Promise<DisclosedCrossTable> {
+  const table = await crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory);
   const one = (figure: RawFigure) => disclose(indicator, figure, disclosure);
   const cells = table.cells.map((row) => row.map(one));
   const rowTotals = table.rowTotals.map(one);
