@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemonstrationData } from '../demo-data.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
-import { type DimensionId, registryCategories } from './dimensions.ts';
+import { type DimensionId, directoryCategories } from './dimensions.ts';
 import { breakdownOn, crossTableOn } from './figures.ts';
 import { findIndicator, type Indicator } from './registry.ts';
 
@@ -33,10 +33,10 @@ describe(`cross-tables on ${DATABASE_KIND}`, () => {
   for (const [id, rowsBy, columnsBy] of cases) {
     it(`${id} by ${rowsBy} × ${columnsBy} adds up to its breakdowns`, async () => {
       const indicator = findIndicator(id) as Indicator;
-      const registry = await registryCategories(db(), DISTRICT);
-      const table = await crossTableOn(db(), scope, indicator, rowsBy, columnsBy, registry);
-      const rows = await breakdownOn(db(), scope, indicator, rowsBy, registry);
-      const columns = await breakdownOn(db(), scope, indicator, columnsBy, registry);
+      const directory = await directoryCategories(db(), DISTRICT);
+      const table = await crossTableOn(db(), scope, indicator, rowsBy, columnsBy, directory);
+      const rows = await breakdownOn(db(), scope, indicator, rowsBy, directory);
+      const columns = await breakdownOn(db(), scope, indicator, columnsBy, directory);
       const value = (figure: { value: number | null; numerator: number | null }) =>
         indicator.kind === 'count' ? figure.value : figure.numerator;
       expect(value(table.total)).toBe(value(rows.total));
