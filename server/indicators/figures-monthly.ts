@@ -4,15 +4,8 @@
 // transaction. The measures are the registry's own aggregates evaluated over the same case
 // facts as a direct query, so both ways give the same numbers (figures-monthly.test.ts).
 import { createHash } from 'node:crypto';
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type RawBuilder,
-  sql,
-} from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { compileOnly } from '../db/compile-only.ts';
 import type { Database } from '../db/types.ts';
 import { CASE_ATTRIBUTES, type OnStep, timed } from '../import/merge-snapshot.ts';
 import { factColumns } from './case-facts.ts';
@@ -154,15 +147,7 @@ export interface AgeUse {
  * `age` and declares no age is refused: its change points would be unknown.
  */
 export function ageThresholdsOf(uses: readonly AgeUse[]): number[] {
-  const compiler = new Kysely<Database>({
-    // Compiles only, never connects.
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  });
+  const compiler = compileOnly;
   const found = new Set<number>();
   for (const use of uses) {
     const ages = use.atAges ?? [];

@@ -1,15 +1,8 @@
 // Computes indicators on reporting dates, whole or broken down by a dimension: read from the
 // monthly figures where they hold the date and the measure, otherwise one aggregate query
 // over the case facts. Both evaluate the registry's own aggregates.
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type RawBuilder,
-  sql,
-} from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { compileOnly } from '../db/compile-only.ts';
 import type { Database } from '../db/types.ts';
 import { caseFilter, type FactsScope, factColumns } from './case-facts.ts';
 import {
@@ -119,15 +112,7 @@ const TIMELESS_DIMENSIONS = new Set<DimensionId>([
 
 /** The fact columns of a case's status on a date (case-facts.ts), the costly ones. */
 const STATUS_COLUMNS = /\b(language_level|employment|housing)\b/;
-/** Compiles only, never connects. */
-const compiler = new Kysely<Database>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const compiler = compileOnly;
 const statusUse = new WeakMap<RawBuilder<unknown>, boolean>();
 /**
  * Whether any of these SQL fragments (aggregates, a dimension's key) reads a status column:
