@@ -773,6 +773,10 @@ function oracle(cases: OracleCase[], date: string, periodFrom: string) {
       employed(['vocational_training', 'internship', 'studies']),
       adults.length,
     ),
+    private_lease_share: share(
+      active.filter((c) => statusOn(c, 'housing', date) === 'private_lease').length,
+      active.length,
+    ),
     cases_closed: count(closed.length),
     cases_closed_with_lease: count(withLease.length),
     cases_closed_with_lease_share: share(withLease.length, closed.length),
