@@ -85,6 +85,8 @@ export const DISTRICT_MEASURES: ReadonlyMap<string, 'manager_id' | 'municipality
   ),
 );
 const DISTRICT_WIDE = '';
+/** First key of the transaction lock on a district's distinct counts (the second: its key's hash). */
+const DISTRICT_TOTALS_LOCK = 7318_2022;
 /** The key column (sql/009_cell_keys.sql) of each value counted distinctly. */
 const DISTINCT_KEY_COLUMN = {
   manager_id: 'manager_key',
@@ -752,6 +754,12 @@ const snap = (day: RawBuilder<unknown>) => sql`(CASE WHEN extract(day FROM ${day
  * one is counted while that number is above zero.
  */
 async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
+  // Two providers of one district may import at once (or an import meet the background
+  // rebuild): each deletes and rewrites the same district-wide rows, so the second waits
+  // here until the first commits, then reads its cases and rows.
+  await sql`SELECT pg_advisory_xact_lock(${DISTRICT_TOTALS_LOCK}::int, hashtext(${district}))`.execute(
+    db,
+  );
   const where = sql`district_key = ${district} AND provider = ${DISTRICT_WIDE}`;
   await sql`DELETE FROM figures_monthly WHERE ${where}`.execute(db);
   await sql`DELETE FROM figures_monthly_slices WHERE ${where}`.execute(db);
@@ -893,9 +901,17 @@ export async function refreshStaleMonthlyFigures(
     else {
       await onSlice?.(slice);
       if (stopped?.()) break;
-      await db
-        .transaction()
-        .execute((trx) => refreshProviderFigures(trx, slice.district, slice.provider));
+      await db.transaction().execute(async (trx) => {
+        // The provider's imports hold this lock too: a rebuild never interleaves with one.
+        await trx
+          .selectFrom('providers')
+          .select('code')
+          .where('district_key', '=', slice.district)
+          .where('code', '=', slice.provider)
+          .forUpdate()
+          .execute();
+        await refreshProviderFigures(trx, slice.district, slice.provider);
+      });
       // A district whose provider changed counts its distinct values again too.
       districts.add(slice.district);
       done += 1;
