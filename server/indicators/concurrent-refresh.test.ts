@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemonstrationData } from '../demo-data.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
-import { refreshMonthlyFigures } from './figures-monthly.ts';
+import { refreshMonthlyFigures, refreshStaleMonthlyFigures } from './figures-monthly.ts';
 
 let database: TestDatabase;
 const db = () => database.handle.db;
@@ -21,12 +21,12 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 
-/** The district-wide rows (provider ''), as text, in key order. */
-async function districtRows(): Promise<string[]> {
+/** The district-wide rows (provider ''), or every row, as text, in key order. */
+async function districtRows(all = false): Promise<string[]> {
   const { rows } = await sql<{ row: string }>`
     SELECT f::text AS row FROM figures_monthly f
-    WHERE district_key = ${DISTRICT} AND provider = ''
-    ORDER BY on_date, dimension, category`.execute(db());
+    WHERE district_key = ${DISTRICT} AND (${all} OR provider = '')
+    ORDER BY provider, on_date, dimension, category`.execute(db());
   return rows.map((r) => r.row);
 }
 
@@ -80,5 +80,25 @@ describe(`monthly figures rewritten at once on ${DATABASE_KIND}`, () => {
     ]);
     // Nothing changed in the cases: the district's rows are what they were.
     expect(await districtRows()).toEqual(before);
+  });
+
+  it('lets two servers rebuild the same stale figures at once', async () => {
+    const before = await districtRows(true);
+    await sql`UPDATE figures_monthly_slices SET version = 'made by older definitions'`.execute(
+      db(),
+    );
+    const results = await Promise.allSettled([
+      refreshStaleMonthlyFigures(db()),
+      refreshStaleMonthlyFigures(db()),
+    ]);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual([
+      'ok',
+      'ok',
+    ]);
+    expect(await districtRows(true)).toEqual(before);
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM figures_monthly_slices
+      WHERE version = 'made by older definitions'`.execute(db());
+    expect(rows[0]?.n).toBe(0);
   });
 });

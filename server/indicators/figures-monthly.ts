@@ -757,9 +757,7 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
   // Two providers of one district may import at once (or an import meet the background
   // rebuild): each deletes and rewrites the same district-wide rows, so the second waits
   // here until the first commits, then reads its cases and rows.
-  await sql`SELECT pg_advisory_xact_lock(${DISTRICT_TOTALS_LOCK}::int, hashtext(${district}))`.execute(
-    db,
-  );
+  await lockDistrictTotals(db, district);
   const where = sql`district_key = ${district} AND provider = ${DISTRICT_WIDE}`;
   await sql`DELETE FROM figures_monthly WHERE ${where}`.execute(db);
   await sql`DELETE FROM figures_monthly_slices WHERE ${where}`.execute(db);
@@ -852,6 +850,25 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
     .execute();
 }
 
+/** Held until the transaction ends; taken again by the same transaction, it just passes. */
+async function lockDistrictTotals(db: Kysely<Database>, district: string) {
+  await sql`SELECT pg_advisory_xact_lock(${DISTRICT_TOTALS_LOCK}::int, hashtext(${district}))`.execute(
+    db,
+  );
+}
+
+/** Whether a provider's (or the district's) rows were made by these definitions. */
+async function sliceCurrent(db: Kysely<Database>, district: string, provider: string) {
+  const row = await db
+    .selectFrom('figures_monthly_slices')
+    .select('provider')
+    .where('district_key', '=', district)
+    .where('provider', '=', provider)
+    .where('version', '=', monthlyVersion(db))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * The providers whose rows are missing or were made by other definitions, and the districts
  * whose distinct counts are (provider ''), providers first.
@@ -910,6 +927,9 @@ export async function refreshStaleMonthlyFigures(
           .where('code', '=', slice.provider)
           .forUpdate()
           .execute();
+        // Another server on the same database, or an import of the provider, may have made
+        // it current while this one waited for the lock.
+        if (await sliceCurrent(trx, slice.district, slice.provider)) return;
         await refreshProviderFigures(trx, slice.district, slice.provider);
       });
       // A district whose provider changed counts its distinct values again too.
@@ -921,7 +941,11 @@ export async function refreshStaleMonthlyFigures(
     if (stopped?.()) break;
     await onSlice?.({ district, provider: DISTRICT_WIDE });
     if (stopped?.()) break;
-    await db.transaction().execute((trx) => refreshDistrictTotals(trx, district));
+    await db.transaction().execute(async (trx) => {
+      await lockDistrictTotals(trx, district);
+      if (await sliceCurrent(trx, district, DISTRICT_WIDE)) return;
+      await refreshDistrictTotals(trx, district);
+    });
   }
   return done;
 }
