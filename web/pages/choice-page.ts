@@ -28,7 +28,8 @@ export function select(
       element('option', {
         value: option.value,
         textContent: option.label,
-        selected: option.value === value,
+        // The attribute, not only the state: the server's HTML carries the choice.
+        defaultSelected: option.value === value,
       }),
     ),
   );
@@ -116,14 +117,22 @@ export function choiceResult(result: ChoiceResult): HTMLElement[] {
   const notes = result.rules && perturbed ? [PERTURBED_NOTE] : [];
   // The chart labels a withheld value "." (or leaves a gap): its files explain that, as the table's do.
   const withheld = anyWithheld(table);
+  const figure = element(
+    'figure',
+    { className: 'chart wide' },
+    element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
+    result.chart,
+    chartDownloads(result.chart, { title, stand, fileName, notes, withheld }),
+  );
+  // What the downloads need, for the script to add them to a result the server drew
+  // (choice-hydrate.ts).
+  figure.dataset.download = JSON.stringify({
+    chart: { title, stand, fileName, notes, withheld },
+    table: { title, stand, fileName, notes },
+    rows: table,
+  });
   return [
-    element(
-      'figure',
-      { className: 'chart wide' },
-      element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
-      result.chart,
-      chartDownloads(result.chart, { title, stand, fileName, notes, withheld }),
-    ),
+    figure,
     ...result.notes,
     element(
       'p',
