@@ -146,8 +146,17 @@ function movedAddress(): string | null {
  * the page is drawn anew.
  */
 function serverRendered(container: HTMLElement): boolean {
-  const { address, audience } = container.dataset;
+  const { audience, canonical } = container.dataset;
+  let { address } = container.dataset;
   if (address === undefined) return false;
+  // The server filled in what the address left open (Verlauf: the last month the exports
+  // cover): the address says so, as when the browser draws it.
+  if (canonical && address === window.location.pathname + window.location.search) {
+    window.history.replaceState(null, '', canonical);
+    address = canonical;
+    container.dataset.address = canonical;
+    delete container.dataset.canonical;
+  }
   const same =
     address === window.location.pathname + window.location.search &&
     (!sessionKnown || audience === currentSession().audience);
@@ -215,6 +224,22 @@ onSessionChange(() => {
   const role = currentSession().user?.role;
   byId('data-link').hidden = !(role === 'admin' || role === 'provider');
   route();
+});
+// The navigation's links to pages with an address of their own (the report, Erkunden,
+// Verlauf) are real links, which work without the script; with it, the page is shown here
+// and its heading takes focus, as for the other pages.
+byId('site-sections').addEventListener('click', (event) => {
+  const link = (event.target as Element).closest('a');
+  if (!link || link.hash || link.origin !== window.location.origin) return;
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+    return;
+  const section = link.pathname.slice(1);
+  if (section !== '' && !PATH_PAGES.has(section)) return;
+  event.preventDefault();
+  // The report keeps the dates it shows.
+  const search = section === '' && window.location.pathname === '/' ? window.location.search : '';
+  window.history.pushState(null, '', `${link.pathname}${search}`);
+  route({ focus: true });
 });
 // The skip link moves focus to the page's heading; the address (the page's state) stays.
 byId('skip-link').addEventListener('click', (event) => {

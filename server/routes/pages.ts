@@ -187,14 +187,17 @@ const pages: FastifyPluginAsync<{ template: string }> = async (app, { template }
     request: FastifyRequest,
     reply: FastifyReply,
     page: PageId,
-    build: (modules: Modules) => Promise<{ draw: Draw; audience: string }>,
+    build: (
+      modules: Modules,
+    ) => Promise<{ draw: Draw; audience: string; canonical?: string | undefined }>,
   ) {
     const { modules, render } = await renderer();
     try {
-      const { draw, audience } = await build(modules);
+      const { draw, audience, canonical } = await build(modules);
       const html = render(pageUrl(request), page, draw, {
         address: request.url,
         audience,
+        ...(canonical ? { canonical } : {}),
       });
       return reply.type('text/html; charset=utf-8').send(html);
     } catch (error) {
@@ -253,6 +256,8 @@ const pages: FastifyPluginAsync<{ template: string }> = async (app, { template }
         const answered = series;
         return {
           audience: audienceOf(request.caller),
+          // The address with the month the series ends with, as the browser writes it.
+          canonical: covered ? trends.trendsHash(covered) : undefined,
           draw: (container) => {
             trends.drawTrends(container, definitions, shown, answered);
             document.title = `Verlauf – Zwischenbilanz Integrationsmanagement`;

@@ -37,6 +37,9 @@ export function submitInBrowser(form: HTMLFormElement) {
   submitting.add(form);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    // At once: the page's code may still have to load before it asks for the figures.
+    const status = form.parentElement?.querySelector(':scope > [role="status"]');
+    if (status) status.textContent = 'Wird geladen …';
     navigate(choiceAddress(form));
   });
 }
