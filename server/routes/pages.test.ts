@@ -48,7 +48,9 @@ describe(`pages rendered on the server (${DATABASE_KIND})`, () => {
     expect((document.getElementById('page-report') as HTMLElement).hidden).toBe(true);
     expect(explore.dataset.address).toBe(url);
     expect(explore.dataset.audience).toBe('public');
-    expect(explore.querySelectorAll('figure.chart svg[role="img"]')).toHaveLength(1);
+    // Wide and narrow: the stylesheet shows one of them.
+    expect(explore.querySelectorAll('figure.chart svg.chart-wide[role="img"]')).toHaveLength(1);
+    expect(explore.querySelectorAll('figure.chart svg.chart-narrow[role="img"]')).toHaveLength(1);
     const api = (
       await app.inject({
         url: '/api/v1/indicators/clients_active/breakdown?date=2021-01-01&by=provider',
@@ -83,7 +85,7 @@ describe(`pages rendered on the server (${DATABASE_KIND})`, () => {
       '/verlauf?kennzahl=clients_active&intervall=monat&von=2018-01&bis=2021-02',
     );
     expect(cells(document, '#page-trends')).toHaveLength(38);
-    expect(trends.querySelectorAll('figure.chart svg[role="img"]')).toHaveLength(1);
+    expect(trends.querySelectorAll('figure.chart svg[role="img"]')).toHaveLength(2);
     // The form's filter field, as sent without the script.
     const provider = await page(
       '/verlauf?kennzahl=clients_active&intervall=jahr&von=2018-01&bis=2020-12&filter=traeger%3AAWO',

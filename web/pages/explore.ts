@@ -17,7 +17,14 @@ import { formatCount, formatDate, formatDecimal, formatPercent, NO_VALUE } from 
 import type { PageRoute } from '../main.ts';
 import { newestRequest } from '../newest.ts';
 import { submitInBrowser } from './choice-hydrate.ts';
-import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
+import {
+  choiceFrame,
+  choiceResult,
+  hasLayout,
+  loadDefinitions,
+  NARROW_CHART_WIDTH,
+  select,
+} from './choice-page.ts';
 import { dataNoteText, isProvisional, standText } from './report.ts';
 
 export const EXPLORE_DEFAULTS = {
@@ -187,12 +194,14 @@ function render(
   const described = bars
     .map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : format(bar.value)}`)
     .join(', ');
-  const chart = barChart(bars, {
-    width: chartWidth(container),
-    label: `${title}, ${stand}`,
-    description: `${described}. Alle Werte in der Tabelle unter der Grafik.`,
-    format,
-  });
+  const draw = (width: number) =>
+    barChart(bars, {
+      width,
+      label: `${title}, ${stand}`,
+      description: `${described}. Alle Werte in der Tabelle unter der Grafik.`,
+      format,
+    });
+  const chart = draw(chartWidth(container));
   const notes = [
     ...(indicator.period
       ? [
@@ -217,6 +226,7 @@ function render(
       stand,
       fileName,
       chart,
+      ...(hasLayout(container) ? {} : { narrowChart: draw(NARROW_CHART_WIDTH) }),
       notes,
       definition: { text: indicator.definition, id: indicator.id },
       table,

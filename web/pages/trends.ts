@@ -27,7 +27,14 @@ import {
 import type { PageRoute } from '../main.ts';
 import { newestRequest } from '../newest.ts';
 import { submitInBrowser } from './choice-hydrate.ts';
-import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
+import {
+  choiceFrame,
+  choiceResult,
+  hasLayout,
+  loadDefinitions,
+  NARROW_CHART_WIDTH,
+  select,
+} from './choice-page.ts';
 
 const INTERVALS: Record<string, { interval: Interval; label: string; adjective: string }> = {
   monat: { interval: 'month', label: 'Monat', adjective: 'Monatsende' },
@@ -319,14 +326,16 @@ function render(
   const months = first && last ? monthsBetween(first.date, last.date) : 12;
   // A year's value holds on its last day: its tick sits there and says the year.
   const yearly = interval === 'year';
-  const chart = lineChart(values, {
-    width,
-    label: `${title}, ${span}`,
-    description,
-    format,
-    ticks: yearly ? values.map((point) => point.date) : tickInterval(months, width),
-    ...(yearly ? { timeFormat: (date: Date) => yearOnly.format(date) } : {}),
-  });
+  const draw = (width: number) =>
+    lineChart(values, {
+      width,
+      label: `${title}, ${span}`,
+      description,
+      format,
+      ticks: yearly ? values.map((point) => point.date) : tickInterval(months, width),
+      ...(yearly ? { timeFormat: (date: Date) => yearOnly.format(date) } : {}),
+    });
+  const chart = draw(width);
   const filters: SeriesFilter = {
     ...(choice.traeger ? { provider: choice.traeger } : {}),
     ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
@@ -340,6 +349,7 @@ function render(
       stand,
       fileName,
       chart,
+      ...(hasLayout(container) ? {} : { narrowChart: draw(NARROW_CHART_WIDTH) }),
       notes:
         provisional && series.data_as_of
           ? [
