@@ -126,7 +126,7 @@ describe('every page', () => {
     );
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Verlauf');
-    expect(page.url()).toContain('#verlauf');
+    expect(page.url()).toContain('/verlauf');
     await page.close();
   });
 });

@@ -298,6 +298,8 @@ interface Load {
   scriptsLoaded: number;
   /** The last API answer before the first chart has arrived (0: none). */
   apiAnswered: number;
+  /** First contentful paint (0: none reported): what the reader sees first, with its styles. */
+  firstPaint: number;
 }
 
 /**
@@ -336,6 +338,14 @@ async function measureLoad(browser: Browser, url: string): Promise<Load> {
           { cause: error },
         );
       });
+    // The first paint is reported a frame later.
+    await page
+      .waitForFunction(
+        () => performance.getEntriesByName('first-contentful-paint').length > 0,
+        undefined,
+        { timeout: 5_000 },
+      )
+      .catch(() => {});
     // Evaluated in the page: no named inner functions (tsx would wrap them in a helper the
     // page does not have).
     return await page.evaluate(() => {
@@ -351,8 +361,10 @@ async function measureLoad(browser: Browser, url: string): Promise<Load> {
         if (entry.name.includes('/api/') && entry.responseEnd <= firstChart)
           apiAnswered = Math.max(apiAnswered, entry.responseEnd);
       }
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
       return {
         firstChart,
+        firstPaint: paint?.startTime ?? 0,
         parsed: navigation?.domContentLoadedEventStart ?? 0,
         scriptsLoaded,
         apiAnswered,
@@ -424,6 +436,10 @@ try {
   const median = (pick: (load: Load) => number) => ms(summarise(app.map(pick)).median).trim();
   console.log(
     `Interim report, medians: HTML parsed ${median((l) => l.parsed)} ms, scripts loaded ${median((l) => l.scriptsLoaded)} ms, last API answer ${median((l) => l.apiAnswered)} ms, first chart ${median((l) => l.firstChart)} ms`,
+  );
+  const paints = (loads: Load[]) => ms(summarise(loads.map((l) => l.firstPaint)).median).trim();
+  console.log(
+    `First contentful paint, medians: interim report ${paints(app)} ms, static ${paints(still)} ms`,
   );
   console.log(`Samples, interim report: ${app.map((l) => l.firstChart.toFixed(0)).join(' ')}`);
   console.log(`Samples, static:         ${still.map((l) => l.firstChart.toFixed(0)).join(' ')}`);

@@ -23,6 +23,7 @@ import imports from './routes/imports.ts';
 import indicators from './routes/indicators.ts';
 import interimReport from './routes/interim-report.ts';
 import openapi from './routes/openapi.ts';
+import pages from './routes/pages.ts';
 import quality from './routes/quality.ts';
 import reportPage, { loadReportRenderer, type ReportRenderer } from './routes/report-page.ts';
 import reports from './routes/reports.ts';
@@ -101,6 +102,8 @@ export async function buildApp(options: AppOptions) {
     });
     app.addHook('onClose', async () => clearTimeout(warmUp));
     await app.register(reportPage, { renderer });
+    // Erkunden, Verlauf and published reports at addresses of their own, rendered too.
+    await app.register(pages, { template });
     await app.register(fastifyStatic, {
       root: webDist,
       index: false,

@@ -1,10 +1,14 @@
 // Starts the page: who is signed in, then the part of the site the address names.
-// The report lives at `/?stichtag=…` (#/ or no hash); every other page at `#section[/target][?params]`:
-// #erkunden, #verlauf, #foerderung, #daten, #berichte[/id], #definitionen[/id], and the
-// admin pages #protokoll and #tokens. Everything a page shows is in its address.
+// The report lives at `/?stichtag=…` (#/ or no hash); Erkunden and Verlauf at `/erkunden?…` and
+// `/verlauf?…`, and a published report also at `/berichte/<slug>`: addresses the server
+// renders complete (server/routes/pages.ts), which the script only makes interactive. Every
+// other page at `#section[/target][?params]`: #foerderung, #daten, #berichte[/id],
+// #definitionen[/id], and the admin pages #protokoll and #tokens; the old #erkunden?… and
+// #verlauf?… are sent to their addresses. Everything a page shows is in its address.
 import { initAccount } from './account.ts';
 import { byId } from './dom.ts';
 import { NAVIGATE_EVENT } from './navigate.ts';
+import { hydrateChoice } from './pages/choice-hydrate.ts';
 import { hydrateReport } from './pages/report-hydrate.ts';
 import { clearRenderedReport, initReport, isShown } from './pages/report-state.ts';
 import { setPrintHead } from './print.ts';
@@ -110,23 +114,71 @@ const PAGES: Record<string, Page> = {
   },
 };
 
+/** Pages whose choice is the address's path and query, not its hash. */
+const PATH_PAGES = new Set(['erkunden', 'verlauf']);
+
 function currentRoute() {
   const [path = '', search = ''] = window.location.hash.replace(/^#\/?/, '').split('?', 2);
   const [section = '', ...rest] = path.split('/');
-  return {
-    section: section in PAGES ? section : '',
-    target: rest.join('/'),
-    params: new URLSearchParams(search),
-  };
+  if (section in PAGES)
+    return { section, target: rest.join('/'), params: new URLSearchParams(search) };
+  // The path: /erkunden, /verlauf, /berichte/<slug>.
+  const [, first = '', ...more] = window.location.pathname.split('/');
+  if (first in PAGES)
+    return {
+      section: first,
+      target: more.join('/'),
+      params: new URLSearchParams(window.location.search),
+    };
+  return { section: '', target: '', params: new URLSearchParams() };
+}
+
+/** An old address `#erkunden?…` or `#verlauf?…`: the address the server renders instead. */
+function movedAddress(): string | null {
+  const [path = '', search = ''] = window.location.hash.replace(/^#\/?/, '').split('?', 2);
+  if (!PATH_PAGES.has(path)) return null;
+  return `/${path}${search ? `?${search}` : ''}`;
+}
+
+/**
+ * Whether `container` holds what the server rendered for this address and this reader
+ * (before the session is known: whoever loaded the page). Otherwise the mark is dropped:
+ * the page is drawn anew.
+ */
+function serverRendered(container: HTMLElement): boolean {
+  const { audience, canonical } = container.dataset;
+  let { address } = container.dataset;
+  if (address === undefined) return false;
+  // The server filled in what the address left open (Verlauf: the last month the exports
+  // cover): the address says so, as when the browser draws it.
+  if (canonical && address === window.location.pathname + window.location.search) {
+    window.history.replaceState(null, '', canonical);
+    address = canonical;
+    container.dataset.address = canonical;
+    delete container.dataset.canonical;
+  }
+  const same =
+    address === window.location.pathname + window.location.search &&
+    (!sessionKnown || audience === currentSession().audience);
+  if (!same) delete container.dataset.address;
+  return same;
 }
 
 function route({ focus = false } = {}) {
+  const moved = movedAddress();
+  if (moved) {
+    window.location.replace(moved);
+    return;
+  }
   const { section, target, params } = currentRoute();
   const page = PAGES[section];
   byId('page-report').hidden = page !== undefined;
   for (const other of Object.values(PAGES)) byId(`page-${other.id}`).hidden = other !== page;
   for (const link of byId('site-sections').querySelectorAll('a')) {
-    const linked = link.hash.replace(/^#\/?/, '').split(/[/?]/, 1)[0] ?? '';
+    const linked = (link.hash ? link.hash.replace(/^#\/?/, '') : link.pathname.slice(1)).split(
+      /[/?]/,
+      1,
+    )[0];
     if (linked === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -135,9 +187,16 @@ function route({ focus = false } = {}) {
     return;
   }
   clearRenderedReport();
+  const container = byId(`page-${page.id}`);
+  if (serverRendered(container)) {
+    // As the server drew it (title and print head included): only made interactive.
+    if (section === 'berichte') hydrateReport(container);
+    else hydrateChoice(container);
+    return;
+  }
   document.title = `${page.title} – Zwischenbilanz Integrationsmanagement`;
   setPrintHead(`${page.title} – Zwischenbilanz Integrationsmanagement Landkreis Ludwigsburg`);
-  void page.show(byId(`page-${page.id}`), { target, params, focus });
+  void page.show(container, { target, params, focus });
 }
 
 let sessionKnown = false;
@@ -165,6 +224,22 @@ onSessionChange(() => {
   const role = currentSession().user?.role;
   byId('data-link').hidden = !(role === 'admin' || role === 'provider');
   route();
+});
+// The navigation's links to pages with an address of their own (the report, Erkunden,
+// Verlauf) are real links, which work without the script; with it, the page is shown here
+// and its heading takes focus, as for the other pages.
+byId('site-sections').addEventListener('click', (event) => {
+  const link = (event.target as Element).closest('a');
+  if (!link || link.hash || link.origin !== window.location.origin) return;
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+    return;
+  const section = link.pathname.slice(1);
+  if (section !== '' && !PATH_PAGES.has(section)) return;
+  event.preventDefault();
+  // The report keeps the dates it shows.
+  const search = section === '' && window.location.pathname === '/' ? window.location.search : '';
+  window.history.pushState(null, '', `${link.pathname}${search}`);
+  route({ focus: true });
 });
 // The skip link moves focus to the page's heading; the address (the page's state) stays.
 byId('skip-link').addEventListener('click', (event) => {
@@ -194,11 +269,17 @@ initReport(() => route());
 // Fragment links, location.hash and back/forward all fire popstate.
 window.addEventListener('popstate', () => route({ focus: true }));
 window.addEventListener(NAVIGATE_EVENT, () => route());
-// The interim report is shown for the public at once (the server has rendered it for this
+// The interim report and every page the server has rendered are shown at once (for this
 // reader); the other pages wait for the session. The first answer always reaches the
 // listener above, which shows the page; without an answer the page is shown to an
 // anonymous reader.
-if (currentRoute().section === '') route();
+const first = currentRoute();
+if (
+  movedAddress() ||
+  first.section === '' ||
+  byId(`page-${PAGES[first.section]?.id}`)?.dataset.address !== undefined
+)
+  route();
 loadSession().catch(() => {
   sessionKnown = true;
   route();

@@ -31,6 +31,16 @@ export default fp(
   async (app) => {
     app.addHook('onSend', async (request, reply) => {
       reply.headers(HEADERS);
+      // A page rendered for an anonymous reader holds only what the public may see: it is
+      // sent without COOP, which would make Chromium switch the browsing context group (a
+      // new renderer process, after the answer has arrived) on every arrival from a link
+      // and delay the page by 60 ms or more (bench:web, issue #17). Signed in, the page
+      // keeps it.
+      if (
+        request.caller?.kind === 'anonymous' &&
+        String(reply.getHeader('content-type') ?? '').startsWith('text/html')
+      )
+        reply.removeHeader('cross-origin-opener-policy');
       if (request.protocol === 'https')
         reply.header('strict-transport-security', 'max-age=31536000');
       // Answers that depend on who asks must not be kept by shared caches. Figure answers

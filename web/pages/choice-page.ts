@@ -28,7 +28,8 @@ export function select(
       element('option', {
         value: option.value,
         textContent: option.label,
-        selected: option.value === value,
+        // The attribute, not only the state: the server's HTML carries the choice.
+        defaultSelected: option.value === value,
       }),
     ),
   );
@@ -87,11 +88,22 @@ export function choiceFrame(container: HTMLElement, frame: ChoiceFrame): HTMLEle
   return status;
 }
 
+/** The width of the chart a narrow screen shows of a page the server drew (style.css). */
+export const NARROW_CHART_WIDTH = 320;
+
+/**
+ * Whether the page is laid out: not on the server (jsdom), which cannot know the reader's
+ * screen and so draws the chart twice, wide and narrow, for the stylesheet to choose.
+ */
+export const hasLayout = (container: HTMLElement) => container.clientWidth > 0;
+
 export interface ChoiceResult {
   title: string;
   stand: string;
   fileName: string;
   chart: Element;
+  /** The same chart drawn narrow, shown instead on narrow screens (server-drawn pages). */
+  narrowChart?: Element;
   /** Notes between the chart and the definition (a period, the reach of the data). */
   notes: HTMLElement[];
   /** The definition's text as this page puts it, and the indicator it links to. */
@@ -116,14 +128,27 @@ export function choiceResult(result: ChoiceResult): HTMLElement[] {
   const notes = result.rules && perturbed ? [PERTURBED_NOTE] : [];
   // The chart labels a withheld value "." (or leaves a gap): its files explain that, as the table's do.
   const withheld = anyWithheld(table);
+  const figure = element(
+    'figure',
+    { className: 'chart wide' },
+    element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
+    result.chart,
+    ...(result.narrowChart ? [result.narrowChart] : []),
+    chartDownloads(result.chart, { title, stand, fileName, notes, withheld }),
+  );
+  if (result.narrowChart) {
+    result.chart.classList.add('chart-wide');
+    result.narrowChart.classList.add('chart-narrow');
+  }
+  // What the downloads need, for the script to add them to a result the server drew
+  // (choice-hydrate.ts).
+  figure.dataset.download = JSON.stringify({
+    chart: { title, stand, fileName, notes, withheld },
+    table: { title, stand, fileName, notes },
+    rows: table,
+  });
   return [
-    element(
-      'figure',
-      { className: 'chart wide' },
-      element('figcaption', {}, title, element('span', { className: 'stand', textContent: stand })),
-      result.chart,
-      chartDownloads(result.chart, { title, stand, fileName, notes, withheld }),
-    ),
+    figure,
     ...result.notes,
     element(
       'p',

@@ -33,7 +33,7 @@ describe('explore: the choice in the address', () => {
       stichtag: '2020-06-30',
     });
     expect(exploreHash(choice)).toBe(
-      '#erkunden?kennzahl=language_b1_plus_share&nach=sex&stichtag=2020-06-30',
+      '/erkunden?kennzahl=language_b1_plus_share&nach=sex&stichtag=2020-06-30',
     );
   });
   it('falls back to the defaults for what it does not know', () => {

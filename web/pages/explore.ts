@@ -1,6 +1,8 @@
 // Explore (Erkunden): any indicator broken down by any characteristic on a chosen date, as
-// a chart and as a table. The choice lives in the address:
-// #erkunden?kennzahl=language_b1_plus_share&nach=provider&stichtag=2021-01-01
+// a chart and as a table. The choice lives in the address, which the server renders
+// complete (server/routes/pages.ts, with drawExplore below):
+// /erkunden?kennzahl=language_b1_plus_share&nach=provider&stichtag=2021-01-01
+// (the old #erkunden?… addresses are sent there by main.ts).
 import {
   type BreakdownResponse,
   breakdownUrl,
@@ -13,9 +15,16 @@ import { byId, element, field } from '../dom.ts';
 import type { DownloadTable } from '../downloads/index.ts';
 import { formatCount, formatDate, formatDecimal, formatPercent, NO_VALUE } from '../format.ts';
 import type { PageRoute } from '../main.ts';
-import { navigate } from '../navigate.ts';
 import { newestRequest } from '../newest.ts';
-import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
+import { submitInBrowser } from './choice-hydrate.ts';
+import {
+  choiceFrame,
+  choiceResult,
+  hasLayout,
+  loadDefinitions,
+  NARROW_CHART_WIDTH,
+  select,
+} from './choice-page.ts';
 import { dataNoteText, isProvisional, standText } from './report.ts';
 
 export const EXPLORE_DEFAULTS = {
@@ -49,8 +58,37 @@ export function exploreChoice(
   };
 }
 
+export const EXPLORE_PATH = '/erkunden';
+
+/**
+ * What is wrong with the choice in the address, in German, one sentence a parameter: a
+ * value given but unknown or malformed (a missing one takes the default; other parameters
+ * are ignored). The server answers such an address with 400 (server/routes/pages.ts).
+ */
+export function exploreProblems(params: URLSearchParams, definitions: DefinitionsResponse) {
+  const problems: string[] = [];
+  const kennzahl = params.get('kennzahl');
+  if (kennzahl !== null && !definitions.indicators.some((i) => i.id === kennzahl))
+    problems.push(`Die Kennzahl „${kennzahl}“ gibt es nicht.`);
+  const nach = params.get('nach');
+  if (nach !== null && !definitions.dimensions.some((d) => d.id === nach))
+    problems.push(`Das Merkmal „${nach}“ gibt es nicht.`);
+  const stichtag = params.get('stichtag');
+  if (stichtag !== null && !(ISO_DATE.test(stichtag) && validDay(stichtag)))
+    problems.push(`Der Stichtag „${stichtag}“ ist kein Datum der Form JJJJ-MM-TT.`);
+  else if (stichtag !== null && stichtag < '2015-01-01')
+    problems.push('Der Stichtag liegt vor dem 01.01.2015.');
+  return problems;
+}
+
+/** A real day of the calendar (not 2021-02-30). */
+export const validDay = (iso: string) => {
+  const time = Date.parse(`${iso}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === iso;
+};
+
 export const exploreHash = (choice: ExploreChoice) =>
-  `#erkunden?${new URLSearchParams({ ...choice })}`;
+  `${EXPLORE_PATH}?${new URLSearchParams({ ...choice })}`;
 
 const requests = newestRequest();
 
@@ -61,11 +99,12 @@ function form(definitions: DefinitionsResponse, choice: ExploreChoice) {
     type: 'date',
     required: true,
     min: '2015-01-01',
-    value: choice.stichtag,
+    defaultValue: choice.stichtag,
   });
+  // An ordinary GET form: without the script, the server renders the choice.
   const controls = element(
     'form',
-    { className: 'panel choice' },
+    { className: 'panel choice', action: EXPLORE_PATH, method: 'get' },
     field(
       'Kennzahl',
       select(
@@ -88,16 +127,7 @@ function form(definitions: DefinitionsResponse, choice: ExploreChoice) {
     element('button', { type: 'submit', className: 'button', textContent: 'Anzeigen' }),
   );
   controls.setAttribute('aria-label', 'Kennzahl, Merkmal und Stichtag wählen');
-  controls.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const data = new FormData(controls);
-    const next: ExploreChoice = {
-      kennzahl: String(data.get('kennzahl')),
-      nach: String(data.get('nach')),
-      stichtag: String(data.get('stichtag')),
-    };
-    navigate(exploreHash(next));
-  });
+  submitInBrowser(controls);
   return controls;
 }
 
@@ -164,12 +194,14 @@ function render(
   const described = bars
     .map((bar) => `${bar.label} ${bar.value === null ? 'gesperrt' : format(bar.value)}`)
     .join(', ');
-  const chart = barChart(bars, {
-    width: chartWidth(container),
-    label: `${title}, ${stand}`,
-    description: `${described}. Alle Werte in der Tabelle unter der Grafik.`,
-    format,
-  });
+  const draw = (width: number) =>
+    barChart(bars, {
+      width,
+      label: `${title}, ${stand}`,
+      description: `${described}. Alle Werte in der Tabelle unter der Grafik.`,
+      format,
+    });
+  const chart = draw(chartWidth(container));
   const notes = [
     ...(indicator.period
       ? [
@@ -194,6 +226,7 @@ function render(
       stand,
       fileName,
       chart,
+      ...(hasLayout(container) ? {} : { narrowChart: draw(NARROW_CHART_WIDTH) }),
       notes,
       definition: { text: indicator.definition, id: indicator.id },
       table,
@@ -213,13 +246,13 @@ function render(
   );
 }
 
-/** Shows the breakdown the address names; the form changes the address. */
-export async function showExplore(container: HTMLElement, { params, focus }: PageRoute) {
-  const signal = requests.start();
-  const definitions = await loadDefinitions(container, 'Erkunden');
-  if (!definitions || signal.aborted) return;
-  const choice = exploreChoice(params, definitions);
-  const status = choiceFrame(container, {
+function frame(
+  container: HTMLElement,
+  definitions: DefinitionsResponse,
+  choice: ExploreChoice,
+  focus: boolean,
+) {
+  return choiceFrame(container, {
     id: 'explore',
     title: 'Erkunden',
     lead: 'Jede Kennzahl nach jedem Merkmal, als Grafik und als Tabelle.',
@@ -228,11 +261,35 @@ export async function showExplore(container: HTMLElement, { params, focus }: Pag
     focus,
     loading: 'Aufgliederung wird geladen …',
   });
+}
+
+/**
+ * Draws the page for a choice and its breakdown, at once: the browser after its request,
+ * and the server for the page's address (server/routes/pages.ts), so both show the same.
+ */
+export function drawExplore(
+  container: HTMLElement,
+  definitions: DefinitionsResponse,
+  choice: ExploreChoice,
+  breakdown: BreakdownResponse,
+  focus = false,
+) {
+  const status = frame(container, definitions, choice, focus);
+  render(container, definitions, choice, breakdown);
+  status.textContent = `${breakdown.label} nach ${breakdown.by_label}, Stand ${formatDate(choice.stichtag)}.`;
+}
+
+/** Shows the breakdown the address names; the form changes the address. */
+export async function showExplore(container: HTMLElement, { params, focus }: PageRoute) {
+  const signal = requests.start();
+  const definitions = await loadDefinitions(container, 'Erkunden');
+  if (!definitions || signal.aborted) return;
+  const choice = exploreChoice(params, definitions);
+  const status = frame(container, definitions, choice, focus);
   try {
     const breakdown = await fetchBreakdown(choice.kennzahl, choice.stichtag, choice.nach, signal);
     if (signal.aborted) return;
-    render(container, definitions, choice, breakdown);
-    status.textContent = `${breakdown.label} nach ${breakdown.by_label}, Stand ${formatDate(choice.stichtag)}.`;
+    drawExplore(container, definitions, choice, breakdown);
   } catch (error) {
     if (signal.aborted) return;
     status.className = 'status error';

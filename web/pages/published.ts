@@ -415,17 +415,37 @@ async function showReport(container: HTMLElement, slug: string, focus: boolean, 
     return;
   }
   if (run !== latest) return;
-  heading.textContent = report.title;
+  drawPublished(container, report, () => {
+    if (run === latest) void showReport(container, slug, false, run);
+  });
+  if (focus) container.querySelector<HTMLElement>('h2.report-title')?.focus();
+}
+
+/** The address of a published report that the server renders: /berichte/<slug>. */
+export const reportAddress = (slug: string) => `/berichte/${encodeURIComponent(slug)}`;
+
+/**
+ * Draws one published report, at once: the browser after its request, and the server for
+ * the report's own address (/berichte/<slug>, server/routes/pages.ts), so both show the same.
+ */
+export function drawPublished(
+  container: HTMLElement,
+  report: PublishedReport,
+  reload: () => void = () => {},
+) {
+  const back = element(
+    'p',
+    { className: 'back' },
+    element('a', { href: '/#berichte', textContent: 'Alle Berichte' }),
+  );
+  const heading = element('h2', {
+    className: 'report-title',
+    textContent: report.title,
+    tabIndex: -1,
+  });
   document.title = `${report.title} – Zwischenbilanz Integrationsmanagement`;
   setPrintHead(printHead(report));
-  status.remove();
-  container.replaceChildren(
-    back,
-    heading,
-    ...reportBody(report, container, () => {
-      if (run === latest) void showReport(container, slug, false, run);
-    }),
-  );
+  container.replaceChildren(back, heading, ...reportBody(report, container, reload));
 }
 
 /** The head of every printed page: title, Stand, and what became of the report. */
@@ -580,7 +600,7 @@ function reportBody(
     arrow: reportUrl(report.slug, 'arrow'),
   };
   const width = Math.max(280, Math.min(520, (container.clientWidth || 560) - 40));
-  const address = new URL(reportHash(report.slug), window.location.href).href;
+  const address = new URL(reportAddress(report.slug), window.location.href).href;
   const provisional = (date: string) => isProvisional(content.data_as_of, date);
   const earlier = (section: SectionId, id: string): Previous | undefined => {
     const previous = content.previous_year;

@@ -24,7 +24,10 @@ export function hydrateReport(root: HTMLElement) {
     chartRow.replaceWith(chartDownloads(chart, meta));
     tableRow.replaceWith(tableDownloads(table, meta));
   }
-  const kit = root.querySelector<HTMLElement>('#press-kit');
+  // The interim report's #press-kit, or a published report's press section.
+  const kit =
+    root.querySelector<HTMLElement>('#press-kit') ??
+    root.querySelector<HTMLElement>('.copy-status')?.parentElement;
   const status = kit?.querySelector<HTMLElement>('.copy-status');
   if (!kit || !status) return;
   const sentences = [...kit.querySelectorAll<HTMLElement>('.sentences .sentence')];

@@ -45,7 +45,7 @@ describe('trends: the choice in the address', () => {
       gemeinde: '',
     });
     expect(trendsHash(choice)).toBe(
-      '#verlauf?kennzahl=clients_active&intervall=quartal&von=2019-01&bis=2020-12&traeger=AWO',
+      '/verlauf?kennzahl=clients_active&intervall=quartal&von=2019-01&bis=2020-12&traeger=AWO',
     );
   });
   it('takes one filter only, swaps a reversed span and ignores unknown values', () => {

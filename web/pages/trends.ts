@@ -1,6 +1,8 @@
 // Trends (Verlauf): one indicator over time since the programme began, by month, quarter
-// or year, for the district or one provider or one town. The choice lives in the address:
-// #verlauf?kennzahl=clients_active&intervall=quartal&von=2018-01&bis=2022-12&traeger=AWO
+// or year, for the district or one provider or one town. The choice lives in the address,
+// which the server renders complete (server/routes/pages.ts, with drawTrends below):
+// /verlauf?kennzahl=clients_active&intervall=quartal&von=2018-01&bis=2022-12&traeger=AWO
+// (the old #verlauf?… addresses are sent there by main.ts).
 import {
   type DefinitionsResponse,
   fetchSeriesResponse,
@@ -23,9 +25,16 @@ import {
   NO_VALUE,
 } from '../format.ts';
 import type { PageRoute } from '../main.ts';
-import { navigate } from '../navigate.ts';
 import { newestRequest } from '../newest.ts';
-import { choiceFrame, choiceResult, loadDefinitions, select } from './choice-page.ts';
+import { submitInBrowser } from './choice-hydrate.ts';
+import {
+  choiceFrame,
+  choiceResult,
+  hasLayout,
+  loadDefinitions,
+  NARROW_CHART_WIDTH,
+  select,
+} from './choice-page.ts';
 
 const INTERVALS: Record<string, { interval: Interval; label: string; adjective: string }> = {
   monat: { interval: 'month', label: 'Monat', adjective: 'Monatsende' },
@@ -55,11 +64,25 @@ export interface TrendsChoice {
   gemeinde: string;
 }
 
+/**
+ * The address's parameters with the form's one filter field (`filter=traeger:AWO`, as the
+ * form sends it without the script) as `traeger` or `gemeinde`.
+ */
+export function trendsParams(params: URLSearchParams): URLSearchParams {
+  if (!params.has('filter')) return params;
+  const next = new URLSearchParams(params);
+  next.delete('filter');
+  const [kind = '', key = ''] = (params.get('filter') ?? '').split(':');
+  if ((kind === 'traeger' || kind === 'gemeinde') && key) next.set(kind, key);
+  return next;
+}
+
 /** The choice in the address; unknown values fall back to the defaults. */
 export function trendsChoice(
-  params: URLSearchParams,
+  address: URLSearchParams,
   definitions: DefinitionsResponse,
 ): TrendsChoice {
+  const params = trendsParams(address);
   const read = (name: string) => params.get(name) ?? '';
   const categories = (id: string) =>
     definitions.dimensions.find((d) => d.id === id)?.categories.map((c) => c.key) ?? [];
@@ -83,10 +106,46 @@ export function trendsChoice(
   };
 }
 
+export const TRENDS_PATH = '/verlauf';
+
 export function trendsHash(choice: TrendsChoice) {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(choice)) if (value) params.set(name, value);
-  return `#verlauf?${params}`;
+  return `${TRENDS_PATH}?${params}`;
+}
+
+/**
+ * What is wrong with the choice in the address, in German, one sentence a parameter: a
+ * value given but unknown or malformed (a missing one takes the default; `von` after `bis`
+ * is taken the other way round; other parameters are ignored). The server answers such an
+ * address with 400 (server/routes/pages.ts).
+ */
+export function trendsProblems(address: URLSearchParams, definitions: DefinitionsResponse) {
+  const params = trendsParams(address);
+  const problems: string[] = [];
+  const categories = (id: string) =>
+    definitions.dimensions.find((d) => d.id === id)?.categories.map((c) => c.key) ?? [];
+  const kennzahl = params.get('kennzahl');
+  if (kennzahl !== null && !definitions.indicators.some((i) => i.id === kennzahl))
+    problems.push(`Die Kennzahl „${kennzahl}“ gibt es nicht.`);
+  const intervall = params.get('intervall');
+  if (intervall !== null && !(intervall in INTERVALS))
+    problems.push(`Das Intervall „${intervall}“ gibt es nicht: monat, quartal oder jahr.`);
+  for (const name of ['von', 'bis']) {
+    const month = params.get(name);
+    if (month !== null && !MONTH.test(month))
+      problems.push(`„${name}“ ist kein Monat der Form JJJJ-MM: „${month}“.`);
+    else if (month !== null && month < '2015-01') problems.push(`„${name}“ liegt vor Januar 2015.`);
+  }
+  const traeger = params.get('traeger');
+  if (traeger !== null && !categories('provider').includes(traeger))
+    problems.push(`Den Träger „${traeger}“ gibt es nicht.`);
+  const gemeinde = params.get('gemeinde');
+  if (gemeinde !== null && !categories('municipality').includes(gemeinde))
+    problems.push(`Die Gemeinde „${gemeinde}“ gibt es nicht.`);
+  if (traeger !== null && gemeinde !== null)
+    problems.push('Ein Träger oder eine Gemeinde, nicht beides.');
+  return problems;
 }
 
 /** "2021-01" -> "Januar 2021", "2021-Q1" -> "1. Quartal 2021", "2021" -> "2021". */
@@ -107,7 +166,7 @@ function monthInput(id: string, name: string, value: string) {
     min: '2015-01',
     pattern: '\\d{4}-\\d{2}',
     placeholder: 'JJJJ-MM',
-    value,
+    defaultValue: value,
   });
 }
 
@@ -135,9 +194,10 @@ function form(definitions: DefinitionsResponse, choice: TrendsChoice) {
         ? `gemeinde:${choice.gemeinde}`
         : '',
   );
+  // An ordinary GET form: without the script, the server renders the choice.
   const controls = element(
     'form',
-    { className: 'panel choice' },
+    { className: 'panel choice', action: TRENDS_PATH, method: 'get' },
     field(
       'Kennzahl',
       select(
@@ -162,21 +222,7 @@ function form(definitions: DefinitionsResponse, choice: TrendsChoice) {
     element('button', { type: 'submit', className: 'button', textContent: 'Anzeigen' }),
   );
   controls.setAttribute('aria-label', 'Kennzahl, Zeitraum und Auswahl wählen');
-  controls.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const data = new FormData(controls);
-    const [kind = '', key = ''] = String(data.get('filter') ?? '').split(':');
-    navigate(
-      trendsHash({
-        kennzahl: String(data.get('kennzahl')),
-        intervall: String(data.get('intervall')),
-        von: String(data.get('von')),
-        bis: String(data.get('bis')),
-        traeger: kind === 'traeger' ? key : '',
-        gemeinde: kind === 'gemeinde' ? key : '',
-      }),
-    );
-  });
+  submitInBrowser(controls);
   return controls;
 }
 
@@ -280,14 +326,16 @@ function render(
   const months = first && last ? monthsBetween(first.date, last.date) : 12;
   // A year's value holds on its last day: its tick sits there and says the year.
   const yearly = interval === 'year';
-  const chart = lineChart(values, {
-    width,
-    label: `${title}, ${span}`,
-    description,
-    format,
-    ticks: yearly ? values.map((point) => point.date) : tickInterval(months, width),
-    ...(yearly ? { timeFormat: (date: Date) => yearOnly.format(date) } : {}),
-  });
+  const draw = (width: number) =>
+    lineChart(values, {
+      width,
+      label: `${title}, ${span}`,
+      description,
+      format,
+      ticks: yearly ? values.map((point) => point.date) : tickInterval(months, width),
+      ...(yearly ? { timeFormat: (date: Date) => yearOnly.format(date) } : {}),
+    });
+  const chart = draw(width);
   const filters: SeriesFilter = {
     ...(choice.traeger ? { provider: choice.traeger } : {}),
     ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
@@ -301,6 +349,7 @@ function render(
       stand,
       fileName,
       chart,
+      ...(hasLayout(container) ? {} : { narrowChart: draw(NARROW_CHART_WIDTH) }),
       notes:
         provisional && series.data_as_of
           ? [
@@ -334,13 +383,13 @@ function monthsBetween(from: string, to: string) {
 
 const requests = newestRequest();
 
-/** Shows the series the address names; the form changes the address. */
-export async function showTrends(container: HTMLElement, { params, focus }: PageRoute) {
-  const signal = requests.start();
-  const definitions = await loadDefinitions(container, 'Verlauf');
-  if (!definitions || signal.aborted) return;
-  const choice = trendsChoice(params, definitions);
-  const status = choiceFrame(container, {
+function frame(
+  container: HTMLElement,
+  definitions: DefinitionsResponse,
+  choice: TrendsChoice,
+  focus: boolean,
+) {
+  return choiceFrame(container, {
     id: 'trends',
     title: 'Verlauf',
     lead: 'Jede Kennzahl seit Beginn des Programms 2018, je Monat, Quartal oder Jahr, für den Landkreis, einen Träger oder eine Gemeinde.',
@@ -359,32 +408,81 @@ export async function showTrends(container: HTMLElement, { params, focus }: Page
     focus,
     loading: 'Reihe wird geladen …',
   });
+}
+
+/** The series' request for a choice: the indicator, months, interval and filter. */
+export function trendsRequest(choice: TrendsChoice) {
   const { interval } = INTERVALS[choice.intervall] as (typeof INTERVALS)[string];
+  const filter: SeriesFilter = {
+    ...(choice.traeger ? { provider: choice.traeger } : {}),
+    ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
+  };
+  return {
+    interval,
+    filter,
+    url: seriesUrl(choice.kennzahl, choice.von, choice.bis, interval, undefined, filter),
+  };
+}
+
+/**
+ * Without `bis` in the address, the series ends with the last month the exports cover: the
+ * choice to ask for instead, or null when the answer already ends there.
+ */
+export function coveredChoice(
+  params: URLSearchParams,
+  choice: TrendsChoice,
+  series: Pick<SeriesResponse, 'data_as_of'>,
+): TrendsChoice | null {
+  const covered = series.data_as_of ? lastMonthCovered(series.data_as_of) : null;
+  if (!params.has('bis') && covered && covered < choice.bis && covered >= choice.von)
+    return { ...choice, bis: covered };
+  return null;
+}
+
+/**
+ * Draws the page for a choice and its series, at once: the browser after its request, and
+ * the server for the page's address (server/routes/pages.ts), so both show the same.
+ */
+export function drawTrends(
+  container: HTMLElement,
+  definitions: DefinitionsResponse,
+  choice: TrendsChoice,
+  series: SeriesResponse,
+  focus = false,
+) {
+  const status = frame(container, definitions, choice, focus);
+  render(container, definitions, choice, series);
+  status.textContent = `${series.label}: ${series.points.length} Werte.`;
+}
+
+/** Shows the series the address names; the form changes the address. */
+export async function showTrends(container: HTMLElement, { params, focus }: PageRoute) {
+  const signal = requests.start();
+  const definitions = await loadDefinitions(container, 'Verlauf');
+  if (!definitions || signal.aborted) return;
+  const choice = trendsChoice(params, definitions);
+  const status = frame(container, definitions, choice, focus);
+  const { interval, filter } = trendsRequest(choice);
   try {
     const series = await fetchSeriesResponse(
       choice.kennzahl,
       choice.von,
       choice.bis,
       interval,
-      {
-        ...(choice.traeger ? { provider: choice.traeger } : {}),
-        ...(choice.gemeinde ? { municipality: choice.gemeinde } : {}),
-      },
+      filter,
       signal,
     );
     if (signal.aborted) return;
-    const covered = series.data_as_of ? lastMonthCovered(series.data_as_of) : null;
-    if (!params.has('bis') && covered && covered < choice.bis && covered >= choice.von) {
-      window.history.replaceState(null, '', trendsHash({ ...choice, bis: covered }));
-      const [, search = ''] = window.location.hash.split('?', 2);
+    const covered = coveredChoice(params, choice, series);
+    if (covered) {
+      window.history.replaceState(null, '', trendsHash(covered));
       return showTrends(container, {
         target: '',
-        params: new URLSearchParams(search),
+        params: new URLSearchParams(window.location.search),
         focus: false,
       });
     }
-    render(container, definitions, choice, series);
-    status.textContent = `${series.label}: ${series.points.length} Werte.`;
+    drawTrends(container, definitions, choice, series);
   } catch (error) {
     if (signal.aborted) return;
     status.className = 'status error';
