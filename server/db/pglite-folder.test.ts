@@ -74,7 +74,7 @@ describe('PGlite data folders', () => {
     );
     // Same major, another default database: the tables would not be found either.
     expect(() =>
-      checkDataFolder(made, { postgresMajor: PGLITE_CLUSTER.postgresMajor, database: 'postgres' }),
+      checkDataFolder(made, { postgresMajor: PGLITE_CLUSTER.postgresMajor, database: 'template1' }),
     ).toThrow(DataFolderVersionError);
   });
 
@@ -101,9 +101,11 @@ describe('PGlite data folders', () => {
     });
     expect(result.status, result.stderr).toBe(1);
     expect(result.stderr).toContain(
-      `Der Datenordner ${other} wurde von einer anderen Version der eingebetteten Datenbank angelegt (PostgreSQL 16, Datenbank „template1“)`,
+      `Der Datenordner ${other} wurde von einer anderen Version der eingebetteten Datenbank angelegt (PostgreSQL 16, Datenbank „${PGLITE_CLUSTER.database}“)`,
     );
     expect(result.stderr).toContain('Er wird nicht geöffnet und nicht verändert');
+    // Not a PGlite 0.3 folder: the upgrade command would not take it, so it is not offered.
+    expect(result.stderr).not.toContain('data:upgrade');
     expect(snapshot(other)).toEqual(before);
   });
 });
