@@ -3,7 +3,7 @@
 // the installed PGlite refuses it and names the command; the command carries every row over,
 // keeps the old folder unchanged beside it, and the identities go on where they were.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { loadDemonstrationData } from '../demo-data.ts';
 import { DEFAULT_RULES } from '../disclosure/disclose.ts';
 import { publishReport } from '../reports/published-reports.ts';
+import { folderSnapshot } from '../test/folder-snapshot.ts';
 import { openPGlite } from './connect.ts';
 import { migrate } from './migrate.ts';
 import { folderCluster, PGLITE_CLUSTER } from './pglite-folder.ts';
@@ -21,15 +22,6 @@ import { backupFolder, PGLITE_03_CLUSTER, pglite03, upgradeDataFolder } from './
 const ROOT = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'zb-pglite-upgrade-'));
 const made = join(dir, 'made-by-0.3');
-
-/** Every file of a folder with its size and modification time. */
-const snapshot = (folder: string) =>
-  readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .sort()
-    .map((name) => {
-      const stat = statSync(join(folder, name));
-      return `${name}:${stat.size}:${stat.mtimeMs}`;
-    });
 
 /** Each table's rows and a digest of their text, in one order. */
 async function contents(pglite: PGlite): Promise<Record<string, string>> {
@@ -87,23 +79,24 @@ describe('a data folder made by PGlite 0.3', () => {
     expect(before.users).toMatch(/^1 rows/);
   });
 
+  // Each command below is a process of its own that starts PGlite: minutes on a busy machine.
   it('is refused by the installed PGlite, unchanged, with the command that carries it over', () => {
     const folder = join(dir, 'refused');
     cpSync(made, folder, { recursive: true, preserveTimestamps: true });
-    const unchanged = snapshot(folder);
+    const unchanged = folderSnapshot(folder);
     const result = command('scripts/user.ts', ['list'], folder);
     expect(result.status, result.stderr).toBe(1);
     expect(result.stderr).toContain(
       `Der Datenordner ${folder} wurde von einer anderen Version der eingebetteten Datenbank angelegt (PostgreSQL 17, Datenbank „template1“)`,
     );
     expect(result.stderr).toContain(`„DATA_DIR=${folder} npm run data:upgrade“`);
-    expect(snapshot(folder)).toEqual(unchanged);
-  });
+    expect(folderSnapshot(folder)).toEqual(unchanged);
+  }, 120_000);
 
   it('is carried over by npm run data:upgrade with every row, the old one kept unchanged', async () => {
     const folder = join(dir, 'upgraded');
     cpSync(made, folder, { recursive: true, preserveTimestamps: true });
-    const unchanged = snapshot(folder);
+    const unchanged = folderSnapshot(folder);
     const result = command('scripts/data-upgrade.ts', [], folder);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Der Datenordner ${folder} ist übernommen.`);
@@ -111,7 +104,7 @@ describe('a data folder made by PGlite 0.3', () => {
 
     expect(folderCluster(folder)).toEqual(PGLITE_CLUSTER);
     expect(folderCluster(backupFolder(folder))).toEqual(PGLITE_03_CLUSTER);
-    expect(snapshot(backupFolder(folder))).toEqual(unchanged);
+    expect(folderSnapshot(backupFolder(folder))).toEqual(unchanged);
     expect(readdirSync(dir).filter((name) => name.includes('.upgrade-'))).toEqual([]);
 
     const next = await openPGlite({ dataDir: folder });
@@ -136,16 +129,16 @@ describe('a data folder made by PGlite 0.3', () => {
     const again = command('scripts/data-upgrade.ts', [], folder);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('ist schon für diese Version; nichts zu tun');
-  });
+  }, 300_000);
 
   it('of another kind is not carried over, and nothing is written', async () => {
     const folder = join(dir, 'other');
     cpSync(made, folder, { recursive: true, preserveTimestamps: true });
     writeFileSync(join(folder, 'PG_VERSION'), '16\n');
-    const unchanged = snapshot(folder);
+    const unchanged = folderSnapshot(folder);
     await expect(upgradeDataFolder(folder)).rejects.toThrow(
       'übernehmen lassen sich nur Ordner von PGlite 0.3',
     );
-    expect(snapshot(folder)).toEqual(unchanged);
+    expect(folderSnapshot(folder)).toEqual(unchanged);
   });
 });
