@@ -684,3 +684,40 @@ export const NewReport = Type.Object(
   { additionalProperties: false },
 );
 export type NewReport = Static<typeof NewReport>;
+
+const InterimReported = Type.Array(Type.Object(ReportedFields));
+const InterimOnDate = Type.Object({
+  date: Type.String(),
+  indicators: InterimReported,
+  comparison: Type.Object({ date: Type.String(), indicators: InterimReported }),
+});
+
+/** The interim report's figures in one answer (GET /api/v1/interim-report). */
+export const InterimReportAnswer = Type.Object({
+  stichtag: Type.String(),
+  beendet_bis: Type.String(),
+  district: Type.String(),
+  audience: Audience,
+  rules: Rules,
+  data_as_of: Nullable(Type.String()),
+  caseload: InterimOnDate,
+  closed: InterimOnDate,
+  breakdowns: Type.Array(
+    Type.Object({
+      indicator: Type.String(),
+      by: Type.String(),
+      rows: Type.Array(BreakdownRow),
+      total: Figure,
+    }),
+  ),
+  trend: Nullable(
+    Type.Object({
+      indicator: Type.String(),
+      from: Type.String(),
+      to: Type.String(),
+      points: Type.Array(SeriesPoint),
+    }),
+  ),
+});
+
+export type InterimReportAnswer = Static<typeof InterimReportAnswer>;

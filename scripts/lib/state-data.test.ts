@@ -68,7 +68,7 @@ describe('state-wide data set', () => {
     for (const plan of planState(SMALL)) {
       const cases = generateDistrictCases(plan);
       expect(cases).toHaveLength(plan.cases);
-      const registry = {
+      const directory = {
         providers: new Map(plan.providers.map((p) => [p.code, [p.code, ...p.labels]])),
         municipalities: new Map(plan.municipalities.map((m) => [m.ags, m.name])),
       };
@@ -79,7 +79,7 @@ describe('state-wide data set', () => {
           const [header, ...rows] = text.trimEnd().split('\r\n');
           const validator = new RowValidator(
             { row: 1, cells: (header as string).split(';') },
-            { provider: provider.code, asOf, registry },
+            { provider: provider.code, asOf, directory },
           );
           rows.forEach((line, i) => {
             validator.check({ row: i + 2, cells: line.split(';') });

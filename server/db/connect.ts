@@ -6,7 +6,12 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
-import { checkDataFolder, noteDataFolder } from './pglite-folder.ts';
+import {
+  type ClusterKind,
+  checkDataFolder,
+  noteDataFolder,
+  PGLITE_CLUSTER,
+} from './pglite-folder.ts';
 import type { Database } from './types.ts';
 
 const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
@@ -149,25 +154,40 @@ function openPostgres(url: string): DatabaseHandle {
   };
 }
 
-async function openPGlite(target: { dataDir: string } | { memory: true }): Promise<DatabaseHandle> {
+/**
+ * A PGlite release to open a folder with: the installed one, or (for `npm run data:upgrade`
+ * alone, pglite-upgrade.ts) the earlier one that made an old folder, with what it runs.
+ */
+export interface PGliteEngine {
+  create: typeof PGlite.create;
+  cluster: ClusterKind;
+}
+const INSTALLED: PGliteEngine = { create: PGlite.create.bind(PGlite), cluster: PGLITE_CLUSTER };
+
+/** PGlite with the engine and the PGlite instance itself, for copying between two of them. */
+export async function openPGlite(
+  target: { dataDir: string } | { memory: true },
+  engine: PGliteEngine = INSTALLED,
+): Promise<DatabaseHandle & { pglite: PGlite }> {
   // Held until close(): no other process may open the folder meanwhile (data-folder-lock.ts).
   const lock: DataFolderLock | undefined =
     'dataDir' in target ? lockDataFolder(target.dataDir) : undefined;
   let pglite: PGlite;
   try {
     // A folder another PGlite made would open empty here (pglite-folder.ts).
-    if ('dataDir' in target) checkDataFolder(target.dataDir);
-    pglite = await PGlite.create('dataDir' in target ? target.dataDir : 'memory://', {
+    if ('dataDir' in target) checkDataFolder(target.dataDir, engine.cluster);
+    pglite = await engine.create('dataDir' in target ? target.dataDir : 'memory://', {
       parsers: { [OID.int8]: asText, [OID.numeric]: asText, [OID.date]: asText },
     });
   } catch (error) {
     lock?.release();
     throw error;
   }
-  if ('dataDir' in target) noteDataFolder(target.dataDir);
+  if ('dataDir' in target) noteDataFolder(target.dataDir, engine.cluster);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     kind: 'pglite',
+    pglite,
     db,
     async runScript(script) {
       // Borrow the dialect's single connection so the script cannot interleave with queries.

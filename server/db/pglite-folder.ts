@@ -1,16 +1,17 @@
 // Which PostgreSQL a PGlite data folder was made by, and a refusal to open one this PGlite
-// cannot read as it was written. PGlite 0.3 runs PostgreSQL 17 and keeps the tables in the
-// database `template1`; later PGlite versions run another PostgreSQL major and another default
-// database. Opened by such a version, an old ./data would either fail deep inside PostgreSQL or,
-// worse, open as an empty database, receive the demonstration data and look fine. So the folder
+// cannot read as it was written. PGlite 0.3 ran PostgreSQL 17 and kept the tables in the
+// database `template1`; PGlite 0.5 runs PostgreSQL 18 with the tables in `postgres`. Opened
+// by the other, a folder would either fail deep inside PostgreSQL or, worse, open as an empty
+// database, receive the demonstration data and look fine. So the folder
 // says what made it: PostgreSQL's own PG_VERSION file (the major) and, from this version on, a
 // note of the database (zwischenbilanz-pglite.json). A folder without the note was made by
-// PGlite 0.3 (database `template1`). A folder that does not match is refused, nothing written.
+// PGlite 0.3 (database `template1`). A folder that does not match is refused, nothing written;
+// one of PGlite 0.3 is carried over by `npm run data:upgrade` (pglite-upgrade.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** What the installed PGlite (@electric-sql/pglite 0.3) runs; pglite-folder.test.ts checks it. */
-export const PGLITE_CLUSTER = { postgresMajor: '17', database: 'template1' } as const;
+/** What the installed PGlite (@electric-sql/pglite 0.5) runs; pglite-folder.test.ts checks it. */
+export const PGLITE_CLUSTER = { postgresMajor: '18', database: 'postgres' } as const;
 
 export interface ClusterKind {
   postgresMajor: string;
@@ -30,12 +31,16 @@ export class DataFolderVersionError extends Error {
   ) {
     const made = `PostgreSQL ${found.postgresMajor}, Datenbank „${found.database}“`;
     const runs = `PostgreSQL ${expected.postgresMajor}, Datenbank „${expected.database}“`;
+    const fromPGlite03 = found.postgresMajor === '17' && found.database === BEFORE_NOTE;
     super(
       `Der Datenordner ${dataDir} wurde von einer anderen Version der eingebetteten Datenbank angelegt (${made}); diese Version von Zwischenbilanz nutzt ${runs}. ` +
         'Er wird nicht geöffnet und nicht verändert: geöffnet wäre er leer und bekäme die Demodaten. ' +
-        'Weiter geht es so: diesen Ordner mit der Version von Zwischenbilanz weiter nutzen, die ihn angelegt hat; ' +
-        'oder für diese Version einen neuen Ordner angeben (DATA_DIR=./daten-neu npm start) und die Exporte der Träger dort neu einspielen. ' +
-        'Veröffentlichte Berichte, Konten und das Protokoll bleiben dabei im alten Ordner; sie mitzunehmen geht mit PostgreSQL (DATABASE_URL) und einer Sicherung des alten Ordners mit pg_dump.',
+        (fromPGlite03
+          ? // pglite-upgrade.ts
+            `Weiter geht es so: den Server anhalten und einmal „DATA_DIR=${dataDir} npm run data:upgrade“ ausführen. ` +
+            `Das kopiert alle Daten (Fälle, Kennzahlen, veröffentlichte Berichte, Konten, Protokoll) in einen neuen Ordner unter diesem Namen; der alte bleibt unverändert als ${dataDir}-pglite-0.3 liegen. Danach wie gewohnt starten.`
+          : 'Weiter geht es so: diesen Ordner mit der Version von Zwischenbilanz weiter nutzen, die ihn angelegt hat; ' +
+            'oder für diese Version einen neuen Ordner angeben (DATA_DIR=./daten-neu npm start) und die Exporte der Träger dort neu einspielen.'),
     );
   }
 }

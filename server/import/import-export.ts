@@ -29,7 +29,13 @@ import {
 } from './merge-snapshot.ts';
 import { DEFAULT_LIMITS, type ReadLimits } from './rows.ts';
 import { type FileKind, type Inspection, inspectFile, readRows } from './source.ts';
-import { formatDateDe, IssueList, LISTED_ISSUES, type Registry, RowValidator } from './validate.ts';
+import {
+  type Directory,
+  formatDateDe,
+  IssueList,
+  LISTED_ISSUES,
+  RowValidator,
+} from './validate.ts';
 
 export { LISTED_ISSUES };
 
@@ -89,7 +95,7 @@ class Rollback extends Error {}
 /** COPY chunks of about this many characters: few round trips, and short-lived enough to stay cheap for the garbage collector (4 MiB chunks loaded a quarter slower). */
 const COPY_CHUNK_CHARS = 1024 * 1024;
 
-export async function loadRegistry(db: Kysely<Database>, district: string): Promise<Registry> {
+export async function loadDirectory(db: Kysely<Database>, district: string): Promise<Directory> {
   const [providers, municipalities] = await Promise.all([
     db
       .selectFrom('providers')
@@ -132,10 +138,10 @@ async function importFile(
 ): Promise<ImportSummary> {
   const { district, provider, asOf } = request;
   const onStep = request.onStep ?? (() => {});
-  const registry = await loadRegistry(database.db, district);
-  if (!registry.providers.has(provider)) {
+  const directory = await loadDirectory(database.db, district);
+  if (!directory.providers.has(provider)) {
     throw new ImportRequestError(
-      `Unbekannter Träger „${provider}“. Bekannt sind: ${[...registry.providers.keys()].join(', ')}.`,
+      `Unbekannter Träger „${provider}“. Bekannt sind: ${[...directory.providers.keys()].join(', ')}.`,
     );
   }
   if (asOf > todayInBerlin()) {
@@ -341,7 +347,7 @@ async function load(
   const context = {
     provider: request.provider,
     asOf: request.asOf,
-    registry: await loadRegistry(session.db, request.district),
+    directory: await loadDirectory(session.db, request.district),
     format: inspection.format,
   };
   let validator: RowValidator | null = null;

@@ -39,7 +39,8 @@ export interface CaseRecord {
   lease_signed_on: string | null;
 }
 
-export interface Registry {
+/** The district's directory of providers and municipalities (not the indicator registry). */
+export interface Directory {
   /** Provider code -> accepted spellings (code and German labels). */
   providers: Map<string, string[]>;
   /** AGS -> municipality name. */
@@ -49,7 +50,7 @@ export interface Registry {
 export interface ValidationContext {
   provider: string;
   asOf: string;
-  registry: Registry;
+  directory: Directory;
   /** The kind of file the rows come from, for advice that depends on it. */
   format?: FileFormat;
 }
@@ -375,12 +376,12 @@ export class RowValidator {
     this.positions = COLUMNS.map((column) => mapped.index.get(column.name) ?? -1);
     this.labels = COLUMNS.map((column) => mapped.names.get(column.name) ?? column.alias);
     this.width = header.cells.length;
-    const { registry, provider } = context;
+    const { directory, provider } = context;
     this.providerSpellings = new Set(
-      (registry.providers.get(provider) ?? [provider]).map((s) => s.toLowerCase()),
+      (directory.providers.get(provider) ?? [provider]).map((s) => s.toLowerCase()),
     );
     this.municipalityByName = new Map(
-      [...registry.municipalities].map(([ags, name]) => [name.toLowerCase(), ags]),
+      [...directory.municipalities].map(([ags, name]) => [name.toLowerCase(), ags]),
     );
   }
 
@@ -542,7 +543,7 @@ export class RowValidator {
     this.caseId = null;
     this.rows++;
     if (!this.checkWidth()) return null;
-    const { asOf, registry, provider: uploadedFor } = this.context;
+    const { asOf, directory, provider: uploadedFor } = this.context;
 
     const caseId = this.required('case_id') && this.pseudonym('case_id', PSEUDONYM, '4 bis 64');
     this.caseId = caseId && PSEUDONYM.test(caseId) ? caseId : null;
@@ -559,10 +560,10 @@ export class RowValidator {
     const municipalityValue = this.required('municipality');
     let municipality: string | undefined;
     if (municipalityValue) {
-      municipality = registry.municipalities.has(municipalityValue)
+      municipality = directory.municipalities.has(municipalityValue)
         ? municipalityValue
         : // A key that lost its leading zero in a spreadsheet (8118048 for 08118048).
-          /^\d{7}$/.test(municipalityValue) && registry.municipalities.has(`0${municipalityValue}`)
+          /^\d{7}$/.test(municipalityValue) && directory.municipalities.has(`0${municipalityValue}`)
           ? `0${municipalityValue}`
           : this.municipalityByName.get(municipalityValue.toLowerCase());
       if (!municipality) {

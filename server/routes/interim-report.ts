@@ -6,14 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import {
-  Figure,
-  FigureFields,
-  IsoDate,
-  Nullable,
-  ReportedFields,
-  Rules,
-} from '../../contract/api.ts';
+import { InterimReportAnswer, IsoDate } from '../../contract/api.ts';
 import { BREAKDOWN_CHARTS, DEFAULT_DATES, TREND } from '../../contract/interim-report.ts';
 import { audienceOf } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
@@ -26,43 +19,6 @@ import { figureDisclosure } from './figure-disclosure.ts';
 import { reportingDate } from './indicators.ts';
 
 export const INTERIM_REPORT_PATH = '/api/v1/interim-report';
-
-const Reported = Type.Array(Type.Object(ReportedFields));
-const OnDate = Type.Object({
-  date: Type.String(),
-  indicators: Reported,
-  comparison: Type.Object({ date: Type.String(), indicators: Reported }),
-});
-const FigureRow = Type.Object({ key: Type.String(), label: Type.String(), ...FigureFields });
-
-export const InterimReportAnswer = Type.Object({
-  stichtag: Type.String(),
-  beendet_bis: Type.String(),
-  district: Type.String(),
-  audience: Type.String(),
-  rules: Rules,
-  data_as_of: Nullable(Type.String()),
-  caseload: OnDate,
-  closed: OnDate,
-  breakdowns: Type.Array(
-    Type.Object({
-      indicator: Type.String(),
-      by: Type.String(),
-      rows: Type.Array(FigureRow),
-      total: Figure,
-    }),
-  ),
-  trend: Nullable(
-    Type.Object({
-      indicator: Type.String(),
-      from: Type.String(),
-      to: Type.String(),
-      points: Type.Array(
-        Type.Object({ period: Type.String(), date: Type.String(), ...FigureFields }),
-      ),
-    }),
-  ),
-});
 
 /** The report's dates from a page address: a date that is none falls back to the default. */
 export function pageDates(query: { stichtag?: unknown; beendet_bis?: unknown }) {

@@ -16,12 +16,12 @@ import {
 import { DIMENSION_LABELS } from '../../contract/vocabulary.ts';
 import {
   type Audience,
-  type BreakdownRow,
   type BreakdownTable,
   breakdownUrl,
   type Figure,
   fetchJson,
   type Indicator,
+  type InterimReportAnswer,
   indicatorsUrl,
   type Rules,
   type SeriesPoint,
@@ -617,24 +617,8 @@ export function pressKit(sentences: PressSentence[], gap: string): HTMLElement[]
 
 const PRINT_HEAD = REPORT_NAME;
 
-/** The interim report's figures in one answer (GET /api/v1/interim-report). */
-export interface InterimReportResponse {
-  stichtag: string;
-  beendet_bis: string;
-  audience: Audience;
-  rules: Rules | null;
-  /** How far the providers' exports reach: later dates' figures are provisional. */
-  data_as_of: string | null;
-  caseload: InterimReportDate;
-  closed: InterimReportDate;
-  breakdowns: { indicator: string; by: string; rows: BreakdownRow[]; total: Figure }[];
-  trend: { indicator: string; from: string; to: string; points: SeriesPoint[] } | null;
-}
-interface InterimReportDate {
-  date: string;
-  indicators: Indicator[];
-  comparison: { date: string; indicators: Indicator[] };
-}
+/** The interim report's figures in one answer (GET /api/v1/interim-report): the contract's. */
+export type InterimReportResponse = InterimReportAnswer;
 
 export const interimReportUrl = (stichtag: string, beendetBis: string) =>
   `/api/v1/interim-report?${new URLSearchParams({ stichtag, beendet_bis: beendetBis })}`;
