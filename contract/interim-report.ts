@@ -70,6 +70,8 @@ export interface IndicatorBar {
 
 /** Minors and adults on the Stichtag, from the caseload's indicators. */
 export const AGE_CHART = {
+  /** Its name in the embed address (/einbetten/alter); every chart has one. */
+  id: 'alter',
   title: 'Betreute Personen nach Alter',
   header: 'Altersgruppe',
   bars: [
@@ -80,6 +82,7 @@ export const AGE_CHART = {
 
 /** Closed cases with a lease, and the rest of the closed cases (where both are exact). */
 export const LEASE_CHART = {
+  id: 'mietvertrag',
   title: 'Beendete Fälle mit und ohne eigenen Mietvertrag',
   header: 'Fälle',
   color: '#b35c00',
@@ -90,6 +93,8 @@ export const LEASE_CHART = {
 
 /** A breakdown of an indicator on the Stichtag by a dimension. */
 export interface BreakdownChart {
+  /** Its name in the embed address (/einbetten/<id>). */
+  id: string;
   indicator: string;
   /** The dimension, whose name (DIMENSION_LABELS) heads the table's first column. */
   by: DimensionId;
@@ -100,12 +105,14 @@ export interface BreakdownChart {
 /** The breakdowns the report charts, in the order shown after the age chart and the trend. */
 export const BREAKDOWN_CHARTS: readonly BreakdownChart[] = [
   {
+    id: 'sprachniveau',
     indicator: 'clients_adult',
     by: 'language_level',
     title: 'Sprachniveau der betreuten Erwachsenen',
     color: '#2b7a4b',
   },
   {
+    id: 'beschaeftigung',
     indicator: 'clients_adult',
     by: 'employment',
     title: 'Beschäftigung der betreuten Erwachsenen',
@@ -115,6 +122,7 @@ export const BREAKDOWN_CHARTS: readonly BreakdownChart[] = [
 
 /** The caseload at the month ends before the Stichtag. */
 export const TREND = {
+  id: 'verlauf',
   indicator: 'clients_active',
   title: 'Verlauf: betreute Personen am Monatsende',
   months: 24,

@@ -46,8 +46,11 @@ async function waitForHealth(url: string, deadline: number) {
   throw new Error(`server did not answer at ${url}`);
 }
 
-/** Starts the server (`args` after `npm start --`) and Chromium. */
-export async function startHarness(args: string[] = []): Promise<Harness> {
+/** Starts the server (`args` after `npm start --`, `settings` added to its environment) and Chromium. */
+export async function startHarness(
+  args: string[] = [],
+  settings: NodeJS.ProcessEnv = {},
+): Promise<Harness> {
   // Test files run side by side: each takes a port of its own.
   const port = 3000 + Math.floor(Math.random() * 5000) + 3000;
   const base = `http://127.0.0.1:${port}`;
@@ -57,6 +60,7 @@ export async function startHarness(args: string[] = []): Promise<Harness> {
     PORT: String(port),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    ...settings,
   };
   delete env.DATABASE_URL;
   const server: ChildProcess = spawn(process.execPath, ['scripts/start.mjs', ...args], {

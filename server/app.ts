@@ -17,6 +17,7 @@ import rateLimitPlugin from './plugins/rate-limit.ts';
 import securityHeaders from './plugins/security-headers.ts';
 import audit from './routes/audit.ts';
 import definitions from './routes/definitions.ts';
+import embedPage from './routes/embed-page.ts';
 import funding from './routes/funding.ts';
 import health from './routes/health.ts';
 import imports from './routes/imports.ts';
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(reports);
   await app.register(tokens);
   await app.register(audit);
+  await app.register(embedPage);
 
   const webDist = options.webDist ?? WEB_DIST;
   if (existsSync(resolve(webDist, 'index.html'))) {

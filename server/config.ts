@@ -30,6 +30,8 @@ export interface Config {
     readonly figures: number;
     readonly uploads: number;
   };
+  /** Origins (https://host[:port]) whose pages may frame the embed pages (/einbetten/…). */
+  readonly embedOrigins: readonly string[];
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   readonly trustProxy: boolean;
 }
@@ -54,6 +56,19 @@ function decimal(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}".`);
   }
   return value;
+}
+
+/** EMBED_ORIGINS: origins separated by commas or spaces, each scheme, host and port only. */
+export function embedOrigins(raw: string | undefined): readonly string[] {
+  const values = (raw ?? '').split(/[\s,]+/).filter((value) => value !== '');
+  for (const value of values) {
+    if (!/^https?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(value)) {
+      throw new ConfigError(
+        `EMBED_ORIGINS: "${value}" ist kein Ursprung der Form https://host[:port] / is not an origin of the form https://host[:port] (no path, no trailing slash, no wildcard).`,
+      );
+    }
+  }
+  return Object.freeze(values.map((value) => value.toLowerCase()));
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -115,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       figures: integer(env, 'RATE_LIMIT_FIGURES_PER_MINUTE', 1200, 0, 1_000_000),
       uploads: integer(env, 'RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 0, 10_000),
     }),
+    embedOrigins: embedOrigins(env.EMBED_ORIGINS),
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
   });
 }

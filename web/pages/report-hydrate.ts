@@ -2,6 +2,7 @@
 // each figure's download buttons (from the figure's data-download: its title, Stand and
 // table, as figureFrame wrote them) and the press sentences' copy buttons (#press-kit).
 import { copyOnClick } from '../copy.ts';
+import { hydrateEmbedControls } from '../embed-button.ts';
 import {
   chartDownloads,
   type DownloadMeta,
@@ -24,6 +25,7 @@ export function hydrateReport(root: HTMLElement) {
     chartRow.replaceWith(chartDownloads(chart, meta));
     tableRow.replaceWith(tableDownloads(table, meta));
   }
+  hydrateEmbedControls(root);
   // The interim report's #press-kit, or a published report's press section.
   const kit =
     root.querySelector<HTMLElement>('#press-kit') ??

@@ -39,6 +39,7 @@ import {
   PERTURBED_NOTE,
   tableDownloads,
 } from '../downloads/index.ts';
+import { embedControl } from '../embed-button.ts';
 import {
   formatCount,
   formatDate,
@@ -623,6 +624,49 @@ export type InterimReportResponse = InterimReportAnswer;
 export const interimReportUrl = (stichtag: string, beendetBis: string) =>
   `/api/v1/interim-report?${new URLSearchParams({ stichtag, beendet_bis: beendetBis })}`;
 
+/** The live report's charts, as reportCharts draws them from the report's one answer. */
+export function reportChartsInput(report: InterimReportResponse): ReportChartsInput {
+  const { stichtag, beendet_bis, data_as_of: dataAsOf, trend } = report;
+  return {
+    stichtag,
+    beendetBis: beendet_bis,
+    caseload: report.caseload.indicators,
+    closed: report.closed.indicators,
+    breakdowns: BREAKDOWN_CHARTS.map((chart, i) => ({
+      chart: { ...chart, header: DIMENSION_LABELS[chart.by] },
+      date: stichtag,
+      bars: barsOf(report.breakdowns[i] as InterimReportResponse['breakdowns'][number]),
+      links: {
+        json: breakdownUrl(chart.indicator, stichtag, chart.by),
+        csv: breakdownUrl(chart.indicator, stichtag, chart.by, 'csv'),
+        arrow: breakdownUrl(chart.indicator, stichtag, chart.by, 'arrow'),
+      },
+    })),
+    trend: trend && {
+      points: trend.points,
+      links: {
+        json: seriesUrl(trend.indicator, trend.from, trend.to, 'month'),
+        csv: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'csv'),
+        arrow: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'arrow'),
+      },
+    },
+    dataAsOf,
+    figureLinks: (date) => ({
+      json: indicatorsUrl(date),
+      csv: indicatorsUrl(date, 'csv'),
+      arrow: indicatorsUrl(date, 'arrow'),
+    }),
+  };
+}
+
+/** The embed names of the live report's charts (/einbetten/<id>), in reportCharts' order. */
+export const liveChartIds = (withTrend: boolean): string[] => [
+  AGE_CHART.id,
+  ...(withTrend ? [TREND.id] : []),
+  ...BREAKDOWN_CHARTS.map((chart) => chart.id),
+  LEASE_CHART.id,
+];
+
 /**
  * Draws the whole report into the page from one answer: tiles, charts with their tables,
  * press sentences, notes and titles. The browser draws with it, and the server renders the
@@ -656,38 +700,15 @@ export function drawReport(report: InterimReportResponse) {
   byId('press-title').textContent = PART_TITLES.press;
   byId('charts-title').textContent = PART_TITLES.charts;
   const trend = report.trend;
-  byId('charts').replaceChildren(
-    ...reportCharts({
-      stichtag,
-      beendetBis: beendet_bis,
-      caseload: report.caseload.indicators,
-      closed: report.closed.indicators,
-      breakdowns: BREAKDOWN_CHARTS.map((chart, i) => ({
-        chart: { ...chart, header: DIMENSION_LABELS[chart.by] },
-        date: stichtag,
-        bars: barsOf(report.breakdowns[i] as InterimReportResponse['breakdowns'][number]),
-        links: {
-          json: breakdownUrl(chart.indicator, stichtag, chart.by),
-          csv: breakdownUrl(chart.indicator, stichtag, chart.by, 'csv'),
-          arrow: breakdownUrl(chart.indicator, stichtag, chart.by, 'arrow'),
-        },
-      })),
-      trend: trend && {
-        points: trend.points,
-        links: {
-          json: seriesUrl(trend.indicator, trend.from, trend.to, 'month'),
-          csv: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'csv'),
-          arrow: seriesUrl(trend.indicator, trend.from, trend.to, 'month', 'arrow'),
-        },
-      },
-      dataAsOf,
-      figureLinks: (date) => ({
-        json: indicatorsUrl(date),
-        csv: indicatorsUrl(date, 'csv'),
-        arrow: indicatorsUrl(date, 'arrow'),
-      }),
-    }),
-  );
+  const charts = reportCharts(reportChartsInput(report));
+  const ids = liveChartIds(trend !== null);
+  charts.forEach((figure, i) => {
+    const id = ids[i];
+    const date = id === LEASE_CHART.id ? beendet_bis : stichtag;
+    const rows = figure.querySelectorAll(':scope > .downloads');
+    if (id) rows[rows.length - 1]?.after(embedControl(id, date, figure));
+  });
+  byId('charts').replaceChildren(...charts);
 
   const caseload = report.caseload.indicators;
   const closed = report.closed.indicators;
