@@ -84,24 +84,52 @@ describe('embedding a chart', () => {
     });
   }
 
-  it('gives the snippet from the report page, in a selected text field when the clipboard is refused', async () => {
+  it('copies the snippet from the report page with the keyboard', async () => {
     const context = await harness.browser.newContext({ viewport: { width: 1000, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: harness.base,
+    });
     const page = await context.newPage();
     await page.goto(`${harness.base}/`);
+    await page.locator('#page-report[data-hydrated="true"]').waitFor({ state: 'attached' });
     const button = page.getByRole('button', { name: /^Einbetten/ }).first();
     await button.focus();
     await page.keyboard.press('Enter');
-    const area = page.locator('textarea.embed-snippet').first();
-    await area.waitFor();
-    const snippet = await area.inputValue();
+    await page.getByText('HTML-Code zum Einbetten kopiert.').first().waitFor();
+    const snippet = await page.evaluate(() => navigator.clipboard.readText());
     expect(snippet).toMatch(
       new RegExp(
         `^<iframe src="${harness.base.replaceAll('.', '\\.')}/einbetten/alter\\?date=2021-01-01" title="Betreute Personen nach Alter" width="100%" height="\\d+" style="border:0"></iframe>$`,
       ),
     );
+    await context.close();
+  });
+
+  it('shows the snippet selected in a text field when the clipboard is refused', async () => {
+    const context = await harness.browser.newContext({ viewport: { width: 1000, height: 900 } });
+    await context.addInitScript(() => {
+      navigator.clipboard.writeText = () =>
+        Promise.reject(new DOMException('refused', 'NotAllowedError'));
+    });
+    const page = await context.newPage();
+    await page.goto(`${harness.base}/`);
+    await page.locator('#page-report[data-hydrated="true"]').waitFor({ state: 'attached' });
+    await page
+      .getByRole('button', { name: /^Einbetten/ })
+      .nth(1)
+      .click();
+    const area = page.locator('textarea.embed-snippet');
+    await area.waitFor();
+    const snippet = await area.inputValue();
+    expect(snippet).toContain('/einbetten/verlauf?date=2021-01-01');
     expect(
-      await area.evaluate((node: HTMLTextAreaElement) => [node.selectionStart, node.selectionEnd]),
-    ).toEqual([0, snippet.length]);
+      await area.evaluate((node: HTMLTextAreaElement) => [
+        node.selectionStart,
+        node.selectionEnd,
+        document.activeElement === node,
+      ]),
+    ).toEqual([0, snippet.length, true]);
+    await page.screenshot({ path: join(ARTIFACTS, 'embed-snippet-fallback.png') });
     await context.close();
   });
 });

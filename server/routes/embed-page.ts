@@ -33,9 +33,6 @@ const notFound = (chart: string) => `Keine Grafik "${chart}" zum Einbetten.`;
 
 type EmbedRenderer = (report: InterimReportResponse, chart: string) => string | null;
 
-const escapeHtml = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-
 /** Loads jsdom and the drawing code (with Plot) once, on the first embed page asked for. */
 async function loadEmbedRenderer(): Promise<EmbedRenderer> {
   const { JSDOM } = await import('jsdom');

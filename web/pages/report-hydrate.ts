@@ -2,13 +2,13 @@
 // each figure's download buttons (from the figure's data-download: its title, Stand and
 // table, as figureFrame wrote them) and the press sentences' copy buttons (#press-kit).
 import { copyOnClick } from '../copy.ts';
-import { hydrateEmbedControls } from '../embed-button.ts';
 import {
   chartDownloads,
   type DownloadMeta,
   type DownloadTable,
   tableDownloads,
 } from '../downloads/index.ts';
+import { hydrateEmbedControls } from '../embed-button.ts';
 
 /** Makes the figures and press sentences inside `root` interactive, once. */
 export function hydrateReport(root: HTMLElement) {
