@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.ts';
 import { ARTIFACTS, type Harness, startHarness } from './harness.ts';
 
 let harness: Harness;
@@ -79,6 +80,7 @@ describe('embedding a chart', () => {
       expect(
         await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
       ).toBe(true);
+      expect(await axeViolations(page)).toEqual([]);
       await page.screenshot({ path: join(ARTIFACTS, `embed-${width}.png`), fullPage: true });
       await page.close();
     });

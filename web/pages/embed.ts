@@ -18,7 +18,8 @@ export const EMBED_WIDTHS = { wide: 600, narrow: 340 } as const;
 export const EMBED_STYLE = `
 body { margin: 0; padding: 8px; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; background: #fff; }
 figure { margin: 0; }
-figcaption { font-weight: 600; font-size: 1.05rem; margin-bottom: 0.4rem; }
+figcaption { margin-bottom: 0.4rem; }
+figcaption h1 { font-weight: 600; font-size: 1.05rem; margin: 0; }
 figcaption .stand { display: block; font-weight: 400; font-size: 0.85rem; color: #4a4a4a; }
 .embed-chart svg { max-width: 100%; height: auto; }
 .embed-narrow { display: none; }
@@ -42,6 +43,10 @@ export function embedFigure(
     meta: { title: string; stand: string; withheld?: boolean; notes?: string[] };
   };
   const caption = wide.querySelector('figcaption') as HTMLElement;
+  // The title is the page's heading: the page is this chart alone.
+  const title = caption.firstChild;
+  if (title?.nodeType === 3)
+    title.replaceWith(element('h1', { textContent: title.textContent ?? '' }));
   const chartOf = (figure: HTMLElement, className: string) =>
     element('div', { className: `embed-chart ${className}` }, figure.children[1] as Element);
   const table = wide.querySelector('table') as HTMLElement;
