@@ -49,8 +49,12 @@ export function embedFigure(
     title.replaceWith(element('h1', { textContent: title.textContent ?? '' }));
   const chartOf = (figure: HTMLElement, className: string) =>
     element('div', { className: `embed-chart ${className}` }, figure.children[1] as Element);
-  const table = wide.querySelector('table') as HTMLElement;
-  table.classList.add('visually-hidden');
+  // Hidden by its wrapper: a table's own height is only its least.
+  const table = element(
+    'div',
+    { className: 'visually-hidden' },
+    wide.querySelector('table') as HTMLElement,
+  );
   const notes = [...(meta.notes ?? []), ...(meta.withheld ? [WITHHELD_NOTE] : [])];
   const figure = element(
     'figure',
