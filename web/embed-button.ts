@@ -30,7 +30,7 @@ export function embedControl(chart: string, date: string, figure: HTMLElement): 
     role: 'status',
   });
   const button = withAttributes(
-    element('button', { type: 'button', className: 'download-button', textContent: 'Einbetten' }),
+    element('button', { type: 'button', className: 'embed-button', textContent: 'Einbetten' }),
     { 'aria-label': 'Einbetten: HTML-Code zum Einbetten der Grafik kopieren' },
   );
   const row = element('div', { className: 'downloads embed-row' }, button, status);
