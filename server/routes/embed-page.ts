@@ -4,6 +4,7 @@
 // without JavaScript. Always the public figures, whoever asks and whatever cookie the frame
 // sends: the embedding site is public. Only these pages may be framed, and only by the
 // origins in EMBED_ORIGINS (frame-ancestors); every other answer keeps 'none' / DENY.
+
 import type { FastifyPluginAsync } from 'fastify';
 import {
   AGE_CHART,
@@ -17,6 +18,7 @@ import type { InterimReportResponse } from '../../web/pages/report.ts';
 import { ANONYMOUS } from '../accounts/caller.ts';
 import { parseDate } from '../import/validate.ts';
 import { CONTENT_SECURITY_POLICY } from '../plugins/security-headers.ts';
+import { drawOnDom } from './dom-globals.ts';
 import { interimReportFigures } from './interim-report.ts';
 
 export const EMBED_PREFIX = '/einbetten';
@@ -39,12 +41,7 @@ async function loadEmbedRenderer(): Promise<EmbedRenderer> {
   const { embedFigure, EMBED_STYLE } = await import('../../web/pages/embed.ts');
   return (report, chart) => {
     const dom = new JSDOM('<!doctype html><html lang="de"><head></head><body></body></html>');
-    const scope = globalThis as { window?: unknown; document?: unknown };
-    const before = { window: scope.window, document: scope.document };
-    // Synchronous from here to the end: no other request sees these globals.
-    scope.window = dom.window;
-    scope.document = dom.window.document;
-    try {
+    return drawOnDom(dom, () => {
       const drawn = embedFigure(report, chart);
       if (!drawn) return null;
       const document = dom.window.document;
@@ -60,10 +57,7 @@ async function loadEmbedRenderer(): Promise<EmbedRenderer> {
       main.append(drawn.figure);
       document.body.append(main);
       return `<!doctype html>\n${document.documentElement.outerHTML.replace('<head>', '<head><meta charset="utf-8">')}`;
-    } finally {
-      scope.window = before.window;
-      scope.document = before.document;
-    }
+    });
   };
 }
 

@@ -16,6 +16,7 @@
 // given with a value that is unknown or malformed is answered with 400 and a German message
 // on the page, saying which and why (exploreProblems, trendsProblems); parameters the page
 // does not know are ignored. `von` after `bis` is taken the other way round.
+
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type {
   BreakdownResponse,
@@ -24,6 +25,7 @@ import type {
   SeriesResponse,
 } from '../../web/api.ts';
 import { audienceOf } from '../accounts/caller.ts';
+import { drawOnDom } from './dom-globals.ts';
 
 type PageId = 'explore' | 'trends' | 'published';
 /** Draws into the page's container, on the DOM the renderer has made global. */
@@ -52,12 +54,7 @@ async function loadRenderer(template: string): Promise<Renderer> {
     modules,
     render(url, page, draw, mark = {}) {
       const dom = new JSDOM(template, { url, virtualConsole: new VirtualConsole() });
-      const scope = globalThis as { window?: unknown; document?: unknown };
-      const before = { window: scope.window, document: scope.document };
-      // Synchronous from here to the end: no other request sees these globals.
-      scope.window = dom.window;
-      scope.document = dom.window.document;
-      try {
+      drawOnDom(dom, () => {
         const { document } = dom.window;
         (document.getElementById('page-report') as HTMLElement).hidden = true;
         const container = document.getElementById(`page-${page}`) as HTMLElement;
@@ -70,10 +67,7 @@ async function loadRenderer(template: string): Promise<Renderer> {
         }
         draw(container);
         Object.assign(container.dataset, mark);
-      } finally {
-        scope.window = before.window;
-        scope.document = before.document;
-      }
+      });
       return dom.serialize();
     },
   };

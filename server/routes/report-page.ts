@@ -5,8 +5,10 @@
 // then only adds what is interactive (web/pages/report-hydrate.ts). The figures come from
 // interimReportFigures, through the figure routes' disclosure, for whoever asks; the answer
 // is cached by data version like every figure answer (figure-cache.ts: ETag, 304).
+
 import type { FastifyPluginAsync } from 'fastify';
 import type { InterimReportResponse } from '../../web/pages/report.ts';
+import { drawOnDom } from './dom-globals.ts';
 import { interimReportFigures, pageDates } from './interim-report.ts';
 
 /** Draws a report into a copy of the page; from loadReportRenderer. */
@@ -23,17 +25,7 @@ export async function loadReportRenderer(template: string): Promise<ReportRender
   return (report) => {
     // jsdom's CSS parser knows no @page margin boxes (the print head): its complaints are dropped.
     const dom = new JSDOM(template, { virtualConsole: new VirtualConsole() });
-    const scope = globalThis as { window?: unknown; document?: unknown };
-    const before = { window: scope.window, document: scope.document };
-    // Synchronous from here to the end: no other request sees these globals.
-    scope.window = dom.window;
-    scope.document = dom.window.document;
-    try {
-      drawReport(report);
-    } finally {
-      scope.window = before.window;
-      scope.document = before.document;
-    }
+    drawOnDom(dom, () => drawReport(report));
     return dom.serialize();
   };
 }
