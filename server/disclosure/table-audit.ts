@@ -25,7 +25,7 @@ export interface TableCount {
   published:
     | { kind: 'perturbed'; value: number }
     | { kind: 'exact'; value: number }
-    | { kind: 'withheld' };
+    | { kind: 'withheld'; atLeast?: number };
 }
 
 /** Audits of tables already asked for, by everything their result depends on. */
@@ -100,7 +100,11 @@ async function audit(
       const { lowest, highest } = possibleCounts(published.value, table);
       return { members: count.members, lower: lowest, upper: highest };
     }
-    return { members: count.members, lower: 0, upper: Number.POSITIVE_INFINITY };
+    return {
+      members: count.members,
+      lower: published.atLeast ?? 0,
+      upper: Number.POSITIVE_INFINITY,
+    };
   });
   // A reader may know which cells are empty (nobody of that sex in that town): the audit
   // assumes it does, as τ-ARGUS treats structural zeros. Without this, an empty third cell
