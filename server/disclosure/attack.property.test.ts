@@ -3,7 +3,8 @@
 // beyond the funder's token; everything the answers publish about the date and its
 // neighbours goes into one linear program. No count from 1 to k-1 may be shown; none that
 // only audited exact figures speak of may be pinned down more narrowly than the protection
-// width, and none that a perturbed figure speaks of exactly. FC_SEED=<n> replays a run.
+// width, and none that a perturbed figure speaks of exactly. FC_SEED=<n> KEY_SEED=<m> replays
+// a run (the cell keys of its database are drawn from KEY_SEED, random unless given).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIMENSION_IDS } from '../indicators/dimensions.ts';
@@ -14,6 +15,8 @@ import { createTestApp, DATABASE_KIND } from '../test/database.ts';
 import { perturbationTable } from './cell-key.ts';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
+/** The cell keys of the run's database (random unless KEY_SEED gives them): with FC_SEED, a replay. */
+const KEY_SEED = process.env.KEY_SEED ?? String(Math.floor(Math.random() * 2 ** 31));
 const CLUSTERS = Number(process.env.CLUSTERS ?? 8);
 const REQUESTS_PER_AUDIENCE = 40;
 const DISTRICT = '08118';
@@ -27,14 +30,16 @@ let providers: string[];
 let municipalities: string[];
 
 beforeAll(async () => {
-  testApp = await createTestApp({ demonstrationData: true });
+  testApp = await createTestApp({ demonstrationData: true, cellKeySeed: KEY_SEED });
   funder = await bearerFor(testApp.database.handle.db, 'funder');
   truth = new GroundTruth(testApp.database.handle.db, DISTRICT);
   const db = testApp.database.handle.db;
-  providers = (await db.selectFrom('providers').select('code').execute()).map((p) => p.code);
-  municipalities = (await db.selectFrom('municipalities').select('ags').execute()).map(
-    (m) => m.ags,
+  providers = (await db.selectFrom('providers').select('code').orderBy('code').execute()).map(
+    (p) => p.code,
   );
+  municipalities = (
+    await db.selectFrom('municipalities').select('ags').orderBy('ags').execute()
+  ).map((m) => m.ags);
 }, 120_000);
 afterAll(() => testApp?.close());
 
@@ -357,8 +362,9 @@ describe(`the analyst who adds and subtracts, on ${DATABASE_KIND}`, () => {
       }),
       { numRuns: CLUSTERS, seed, endOnFailure: true },
     );
-    expect(run.failed, `FC_SEED=${run.seed}: ${String(run.errorInstance)}`).toBe(false);
-    expect(failures, `FC_SEED=${run.seed}`).toEqual([]);
+    const replay = `FC_SEED=${run.seed} KEY_SEED=${KEY_SEED}`;
+    expect(run.failed, `${replay}: ${String(run.errorInstance)}`).toBe(false);
+    expect(failures, replay).toEqual([]);
     expect(requests).toBeGreaterThanOrEqual(CLUSTERS * REQUESTS_PER_AUDIENCE);
     expect(targets).toBeGreaterThan(0);
   }, 900_000);

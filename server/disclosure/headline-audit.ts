@@ -62,6 +62,13 @@ export interface AuditedHeadline {
   figure(indicator: Indicator, date: string): DisclosedFigure | undefined;
   /** Linear programs the audit solved. */
   solved: number;
+  /** The counts behind the headline figures (an indicator's count, a share's numerator). */
+  counts: readonly { alias: string; condition: Count['condition'] }[];
+  /**
+   * A count as published on a release date: its exact value, or null where the audit
+   * withholds it (then it is at least 1: zeros are shown); undefined on other dates.
+   */
+  count(alias: string, date: string): number | null | undefined;
 }
 
 /** The first of every month from `first` to `last` (both YYYY-MM-DD). */
@@ -85,7 +92,13 @@ async function audit(
   const { rows: starts } = await sql<{ first: string | null }>`
     SELECT min(started_on)::text AS first FROM cases WHERE district_key = ${district}`.execute(db);
   const first = starts[0]?.first;
-  const empty: AuditedHeadline = { dates: new Set(), figure: () => undefined, solved: 0 };
+  const empty: AuditedHeadline = {
+    dates: new Set(),
+    figure: () => undefined,
+    solved: 0,
+    counts: [],
+    count: () => undefined,
+  };
   if (!asOf || !first) return empty;
   const dates = monthFirsts(first, asOf).filter((date) => date <= asOf);
   if (dates.length === 0) return empty;
@@ -147,6 +160,11 @@ async function audit(
   return {
     dates: new Set(dates),
     solved: result.solved,
+    counts: counts.map(({ alias, condition }) => ({ alias, condition })),
+    count(alias, date) {
+      const i = dateIndex.get(date);
+      return i === undefined || !countIndex.has(alias) ? undefined : published(i, alias);
+    },
     figure(indicator, date) {
       const i = dateIndex.get(date);
       if (i === undefined) return undefined;

@@ -3,12 +3,12 @@
 // is audited as one perturbed table (table-audit.ts), and what the audit withholds is
 // withheld in the figures, in place. Distinct counts (managers, towns) do not add up over
 // cells and are left as perturbed.
-import type { RawFigure } from '../indicators/figures.ts';
+import type { RawFigure, TableClass } from '../indicators/figures.ts';
 import { findIndicator, type Indicator } from '../indicators/registry.ts';
 import { type DisclosedFigure, type DisclosureRules, perturbationTableOf } from './disclose.ts';
 import { auditPerturbedTable, type TableCount } from './table-audit.ts';
 
-type Part = 'value' | 'numerator' | 'denominator';
+export type Part = 'value' | 'numerator' | 'denominator';
 
 const countsCases = (id: string) => {
   const indicator = findIndicator(id);
@@ -23,9 +23,27 @@ export function additiveParts(indicator: Indicator): Part[] {
   return (['numerator', 'denominator'] as const).filter((part) => countsCases(indicator[part]));
 }
 
+/** The condition on a fact row of the cases an additive part of an indicator counts. */
+export function partCondition(indicator: Indicator, part: Part) {
+  const condition =
+    indicator.kind === 'count'
+      ? indicator.condition
+      : indicator.kind === 'share' && part === 'numerator'
+        ? indicator.numerator.condition
+        : (
+            findIndicator(
+              (part === 'numerator' ? indicator.numerator : indicator.denominator) as string,
+            ) as Indicator & { kind: 'count' }
+          ).condition;
+  if (!condition) throw new Error(`${indicator.id}: its ${part} is no count of cases.`);
+  return condition;
+}
+
 /** One figure of a table: the interior cells it adds up, as computed and as disclosed. */
 export interface TableFigure {
   members: readonly number[];
+  /** Its category in each of the table's dimensions; undefined for a total over one. */
+  keys?: readonly (string | undefined)[];
   raw: RawFigure;
   /** Changed in place where the audit withholds one of its counts. */
   shown: DisclosedFigure;
@@ -44,6 +62,17 @@ function withhold(shown: DisclosedFigure, part: Part): void {
 }
 
 /**
+ * What else is published exactly about the table's cases: on a release date, the district's
+ * audited headline counts (docs/disclosure.md). `classes` group the cases by their
+ * categories and by the counts that hold them: bit j of `flags` for the j-th of the
+ * indicator's additive parts, then one bit per linked count.
+ */
+export interface TableLinks {
+  classes: readonly TableClass[];
+  linked: readonly { published: number | null }[];
+}
+
+/**
  * Audits a table's figures. `interior` are the raw figures of the cells no other figure of
  * the table splits; every figure's `members` index into them. A margin that counts more
  * than its cells (cases in no category of a line) gets an unknown of its own for the rest.
@@ -53,8 +82,10 @@ export async function protectTable(
   interior: readonly RawFigure[],
   figures: readonly TableFigure[],
   rules: DisclosureRules,
+  links?: TableLinks,
 ): Promise<void> {
   const table = perturbationTableOf(rules);
+  if (links && (await protectLinked(indicator, figures, rules, links))) return;
   for (const part of additiveParts(indicator)) {
     const truths = interior.map((raw) => raw[part] ?? 0);
     const counts: TableCount[] = figures.map((figure) => {
@@ -73,4 +104,66 @@ export async function protectTable(
       if (out) withhold((figures[index] as TableFigure).shown, part);
     });
   }
+}
+
+/**
+ * The table and the counts linked to it as one linear program whose unknowns are the classes
+ * of cases (as the reader of the attack test sees them): every part of every figure, every
+ * linked count, and what nests in what (a share's numerator in its denominator, a cell in
+ * a linked count) follow from the classes. False, and nothing changed, where the classes do
+ * not add up to the table's figures (then the table is audited on its own).
+ */
+let linkedAudits = 0;
+/** How many tables were audited with their links (the classes added up): for tests. */
+export const linkedTableAudits = () => linkedAudits;
+
+async function protectLinked(
+  indicator: Indicator,
+  figures: readonly TableFigure[],
+  rules: DisclosureRules,
+  { classes, linked }: TableLinks,
+): Promise<boolean> {
+  const parts = additiveParts(indicator);
+  const holds = (figure: TableFigure, keys: readonly (string | null)[]) =>
+    (figure.keys ?? []).every((key, d) => key === undefined || key === keys[d]);
+  const sizes = classes.map((c) => c.size);
+  const sumOf = (members: readonly number[]) =>
+    members.reduce((sum, m) => sum + (sizes[m] as number), 0);
+  const counts: TableCount[] = [];
+  const places: { figure: TableFigure; part: Part }[] = [];
+  for (const [bit, part] of parts.entries()) {
+    for (const figure of figures) {
+      if (!figure.keys) return false;
+      const members = classes.flatMap((c, m) =>
+        c.flags & (2 ** bit) && holds(figure, c.keys) ? [m] : [],
+      );
+      const truth = figure.raw[part] ?? 0;
+      if (sumOf(members) !== truth) return false;
+      counts.push({ members, truth, published: publishedPart(figure.shown, part) });
+      places.push({ figure, part });
+    }
+  }
+  for (const [j, count] of linked.entries()) {
+    const bit = parts.length + j;
+    const members = classes.flatMap((c, m) => (c.flags & (2 ** bit) ? [m] : []));
+    const truth = sumOf(members);
+    if (count.published !== null && count.published !== truth) return false;
+    counts.push({
+      members,
+      truth,
+      published:
+        count.published === null
+          ? { kind: 'withheld', atLeast: 1 }
+          : { kind: 'exact', value: count.published },
+    });
+  }
+  const withheld = await auditPerturbedTable(sizes, counts, {
+    k: rules.k,
+    table: perturbationTableOf(rules),
+  });
+  places.forEach(({ figure, part }, index) => {
+    if (withheld[index]) withhold(figure.shown, part);
+  });
+  linkedAudits += 1;
+  return true;
 }

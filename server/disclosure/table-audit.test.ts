@@ -59,6 +59,10 @@ async function pinned(
     const { lowest, highest } = possibleCounts(value, table);
     return { members, lower: lowest, upper: highest };
   });
+  // The reader knows which cells are empty (structural zeros).
+  interior.forEach((truth, member) => {
+    if (truth === 0) facts.push({ members: [member], lower: 0, upper: 0 });
+  });
   const sums = new FeasibleSums(await solver(), interior.length, facts);
   const found: string[] = [];
   try {
@@ -107,6 +111,25 @@ describe('the audit of a perturbed table', () => {
     const withheld = await auditPerturbedTable(interior, counts, { k: K, table });
     expect(withheld.filter(Boolean).length).toBeGreaterThan(0);
     const shown = [0, 0, 7].map((value, i) => (withheld[i] ? null : value));
+    expect(await pinned(interior, cells, shown)).toEqual([]);
+  });
+
+  it('corners no count when the reader knows that the third cell of a line is empty', async () => {
+    // Found by the attack test (seed -123446231): closed cases of one town by sex, f = 3,
+    // m = 3 and d = 0 all published as 0, the town's total 6 as 7 (6 to 10). A reader who
+    // does not know d is empty gets f and m between 0 and 3; one who does, both exactly.
+    const interior = [3, 3, 0];
+    const cells: Cell[] = [[0], [1], [2], [0, 1, 2]];
+    const published = [0, 0, 0, 7];
+    expect(await pinned(interior, cells, published)).toEqual(['0: 3', '1: 3', '3-0: 3', '3-1: 3']);
+    const counts: TableCount[] = cells.map((members, i) => ({
+      members,
+      truth: members.reduce((s, m) => s + (interior[m] as number), 0),
+      published: { kind: 'perturbed', value: published[i] as number },
+    }));
+    const withheld = await auditPerturbedTable(interior, counts, { k: K, table });
+    expect(withheld[2]).toBe(false);
+    const shown = published.map((value, i) => (withheld[i] ? null : value));
     expect(await pinned(interior, cells, shown)).toEqual([]);
   });
 

@@ -25,7 +25,7 @@ export interface TableCount {
   published:
     | { kind: 'perturbed'; value: number }
     | { kind: 'exact'; value: number }
-    | { kind: 'withheld' };
+    | { kind: 'withheld'; atLeast?: number };
 }
 
 /** Audits of tables already asked for, by everything their result depends on. */
@@ -100,7 +100,19 @@ async function audit(
       const { lowest, highest } = possibleCounts(published.value, table);
       return { members: count.members, lower: lowest, upper: highest };
     }
-    return { members: count.members, lower: 0, upper: Number.POSITIVE_INFINITY };
+    return {
+      members: count.members,
+      lower: published.atLeast ?? 0,
+      upper: Number.POSITIVE_INFINITY,
+    };
+  });
+  // A reader may know which cells are empty (nobody of that sex in that town): the audit
+  // assumes it does, as τ-ARGUS treats structural zeros. Without this, an empty third cell
+  // of a line (published 0: "0 to D") would leave room that the reader knows is not there:
+  // f ≈ 0 and m ≈ 0 beside a total ≈ 7 pin both at 3 once d is known to be empty. These
+  // facts follow the counts', so the counts' indices stay those of `sums.relax`.
+  interior.forEach((truth, member) => {
+    if (truth === 0) facts.push({ members: [member], lower: 0, upper: 0 });
   });
   const sums = new FeasibleSums(
     await solver(),

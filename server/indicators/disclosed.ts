@@ -10,7 +10,12 @@ import {
   perturbedFigure,
 } from '../disclosure/disclose.ts';
 import type { AuditedHeadline } from '../disclosure/headline-audit.ts';
-import { protectTable } from '../disclosure/protect-table.ts';
+import {
+  additiveParts,
+  partCondition,
+  protectTable,
+  type TableLinks,
+} from '../disclosure/protect-table.ts';
 import type { FactsScope } from './case-facts.ts';
 import type { Category, DimensionId, DirectoryCategories } from './dimensions.ts';
 import {
@@ -21,6 +26,7 @@ import {
   type Point,
   type RawFigure,
   seriesOn,
+  tableClassesOn,
 } from './figures.ts';
 import type { Indicator } from './registry.ts';
 
@@ -74,6 +80,33 @@ export async function discloseIndicators(
   }));
 }
 
+/**
+ * On a release date, a whole district's table is published beside its audited exact
+ * headline counts: they go into the table's audit, over classes of the table's cases
+ * (docs/disclosure.md, "Each table audited after perturbation").
+ */
+async function linksOf(
+  db: Kysely<Database>,
+  scope: FactsScope,
+  indicator: Indicator,
+  dimensions: readonly DimensionId[],
+  disclosure: Disclosure,
+): Promise<TableLinks | undefined> {
+  const { headline } = disclosure;
+  if (disclosure.audience === 'internal' || !headline?.dates.has(scope.date)) return undefined;
+  const parts = additiveParts(indicator);
+  const linked = headline.counts.flatMap((count) => {
+    const published = headline.count(count.alias, scope.date);
+    return published === undefined ? [] : [{ condition: count.condition, published }];
+  });
+  if (parts.length === 0 || linked.length === 0) return undefined;
+  const classes = await tableClassesOn(db, scope, dimensions, [
+    ...parts.map((part) => partCondition(indicator, part)),
+    ...linked.map((count) => count.condition),
+  ]);
+  return { classes, linked };
+}
+
 export interface DisclosedBreakdown {
   rows: (Category & DisclosedFigure)[];
   total: DisclosedFigure;
@@ -98,12 +131,14 @@ export async function discloseBreakdown(
       [
         ...rows.map((row, i) => ({
           members: [i],
+          keys: [row.key],
           raw: row.figure,
           shown: shown[i] as DisclosedFigure,
         })),
-        { members: rows.map((_, i) => i), raw: total, shown: shownTotal },
+        { members: rows.map((_, i) => i), keys: [undefined], raw: total, shown: shownTotal },
       ],
       disclosure.rules,
+      await linksOf(db, scope, indicator, [by], disclosure),
     );
   return {
     rows: rows.map((row, i) => ({
@@ -173,27 +208,32 @@ export async function discloseCrossTable(
         ...table.cells.flatMap((row, r) =>
           row.map((raw, c) => ({
             members: [at(r, c)],
+            keys: [table.rows[r]?.key, table.columns[c]?.key],
             raw,
             shown: cells[r]?.[c] as DisclosedFigure,
           })),
         ),
         ...table.rowTotals.map((raw, r) => ({
           members: columnIndices.map((c) => at(r, c)),
+          keys: [table.rows[r]?.key, undefined],
           raw,
           shown: rowTotals[r] as DisclosedFigure,
         })),
         ...table.columnTotals.map((raw, c) => ({
           members: rowIndices.map((r) => at(r, c)),
+          keys: [undefined, table.columns[c]?.key],
           raw,
           shown: columnTotals[c] as DisclosedFigure,
         })),
         {
           members: rowIndices.flatMap((r) => columnIndices.map((c) => at(r, c))),
+          keys: [undefined, undefined],
           raw: table.total,
           shown: total,
         },
       ],
       disclosure.rules,
+      await linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure),
     );
   }
   return { rows: table.rows, columns: table.columns, cells, rowTotals, columnTotals, total };

@@ -537,3 +537,45 @@ export async function crossTableOn(
     total: figureOf(indicator, at(3, null, null)),
   };
 }
+
+/** Cases alike for a table and the counts linked to it: their keys, which counts hold them. */
+export interface TableClass {
+  /** The case's category in each of the table's dimensions. */
+  keys: (string | null)[];
+  /** Bit j set: the case is counted by `counts[j]`. */
+  flags: number;
+  size: number;
+}
+
+/**
+ * The cases of a scope on its date, grouped by their categories in `dimensions` and by which
+ * of `counts` (conditions on a fact row) hold them; classes no count holds are left out.
+ * The disclosure control uses it to link a table to the exact figures published beside it.
+ */
+export async function tableClassesOn(
+  db: Kysely<Database>,
+  scope: FactsScope,
+  dimensions: readonly DimensionId[],
+  counts: readonly RawBuilder<boolean>[],
+): Promise<TableClass[]> {
+  if (counts.length > 30) throw new Error('At most 30 counts can be linked to one table.');
+  const bits = sql.join(
+    counts.map((condition, j) => sql`(CASE WHEN ${condition} THEN ${2 ** j} ELSE 0 END)`),
+    sql` + `,
+  );
+  const keys = dimensions.map((by, i) => sql`${DIMENSIONS[by].key}::text AS ${sql.id(`k${i}`)}`);
+  const { rows } = await sql<Record<string, string | null> & { flags: number; size: number }>`
+    WITH facts AS (
+      SELECT ${factColumns(sql`${scope.date}::date`)}, ${scope.periodFrom}::date AS period_from
+      FROM cases c
+      WHERE ${caseFilter(scope)} AND c.started_on <= ${scope.date}::date
+    ),
+    flagged AS (SELECT ${sql.join([...keys, sql`${bits} AS flags`])} FROM facts)
+    SELECT *, count(*)::int AS size FROM flagged WHERE flags <> 0
+    GROUP BY ${sql.join([...dimensions.map((_, i) => sql.id(`k${i}`)), sql`flags`])}`.execute(db);
+  return rows.map((row) => ({
+    keys: dimensions.map((_, i) => row[`k${i}`] ?? null),
+    flags: Number(row.flags),
+    size: Number(row.size),
+  }));
+}

@@ -2,6 +2,7 @@
 // database when TEST_DATABASE_URL (or DATABASE_URL) names a server. Never a mock.
 import { randomBytes } from 'node:crypto';
 import type { FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { type DatabaseHandle, openDatabase } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
@@ -56,11 +57,17 @@ export async function createTestApp(
     env?: NodeJS.ProcessEnv;
     /** A folder with the page (index.html) to serve; none by default. */
     webDist?: string;
+    /**
+     * Cell keys drawn from this seed instead of the database's random source, so that a
+     * test's perturbed figures replay (the attack test). Only ever in a test database.
+     */
+    cellKeySeed?: string;
   } = {},
 ) {
   const { buildApp } = await import('../app.ts');
   const { loadConfig } = await import('../config.ts');
   const database = await createTestDatabase();
+  if (options.cellKeySeed !== undefined) await seedCellKeys(database, options.cellKeySeed);
   if (options.demonstrationData) {
     const { loadDemonstrationData } = await import('../demo-data.ts');
     await loadDemonstrationData(database.handle, '08118');
@@ -79,4 +86,25 @@ export async function createTestApp(
       await database.drop();
     },
   };
+}
+
+/**
+ * Replaces the random cell keys of a test database by keys drawn from `seed`: the secret of
+ * the manager and town keys, and every case's record key (a trigger, before any case is
+ * imported), each the first 32 bits of an MD5 of the seed and the case's key.
+ */
+async function seedCellKeys(database: TestDatabase, seed: string): Promise<void> {
+  if (!/^-?[0-9]{1,12}$/.test(seed)) throw new Error(`A cell key seed is a number, not ${seed}.`);
+  const { db } = database.handle;
+  await sql`UPDATE cell_key_secret SET secret = md5(${`secret:${seed}`})`.execute(db);
+  await sql
+    .raw(`CREATE FUNCTION test_seeded_record_key() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.record_key := ('x' || substr(md5('${seed}' || '/' || NEW.district_key
+    || '/' || NEW.provider || '/' || NEW.case_id), 1, 8))::bit(32)::integer;
+  RETURN NEW;
+END $$`)
+    .execute(db);
+  await sql`CREATE TRIGGER test_seeded_record_key BEFORE INSERT ON cases
+    FOR EACH ROW EXECUTE FUNCTION test_seeded_record_key()`.execute(db);
 }
