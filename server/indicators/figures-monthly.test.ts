@@ -10,10 +10,8 @@ import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/da
 import { DIMENSION_IDS } from './dimensions.ts';
 import { type CountOptions, countsOn, type Point } from './figures.ts';
 import {
-  dimensionGroups,
   isMonthlyDate,
   MEASURE_COLUMNS,
-  MONTHLY_DIMENSIONS,
   MONTHLY_MEASURES,
   monthlyCovers,
   refreshStaleMonthlyFigures,
@@ -106,15 +104,6 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
         .sort()
         .map((column) => [column, column.endsWith('__key') ? 'bigint' : 'integer']),
     );
-  });
-
-  it("sum every dimension in exactly one of the sweep's groups of dimensions", () => {
-    // The sweep sums per combination of a group's categories first, then each dimension of
-    // the group: a dimension in no group would have no rows, one in two groups twice its.
-    const grouped = dimensionGroups().flat();
-    expect([...grouped].sort()).toEqual([...MONTHLY_DIMENSIONS].sort());
-    expect(new Set(grouped).size).toBe(grouped.length);
-    expect(dimensionGroups().every((group) => group.length > 0)).toBe(true);
   });
 
   it('equal the direct query for every measure, dimension and scope', async () => {

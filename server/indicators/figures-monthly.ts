@@ -281,24 +281,6 @@ const anyNonZero = (prefix: RawBuilder<unknown> | undefined, columns = SUM_COLUM
   );
 
 /**
- * The dimensions in the groups whose combinations the sweep sums first: those with few
- * categories together (their combinations per date are about a ninth of the stretches),
- * the others (municipality, country, start year and any added later) together.
- */
-const FEW_CATEGORIES: readonly DimensionId[] = [
-  'sex',
-  'age_group',
-  'language_level',
-  'employment',
-  'housing',
-];
-export function dimensionGroups(): DimensionId[][] {
-  const few = MONTHLY_DIMENSIONS.filter((id) => FEW_CATEGORIES.includes(id));
-  const rest = MONTHLY_DIMENSIONS.filter((id) => !FEW_CATEGORIES.includes(id));
-  return [few, rest].filter((ids) => ids.length > 0);
-}
-
-/**
  * What some of a provider's cases add to the counts on the first and last day of every month
  * of the window: rows (on_date, dimension, category, m0, m1, …) of float8 sums. `which` is a
  * condition on `case_id` (all cases without one). A stretch that began before the window is
@@ -314,39 +296,16 @@ export function contributions(
   { changesOnly = false } = {},
 ): RawBuilder<unknown> {
   const keyed = MONTHLY_DIMENSIONS.map((id) => ({ id, column: sql.id(`d_${id}`) }));
-  const signedSums = sql.join(SUM_COLUMNS.map((m) => sql`sum(sign * ${m}) AS ${m}`));
+  const dimension = sql.join(
+    keyed.map(({ id, column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${id}`),
+    sql` `,
+  );
+  const category = sql.join(
+    keyed.map(({ column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${column}::text`),
+    sql` `,
+  );
+  const rowValues = sql.join(SUM_COLUMNS.map((m) => sql`sign * ${m} AS ${m}`));
   const sums = sql.join(SUM_COLUMNS.map((m) => sql`sum(${m}) AS ${m}`));
-  // The counts of every dimension's categories, in two steps: the signed rows first summed
-  // per date and combination of the categories of a few dimensions (far fewer rows than
-  // stretches), then each dimension's categories (and the totals) summed from those. Each
-  // measure is added up once per row and group of dimensions instead of once per row and
-  // dimension, which was most of the sweep's time.
-  const groups = dimensionGroups().map((ids, index) => {
-    const columns = keyed.filter(({ id }) => ids.includes(id));
-    const name = sql.id(`combined_${index}`);
-    const list = sql.join(columns.map(({ column }) => column));
-    return {
-      combined: sql`${name} AS (
-        SELECT on_date, ${list}, ${signedSums} FROM signed GROUP BY on_date, ${list}
-      )`,
-      grouped: sql`
-        SELECT on_date,
-          CASE ${sql.join(
-            columns.map(({ id, column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${id}`),
-            sql` `,
-          )} ELSE 'total' END AS dimension,
-          CASE ${sql.join(
-            columns.map(({ column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${column}::text`),
-            sql` `,
-          )} ELSE '' END AS category,
-          ${sums}
-        FROM ${name}
-        GROUP BY GROUPING SETS (${sql.join([
-          ...(index === 0 ? [sql`(on_date)`] : []),
-          ...columns.map(({ column }) => sql`(on_date, ${column})`),
-        ])})`,
-    };
-  });
   const lastDay = endOfMonth(window.last);
   const slice = sql`district_key = ${district} AND provider = ${provider}`;
   const chosen = which ? sql` AND ${which}` : sql``;
@@ -423,8 +382,7 @@ export function contributions(
         OFFSET 0
       ) f
     ),
-    -- Not materialized: each group's sum reads the stretches' facts directly.
-    signed AS NOT MATERIALIZED (
+    signed AS (
       ${
         changesOnly
           ? sql`SELECT from_date AS on_date, 1 AS sign, facts.* FROM facts
@@ -435,11 +393,16 @@ export function contributions(
       SELECT to_date, -1, facts.* FROM facts
       WHERE ${changesOnly ? sql`to_date >= ${window.first}::date` : sql`to_date IS NOT NULL`}
     ),
-    ${sql.join(groups.map(({ combined }) => combined))},
-    grouped AS (${sql.join(
-      groups.map(({ grouped }) => grouped),
-      sql` UNION ALL `,
-    )}),
+    keyed AS (
+      SELECT on_date, ${sql.join(keyed.map(({ column }) => column))}, ${rowValues}
+      FROM signed
+    ),
+    grouped AS (
+      SELECT on_date, CASE ${dimension} ELSE 'total' END AS dimension,
+        CASE ${category} ELSE '' END AS category, ${sums}
+      FROM keyed
+      GROUP BY GROUPING SETS ((on_date), ${sql.join(keyed.map(({ column }) => sql`(on_date, ${column})`))})
+    ),
     every_date AS (
       SELECT dimension, category, on_date, ${sql.join(SUM_COLUMNS)}
       FROM grouped
@@ -476,16 +439,8 @@ const storedValues = (sums: (m: RawBuilder<unknown>) => RawBuilder<unknown>) =>
  */
 async function sweep(db: Kysely<Database>, statement: RawBuilder<unknown>) {
   await sql`SET LOCAL enable_nestloop = off`.execute(db);
-  // With the bulk session's memory (PostgreSQL, server/db/connect.ts), the sums per date and
-  // combination of categories are hashed: the planner, blind on the CTEs, expects millions
-  // of groups and would sort two million wide rows on disk for each group of dimensions
-  // instead (a few hundred thousand groups are found). With less memory (PGlite) it sorts.
-  const { rows } = await sql<{ hashed: boolean }>`
-    SELECT setting::bigint >= 65536 AS hashed FROM pg_settings WHERE name = 'work_mem'`.execute(db);
-  if (rows[0]?.hashed) await sql`SET LOCAL enable_sort = off`.execute(db);
   await statement.execute(db);
   await sql`RESET enable_nestloop`.execute(db);
-  await sql`RESET enable_sort`.execute(db);
 }
 
 async function noJit(db: Kysely<Database>) {
