@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR, loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
-import { DIMENSION_IDS } from './dimensions.ts';
-import { type CountOptions, countsOn, type Point } from './figures.ts';
+import { DIMENSION_IDS, directoryCategories } from './dimensions.ts';
+import { breakdownOn, type CountOptions, countsOn, type Point } from './figures.ts';
 import {
   isMonthlyDate,
   MEASURE_COLUMNS,
@@ -16,7 +16,7 @@ import {
   monthlyCovers,
   refreshStaleMonthlyFigures,
 } from './figures-monthly.ts';
-import { INDICATORS } from './registry.ts';
+import { findIndicator, INDICATORS, type Indicator } from './registry.ts';
 
 let database: TestDatabase;
 const db = () => database.handle.db;
@@ -152,7 +152,12 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
         days.map((date) => `${date.slice(0, 7)}-01`),
       ),
     ).toBe(true);
-    for (const scope of [{ district: DISTRICT }, { district: DISTRICT, provider: 'KDV' }]) {
+    // State-wide too: there the changing cases are found by indexes that lead with the date.
+    for (const scope of [
+      { district: DISTRICT },
+      { district: DISTRICT, provider: 'KDV' },
+      { district: undefined },
+    ]) {
       for (const by of [undefined, ...DIMENSION_IDS]) {
         await expectSameAsDirect(scope, within, by);
       }
@@ -176,6 +181,34 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
         WHERE on_date = '2020-07-01' AND dimension = 'total'`.execute(db());
     }
   }, 180_000);
+
+  it('evaluate the cases changing before a day within a month once for a breakdown, its cells and its total as the direct query', async () => {
+    let evaluations = 0;
+    // Counts the queries that evaluate the changing cases (deltaCounts), by their SQL.
+    const counting = db().withPlugin({
+      transformQuery: ({ node }) => {
+        if (JSON.stringify(node).includes('status_changed')) evaluations += 1;
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    });
+    const ids = ['clients_active', 'language_b1_plus_share', 'cases_started_in_period'] as const;
+    for (const district of [DISTRICT, undefined]) {
+      const directory = await directoryCategories(db(), district);
+      const at = { district, date: '2020-07-17', periodFrom: '2020-01-01' };
+      for (const id of ids) {
+        const indicator = findIndicator(id) as Indicator;
+        for (const by of ['municipality', 'language_level'] as const) {
+          evaluations = 0;
+          const answer = await breakdownOn(counting, at, indicator, by, directory);
+          expect(evaluations, `${id} by ${by}, ${district ?? 'all'}`).toBe(1);
+          expect(answer).toEqual(
+            await breakdownOn(db(), at, indicator, by, directory, { source: 'direct' }),
+          );
+        }
+      }
+    }
+  }, 120_000);
 
   it('keep across answers that a scope is covered only once it is: stale figures are read from the table once rebuilt', async () => {
     const coverage: NonNullable<CountOptions['coverage']> = new Map();
@@ -271,11 +304,14 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
       fileName: 'AWO.csv',
       bytes: Buffer.from(
         'case_id;provider;municipality;manager_id;sex;birth_month;country_of_origin;started_on;ended_on;end_reason\n' +
-          'AWO-0001;AWO;08998001;IM-1;f;1990-03;SYR;2021-02-28;;\n',
+          'AWO-0001;AWO;08998001;IM-1;f;1990-03;SYR;2021-02-28;;\n' +
+          // Over the maximum from 05.03.2024: a day within a month, read as the 1st plus the
+          // cases changing since (found by the anniversary's range of starts).
+          'AWO-0002;AWO;08998001;IM-1;f;1990-03;SYR;2021-03-04;;\n',
       ),
     });
     expect(summary.status, summary.errors[0]?.message).toBe('imported');
-    const when = ['2024-02-28', '2024-02-29', '2024-03-01'];
+    const when = ['2024-02-28', '2024-02-29', '2024-03-01', '2024-03-04', '2024-03-05'];
     const at = when.map((date) => ({ date, periodFrom: '2024-01-01' }));
     const overMax = INDICATORS.filter((i) => i.id === 'cases_over_max_duration');
     const scope = { district: '08998' };
@@ -284,7 +320,7 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     const values = (counts: typeof direct) =>
       when.map((date) => counts.get(date)?.get('')?.cases_over_max_duration);
     // Three full years end on 28.02.2024; the 29th is the first day beyond them.
-    expect(values(direct)).toEqual([0, 1, 1]);
+    expect(values(direct)).toEqual([0, 1, 1, 1, 2]);
     expect(values(monthly)).toEqual(values(direct));
   });
 

@@ -174,6 +174,18 @@ export interface CountOptions {
    * (the figure cache keeps one per data version): by scope and the latest date asked for.
    */
   coverage?: Map<string, Promise<string | null>>;
+  /**
+   * The changes on days within months, shared by the counts of one answer: a breakdown's
+   * cells evaluate the changing cases once, by category and in total (deltaCounts), and its
+   * total reads the latter.
+   */
+  changes?: Map<string, DeltaEntry>;
+}
+
+/** Changes on days within months, by category (or in total), for some measures. */
+interface DeltaEntry {
+  aliases: ReadonlySet<string>;
+  counts: Promise<Counts>;
 }
 
 /**
@@ -275,6 +287,7 @@ export async function countsOn(
       points.map((p) => p.date).filter((date) => !isMonthlyDate(date)),
       measures,
       by,
+      options.changes,
     ),
   ]);
   const result: Counts = new Map();
@@ -326,9 +339,41 @@ async function deltaCounts(
   dates: readonly string[],
   aliases: readonly string[],
   by: DimensionId | undefined,
+  memo?: Map<string, DeltaEntry>,
 ): Promise<Counts> {
+  if (dates.length === 0 || aliases.length === 0) return new Map();
+  const key = (of: DimensionId | undefined) =>
+    JSON.stringify([scope.district, scope.provider, scope.municipality, [...dates].sort(), of]);
+  const known = memo?.get(key(by));
+  if (known && aliases.every((alias) => known.aliases.has(alias))) return known.counts;
+  const both = evaluateChanges(db, scope, dates, aliases, by);
+  const counts = both.then(([byCategory]) => byCategory);
+  if (memo) {
+    const held = new Set(aliases);
+    memo.set(key(by), { aliases: held, counts });
+    if (by !== undefined) {
+      const total = both.then(([, whole]) => whole);
+      // The total may not be asked for (other measures): its failure is the cells' to report.
+      total.catch(() => {});
+      memo.set(key(undefined), { aliases: held, counts: total });
+    }
+  }
+  return counts;
+}
+
+/**
+ * deltaCounts' query: the changes by category of `by` and, with `by`, also in total, from
+ * one evaluation of the changing cases (grouping sets).
+ */
+async function evaluateChanges(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  dates: readonly string[],
+  aliases: readonly string[],
+  by: DimensionId | undefined,
+): Promise<[Counts, Counts]> {
   const result: Counts = new Map();
-  if (dates.length === 0 || aliases.length === 0) return result;
+  const total: Counts = new Map();
   const select = sql.join(
     aliases.map((alias) => {
       const aggregate = MONTHLY_MEASURES.get(alias);
@@ -343,7 +388,7 @@ async function deltaCounts(
   const between = (column: RawBuilder<unknown>) =>
     sql`(${column} > p.base_date AND ${column} <= p.on_date)`;
   const { rows } = await sql<
-    Record<string, number> & { on_date: string; sign: number; category: string }
+    Record<string, number> & { on_date: string; sign: number; category: string; whole: number }
   >`
     WITH pairs (on_date, base_date) AS (VALUES ${pairs}),
     -- The few cases with a status record between the two days, by the index on the date
@@ -354,20 +399,41 @@ async function deltaCounts(
       WHERE ${scope.district === undefined ? sql`true` : sql`s.district_key = ${scope.district}`}
         AND ${scope.provider ? sql`s.provider = ${scope.provider}` : sql`true`}
     ),
+    -- Every other way a case changes between the two days is a date of its row within them
+    -- (start, end, plan, the day after the third anniversary of the start): one range of an
+    -- index each (sql/012, sql/013), not a scan of every case that had begun by the day.
+    -- The anniversary's range of starts is a little wider than exact (a start on 29 February
+    -- is three years later on 28 February); the condition itself picks the cases.
     changed AS MATERIALIZED (
       SELECT DISTINCT ON (on_date, district_key, provider, case_id) * FROM (
-        SELECT p.on_date, p.base_date, c.*
-        FROM pairs p JOIN cases c ON c.started_on <= p.on_date
-        WHERE ${caseFilter(scope)} AND (
-          c.started_on > p.base_date
-          OR ${between(sql`c.ended_on`)}
-          OR ${between(sql`c.plan_created_on`)}
-          OR ${between(sql`(c.started_on + interval '3 years' + interval '1 day')::date`)})
+        ${sql.join(
+          [
+            sql`c.started_on > p.base_date AND c.started_on <= p.on_date`,
+            sql`${between(sql`c.ended_on`)}`,
+            sql`${between(sql`c.plan_created_on`)}`,
+            sql`c.started_on > (p.base_date - interval '3 years' - interval '3 days')::date
+              AND c.started_on <= (p.on_date - interval '3 years' + interval '3 days')::date
+              AND ${between(sql`(c.started_on + interval '3 years' + interval '1 day')::date`)}`,
+          ].map(
+            (changes) => sql`SELECT p.on_date, p.base_date, c.*
+        FROM pairs p JOIN cases c ON ${changes}
+        WHERE ${caseFilter(scope)} AND c.started_on <= p.on_date`,
+          ),
+          sql`
         UNION ALL
+        `,
+        )}
+        UNION ALL
+        -- One lookup by the primary key per case with a status record (the fence keeps the
+        -- planner from reading every case for a hash join on a misestimated count).
         SELECT sc.on_date, sc.base_date, c.*
         FROM status_changed sc
-        JOIN cases c ON c.district_key = sc.district_key AND c.provider = sc.provider
-          AND c.case_id = sc.case_id
+        CROSS JOIN LATERAL (
+          SELECT * FROM cases c
+          WHERE c.district_key = sc.district_key AND c.provider = sc.provider
+            AND c.case_id = sc.case_id
+          OFFSET 0
+        ) c
         WHERE ${caseFilter(scope)} AND c.started_on <= sc.on_date
       ) candidates
     ),
@@ -377,22 +443,32 @@ async function deltaCounts(
       UNION ALL
       SELECT changed.*, -1 AS sign, base_date AS eval_date FROM changed
     ),
+    -- The fence (OFFSET 0) makes each fact column once per row: inlined, a status lookup
+    -- ran once for every condition that names it.
     facts AS (
       SELECT c.on_date AS target_date, c.sign, ${factColumns(sql`c.eval_date`)}
       FROM evaluated c
       WHERE c.started_on <= c.eval_date
-    )
-    SELECT target_date::text AS on_date, sign, ${category} AS category, ${select}
-    FROM facts GROUP BY 1, 2, 3`.execute(db);
-  for (const { on_date, sign, category: key, ...sums } of rows) {
-    const byCategory = result.get(on_date) ?? new Map<string, Record<string, number>>();
-    result.set(on_date, byCategory);
+      OFFSET 0
+    ),
+    keyed AS (SELECT facts.*, ${category} AS category_key FROM facts)
+    SELECT target_date::text AS on_date, sign, category_key AS category,
+      GROUPING(category_key) AS whole, ${select}
+    FROM keyed
+    GROUP BY GROUPING SETS ((target_date, sign, category_key)${by ? sql`, (target_date, sign)` : sql``})`.execute(
+    db,
+  );
+  for (const { on_date, sign, category: found, whole, ...sums } of rows) {
+    const into = Number(whole) === 1 ? total : result;
+    const key = Number(whole) === 1 ? '' : found;
+    const byCategory = into.get(on_date) ?? new Map<string, Record<string, number>>();
+    into.set(on_date, byCategory);
     const row = byCategory.get(key) ?? {};
     byCategory.set(key, row);
     for (const alias of aliases)
       row[alias] = (row[alias] ?? 0) + Number(sign) * Number(sums[alias] ?? 0);
   }
-  return result;
+  return [result, total];
 }
 
 /** The day before a date (`YYYY-MM-DD`). */
@@ -442,7 +518,7 @@ export async function breakdownOn(
   options: CountOptions = {},
 ): Promise<{ rows: BreakdownRow[]; total: RawFigure }> {
   const point = [{ date: scope.date, periodFrom: scope.periodFrom }];
-  const shared = { ...options, coverage: options.coverage ?? new Map() };
+  const shared = { ...options, coverage: options.coverage ?? new Map(), changes: new Map() };
   const [cells, totals] = await Promise.all([
     countsOn(db, scope, point, [indicator], by, shared),
     countsOn(db, scope, point, [indicator], undefined, shared),
