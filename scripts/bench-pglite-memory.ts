@@ -37,6 +37,17 @@ function bareRun(label: string, folder: string) {
   console.log(`${label}: ${out.stdout.trim()}  (load ${before} → ${load()})`);
 }
 
+function productRun(label: string, folder: string) {
+  const before = load();
+  const out = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=256', '--import', 'tsx', 'scripts/lib/open-pglite.ts', folder],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (out.status !== 0) throw new Error(out.stderr);
+  console.log(`${label}: ${out.stdout.trim()}  (load ${before} → ${load()})`);
+}
+
 async function serverRun() {
   const before = load();
   const started = Date.now();
@@ -71,6 +82,9 @@ try {
   bareRun('PGlite.create, new folder', join(dir, 'bare'));
   bareRun('PGlite.create, same folder again', join(dir, 'bare'));
   bareRun('PGlite.create, memory://', 'memory://');
+  productRun('product open + migrate, new folder', join(dir, 'product'));
+  productRun('product open + migrate, same folder again', join(dir, 'product'));
+  productRun('product open + migrate, memory://', 'memory://');
   await serverRun();
 } finally {
   rmSync(dir, { recursive: true, force: true });

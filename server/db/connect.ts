@@ -9,9 +9,11 @@ import { PGliteDialect } from './pglite-dialect.ts';
 import {
   type ClusterKind,
   checkDataFolder,
+  folderCluster,
   noteDataFolder,
   PGLITE_CLUSTER,
 } from './pglite-folder.ts';
+import { freshCluster, PGLITE_START_PARAMS, writeFreshCluster } from './pglite-memory.ts';
 import type { Database } from './types.ts';
 
 const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
@@ -164,8 +166,14 @@ function openPostgres(url: string): DatabaseHandle {
 export interface PGliteEngine {
   create: typeof PGlite.create;
   cluster: ClusterKind;
+  /** Options of the installed release that keep its memory down (pglite-memory.ts). */
+  lean?: boolean;
 }
-const INSTALLED: PGliteEngine = { create: PGlite.create.bind(PGlite), cluster: PGLITE_CLUSTER };
+const INSTALLED: PGliteEngine = {
+  create: PGlite.create.bind(PGlite),
+  cluster: PGLITE_CLUSTER,
+  lean: true,
+};
 
 /** PGlite with the engine and the PGlite instance itself, for copying between two of them. */
 export async function openPGlite(
@@ -179,8 +187,19 @@ export async function openPGlite(
   try {
     // A folder another PGlite made would open empty here (pglite-folder.ts).
     if ('dataDir' in target) checkDataFolder(target.dataDir, engine.cluster);
+    // A new folder (or database in memory) starts from the shipped fresh cluster rather than
+    // being made by initdb, whose peak is twice the 500 MB a process may use
+    // (pglite-memory.ts): a folder gets it written before PGlite opens it, a database in
+    // memory has PGlite load it.
+    let loadDataDir: Blob | undefined;
+    if (engine.lean && !('dataDir' in target)) loadDataDir = freshCluster();
+    if (engine.lean && 'dataDir' in target && folderCluster(target.dataDir) === null) {
+      writeFreshCluster(target.dataDir);
+    }
     pglite = await engine.create('dataDir' in target ? target.dataDir : 'memory://', {
       parsers: { [OID.int8]: asText, [OID.numeric]: asText, [OID.date]: asText },
+      ...(engine.lean ? { startParams: [...PGLITE_START_PARAMS] } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
     });
   } catch (error) {
     lock?.release();
