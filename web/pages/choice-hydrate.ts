@@ -10,8 +10,8 @@ import {
   type DownloadTable,
   tableDownloads,
 } from '../downloads/index.ts';
-import { navigate } from '../navigate.ts';
 import { downloadData } from '../figure-downloads.ts';
+import { navigate } from '../navigate.ts';
 
 /**
  * The address a choice form names: its action with its fields as the query. Verlauf's one
