@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { importExport } from '../import/import-export.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
-import { newerKdvSnapshot } from '../test/newer-snapshot.ts';
+import { importNewerKdvSnapshot } from '../test/newer-snapshot.ts';
 
 let test: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
@@ -53,14 +52,7 @@ describe(`figure answers cached by data version on ${DATABASE_KIND}`, () => {
     expect(invalid.statusCode).toBe(400);
     expect(invalid.headers.etag).toBeUndefined();
 
-    const summary = await importExport(test.database.handle, {
-      district: '08118',
-      provider: 'KDV',
-      asOf: '2021-06-30',
-      fileName: 'kdv-2021-06-30.csv',
-      bytes: newerKdvSnapshot(),
-    });
-    expect(summary.status, summary.errors[0]?.message).toBe('imported');
+    const summary = await importNewerKdvSnapshot(test.database.handle);
     expect(summary.changed).toBe(40);
 
     const fresh = await app.inject({ url: URL, headers: { 'if-none-match': etag } });

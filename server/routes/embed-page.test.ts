@@ -6,10 +6,9 @@ import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGE_CHART, BREAKDOWN_CHARTS, LEASE_CHART, TREND } from '../../contract/interim-report.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { importExport } from '../import/import-export.ts';
 import { bearerFor } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
-import { newerKdvSnapshot } from '../test/newer-snapshot.ts';
+import { importNewerKdvSnapshot } from '../test/newer-snapshot.ts';
 
 const STICHTAG = '2021-01-01';
 const ORIGINS = 'https://www.landkreis-ludwigsburg.de, http://127.0.0.1:8080';
@@ -171,14 +170,7 @@ describe(`GET /einbetten/<chart> after an import (${DATABASE_KIND})`, () => {
     expect((await test.app.inject({ url, headers: { 'if-none-match': etag } })).statusCode).toBe(
       304,
     );
-    const summary = await importExport(test.database.handle, {
-      district: '08118',
-      provider: 'KDV',
-      asOf: '2021-06-30',
-      fileName: 'kdv-2021-06-30.csv',
-      bytes: newerKdvSnapshot(),
-    });
-    expect(summary.status, summary.errors[0]?.message).toBe('imported');
+    await importNewerKdvSnapshot(test.database.handle);
     const after = await page(url, { 'if-none-match': etag });
     expect(after.response.headers.etag).not.toBe(etag);
     expect(tableRows(after.document)).not.toEqual(tableRows(before.document));

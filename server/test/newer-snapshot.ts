@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
+import type { DatabaseHandle } from '../db/connect.ts';
 import { DEMO_DIR } from '../demo-data.ts';
+import { importExport } from '../import/import-export.ts';
 
 /** The KDV export of 2021-03-01 as of 2021-06-30, with its first 40 open cases ended in May. */
 export function newerKdvSnapshot(): Buffer {
@@ -24,4 +26,17 @@ export function newerKdvSnapshot(): Buffer {
   });
   expect(closed).toBe(40);
   return Buffer.from(`${[header, ...changed].join('\n')}\n`);
+}
+
+/** Imports newerKdvSnapshot into `database`; its 40 ended cases change the figures after May 2021. */
+export async function importNewerKdvSnapshot(database: DatabaseHandle) {
+  const summary = await importExport(database, {
+    district: '08118',
+    provider: 'KDV',
+    asOf: '2021-06-30',
+    fileName: 'kdv-2021-06-30.csv',
+    bytes: newerKdvSnapshot(),
+  });
+  expect(summary.status, summary.errors[0]?.message).toBe('imported');
+  return summary;
 }
