@@ -109,7 +109,7 @@ describe('published reports in the browser', () => {
     await form().getByLabel('Titel').fill('Zwischenbilanz März 2021');
     await form().getByRole('button', { name: 'Veröffentlichen' }).click();
 
-    await page.waitForURL(`**/#berichte/${SLUG}`);
+    await page.waitForURL(`**/berichte/${SLUG}`);
     await page.getByRole('heading', { level: 2, name: 'Zwischenbilanz März 2021' }).waitFor();
     expect(await page.locator('.report-meta .published-at').textContent()).toMatch(
       /^Veröffentlicht am \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2} von demo$/,
@@ -236,7 +236,7 @@ describe('published reports in the browser', () => {
 
     await confirm.check();
     await form().getByRole('button', { name: 'Veröffentlichen' }).click();
-    await page.waitForURL(`**/#berichte/${JUNE}`);
+    await page.waitForURL(`**/berichte/${JUNE}`);
     expect(asked.at(-1)).toContain(
       'Die Zahlen sind vorläufig; der Bericht bleibt für immer als „vorläufig“ gekennzeichnet.',
     );
@@ -307,7 +307,7 @@ describe('published reports in the browser', () => {
     expect(await form().getByLabel('Titel').inputValue()).toBe('Zwischenbilanz März 2021');
     await reason.fill('AWO hat sechs Fälle vom Dezember 2020 nachgeliefert.');
     await form().getByRole('button', { name: 'Veröffentlichen' }).click();
-    await page.waitForURL(`**/#berichte/${SLUG}-2`);
+    await page.waitForURL(`**/berichte/${SLUG}-2`);
     await page.locator('p.supersedes').waitFor();
     expect(await page.locator('p.supersedes').textContent()).toBe(
       'Dieser Bericht ersetzt „Zwischenbilanz März 2021“.',
@@ -322,7 +322,7 @@ describe('published reports in the browser', () => {
     expect(await notice.textContent()).toContain(
       'Begründung: AWO hat sechs Fälle vom Dezember 2020 nachgeliefert.',
     );
-    expect(await notice.getByRole('link').getAttribute('href')).toBe(`#berichte/${SLUG}-2`);
+    expect(await notice.getByRole('link').getAttribute('href')).toBe(`/berichte/${SLUG}-2`);
     // Its figures are still the ones it was published with, and it can be corrected no more.
     expect(await tile.locator('.value').textContent()).toBe('2.469');
     expect(await page.locator('form.correction-form').count()).toBe(0);
@@ -361,7 +361,7 @@ describe('published reports in the browser', () => {
       'superseded',
     ]);
     expect(await rows.first().locator('a').first().getAttribute('href')).toBe(
-      `#berichte/${SLUG}-2`,
+      `/berichte/${SLUG}-2`,
     );
     expect((await reports()).map((r) => r.status)).toEqual(['current', 'withdrawn', 'superseded']);
     expect(await axeViolations(page)).toEqual([]);

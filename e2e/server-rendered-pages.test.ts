@@ -1,8 +1,8 @@
 // Erkunden, Verlauf and a published report at addresses of their own, as the server renders
 // them (server/routes/pages.ts): complete with JavaScript disabled (figures, the chart as
 // SVG, the table, the form as an ordinary GET form); with JavaScript only made interactive,
-// not fetched or drawn again; the old #erkunden?… and #verlauf?… links sent to their
-// addresses; an address with a bad choice answered with 400 and a German message.
+// not fetched or drawn again; the old #erkunden?…, #verlauf?… and #berichte/<slug> links
+// sent to their addresses, and the list of reports linking to them; an address with a bad choice answered with 400 and a German message.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,6 +226,24 @@ describe('pages rendered on the server, with JavaScript', () => {
         await page.goto(`${harness.base}/#verlauf?kennzahl=clients_active&intervall=jahr`);
         await page.waitForURL(/\/verlauf\?kennzahl=clients_active&intervall=jahr/);
         await page.locator('#trends-status', { hasText: 'Werte' }).waitFor();
+        requests.length = 0;
+        await page.goto(`${harness.base}/#berichte/${slug}`);
+        await page.waitForURL(`${harness.base}/berichte/${slug}`);
+        await page.waitForLoadState('networkidle');
+        // As the server rendered it: one request of the page, none of the report's figures.
+        expect(requests.filter((path) => path === `/berichte/${slug}`)).toHaveLength(1);
+        expect(requests).not.toContain(`/api/v1/reports/${slug}`);
+        expect(await page.locator('#page-published h2.report-title').textContent()).toBe(
+          'Zwischenbilanz März 2021',
+        );
+        // The list stays at #berichte; its links are the server's addresses.
+        await page.goto(`${harness.base}/#berichte`);
+        const link = page.locator('table.reports tbody tr a').first();
+        await link.waitFor();
+        expect(await link.getAttribute('href')).toBe(`/berichte/${slug}`);
+        await link.click();
+        await page.waitForURL(`${harness.base}/berichte/${slug}`);
+        await page.locator('#page-published h2.report-title').waitFor();
         expect(errors).toEqual([]);
       } finally {
         await context.close();

@@ -4,7 +4,9 @@
 // over HTTP on this machine and measured the same way in the same run. The report page is
 // rendered by the server (server/routes/report-page.ts): the first load of an address renders
 // it, the repeats are answered from the figure cache while the data stay the same; the time
-// to render an address not asked for before is measured apart. Also the JavaScript the page
+// to render an address not asked for before is measured apart. Links to Erkunden and Verlauf
+// (rendered by the server too, server/routes/pages.ts) are loaded in the same alternation and
+// their first charts reported next to the report's. Also the JavaScript the page
 // sends, gzipped, against the budget of 250 kB, and each page's own chunks (Vite's manifest).
 //
 // Measures the front end in dist/ as built: run `npm run build` first (it is built here only
@@ -49,6 +51,9 @@ const JS_BUDGET = 250_000;
 const STICHTAG = '2021-01-01';
 const BEENDET_BIS = '2021-03-01';
 const FIRST_CHART = 'figure.chart svg';
+/** Shared links to Erkunden and Verlauf, as the browser tests open them. */
+const EXPLORE = `/erkunden?kennzahl=clients_active&nach=provider&stichtag=${STICHTAG}`;
+const TRENDS = '/verlauf?kennzahl=clients_active&intervall=jahr&von=2018-01&bis=2020-12';
 
 // ---------------------------------------------------------------------------------------
 // The front end as built
@@ -292,6 +297,12 @@ async function serveStatic(html: string): Promise<{ url: string; close: () => Pr
 interface Load {
   /** The first chart's <svg> is in the DOM. */
   firstChart: number;
+  /** The first byte of the HTML has arrived. */
+  responseStart: number;
+  /** The last byte of the HTML has arrived. */
+  responseEnd: number;
+  /** Bytes of the HTML as sent. */
+  htmlBytes: number;
   /** The HTML document has been parsed (DOMContentLoaded). */
   parsed: number;
   /** The last script file has arrived (0: none). */
@@ -364,6 +375,9 @@ async function measureLoad(browser: Browser, url: string): Promise<Load> {
       const paint = performance.getEntriesByName('first-contentful-paint')[0];
       return {
         firstChart,
+        responseStart: navigation?.responseStart ?? 0,
+        responseEnd: navigation?.responseEnd ?? 0,
+        htmlBytes: navigation?.encodedBodySize ?? 0,
         firstPaint: paint?.startTime ?? 0,
         parsed: navigation?.domContentLoadedEventStart ?? 0,
         scriptsLoaded,
@@ -403,13 +417,21 @@ try {
   // One load of each first: the browser's own start-up is not part of either page.
   await measureLoad(harness.browser, reportUrl);
   await measureLoad(harness.browser, baseline.url);
+  await measureLoad(harness.browser, harness.base + EXPLORE);
+  await measureLoad(harness.browser, harness.base + TRENDS);
   const app: Load[] = [];
   const still: Load[] = [];
-  // Alternating, so that a busy moment of the machine falls on both alike.
+  const explore: Load[] = [];
+  const trends: Load[] = [];
+  // Alternating, so that a busy moment of the machine falls on all alike.
   for (let i = 0; i < LOADS; i++) {
     app.push(await measureLoad(harness.browser, reportUrl));
     still.push(await measureLoad(harness.browser, baseline.url));
+    explore.push(await measureLoad(harness.browser, harness.base + EXPLORE));
+    trends.push(await measureLoad(harness.browser, harness.base + TRENDS));
   }
+  const e = summarise(explore.map((l) => l.firstChart));
+  const t = summarise(trends.map((l) => l.firstChart));
   const a = summarise(app.map((l) => l.firstChart));
   const s = summarise(still.map((l) => l.firstChart));
   const ms = (x: number) => x.toFixed(0).padStart(6);
@@ -432,14 +454,30 @@ try {
   console.log(
     `| static HTML, same figures (baseline)   | ${ms(s.median)} | ${ms(s.p90)} | ${ms(s.min)} |`,
   );
-  console.log(`Ratio interim report ÷ static (median): ${(a.median / s.median).toFixed(1)}`);
-  const median = (pick: (load: Load) => number) => ms(summarise(app.map(pick)).median).trim();
   console.log(
-    `Interim report, medians: HTML parsed ${median((l) => l.parsed)} ms, scripts loaded ${median((l) => l.scriptsLoaded)} ms, last API answer ${median((l) => l.apiAnswered)} ms, first chart ${median((l) => l.firstChart)} ms`,
+    `| Erkunden link (rendered by server)     | ${ms(e.median)} | ${ms(e.p90)} | ${ms(e.min)} |`,
   );
+  console.log(
+    `| Verlauf link (rendered by server)      | ${ms(t.median)} | ${ms(t.p90)} | ${ms(t.min)} |`,
+  );
+  console.log(`Ratio interim report ÷ static (median): ${(a.median / s.median).toFixed(2)}`);
+  console.log(
+    `Ratios to static (median): Erkunden ${(e.median / s.median).toFixed(2)}, Verlauf ${(t.median / s.median).toFixed(2)}`,
+  );
+  for (const [name, loads] of [
+    ['Interim report', app],
+    ['Static', still],
+    ['Erkunden', explore],
+    ['Verlauf', trends],
+  ] as const) {
+    const median = (pick: (load: Load) => number) => ms(summarise(loads.map(pick)).median).trim();
+    console.log(
+      `${name}, medians: HTML ${((loads[0]?.htmlBytes ?? 0) / 1000).toFixed(1)} kB, first byte ${median((l) => l.responseStart)} ms, last byte ${median((l) => l.responseEnd)} ms, HTML parsed ${median((l) => l.parsed)} ms, scripts loaded ${median((l) => l.scriptsLoaded)} ms, last API answer ${median((l) => l.apiAnswered)} ms, first chart ${median((l) => l.firstChart)} ms`,
+    );
+  }
   const paints = (loads: Load[]) => ms(summarise(loads.map((l) => l.firstPaint)).median).trim();
   console.log(
-    `First contentful paint, medians: interim report ${paints(app)} ms, static ${paints(still)} ms`,
+    `First contentful paint, medians: interim report ${paints(app)} ms, static ${paints(still)} ms, Erkunden ${paints(explore)} ms, Verlauf ${paints(trends)} ms`,
   );
   console.log(`Samples, interim report: ${app.map((l) => l.firstChart.toFixed(0)).join(' ')}`);
   console.log(`Samples, static:         ${still.map((l) => l.firstChart.toFixed(0)).join(' ')}`);

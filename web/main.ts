@@ -2,9 +2,9 @@
 // The report lives at `/?stichtag=…` (#/ or no hash); Erkunden and Verlauf at `/erkunden?…` and
 // `/verlauf?…`, and a published report also at `/berichte/<slug>`: addresses the server
 // renders complete (server/routes/pages.ts), which the script only makes interactive. Every
-// other page at `#section[/target][?params]`: #foerderung, #daten, #berichte[/id],
-// #definitionen[/id], and the admin pages #protokoll and #tokens; the old #erkunden?… and
-// #verlauf?… are sent to their addresses. Everything a page shows is in its address.
+// other page at `#section[/target][?params]`: #foerderung, #daten, #berichte (the list),
+// #definitionen[/id], and the admin pages #protokoll and #tokens; the old #erkunden?…,
+// #verlauf?… and #berichte/<slug> are sent to their addresses. Everything a page shows is in its address.
 import { initAccount } from './account.ts';
 import { byId } from './dom.ts';
 import { NAVIGATE_EVENT } from './navigate.ts';
@@ -133,10 +133,15 @@ function currentRoute() {
   return { section: '', target: '', params: new URLSearchParams() };
 }
 
-/** An old address `#erkunden?…` or `#verlauf?…`: the address the server renders instead. */
+/**
+ * An old address `#erkunden?…`, `#verlauf?…` or `#berichte/<slug>`: the address the server
+ * renders instead (the list of reports, `#berichte`, stays where it is).
+ */
 function movedAddress(): string | null {
   const [path = '', search = ''] = window.location.hash.replace(/^#\/?/, '').split('?', 2);
-  if (!PATH_PAGES.has(path)) return null;
+  const [section = '', ...target] = path.split('/');
+  const moved = section === 'berichte' ? target.join('/') !== '' : PATH_PAGES.has(path);
+  if (!moved) return null;
   return `/${path}${search ? `?${search}` : ''}`;
 }
 

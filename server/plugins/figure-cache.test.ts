@@ -1,14 +1,11 @@
 // Figure answers are filed by data version: a repeat with If-None-Match is a 304, another
 // format or caller is another answer, and an import makes the next answer a fresh 200 that
 // equals what a server without any cache computes.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { DEMO_DIR } from '../demo-data.ts';
-import { importExport } from '../import/import-export.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
+import { importNewerKdvSnapshot } from '../test/newer-snapshot.ts';
 
 let test: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
@@ -18,28 +15,6 @@ afterAll(() => test?.close());
 
 const URL = '/api/v1/indicators?date=2021-06-30';
 const BREAKDOWN = '/api/v1/indicators/clients_active/breakdown?date=2021-06-30&by=provider';
-
-/** The KDV export of 2021-03-01 as of 2021-06-30, with its first 40 open cases ended in May. */
-function newerKdvSnapshot(): Buffer {
-  const [header, ...lines] = readFileSync(resolve(DEMO_DIR, 'kdv-2021-03-01.csv'), 'utf8')
-    .trimEnd()
-    .split('\n');
-  const columns = (header as string).split(',');
-  const ended = columns.indexOf('ended_on');
-  const reason = columns.indexOf('end_reason');
-  let closed = 0;
-  const changed = lines.map((line) => {
-    const cells = line.split(',');
-    if (closed < 40 && cells[ended] === '') {
-      cells[ended] = '2021-05-15';
-      cells[reason] = 'independent';
-      closed += 1;
-    }
-    return cells.join(',');
-  });
-  expect(closed).toBe(40);
-  return Buffer.from(`${[header, ...changed].join('\n')}\n`);
-}
 
 describe(`figure answers cached by data version on ${DATABASE_KIND}`, () => {
   it('answer a repeat with If-None-Match by 304, and after an import with a fresh 200', async () => {
@@ -77,14 +52,7 @@ describe(`figure answers cached by data version on ${DATABASE_KIND}`, () => {
     expect(invalid.statusCode).toBe(400);
     expect(invalid.headers.etag).toBeUndefined();
 
-    const summary = await importExport(test.database.handle, {
-      district: '08118',
-      provider: 'KDV',
-      asOf: '2021-06-30',
-      fileName: 'kdv-2021-06-30.csv',
-      bytes: newerKdvSnapshot(),
-    });
-    expect(summary.status, summary.errors[0]?.message).toBe('imported');
+    const summary = await importNewerKdvSnapshot(test.database.handle);
     expect(summary.changed).toBe(40);
 
     const fresh = await app.inject({ url: URL, headers: { 'if-none-match': etag } });

@@ -3,6 +3,8 @@
 // stored import (the import logs itself in the transaction that changes the cases). So:
 // - `ETag` from the data version and the request; `Cache-Control: private, no-cache` makes a
 //   client ask again every time, and a repeat with `If-None-Match` is a 304 without any work;
+//   a route that answers everyone as the public (`figureCache: 'public'`, the embed pages)
+//   is `public, no-cache`: a shared cache may keep it, and asks again every time too;
 // - a repeat by anyone with the same role is answered from memory (bounded by bytes);
 // - work that depends only on the data (`dataAsOf`, the registry) is done once per version
 //   (`app.figureCache.memo`) instead of once per request.
@@ -16,8 +18,11 @@ import { monthlyVersion } from '../indicators/figures-monthly.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Answers of this GET route depend only on the request, the caller's role and the data. */
-    figureCache?: boolean;
+    /**
+     * Answers of this GET route depend only on the request, the caller's role and the data;
+     * 'public': only on the request and the data (the route answers everyone as the public).
+     */
+    figureCache?: boolean | 'public';
   }
   interface FastifyInstance {
     figureCache: FigureCache;
@@ -45,7 +50,10 @@ interface Stored {
 /** Headers an answer is replayed with; the rest (security headers) are set on every reply. */
 const REPLAYED = ['content-type', 'content-disposition'];
 const CACHE_CONTROL = 'private, no-cache';
+const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 const MAX_BYTES = 32 * 1024 * 1024;
+/** Memos kept per data version; keys may hold dates from the address, so they are bounded. */
+const MAX_MEMOS = 1000;
 
 export default fp<{ maxBytes?: number }>(
   async (app, options) => {
@@ -111,6 +119,8 @@ export default fp<{ maxBytes?: number }>(
           const pending = compute();
           value = pending;
           memos.set(key, pending);
+          // The oldest first (insertion order): computed again if asked for again.
+          if (memos.size > MAX_MEMOS) memos.delete(memos.keys().next().value as string);
           pending.catch(() => {
             if (memos.get(key) === pending) memos.delete(key);
           });
@@ -122,7 +132,8 @@ export default fp<{ maxBytes?: number }>(
 
     const cached = (request: FastifyRequest) =>
       (request.method === 'GET' || request.method === 'HEAD') &&
-      request.routeOptions.config.figureCache === true;
+      request.routeOptions.config.figureCache !== undefined &&
+      request.routeOptions.config.figureCache !== false;
 
     // Before the handler, after every onRequest hook (the caller is known, and a route's
     // rate limit has counted the request) and after the query was validated.
@@ -132,8 +143,13 @@ export default fp<{ maxBytes?: number }>(
       request.dataVersion = version;
       const etag = etagOf(request, version);
       reply.header('etag', etag);
-      reply.header('cache-control', CACHE_CONTROL);
-      reply.header('vary', 'Accept, Cookie, Authorization');
+      if (request.routeOptions.config.figureCache === 'public') {
+        reply.header('cache-control', PUBLIC_CACHE_CONTROL);
+        reply.header('vary', 'Accept');
+      } else {
+        reply.header('cache-control', CACHE_CONTROL);
+        reply.header('vary', 'Accept, Cookie, Authorization');
+      }
       const sent = request.headers['if-none-match'];
       if (sent?.split(',').some((tag) => tag.trim() === etag)) {
         return reply.code(304).send();

@@ -1,12 +1,14 @@
 // The embed pages (/einbetten/<chart>): a chart of the interim report with its title, Stand,
-// notes, source and table, always with the public figures; unknown charts are 404; only the
-// origins in EMBED_ORIGINS may frame them, every other page stays unframeable.
+// notes, source and table, always with the public figures, and no other chart; unknown charts
+// are 404; only the origins in EMBED_ORIGINS may frame them, every other page stays
+// unframeable. Cached by data version: a repeat is a 304, an import is seen at once.
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BREAKDOWN_CHARTS } from '../../contract/interim-report.ts';
+import { AGE_CHART, BREAKDOWN_CHARTS, LEASE_CHART, TREND } from '../../contract/interim-report.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { bearerFor } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
+import { importNewerKdvSnapshot } from '../test/newer-snapshot.ts';
 
 const STICHTAG = '2021-01-01';
 const ORIGINS = 'https://www.landkreis-ludwigsburg.de, http://127.0.0.1:8080';
@@ -63,12 +65,53 @@ describe(`GET /einbetten/<chart> (${DATABASE_KIND})`, () => {
       expect(document.body.textContent).toContain('. = Wert gesperrt');
   });
 
-  it('shows every declared chart, the trend and the lease chart included', async () => {
-    for (const id of ['alter', 'verlauf', 'sprachniveau', 'beschaeftigung', 'mietvertrag']) {
-      const { document } = await page(`/einbetten/${id}?date=${STICHTAG}`);
-      expect(document.querySelectorAll('.embed-wide svg, .embed-narrow svg').length, id).toBe(2);
-      expect(document.querySelectorAll('table tbody tr').length, id).toBeGreaterThan(0);
+  it('shows every declared chart, the trend and the lease chart included, and no other', async () => {
+    const charts = [AGE_CHART, TREND, ...BREAKDOWN_CHARTS, LEASE_CHART];
+    expect(charts.map((chart) => chart.id)).toEqual([
+      'alter',
+      'verlauf',
+      'sprachniveau',
+      'beschaeftigung',
+      'mietvertrag',
+    ]);
+    for (const chart of charts) {
+      const { response, document } = await page(`/einbetten/${chart.id}?date=${STICHTAG}`);
+      expect(document.querySelectorAll('.embed-wide svg, .embed-narrow svg').length, chart.id).toBe(
+        2,
+      );
+      expect(document.querySelectorAll('svg').length, chart.id).toBe(2);
+      expect(document.querySelectorAll('table').length, chart.id).toBe(1);
+      expect(document.querySelectorAll('table tbody tr').length, chart.id).toBeGreaterThan(0);
+      expect(document.querySelector('h1')?.textContent, chart.id).toBe(chart.title);
+      // No other chart's title anywhere in the HTML.
+      for (const other of charts)
+        if (other !== chart)
+          expect(response.body, `${chart.id}: ${other.id}`).not.toContain(other.title);
     }
+  });
+
+  it('answers a repeat by 304 with an ETag of the data version, the same for everyone', async () => {
+    const url = `/einbetten/alter?date=${STICHTAG}`;
+    const { response } = await page(url);
+    const etag = response.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(response.headers['cache-control']).toBe('public, no-cache');
+    for (const headers of [{}, admin]) {
+      const repeat = await test.app.inject({ url, headers: { ...headers, 'if-none-match': etag } });
+      expect(repeat.statusCode).toBe(304);
+      expect(repeat.body).toBe('');
+      expect(repeat.headers.etag).toBe(etag);
+      // Still framed by the listed origins only.
+      expect(repeat.headers['content-security-policy']).toContain('frame-ancestors https://www');
+    }
+    // Another chart, another day: another answer.
+    const other = await page(`/einbetten/sprachniveau?date=${STICHTAG}`, { 'if-none-match': etag });
+    expect(other.response.headers.etag).not.toBe(etag);
+    const otherDay = await page('/einbetten/alter?date=2021-02-01', { 'if-none-match': etag });
+    expect(otherDay.response.headers.etag).not.toBe(etag);
+    // An error carries no tag.
+    const missing = await test.app.inject({ url: '/einbetten/gibtsnicht' });
+    expect(missing.headers.etag).toBeUndefined();
   });
 
   it('shows the public figures to a signed-in admin too: the embedding site is public', async () => {
@@ -115,6 +158,27 @@ describe(`GET /einbetten/<chart> (${DATABASE_KIND})`, () => {
       expect(other.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
       expect(other.headers['x-frame-options'], url).toBe('DENY');
     }
+  });
+});
+
+// Last: the import changes the figures the other tests compare.
+describe(`GET /einbetten/<chart> after an import (${DATABASE_KIND})`, () => {
+  it('changes its ETag and shows the new figures at once', async () => {
+    const url = '/einbetten/alter?date=2021-06-30';
+    const before = await page(url);
+    const etag = before.response.headers.etag as string;
+    expect((await test.app.inject({ url, headers: { 'if-none-match': etag } })).statusCode).toBe(
+      304,
+    );
+    await importNewerKdvSnapshot(test.database.handle);
+    const after = await page(url, { 'if-none-match': etag });
+    expect(after.response.headers.etag).not.toBe(etag);
+    expect(tableRows(after.document)).not.toEqual(tableRows(before.document));
+    // What a revalidation with the new tag gets.
+    const etagAfter = after.response.headers.etag as string;
+    expect(
+      (await test.app.inject({ url, headers: { 'if-none-match': etagAfter } })).statusCode,
+    ).toBe(304);
   });
 });
 

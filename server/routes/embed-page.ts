@@ -4,6 +4,13 @@
 // without JavaScript. Always the public figures, whoever asks and whatever cookie the frame
 // sends: the embedding site is public. Only these pages may be framed, and only by the
 // origins in EMBED_ORIGINS (frame-ancestors); every other answer keeps 'none' / DENY.
+//
+// The figures are the report page's own answer (interimReportFigures, computed once per data
+// version and dates): a chart's `date` is its day in the report (the Stichtag, or "beendet
+// bis" for the lease chart), the other day the report's default, so that the page's embeds
+// and the default report share one answer. Cached like every figure answer, by data version
+// (figure-cache.ts, `figureCache: 'public'`): `ETag`, `Cache-Control: public, no-cache`, a
+// repeat is a 304 and an import is seen at once.
 
 import type { FastifyPluginAsync } from 'fastify';
 import {
@@ -88,32 +95,35 @@ const embedPage: FastifyPluginAsync = async (app) => {
   });
   app.get<{ Params: { chart: string }; Querystring: { date?: string } }>(
     `${EMBED_PREFIX}/:chart`,
-    { config: { access: 'public' }, schema: { hide: true } },
+    {
+      config: { access: 'public', figureCache: 'public' },
+      schema: { hide: true },
+      // The public figures, whoever asks; set before the figure cache reads the caller.
+      onRequest: async (request) => {
+        request.caller = ANONYMOUS;
+      },
+    },
     async (request, reply) => {
       const chart = request.params.chart;
       if (!CHART_IDS.has(chart))
         return reply.code(404).type('text/plain; charset=utf-8').send(notFound(chart));
       const raw = request.query.date;
-      const date = raw === undefined || raw === '' ? DEFAULT_DATES.stichtag : parseDate(raw);
-      if (!date) {
+      const date = raw === undefined || raw === '' ? undefined : parseDate(raw);
+      if (raw && !date) {
         return reply
           .code(400)
           .type('text/plain; charset=utf-8')
           .send(`Ungültiges Datum "${raw}": erwartet JJJJ-MM-TT.`);
       }
-      // The public figures, whoever asks.
-      request.caller = ANONYMOUS;
-      const report = await interimReportFigures(app, request, {
-        stichtag: date,
-        beendetBis: date,
-      });
+      const dates = {
+        stichtag: (chart !== LEASE_CHART.id && date) || DEFAULT_DATES.stichtag,
+        beendetBis: (chart === LEASE_CHART.id && date) || DEFAULT_DATES.beendet_bis,
+      };
+      const report = await interimReportFigures(app, request, dates);
       const html = (await renderer())(report as unknown as InterimReportResponse, chart);
       if (html === null)
         return reply.code(404).type('text/plain; charset=utf-8').send(notFound(chart));
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'public, max-age=300')
-        .send(html);
+      return reply.type('text/html; charset=utf-8').send(html);
     },
   );
 };

@@ -2,13 +2,15 @@
 // year before, the breakdowns it charts and the caseload's trend, as contract/interim-report.ts
 // declares them. Each part goes through the same disclosure as its own figure route
 // (figure-disclosure.ts, indicators/disclosed.ts) for the caller's audience, so this answer
-// holds exactly what the five requests it replaces would have held.
+// holds exactly what the five requests it replaces would have held. Computed once per data
+// version, dates and caller's role and provider (app.figureCache.memo), and shared by the
+// API's answer, the report page (report-page.ts) and the embed pages (embed-page.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { InterimReportAnswer, IsoDate } from '../../contract/api.ts';
 import { BREAKDOWN_CHARTS, DEFAULT_DATES, TREND } from '../../contract/interim-report.ts';
-import { audienceOf } from '../accounts/caller.ts';
+import { audienceOf, roleOf } from '../accounts/caller.ts';
 import { rulesFor } from '../disclosure/disclose.ts';
 import { parseDate, yearEarlier } from '../import/validate.ts';
 import type { DimensionId } from '../indicators/dimensions.ts';
@@ -29,11 +31,31 @@ export function pageDates(query: { stichtag?: unknown; beendet_bis?: unknown }) 
   return { stichtag: read('stichtag'), beendetBis: read('beendet_bis') };
 }
 
-/** The figures of the interim report for the caller of `request`, on the district's page. */
-export async function interimReportFigures(
+type ReportDates = { stichtag: string; beendetBis: string };
+
+/**
+ * The figures of the interim report for the caller of `request`, on the district's page:
+ * computed once per data version, dates and what of the caller they depend on (the role, and
+ * a provider's code: disclosureAudience), for every route that shows them. Not to be changed.
+ */
+export function interimReportFigures(
   app: FastifyInstance,
   request: FastifyRequest,
-  { stichtag, beendetBis }: { stichtag: string; beendetBis: string },
+  dates: ReportDates,
+): ReturnType<typeof computeFigures> {
+  const caller = request.caller;
+  const who = [roleOf(caller), caller.kind === 'anonymous' ? null : caller.provider];
+  return app.figureCache.memo(
+    request,
+    `interim-report:${JSON.stringify([who, dates.stichtag, dates.beendetBis])}`,
+    () => computeFigures(app, request, dates),
+  );
+}
+
+async function computeFigures(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  { stichtag, beendetBis }: ReportDates,
 ) {
   const db = app.database.db;
   const { disclosureOf, asOfOnce, directoryOf, filtersOf, countsOf } = figureDisclosure(app);

@@ -35,6 +35,7 @@ type Modules = {
   trends: typeof import('../../web/pages/trends.ts');
   published: typeof import('../../web/pages/published.ts');
   dom: typeof import('../../web/dom.ts');
+  downloads: typeof import('../../web/figure-downloads.ts');
 };
 interface Renderer {
   modules: Modules;
@@ -49,6 +50,7 @@ async function loadRenderer(template: string): Promise<Renderer> {
     trends: await import('../../web/pages/trends.ts'),
     published: await import('../../web/pages/published.ts'),
     dom: await import('../../web/dom.ts'),
+    downloads: await import('../../web/figure-downloads.ts'),
   };
   return {
     modules,
@@ -68,6 +70,8 @@ async function loadRenderer(template: string): Promise<Renderer> {
         draw(container);
         Object.assign(container.dataset, mark);
       });
+      // The downloads' data after the content, not in the figures (figure-downloads.ts).
+      modules.downloads.moveDownloadData(dom.window.document);
       return dom.serialize();
     },
   };

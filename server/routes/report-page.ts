@@ -22,10 +22,13 @@ export type ReportRenderer = (report: InterimReportResponse) => string;
 export async function loadReportRenderer(template: string): Promise<ReportRenderer> {
   const { JSDOM, VirtualConsole } = await import('jsdom');
   const { drawReport } = await import('../../web/pages/report.ts');
+  const { moveDownloadData } = await import('../../web/figure-downloads.ts');
   return (report) => {
     // jsdom's CSS parser knows no @page margin boxes (the print head): its complaints are dropped.
     const dom = new JSDOM(template, { virtualConsole: new VirtualConsole() });
     drawOnDom(dom, () => drawReport(report));
+    // The downloads' data after the content, not in the figures (figure-downloads.ts).
+    moveDownloadData(dom.window.document);
     return dom.serialize();
   };
 }

@@ -1,7 +1,7 @@
 // Erkunden and Verlauf as the server rendered them (server/routes/pages.ts), made interactive
 // without drawing them again: the form changes the address in the browser (a history entry,
 // so back returns to the previous choice), and the result's download buttons are built from
-// the figure's data-download (what choiceResult wrote). No chart code here: this module is
+// the figure's data-download (what choiceResult wrote; figure-downloads.ts). No chart code here: this module is
 // part of the entry chunk, and the page's own chunk (with Plot) loads only when a new choice
 // is drawn.
 import {
@@ -10,6 +10,7 @@ import {
   type DownloadTable,
   tableDownloads,
 } from '../downloads/index.ts';
+import { downloadData } from '../figure-downloads.ts';
 import { navigate } from '../navigate.ts';
 
 /**
@@ -51,11 +52,11 @@ export function hydrateChoice(container: HTMLElement) {
   if (container.dataset.hydrated === 'true') return;
   container.dataset.hydrated = 'true';
   for (const figure of container.querySelectorAll<HTMLElement>('figure[data-download]')) {
-    const { chart, table, rows } = JSON.parse(figure.dataset.download as string) as {
+    const { chart, table, rows } = downloadData<{
       chart: DownloadMeta;
       table: DownloadMeta;
       rows: DownloadTable;
-    };
+    }>(figure);
     const svg = figure.children[1];
     const chartRow = figure.querySelector(':scope > .downloads');
     // The table's buttons follow the table, outside the figure.

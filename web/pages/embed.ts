@@ -1,14 +1,15 @@
 // A chart of the live report on its own, for other websites to embed (/einbetten/<id>,
 // server/routes/embed-page.ts renders it with this on a DOM from jsdom): title, Stand, the
 // chart drawn at two widths (a CSS media query shows one), the notes, the source line and the
-// chart's table for screen readers. Drawn by reportCharts, exactly as on the report page.
+// chart's table for screen readers. Drawn by the report page's own code (reportChartDrawers),
+// this chart only.
 
 import { element } from '../dom.ts';
 import { DEFAULT_SOURCE, WITHHELD_NOTE } from '../downloads/meta.ts';
 import {
   type InterimReportResponse,
   liveChartIds,
-  reportCharts,
+  reportChartDrawers,
   reportChartsInput,
 } from './report.ts';
 
@@ -36,7 +37,8 @@ export function embedFigure(
   const index = liveChartIds(report.trend !== null).indexOf(chartId);
   if (index < 0) return null;
   const input = reportChartsInput(report);
-  const draw = (width: number) => reportCharts({ ...input, width })[index] as HTMLElement;
+  const draw = (width: number) =>
+    (reportChartDrawers({ ...input, width })[index] as () => HTMLElement)();
   const wide = draw(EMBED_WIDTHS.wide);
   const narrow = draw(EMBED_WIDTHS.narrow);
   const { meta } = JSON.parse(wide.dataset.download as string) as {

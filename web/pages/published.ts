@@ -1,4 +1,5 @@
-// Published reports (#berichte, #berichte/<slug>): the list, current reports first, with,
+// Published reports (#berichte; one report at /berichte/<slug>, rendered by the server, where
+// the old #berichte/<slug> is sent): the list, current reports first, with,
 // for admins, a form that publishes a new one (or one that replaces an earlier report,
 // #berichte?ersetzt=<slug>); and one report as it was frozen, printable as an A4 PDF, with
 // its notice when withdrawn or superseded, the "vorläufig" mark where its figures were, and
@@ -63,7 +64,8 @@ export function showPublished(container: HTMLElement, { target, params, focus }:
   else void showList(container, params.get('ersetzt'), focus, run);
 }
 
-const reportHash = (slug: string) => `#berichte/${encodeURIComponent(slug)}`;
+/** A report's own address, which the server renders (server/routes/pages.ts). */
+const reportPath = (slug: string) => `/berichte/${encodeURIComponent(slug)}`;
 
 /** "zurückgezogen" or "ersetzt": what became of a report that is no longer current. */
 const STATUS_LABELS: Record<PublishedReportSummary['status'], string> = {
@@ -156,7 +158,7 @@ function reportRow(report: PublishedReportSummary) {
             {},
             `ersetzt am ${formatDay(correction.corrected_at)} durch `,
             element('a', {
-              href: reportHash(correction.successor.slug),
+              href: reportPath(correction.successor.slug),
               textContent: correction.successor.title,
             }),
           )
@@ -166,7 +168,7 @@ function reportRow(report: PublishedReportSummary) {
     { className: report.status },
     cell(
       'Titel',
-      element('a', { href: reportHash(report.slug), textContent: report.title }),
+      element('a', { href: reportPath(report.slug), textContent: report.title }),
       ...(report.provisional ? [' ', badge('vorläufig', 'provisional')] : []),
       ...(report.status === 'current' ? [] : [' ', badge(STATUS_LABELS[report.status], 'gone')]),
     ),
@@ -346,7 +348,7 @@ function publishForm(replacing: string | null) {
     submit.disabled = true;
     try {
       const published = await signedIn((csrf) => publishReport(report, csrf));
-      window.location.hash = reportHash(published.slug);
+      window.location.assign(reportPath(published.slug));
     } catch (cause) {
       const problem = cause instanceof ApiError ? cause.problem : {};
       if (problem.confirmation === 'provisional_confirmed') {
@@ -394,7 +396,7 @@ async function showReport(container: HTMLElement, slug: string, focus: boolean, 
   const back = element(
     'p',
     { className: 'back' },
-    element('a', { href: '#berichte', textContent: 'Alle Berichte' }),
+    element('a', { href: '/#berichte', textContent: 'Alle Berichte' }),
   );
   const heading = element('h2', {
     className: 'report-title',
@@ -479,7 +481,7 @@ function correctionNotice(report: PublishedReport): HTMLElement[] {
                 {},
                 `Dieser Bericht wurde ${when} durch einen neueren ersetzt: `,
                 element('a', {
-                  href: reportHash(correction.successor.slug),
+                  href: reportPath(correction.successor.slug),
                   textContent: correction.successor.title,
                 }),
                 ` (veröffentlicht am ${formatDay(correction.successor.published_at)}). Es gelten die Zahlen dort.`,
@@ -499,7 +501,7 @@ function correctionNotice(report: PublishedReport): HTMLElement[] {
         'p',
         { className: 'supersedes' },
         'Dieser Bericht ersetzt ',
-        element('a', { href: reportHash(earlier.slug), textContent: `„${earlier.title}“` }),
+        element('a', { href: reportPath(earlier.slug), textContent: `„${earlier.title}“` }),
         '.',
       ),
     );
@@ -544,7 +546,7 @@ function correctionPanel(report: PublishedReport, reload: () => void) {
       { className: 'hint' },
       'Der Bericht selbst bleibt, wie er ist. Ist er überholt, ',
       element('a', {
-        href: `#berichte?ersetzt=${encodeURIComponent(report.slug)}`,
+        href: `/#berichte?ersetzt=${encodeURIComponent(report.slug)}`,
         textContent: 'durch einen neuen Bericht ersetzen',
       }),
       '; ist er falsch und ohne Nachfolger, zurückziehen.',

@@ -1,6 +1,6 @@
 // The interim report as the server rendered it, made interactive without drawing it again:
 // each figure's download buttons (from the figure's data-download: its title, Stand and
-// table, as figureFrame wrote them) and the press sentences' copy buttons (#press-kit).
+// table, as figureFrame wrote them; figure-downloads.ts) and the press sentences' copy buttons (#press-kit).
 import { copyOnClick } from '../copy.ts';
 import {
   chartDownloads,
@@ -9,16 +9,14 @@ import {
   tableDownloads,
 } from '../downloads/index.ts';
 import { hydrateEmbedControls } from '../embed-button.ts';
+import { downloadData } from '../figure-downloads.ts';
 
 /** Makes the figures and press sentences inside `root` interactive, once. */
 export function hydrateReport(root: HTMLElement) {
   if (root.dataset.hydrated === 'true') return;
   root.dataset.hydrated = 'true';
   for (const figure of root.querySelectorAll<HTMLElement>('figure[data-download]')) {
-    const { meta, table } = JSON.parse(figure.dataset.download as string) as {
-      meta: DownloadMeta;
-      table: DownloadTable;
-    };
+    const { meta, table } = downloadData<{ meta: DownloadMeta; table: DownloadTable }>(figure);
     const chart = figure.children[1];
     const [chartRow, tableRow] = figure.querySelectorAll(':scope > .downloads');
     if (!chart || !chartRow || !tableRow) continue;

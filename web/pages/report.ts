@@ -450,32 +450,44 @@ export interface ReportChartsInput {
   width?: number;
 }
 
-/** The report's charts in the order shown: age, trend, the breakdowns, leases. */
-export function reportCharts(input: ReportChartsInput): HTMLElement[] {
+/**
+ * The report's charts in the order shown (age, trend, the breakdowns, leases), each drawn only
+ * when its function is called: an embed page draws its one chart, not all of them.
+ */
+export function reportChartDrawers(input: ReportChartsInput): (() => HTMLElement)[] {
   const { stichtag, beendetBis, dataAsOf, figureLinks } = input;
   const sized = input.width === undefined ? {} : { width: input.width };
   const provisional = (date: string) => isProvisional(dataAsOf, date);
+  const trend = input.trend;
   return [
-    ageFigure(stichtag, input.caseload, figureLinks(stichtag), {
-      ...sized,
-      provisional: provisional(stichtag),
-    }),
-    ...(input.trend
-      ? [trendFigure(stichtag, input.trend.points, input.trend.links, { ...sized, dataAsOf })]
-      : []),
-    ...input.breakdowns.map(({ chart, date, bars, links }) =>
-      chartFigure(chart.title, date, chart.header, bars, links, {
-        ...(chart.color ? { color: chart.color } : {}),
+    () =>
+      ageFigure(stichtag, input.caseload, figureLinks(stichtag), {
         ...sized,
-        provisional: provisional(date),
+        provisional: provisional(stichtag),
       }),
+    ...(trend
+      ? [() => trendFigure(stichtag, trend.points, trend.links, { ...sized, dataAsOf })]
+      : []),
+    ...input.breakdowns.map(
+      ({ chart, date, bars, links }) =>
+        () =>
+          chartFigure(chart.title, date, chart.header, bars, links, {
+            ...(chart.color ? { color: chart.color } : {}),
+            ...sized,
+            provisional: provisional(date),
+          }),
     ),
-    leaseFigure(beendetBis, input.closed, figureLinks(beendetBis), {
-      ...sized,
-      provisional: provisional(beendetBis),
-    }),
+    () =>
+      leaseFigure(beendetBis, input.closed, figureLinks(beendetBis), {
+        ...sized,
+        provisional: provisional(beendetBis),
+      }),
   ];
 }
+
+/** The report's charts in the order shown: age, trend, the breakdowns, leases. */
+export const reportCharts = (input: ReportChartsInput): HTMLElement[] =>
+  reportChartDrawers(input).map((draw) => draw());
 
 export const barsOf = (breakdown: Pick<BreakdownTable, 'rows'>): Bar[] =>
   breakdown.rows
