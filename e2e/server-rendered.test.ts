@@ -52,7 +52,11 @@ describe('interim report rendered on the server', () => {
         path: join(ARTIFACTS, 'server-rendered-no-script.png'),
         fullPage: true,
       });
-      // The date form is an ordinary GET form: other dates are another rendered page.
+      // The date form is an ordinary GET form: other dates are another rendered page. Its
+      // fields are text fields (JJJJ-MM-TT) until a script makes them date fields.
+      const field = page.locator('input[name="stichtag"]');
+      expect(await field.getAttribute('type')).toBe('text');
+      expect(await field.inputValue()).toBe('2021-01-01');
       await page.locator('input[name="stichtag"]').fill('2020-01-01');
       await page.getByRole('button', { name: 'Anzeigen' }).click();
       await page.waitForURL(/stichtag=2020-01-01/);
@@ -94,6 +98,10 @@ describe('interim report rendered on the server', () => {
       const started = page.waitForEvent('download');
       await button.click();
       expect((await started).suggestedFilename()).toMatch(/\.csv$/);
+      // With the script, the fields are date fields, set to the page's dates.
+      const field = page.locator('input[name="stichtag"]');
+      expect(await field.evaluate((input: HTMLInputElement) => input.type)).toBe('date');
+      expect(await field.inputValue()).toBe('2021-01-01');
       // Other dates in the browser: drawn from one request.
       await page.locator('input[name="stichtag"]').fill('2020-06-30');
       await page.getByRole('button', { name: 'Anzeigen' }).click();

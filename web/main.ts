@@ -269,6 +269,9 @@ window.addEventListener('beforeprint', () => {
 window.addEventListener('afterprint', () => {
   for (const details of foldedForPrint.splice(0)) details.open = false;
 });
+// The page's date fields arrive as text fields (web/index.html): date fields from here on.
+for (const input of document.querySelectorAll<HTMLInputElement>('input[data-date]'))
+  input.type = 'date';
 initAccount();
 initReport(() => route());
 // Fragment links, location.hash and back/forward all fire popstate.
