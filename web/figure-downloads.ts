@@ -23,10 +23,18 @@ export function moveDownloadData(document: Document) {
   document.body.insertBefore(block, scripts);
 }
 
+/** The block of a document, read once (a page has one; every figure points into it). */
+const blocks = new WeakMap<Document, unknown[]>();
+
 /** A figure's download data: on the figure, or in the block the server wrote. */
 export function downloadData<T>(figure: HTMLElement): T {
   const raw = figure.dataset.download as string;
   if (!/^\d+$/.test(raw)) return JSON.parse(raw) as T;
-  const block = figure.ownerDocument.getElementById(BLOCK_ID);
-  return (JSON.parse(block?.textContent ?? '[]') as T[])[Number(raw)] as T;
+  const document = figure.ownerDocument;
+  let data = blocks.get(document);
+  if (!data) {
+    data = JSON.parse(document.getElementById(BLOCK_ID)?.textContent ?? '[]') as unknown[];
+    blocks.set(document, data);
+  }
+  return data[Number(raw)] as T;
 }

@@ -121,7 +121,11 @@ export async function discloseBreakdown(
   disclosure: Disclosure,
   counts: CountOptions = {},
 ): Promise<DisclosedBreakdown> {
-  const { rows, total } = await breakdownOn(db, scope, indicator, by, directory, counts);
+  // The table and the classes it is audited over are independent queries: side by side.
+  const [{ rows, total }, links] = await Promise.all([
+    breakdownOn(db, scope, indicator, by, directory, counts),
+    linksOf(db, scope, indicator, [by], disclosure),
+  ]);
   const shown = rows.map((row) => disclose(indicator, row.figure, disclosure));
   const shownTotal = disclose(indicator, total, disclosure, { date: scope.date });
   if (disclosure.audience !== 'internal')
@@ -138,7 +142,7 @@ export async function discloseBreakdown(
         { members: rows.map((_, i) => i), keys: [undefined], raw: total, shown: shownTotal },
       ],
       disclosure.rules,
-      await linksOf(db, scope, indicator, [by], disclosure),
+      links,
     );
   return {
     rows: rows.map((row, i) => ({
@@ -190,7 +194,10 @@ export async function discloseCrossTable(
   directory: DirectoryCategories,
   disclosure: Disclosure,
 ): Promise<DisclosedCrossTable> {
-  const table = await crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory);
+  const [table, links] = await Promise.all([
+    crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory),
+    linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure),
+  ]);
   const one = (figure: RawFigure) => disclose(indicator, figure, disclosure);
   const cells = table.cells.map((row) => row.map(one));
   const rowTotals = table.rowTotals.map(one);
@@ -233,7 +240,7 @@ export async function discloseCrossTable(
         },
       ],
       disclosure.rules,
-      await linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure),
+      links,
     );
   }
   return { rows: table.rows, columns: table.columns, cells, rowTotals, columnTotals, total };

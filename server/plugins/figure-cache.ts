@@ -132,8 +132,7 @@ export default fp<{ maxBytes?: number }>(
 
     const cached = (request: FastifyRequest) =>
       (request.method === 'GET' || request.method === 'HEAD') &&
-      request.routeOptions.config.figureCache !== undefined &&
-      request.routeOptions.config.figureCache !== false;
+      Boolean(request.routeOptions.config.figureCache);
 
     // Before the handler, after every onRequest hook (the caller is known, and a route's
     // rate limit has counted the request) and after the query was validated.
