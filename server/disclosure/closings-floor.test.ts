@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDICATORS } from '../indicators/registry.ts';
 import { bearerFor } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
-import { closingsFrom } from './closings-floor.ts';
+import { closingsWithheld } from './closings-floor.ts';
 import { DEFAULT_RULES } from './disclose.ts';
 
 const MINIMUM = DEFAULT_RULES.minDenominator;
@@ -20,14 +20,23 @@ let admin: { authorization: string };
 let funder: { authorization: string };
 let from: string;
 let before: string;
+/** The district's first closed case. */
+let first: string;
+const dayBefore = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   testApp = await createTestApp({ demonstrationData: true });
   const db = testApp.database.handle.db;
   admin = await bearerFor(db, 'admin');
   funder = await bearerFor(db, 'funder');
-  from = (await closingsFrom(db, '08118', MINIMUM)) as string;
-  before = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const withheld = await closingsWithheld(db, '08118', MINIMUM);
+  expect(withheld).toHaveLength(1);
+  from = withheld[0]?.until as string;
+  before = dayBefore(from);
+  const { rows } = await sql<{ first: string }>`
+    SELECT min(ended_on)::text AS first FROM cases WHERE district_key = '08118'`.execute(db);
+  first = rows[0]?.first as string;
 }, 120_000);
 afterAll(() => testApp?.close());
 
@@ -94,6 +103,24 @@ describe(`the floor under the first closings, on ${DATABASE_KIND}`, () => {
     const closed = all.indicators.find((figure: { id: string }) => figure.id === 'cases_closed');
     expect(closed.value).toBeGreaterThan(0);
     expect(closed.value).toBeLessThan(MINIMUM);
+  });
+
+  it('withholds the state’s closings while a district is between its first closing and its floor', async () => {
+    // One district in the database: the state's days are the district's from its first closing.
+    expect(await closingsWithheld(testApp.database.handle.db, undefined, MINIMUM)).toEqual([
+      { from: first, until: from },
+    ]);
+    const closedOn = async (date: string) =>
+      (await get(`/api/v1/indicators?date=${date}&district=all`, funder)).indicators.find(
+        (figure: { id: string }) => figure.id === 'cases_closed',
+      ) as Figure;
+    // Before any closing the state's closings are true zeros, and shown.
+    expect((await closedOn(dayBefore(first))).value).toBe(0);
+    expect(withheld(await closedOn(first))).toBe(true);
+    expect(withheld(await closedOn(before))).toBe(true);
+    expect((await closedOn(from)).value).toBeGreaterThanOrEqual(
+      MINIMUM - DEFAULT_RULES.cellKey.maxDeviation,
+    );
   });
 
   it('publishes the closings from that day on', async () => {

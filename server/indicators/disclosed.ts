@@ -2,7 +2,7 @@
 // audience of the request (server/disclosure/).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.ts';
-import { belowClosingsFloor } from '../disclosure/closings-floor.ts';
+import { belowClosingsFloor, type WithheldDays } from '../disclosure/closings-floor.ts';
 import {
   type Audience,
   type DisclosedFigure,
@@ -41,10 +41,10 @@ export interface Disclosure {
    */
   headline?: AuditedHeadline | undefined;
   /**
-   * The first day on which the district's closings are published (`closingsFrom`), null
-   * while it has closed fewer cases than the minimum; unused for the district office.
+   * The days on which figures of closings are withheld by the floor under the first
+   * closings (`closingsWithheld`); unused for the district office.
    */
-  closingsFrom: string | null;
+  closingsWithheld: readonly WithheldDays[];
 }
 
 /** A figure withheld whole: by the floor under the first closings. */
@@ -63,7 +63,7 @@ const WITHHELD: DisclosedFigure = Object.freeze({
 export const floored = (indicator: Indicator, disclosure: Disclosure, date: string): boolean =>
   disclosure.audience !== 'internal' &&
   indicator.closings === true &&
-  belowClosingsFloor(date, disclosure.closingsFrom);
+  belowClosingsFloor(date, disclosure.closingsWithheld);
 
 /**
  * One figure for the audience: as computed for the district office; the audited exact
