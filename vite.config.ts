@@ -3,12 +3,16 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The built page asks for no script before its content: the server renders the figures and
- * charts into it (server/routes/report-page.ts, pages.ts), and the module script with its
- * modulepreloads moves to the end of <body>, so that the parser reaches the charts before
- * anything of the script is asked for (a module script runs after parsing anyway). The
- * stylesheet stays a link in <head> (about 5 kB gzipped, cached for good under its hashed
- * name): inlined into every page, it made the first chart later in bench:web (130 ms
- * against 73 ms, docs/benchmarks.md), and the first paint no earlier.
+ * charts into it (server/routes/report-page.ts, pages.ts), and the module script moves to the
+ * end of <body>, so that the parser reaches the charts before anything of the script is asked
+ * for (a module script runs after parsing anyway). The entry's modulepreload links are
+ * dropped: Chromium's preload scanner issues every request it finds in the HTML before the
+ * parser starts, and the four preloads held the first chart back by about 15 ms (same HTML
+ * with and without them, 31 loads each, docs/benchmarks.md); the entry asks for its imports
+ * itself, after the content. The stylesheet stays a link in <head> (about 5 kB gzipped,
+ * cached for good under its hashed name): inlined into every page, it made the first chart
+ * later in bench:web (130 ms against 73 ms, docs/benchmarks.md), and the first paint no
+ * earlier.
  */
 function scriptsLast(): Plugin {
   return {
@@ -18,13 +22,12 @@ function scriptsLast(): Plugin {
       order: 'post',
       handler(html) {
         const scripts: string[] = [];
-        const page = html.replace(
-          /\s*<(?:script type="module"[^>]*><\/script>|link rel="modulepreload"[^>]*>)/g,
-          (tag) => {
+        const page = html
+          .replace(/\s*<link rel="modulepreload"[^>]*>/g, '')
+          .replace(/\s*<script type="module"[^>]*><\/script>/g, (tag) => {
             scripts.push(tag.trim());
             return '';
-          },
-        );
+          });
         return page.replace('</body>', `  ${scripts.join('\n    ')}\n  </body>`);
       },
     },

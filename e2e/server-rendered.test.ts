@@ -1,7 +1,9 @@
 // The interim report as the server renders it: complete with JavaScript disabled (figures,
 // charts, tables, the date form), and with JavaScript only made interactive, not fetched or
-// drawn again; a repeat costs a 304.
+// drawn again; a repeat costs a 304. The date fields of the report, Erkunden and Verlauf
+// arrive as text fields, which the script makes date and month fields.
 import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, type Harness, startHarness } from './harness.ts';
 
@@ -114,6 +116,62 @@ describe('interim report rendered on the server', () => {
       ]);
     } finally {
       await context.close();
+    }
+  });
+
+  it('sends the date fields of an Erkunden and a Verlauf link as text fields; the script makes them date and month fields', async () => {
+    const explore = '/erkunden?kennzahl=clients_active&nach=provider&stichtag=2021-01-01';
+    const trends = '/verlauf?kennzahl=clients_active&intervall=jahr&von=2018-01&bis=2020-12';
+    const type = (field: Locator) => field.evaluate((input: HTMLInputElement) => input.type);
+    for (const javaScriptEnabled of [false, true]) {
+      const context = await harness.browser.newContext({
+        javaScriptEnabled,
+        viewport: { width: 1280, height: 900 },
+        locale: 'de-DE',
+      });
+      try {
+        const page = await context.newPage();
+        // Erkunden: the one date field, found by its label, with the address's date.
+        await page.goto(`${harness.base}${explore}`);
+        const date = page.locator('#page-explore').getByLabel('Stichtag', { exact: true });
+        expect(await type(date)).toBe(javaScriptEnabled ? 'date' : 'text');
+        expect(await date.inputValue()).toBe('2021-01-01');
+        if (!javaScriptEnabled)
+          expect(await date.getAttribute('title')).toBe('Datum als JJJJ-MM-TT, z. B. 2021-01-01');
+        await page.screenshot({
+          path: join(
+            ARTIFACTS,
+            `server-rendered-explore-fields-${javaScriptEnabled ? 'script' : 'no-script'}.png`,
+          ),
+          fullPage: true,
+        });
+        await date.fill('2020-06-30');
+        await page.locator('#page-explore').getByRole('button', { name: 'Anzeigen' }).click();
+        await page.waitForURL(/\/erkunden\?.*stichtag=2020-06-30/);
+        await page.locator('#explore-status', { hasText: 'Stand 30.06.2020' }).waitFor();
+        expect(
+          await page.locator('#page-explore figure.chart svg[role="img"]:visible').count(),
+        ).toBe(1);
+
+        // Verlauf: the two month fields.
+        await page.goto(`${harness.base}${trends}`);
+        const from = page.locator('#page-trends').getByLabel('Von (Monat)', { exact: true });
+        const to = page.locator('#page-trends').getByLabel('Bis (Monat)', { exact: true });
+        for (const field of [from, to])
+          expect(await type(field)).toBe(javaScriptEnabled ? 'month' : 'text');
+        expect([await from.inputValue(), await to.inputValue()]).toEqual(['2018-01', '2020-12']);
+        if (!javaScriptEnabled)
+          expect(await to.getAttribute('title')).toBe('Monat als JJJJ-MM, z. B. 2021-01');
+        await to.fill('2019-12');
+        await page.locator('#page-trends').getByRole('button', { name: 'Anzeigen' }).click();
+        await page.waitForURL(/\/verlauf\?.*bis=2019-12/);
+        await page.locator('#trends-status', { hasText: 'Betreute Personen: 2 Werte.' }).waitFor();
+        expect(
+          await page.locator('#page-trends figure.chart svg[role="img"]:visible').count(),
+        ).toBe(1);
+      } finally {
+        await context.close();
+      }
     }
   });
 

@@ -64,3 +64,33 @@ export const dataLinks = (links: DataLinks, tag: 'p' | 'span' = 'p') =>
     ' · ',
     element('a', { href: links.arrow, textContent: 'Arrow' }),
   );
+
+/**
+ * Date and month fields as the server sends them: text fields (JJJJ-MM-TT, JJJJ-MM), marked
+ * `data-date` (`data-date="month"` for a month), which `dateFieldsAsDates` makes date fields
+ * again once the script runs. Chromium builds a date field's picker while it parses, before
+ * the parser reaches the charts below it: 50 to 90 ms of the first chart on the interim
+ * report (docs/benchmarks.md, 06.12.2026). Without the script the text fields take the dates
+ * as the address does; their label stays, the title says what to type.
+ */
+export function dateFieldsAsText(root: ParentNode) {
+  for (const input of root.querySelectorAll<HTMLInputElement>(
+    'input[type="date"], input[type="month"]',
+  )) {
+    const month = input.type === 'month';
+    input.setAttribute('data-date', month ? 'month' : '');
+    input.type = 'text';
+    input.pattern = month ? '\\d{4}-\\d{2}' : '\\d{4}-\\d{2}-\\d{2}';
+    input.setAttribute('inputmode', 'numeric');
+    input.placeholder = month ? 'JJJJ-MM' : 'JJJJ-MM-TT';
+    input.title = month
+      ? 'Monat als JJJJ-MM, z. B. 2021-01'
+      : 'Datum als JJJJ-MM-TT, z. B. 2021-01-01';
+  }
+}
+
+/** The fields `dateFieldsAsText` (or the page, web/index.html) sent as text: date fields. */
+export function dateFieldsAsDates(root: ParentNode) {
+  for (const input of root.querySelectorAll<HTMLInputElement>('input[data-date]'))
+    input.type = input.dataset.date === 'month' ? 'month' : 'date';
+}

@@ -6,7 +6,7 @@
 // #definitionen[/id], and the admin pages #protokoll and #tokens; the old #erkunden?…,
 // #verlauf?… and #berichte/<slug> are sent to their addresses. Everything a page shows is in its address.
 import { initAccount } from './account.ts';
-import { byId } from './dom.ts';
+import { byId, dateFieldsAsDates } from './dom.ts';
 import { NAVIGATE_EVENT } from './navigate.ts';
 import { hydrateChoice } from './pages/choice-hydrate.ts';
 import { hydrateReport } from './pages/report-hydrate.ts';
@@ -269,9 +269,9 @@ window.addEventListener('beforeprint', () => {
 window.addEventListener('afterprint', () => {
   for (const details of foldedForPrint.splice(0)) details.open = false;
 });
-// The page's date fields arrive as text fields (web/index.html): date fields from here on.
-for (const input of document.querySelectorAll<HTMLInputElement>('input[data-date]'))
-  input.type = 'date';
+// The page's date and month fields arrive as text fields (web/index.html, and the server's
+// Erkunden and Verlauf: dateFieldsAsText): date fields from here on.
+dateFieldsAsDates(document);
 initAccount();
 initReport(() => route());
 // Fragment links, location.hash and back/forward all fire popstate.

@@ -63,6 +63,13 @@ describe(`pages rendered on the server (${DATABASE_KIND})`, () => {
     const form = explore.querySelector('form.choice') as HTMLFormElement;
     expect(form.getAttribute('action')).toBe('/erkunden');
     expect(form.querySelector('option[selected]')?.getAttribute('value')).toBe('clients_active');
+    // Its date field as a text field, which the script makes a date field (web/dom.ts).
+    const date = form.querySelector('#explore-date') as HTMLInputElement;
+    expect(date.type).toBe('text');
+    expect(date.dataset.date).toBe('');
+    expect(date.value).toBe('2021-01-01');
+    expect(document.querySelector('label[for="explore-date"]')?.textContent).toBe('Stichtag');
+    expect(document.querySelectorAll('input[type="date"], input[type="month"]')).toHaveLength(0);
   });
 
   it('renders for a signed-in caller with the caller audience, and keeps COOP', async () => {
@@ -86,6 +93,11 @@ describe(`pages rendered on the server (${DATABASE_KIND})`, () => {
     );
     expect(cells(document, '#page-trends')).toHaveLength(38);
     expect(trends.querySelectorAll('figure.chart svg[role="img"]')).toHaveLength(2);
+    // Its month fields as text fields, which the script makes month fields (web/dom.ts).
+    const from = trends.querySelector('#trends-from') as HTMLInputElement;
+    expect([from.type, from.dataset.date, from.value]).toEqual(['text', 'month', '2018-01']);
+    expect((trends.querySelector('#trends-to') as HTMLInputElement).value).toBe('2021-02');
+    expect(document.querySelectorAll('input[type="date"], input[type="month"]')).toHaveLength(0);
     // The form's filter field, as sent without the script.
     const provider = await page(
       '/verlauf?kennzahl=clients_active&intervall=jahr&von=2018-01&bis=2020-12&filter=traeger%3AAWO',

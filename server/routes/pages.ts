@@ -72,6 +72,8 @@ async function loadRenderer(template: string): Promise<Renderer> {
       });
       // The downloads' data after the content, not in the figures (figure-downloads.ts).
       modules.downloads.moveDownloadData(dom.window.document);
+      // Date and month fields as text fields until the script runs (dom.ts).
+      modules.dom.dateFieldsAsText(dom.window.document);
       return dom.serialize();
     },
   };

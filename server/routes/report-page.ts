@@ -23,12 +23,15 @@ export async function loadReportRenderer(template: string): Promise<ReportRender
   const { JSDOM, VirtualConsole } = await import('jsdom');
   const { drawReport } = await import('../../web/pages/report.ts');
   const { moveDownloadData } = await import('../../web/figure-downloads.ts');
+  const { dateFieldsAsText } = await import('../../web/dom.ts');
   return (report) => {
     // jsdom's CSS parser knows no @page margin boxes (the print head): its complaints are dropped.
     const dom = new JSDOM(template, { virtualConsole: new VirtualConsole() });
     drawOnDom(dom, () => drawReport(report));
     // The downloads' data after the content, not in the figures (figure-downloads.ts).
     moveDownloadData(dom.window.document);
+    // Date fields as text fields until the script runs (web/dom.ts; the page's own already are).
+    dateFieldsAsText(dom.window.document);
     return dom.serialize();
   };
 }
