@@ -28,8 +28,14 @@ let funder: { authorization: string };
 let truth: GroundTruth;
 let providers: string[];
 let municipalities: string[];
-/** The floor under the first closings, as a reader sees it: its minimum and first day. */
-let floor: { minimum: number; from: string | null };
+/**
+ * The floor under the first closings, as a reader sees it: its minimum, and the ends of the
+ * district's first and minimum-th closed cases (figures of closings withheld in between).
+ */
+let floor: { minimum: number; first: string | null; until: string | null };
+/** Whether the district's closings by the end of `date` are under the floor. */
+const underFloor = (date: string) =>
+  floor.first !== null && floor.first <= date && (floor.until === null || date < floor.until);
 
 beforeAll(async () => {
   testApp = await createTestApp({ demonstrationData: true, cellKeySeed: KEY_SEED });
@@ -45,7 +51,8 @@ beforeAll(async () => {
   const rules = (await ask('/api/v1/indicators?date=2021-01-01', false)).rules as {
     minDenominator: number;
   };
-  floor = { minimum: rules.minDenominator, from: await truth.closingsFrom(rules.minDenominator) };
+  const days = await truth.closingDays(rules.minDenominator);
+  floor = { minimum: rules.minDenominator, first: days.first, until: days.floor };
 }, 120_000);
 afterAll(() => testApp?.close());
 
@@ -114,8 +121,14 @@ function observe(
 ): Observation[] {
   const parts = countsOf(indicator);
   const protection = (figure.protection as string | undefined) ?? 'exact';
-  // Below the floor under the first closings every figure of closings is withheld, zeros too.
-  const floored = indicator.closings === true && (floor.from === null || cell.date < floor.from);
+  // Under the floor under the first closings every figure of closings is withheld, zeros
+  // too: on the days under it, and for a count over a period whose day before is under it.
+  const floored =
+    indicator.closings === true &&
+    (underFloor(cell.date) ||
+      (indicator.kind === 'count' &&
+        indicator.period === true &&
+        underFloor(shift(cell.periodFrom, -1))));
   const published = (value: unknown, atLeast: number) =>
     value === null || value === undefined
       ? {
@@ -149,13 +162,26 @@ function observe(
 }
 
 /**
- * What the floor under the first closings tells of each day: whether the district had closed
- * fewer cases than the minimum (its figures of closings withheld) or not.
+ * What the floor under the first closings tells of each day (and the day before each
+ * period): whether the district had closed no case yet, at least one and fewer than the
+ * minimum (its figures of closings withheld), or at least the minimum.
  */
 function floorFacts(observations: readonly Observation[]): Observation[] {
-  const dates = [...new Set(observations.map((observation) => observation.cell.date))];
-  return dates.map((date) => {
-    const below = floor.from === null || date < floor.from;
+  const dates = [
+    ...new Set(
+      observations.flatMap((observation) => [
+        observation.cell.date,
+        shift(observation.cell.periodFrom, -1),
+      ]),
+    ),
+  ];
+  return dates.map((date): Observation => {
+    const [lowest, highest, said] =
+      floor.first === null || date < floor.first
+        ? [0, 0, 'noch keine']
+        : underFloor(date)
+          ? [1, floor.minimum - 1, 'weniger als die Mindestzahl']
+          : [floor.minimum, Number.POSITIVE_INFINITY, 'mindestens die Mindestzahl'];
     return {
       cell: {
         date,
@@ -163,10 +189,8 @@ function floorFacts(observations: readonly Observation[]): Observation[] {
         count: 'cases_closed',
         categories: [],
       },
-      published: below
-        ? { kind: 'bounds', lowest: 0, highest: floor.minimum - 1 }
-        : { kind: 'bounds', lowest: floor.minimum, highest: Number.POSITIVE_INFINITY },
-      source: `beendete Fälle am ${date} ${below ? 'unter' : 'ab'} der Mindestzahl`,
+      published: { kind: 'bounds', lowest, highest },
+      source: `beendete Fälle bis ${date}: ${said}`,
     };
   });
 }

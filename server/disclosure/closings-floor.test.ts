@@ -22,8 +22,10 @@ let from: string;
 let before: string;
 /** The district's first closed case. */
 let first: string;
-const dayBefore = (date: string) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const shift = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const dayBefore = (date: string) => shift(date, -1);
+const dayAfter = (date: string) => shift(date, 1);
 
 beforeAll(async () => {
   testApp = await createTestApp({ demonstrationData: true });
@@ -88,7 +90,8 @@ describe(`the floor under the first closings, on ${DATABASE_KIND}`, () => {
         headers,
       );
       for (const point of series.points as (Figure & { date: string })[])
-        if (point.date < from) expect(withheld(point), point.date).toBe(true);
+        if (point.date < first) expect(point.value, point.date).toBe(0);
+        else if (point.date < from) expect(withheld(point), point.date).toBe(true);
     }
   });
 
@@ -121,6 +124,38 @@ describe(`the floor under the first closings, on ${DATABASE_KIND}`, () => {
     expect((await closedOn(from)).value).toBeGreaterThanOrEqual(
       MINIMUM - DEFAULT_RULES.cellKey.maxDeviation,
     );
+  });
+
+  it('shows the true zeros before the first closing, for the district and the state', async () => {
+    for (const district of ['', '&district=all']) {
+      const all = await get(`/api/v1/indicators?date=${dayBefore(first)}${district}`, funder);
+      const closed = all.indicators.find((figure: { id: string }) => figure.id === 'cases_closed');
+      expect(closed.value).toBe(0);
+    }
+  });
+
+  it('withholds a count over a period whose day before is under the floor, on any later date', async () => {
+    // Closings from a day under the floor to a day past it are the closings by the date minus
+    // those by the day before: beside the exact count of the date they would give those back.
+    const inPeriod = async (periodFrom: string) =>
+      (await get(`/api/v1/indicators?date=${from}&from=${periodFrom}`, funder)).indicators.find(
+        (figure: { id: string }) => figure.id === 'cases_closed_in_period',
+      );
+    expect(withheld(await inPeriod(dayAfter(first)))).toBe(true);
+    expect(withheld(await inPeriod(from))).toBe(true);
+    // From the first closing on: the day before had no closing, nothing to give back.
+    expect((await inPeriod(first)).value).toBeGreaterThanOrEqual(
+      MINIMUM - DEFAULT_RULES.cellKey.maxDeviation,
+    );
+    const bySex = await get(
+      `/api/v1/indicators/cases_closed_in_period/breakdown?date=${from}&by=sex&from=${dayAfter(first)}`,
+    );
+    expect([...bySex.rows, bySex.total].every(withheld)).toBe(true);
+    // A month's series point: the month containing the floor's day begins under it.
+    const series = await get(
+      `/api/v1/indicators/cases_closed_in_period/series?from=${from.slice(0, 7)}&to=${from.slice(0, 7)}&interval=month`,
+    );
+    for (const point of series.points as Figure[]) expect(withheld(point)).toBe(true);
   });
 
   it('publishes the closings from that day on', async () => {

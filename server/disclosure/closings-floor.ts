@@ -19,14 +19,13 @@ export interface WithheldDays {
   until: string | null;
 }
 
-/** Before every date: a district's closings are withheld from its start. */
-const EVER = '0001-01-01';
-
 /**
- * The days on which figures of closings are withheld for a district: every day before the
- * end of its `minimum`-th closed case. For the whole state (`undefined`), whose tables show
- * each district's towns, the days on which any district has closed at least one case and
- * fewer than `minimum`: a district without closings adds true zeros only.
+ * The days on which figures of closings are withheld for a district: from the end of its
+ * first closed case to the end of its `minimum`-th. Before the first, every count of
+ * closings is a true zero and shown as one; a reader learns the day of the first closing
+ * (at least one case closed that day), and no count beside it, since everything after is
+ * withheld until the `minimum`-th. For the whole state (`undefined`), whose tables show
+ * each district's towns, the days on which any district is in that stretch.
  */
 export async function closingsWithheld(
   db: Kysely<Database>,
@@ -40,10 +39,24 @@ export async function closingsWithheld(
     WHERE ended_on IS NOT NULL
       AND ${district === undefined ? sql`true` : sql`district_key = ${district}`}
     GROUP BY district_key`.execute(db);
-  if (district !== undefined) return [{ from: EVER, until: rows[0]?.floor ?? null }];
   return rows.map((row) => ({ from: row.first, until: row.floor }));
 }
 
-/** Whether a figure of closings on `date` falls under the floor. */
-export const belowClosingsFloor = (date: string, withheld: readonly WithheldDays[]): boolean =>
+const within = (date: string, withheld: readonly WithheldDays[]) =>
   withheld.some((days) => days.from <= date && (days.until === null || date < days.until));
+
+const dayBefore = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Whether a figure of closings falls under the floor: its date is a withheld day, or, for a
+ * count over a period, the day before the period is one (the count is the closings by its
+ * date minus those by that day, and beside the exact count of its date it would give those
+ * back).
+ */
+export const belowClosingsFloor = (
+  on: { date: string; periodFrom?: string | undefined },
+  withheld: readonly WithheldDays[],
+): boolean =>
+  within(on.date, withheld) ||
+  (on.periodFrom !== undefined && within(dayBefore(on.periodFrom), withheld));

@@ -57,13 +57,20 @@ const WITHHELD: DisclosedFigure = Object.freeze({
 });
 
 /**
- * Whether a figure of `indicator` on `date` is withheld by the floor under the district's
- * first closings (server/disclosure/closings-floor.ts): every cell of it, zeros too.
+ * Whether a figure of `indicator` on a date (over a period from `periodFrom`, for a period
+ * count) is withheld by the floor under the district's first closings
+ * (server/disclosure/closings-floor.ts): every cell of it, zeros too.
  */
-export const floored = (indicator: Indicator, disclosure: Disclosure, date: string): boolean =>
+export const floored = (indicator: Indicator, disclosure: Disclosure, on: Point): boolean =>
   disclosure.audience !== 'internal' &&
   indicator.closings === true &&
-  belowClosingsFloor(date, disclosure.closingsWithheld);
+  belowClosingsFloor(
+    {
+      date: on.date,
+      periodFrom: indicator.kind === 'count' && indicator.period ? on.periodFrom : undefined,
+    },
+    disclosure.closingsWithheld,
+  );
 
 /**
  * One figure for the audience: as computed for the district office; the audited exact
@@ -74,11 +81,12 @@ export function disclose(
   indicator: Indicator,
   figure: RawFigure,
   disclosure: Disclosure,
-  total?: { date: string },
+  on: Point,
+  { total = false } = {},
 ): DisclosedFigure {
   if (disclosure.audience === 'internal') return exactFigure(figure);
-  if (total && floored(indicator, disclosure, total.date)) return { ...WITHHELD };
-  const audited = total ? disclosure.headline?.figure(indicator, total.date) : undefined;
+  if (floored(indicator, disclosure, on)) return { ...WITHHELD };
+  const audited = total ? disclosure.headline?.figure(indicator, on.date) : undefined;
   return audited ?? perturbedFigure(indicator, figure, disclosure.rules);
 }
 
@@ -101,7 +109,7 @@ export async function discloseIndicators(
     label: indicator.label,
     definition: indicator.definition,
     kind: indicator.kind,
-    ...disclose(indicator, figure, disclosure, { date: scope.date }),
+    ...disclose(indicator, figure, disclosure, scope, { total: true }),
   }));
 }
 
@@ -146,16 +154,14 @@ export async function discloseBreakdown(
   disclosure: Disclosure,
   counts: CountOptions = {},
 ): Promise<DisclosedBreakdown> {
-  const withheld = floored(indicator, disclosure, scope.date);
+  const withheld = floored(indicator, disclosure, scope);
   // The table and the classes it is audited over are independent queries: side by side.
   const [{ rows, total }, links] = await Promise.all([
     breakdownOn(db, scope, indicator, by, directory, counts),
     withheld ? undefined : linksOf(db, scope, indicator, [by], disclosure),
   ]);
-  const shown = rows.map((row) =>
-    withheld ? { ...WITHHELD } : disclose(indicator, row.figure, disclosure),
-  );
-  const shownTotal = disclose(indicator, total, disclosure, { date: scope.date });
+  const shown = rows.map((row) => disclose(indicator, row.figure, disclosure, scope));
+  const shownTotal = disclose(indicator, total, disclosure, scope, { total: true });
   if (disclosure.audience !== 'internal' && !withheld)
     await protectTable(
       indicator,
@@ -200,7 +206,7 @@ export async function discloseSeries(
   const figures = await seriesOn(db, scope, indicator, points, counts);
   return figures.map(({ point, figure }) => ({
     date: point.date,
-    ...disclose(indicator, figure, disclosure, { date: point.date }),
+    ...disclose(indicator, figure, disclosure, point, { total: true }),
   }));
 }
 
@@ -222,17 +228,16 @@ export async function discloseCrossTable(
   directory: DirectoryCategories,
   disclosure: Disclosure,
 ): Promise<DisclosedCrossTable> {
-  const withheld = floored(indicator, disclosure, scope.date);
+  const withheld = floored(indicator, disclosure, scope);
   const [table, links] = await Promise.all([
     crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory),
     withheld ? undefined : linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure),
   ]);
-  const one = (figure: RawFigure) =>
-    withheld ? { ...WITHHELD } : disclose(indicator, figure, disclosure);
+  const one = (figure: RawFigure) => disclose(indicator, figure, disclosure, scope);
   const cells = table.cells.map((row) => row.map(one));
   const rowTotals = table.rowTotals.map(one);
   const columnTotals = table.columnTotals.map(one);
-  const total = disclose(indicator, table.total, disclosure, { date: scope.date });
+  const total = disclose(indicator, table.total, disclosure, scope, { total: true });
   if (disclosure.audience !== 'internal' && !withheld) {
     const width = table.columns.length;
     const at = (r: number, c: number) => r * width + c;

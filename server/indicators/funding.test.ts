@@ -201,7 +201,7 @@ describe(`funding-period counts on ${DATABASE_KIND}`, () => {
 
 describe(`funding-period disclosure on ${DATABASE_KIND}`, () => {
   it('shows everything to the district office', () => {
-    const shown = discloseFunding(rows, 'internal', DEFAULT_RULES);
+    const shown = discloseFunding(rows, 'internal', DEFAULT_RULES, []);
     for (const row of shown)
       for (const figure of Object.values(row.figures)) expect(figure.suppressed).toBe(false);
     expect(shown[0]?.figures.cases_closed_in_year?.value).toBe(
@@ -209,8 +209,33 @@ describe(`funding-period disclosure on ${DATABASE_KIND}`, () => {
     );
   });
 
+  it('withholds the closings of a year that reaches into the floor under the first closings', () => {
+    // Closings withheld from 24.04.2018 to 31.01.2019: 2018 ends inside, 2019 begins the day
+    // after a withheld day (its count is the closings by its end minus those by 31.12.2018).
+    const shown = discloseFunding(rows, 'public', DEFAULT_RULES, [
+      { from: '2018-04-24', until: '2019-02-01' },
+    ]);
+    const figure = (year: number, id: string) =>
+      shown.find((row) => row.year.year === year && row.provider === null)?.figures[id];
+    for (const year of [2018, 2019]) {
+      for (const id of ['cases_closed_in_year', 'closed_with_lease_share', 'closed_adults'])
+        expect(figure(year, id), `${year} ${id}`).toMatchObject({ value: null, suppressed: true });
+      expect(figure(year, 'cases_started_in_year')?.value).toBeGreaterThan(0);
+      expect(figure(year, 'clients_active')?.value).toBeGreaterThan(0);
+    }
+    expect(figure(2020, 'cases_closed_in_year')?.value).toBeGreaterThan(0);
+    // As computed for the district office, whatever the days.
+    const internal = discloseFunding(rows, 'internal', DEFAULT_RULES, [
+      { from: '2018-04-24', until: '2019-02-01' },
+    ]);
+    expect(
+      internal.find((row) => row.year.year === 2018 && row.provider === null)?.figures
+        .cases_closed_in_year?.value,
+    ).toBe(rowOf(2018, null).counts.cases_closed_in_year);
+  });
+
   it('shows no small count and leaves no line with one hidden cell', () => {
-    const shown = discloseFunding(rows, 'public', DEFAULT_RULES);
+    const shown = discloseFunding(rows, 'public', DEFAULT_RULES, []);
     const value = (year: number, provider: string | null, id: string) => ({
       raw: rowOf(year, provider).counts[id] as number,
       hidden:

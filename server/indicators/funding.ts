@@ -6,6 +6,11 @@ import { type Kysely, sql } from 'kysely';
 import { END_REASONS } from '../../contract/vocabulary.ts';
 import type { Database } from '../db/types.ts';
 import {
+  belowClosingsFloor,
+  closingsWithheld,
+  type WithheldDays,
+} from '../disclosure/closings-floor.ts';
+import {
   type Audience,
   type DisclosedFigure,
   type DisclosureRules,
@@ -176,6 +181,12 @@ export function fundingDefinitions() {
     denominator: figure.kind === 'count' ? null : part(figure.denominator),
   }));
 }
+
+/** Whether a figure counts closed cases (the year's closings, by reason, and what they had). */
+const countsClosings = (figure: FundingFigure): boolean =>
+  figure.id === 'cases_closed_in_year' ||
+  figure.id.startsWith('closed_') ||
+  figure.id.startsWith(REASON_PREFIX);
 
 const COUNTS = FUNDING_FIGURES.filter((figure): figure is FundingCount => figure.kind === 'count');
 
@@ -374,6 +385,7 @@ export function discloseFunding(
   rows: readonly RawFundingRow[],
   audience: Audience,
   rules: DisclosureRules,
+  closings: readonly WithheldDays[],
 ): FundingRow[] {
   return rows.map((row) => {
     const exact = audience === 'internal';
@@ -383,8 +395,25 @@ export function discloseFunding(
       return exact ? count : perturbedCount(count, row.keys[id], rules);
     };
     const protection = exact ? 'none' : 'perturbed';
+    // The year's closings, as the indicators' cases closed in a period: withheld under the
+    // floor under the district's first closings (server/disclosure/closings-floor.ts).
+    const floored =
+      !exact &&
+      row.year.from !== null &&
+      row.year.to !== null &&
+      belowClosingsFloor({ date: row.year.to, periodFrom: row.year.from }, closings);
     const figures: Record<string, DisclosedFigure> = {};
     for (const figure of FUNDING_FIGURES) {
+      if (floored && countsClosings(figure)) {
+        figures[figure.id] = {
+          value: null,
+          numerator: null,
+          denominator: null,
+          suppressed: true,
+          protection,
+        };
+        continue;
+      }
       if (figure.kind === 'count') {
         figures[figure.id] = {
           value: countOf(figure.id),
@@ -433,5 +462,7 @@ export async function fundingReport(
   const asOf = await dataAsOf(db, scope);
   const years = fundingYears(period.from, period.to, asOf);
   const counts = await fundingCounts(db, scope, years, providers);
-  return { asOf, years, rows: discloseFunding(counts, audience, rules) };
+  const closings =
+    audience === 'internal' ? [] : await closingsWithheld(db, scope.district, rules.minDenominator);
+  return { asOf, years, rows: discloseFunding(counts, audience, rules, closings) };
 }

@@ -175,17 +175,17 @@ export class GroundTruth {
   }
 
   /**
-   * The first day on which the district's closings are published (the floor under the
-   * first closings, docs/disclosure.md): the end of its `minimum`-th closed case. A reader
-   * sees it in the answers (every figure of closings is withheld before it), so the analyst
-   * may know it; worked out here from the case rows.
+   * The floor under the first closings (docs/disclosure.md): the ends of the district's
+   * first and `minimum`-th closed cases. A reader sees both in the answers (figures of
+   * closings are zeros before the first and withheld from it to the other), so the analyst
+   * may know them; worked out here from the case rows.
    */
-  async closingsFrom(minimum: number): Promise<string | null> {
-    const { rows } = await sql<{ day: string }>`
-      SELECT ended_on::text AS day FROM cases
-      WHERE district_key = ${this.district} AND ended_on IS NOT NULL
-      ORDER BY ended_on OFFSET ${minimum - 1} LIMIT 1`.execute(this.db);
-    return rows[0]?.day ?? null;
+  async closingDays(minimum: number): Promise<{ first: string | null; floor: string | null }> {
+    const { rows } = await sql<{ first: string | null; floor: string | null }>`
+      SELECT min(ended_on)::text AS first,
+             (array_agg(ended_on ORDER BY ended_on))[${minimum}]::text AS floor
+      FROM cases WHERE district_key = ${this.district} AND ended_on IS NOT NULL`.execute(this.db);
+    return rows[0] ?? { first: null, floor: null };
   }
 
   /** The indices of the cases a cell counts. */
