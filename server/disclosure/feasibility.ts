@@ -33,11 +33,24 @@ export interface Interval {
 const WITNESSES_KEPT = 40;
 const TOLERANCE = 1e-6;
 
+/** Linear programs solved in this process (for benchmarks and tests). */
+let solvedInProcess = 0;
+export const linearProgramsSolved = () => solvedInProcess;
+
 export class FeasibleSums {
-  private readonly model: Model;
+  /** Made at the first linear program: most tables are settled by moves (`moved`). */
+  private made: Model | undefined;
+  private readonly matrix: { starts: number[]; indices: number[]; values: number[] };
   private witnesses: Float64Array[] = [];
   private readonly rows: (readonly number[])[];
   private objective: readonly number[] = [];
+  /** Each fact's bounds as they are now (relax changes them). */
+  private readonly lower: number[];
+  private readonly upper: number[];
+  /** The facts each unknown is part of. */
+  private readonly factsOf: number[][];
+  /** The known point, whole counts, and each fact's sum at it; kept while it is feasible. */
+  private base: { point: Float64Array; sums: number[] } | undefined;
   /** Linear programs solved so far (for benchmarks and tests). */
   solved = 0;
 
@@ -45,14 +58,32 @@ export class FeasibleSums {
    * @param unknowns the number of unknown counts
    * @param facts what the published figures say about them
    * @param known a point known to satisfy every fact (the true counts), if any
+   * @param moves whether moves from the known point may settle a question (`moved`); off
+   *   only to compare with the linear programs alone (tests)
    */
   constructor(
     private readonly highs: Highs,
     readonly unknowns: number,
     facts: readonly Fact[],
     known?: Float64Array,
+    private readonly moves = true,
   ) {
     this.rows = facts.map((fact) => fact.members);
+    this.lower = facts.map((fact) => fact.lower);
+    this.upper = facts.map((fact) => fact.upper);
+    this.factsOf = Array.from({ length: unknowns }, () => []);
+    const unique = facts.map((fact) => [...new Set(fact.members)]);
+    unique.forEach((members, index) => {
+      for (const member of members) this.factsOf[member]?.push(index);
+    });
+    if (known && known.every((value) => value >= 0 && Number.isInteger(value))) {
+      const sums = unique.map((members) => members.reduce((sum, m) => sum + (known[m] ?? 0), 0));
+      const feasible = sums.every(
+        (sum, index) =>
+          sum >= (this.lower[index] as number) && sum <= (this.upper[index] as number),
+      );
+      if (feasible) this.base = { point: known, sums };
+    }
     const starts = [0];
     const indices: number[] = [];
     const values: number[] = [];
@@ -64,28 +95,30 @@ export class FeasibleSums {
       }
       starts.push(indices.length);
     }
-    this.model = highs.createModel({
+    this.matrix = { starts, indices, values };
+    if (known) this.witnesses.push(known);
+  }
+
+  /** The linear program over the facts as they are now. */
+  private get model(): Model {
+    if (this.made) return this.made;
+    const { highs, unknowns, lower, upper } = this;
+    const model = highs.createModel({
       numCols: unknowns,
-      numRows: facts.length,
+      numRows: lower.length,
       colCost: new Float64Array(unknowns),
       colLower: new Float64Array(unknowns),
       colUpper: new Float64Array(unknowns).fill(highs.infinity),
-      rowLower: facts.map((fact) => (Number.isFinite(fact.lower) ? fact.lower : -highs.infinity)),
-      rowUpper: facts.map((fact) => (Number.isFinite(fact.upper) ? fact.upper : highs.infinity)),
-      matrix: {
-        format: 'csr',
-        numRows: facts.length,
-        numCols: unknowns,
-        starts,
-        indices,
-        values,
-      },
+      rowLower: lower.map((bound) => (Number.isFinite(bound) ? bound : -highs.infinity)),
+      rowUpper: upper.map((bound) => (Number.isFinite(bound) ? bound : highs.infinity)),
+      matrix: { format: 'csr', numRows: lower.length, numCols: unknowns, ...this.matrix },
     });
     // Between questions only the objective changes, so the last basis stays feasible and the
     // primal simplex goes on from it (about forty times faster here than the dual simplex,
     // which the default picks and which starts over).
-    this.model.options.set({ output_flag: false, presolve: 'off', simplex_strategy: 4 });
-    if (known) this.witnesses.push(known);
+    model.options.set({ output_flag: false, presolve: 'off', simplex_strategy: 4 });
+    this.made = model;
+    return model;
   }
 
   private optimum(members: readonly number[], sense: 'minimize' | 'maximize'): number {
@@ -96,6 +129,7 @@ export class FeasibleSums {
     model.changeObjectiveSense(highs.constants.objectiveSense[sense]);
     model.run();
     this.solved += 1;
+    solvedInProcess += 1;
     let status = model.getModelStatus();
     if (
       status !== highs.constants.modelStatus.optimal &&
@@ -143,8 +177,48 @@ export class FeasibleSums {
       most = Math.max(most, sum);
     }
     if (Math.floor(most + TOLERANCE) - Math.ceil(least - TOLERANCE) >= width) return { wide: true };
+    if (this.moved(members, width)) return { wide: true };
     const interval = this.interval(members);
     return { wide: interval.highest - interval.lowest >= width, interval };
+  }
+
+  /**
+   * Whether the known point, with `width` cases moved into or out of one unknown of
+   * `members` (and, to keep sums that hold both, out of or into one other unknown), still
+   * satisfies every fact: then that point is feasible too, and its sum of `members` lies
+   * `width` from the known one's, so the interval is at least `width` wide. Whole counts,
+   * checked exactly; a linear program decides only where no such move is found.
+   */
+  private moved(members: readonly number[], width: number): boolean {
+    const { base, lower, upper, factsOf } = this;
+    if (!base || !this.moves) return false;
+    const { point, sums } = base;
+    const inside = new Set(members);
+    const fits = (fact: number, change: number) => {
+      const sum = (sums[fact] as number) + change;
+      return sum >= (lower[fact] as number) && sum <= (upper[fact] as number);
+    };
+    for (const member of inside) {
+      for (const delta of [width, -width]) {
+        if ((point[member] as number) + delta < 0) continue;
+        const own = factsOf[member] as number[];
+        if (own.every((fact) => fits(fact, delta))) return true;
+        // Or the same number moved from (to) another unknown outside `members`: the facts
+        // that hold both keep their sums.
+        const others = new Set<number>();
+        for (const fact of own) for (const other of this.rows[fact] ?? []) others.add(other);
+        for (const other of others) {
+          if (inside.has(other) || (point[other] as number) - delta < 0) continue;
+          const theirs = new Set(factsOf[other]);
+          if (
+            own.every((fact) => theirs.has(fact) || fits(fact, delta)) &&
+            [...theirs].every((fact) => own.includes(fact) || fits(fact, -delta))
+          )
+            return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -155,7 +229,14 @@ export class FeasibleSums {
    */
   relax(fact: number, lower: number, upper: number): void {
     const { highs } = this;
-    this.model.changeRowBounds(
+    this.lower[fact] = lower;
+    this.upper[fact] = upper;
+    if (this.base) {
+      const sum = this.base.sums[fact] as number;
+      if (sum < lower || sum > upper) this.base = undefined;
+    }
+    // Not made yet: it will be made with the bounds as they are then.
+    this.made?.changeRowBounds(
       fact,
       Number.isFinite(lower) ? lower : -highs.infinity,
       Number.isFinite(upper) ? upper : highs.infinity,
@@ -183,6 +264,7 @@ export class FeasibleSums {
   }
 
   dispose(): void {
-    this.model.dispose();
+    this.made?.dispose();
+    this.made = undefined;
   }
 }
