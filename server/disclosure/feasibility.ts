@@ -76,7 +76,7 @@ export class FeasibleSums {
     unique.forEach((members, index) => {
       for (const member of members) this.factsOf[member]?.push(index);
     });
-    if (known && known.every((value) => value >= 0 && Number.isInteger(value))) {
+    if (known?.every((value) => value >= 0 && Number.isInteger(value))) {
       const sums = unique.map((members) => members.reduce((sum, m) => sum + (known[m] ?? 0), 0));
       const feasible = sums.every(
         (sum, index) =>
