@@ -31,6 +31,8 @@ export interface Interval {
 
 /** Points known to satisfy every fact, kept to answer some questions without solving. */
 const WITNESSES_KEPT = 40;
+/** Moves between two unknowns tried for one question before a linear program decides. */
+const MOVES_TRIED = 256;
 const TOLERANCE = 1e-6;
 
 /** Linear programs solved in this process (for benchmarks and tests). */
@@ -190,7 +192,7 @@ export class FeasibleSums {
    * checked exactly; a linear program decides only where no such move is found.
    */
   private moved(members: readonly number[], width: number): boolean {
-    const { base, lower, upper, factsOf } = this;
+    const { base, lower, upper, factsOf, rows } = this;
     if (!base || !this.moves) return false;
     const { point, sums } = base;
     const inside = new Set(members);
@@ -198,21 +200,26 @@ export class FeasibleSums {
       const sum = (sums[fact] as number) + change;
       return sum >= (lower[fact] as number) && sum <= (upper[fact] as number);
     };
+    // Moves between two unknowns tried per question, at most: a search, not a solver.
+    let budget = MOVES_TRIED;
     for (const member of inside) {
       for (const delta of [width, -width]) {
         if ((point[member] as number) + delta < 0) continue;
         const own = factsOf[member] as number[];
-        if (own.every((fact) => fits(fact, delta))) return true;
-        // Or the same number moved from (to) another unknown outside `members`: the facts
-        // that hold both keep their sums.
-        const others = new Set<number>();
-        for (const fact of own) for (const other of this.rows[fact] ?? []) others.add(other);
-        for (const other of others) {
+        const blocking = own.filter((fact) => !fits(fact, delta));
+        if (blocking.length === 0) return true;
+        // Or the same number moved from (to) another unknown outside `members` that is part
+        // of every fact the move alone breaks: those keep their sums.
+        let fewest = blocking[0] as number;
+        for (const fact of blocking)
+          if ((rows[fact] as number[]).length < (rows[fewest] as number[]).length) fewest = fact;
+        for (const other of rows[fewest] as number[]) {
+          if (budget-- <= 0) return false;
           if (inside.has(other) || (point[other] as number) - delta < 0) continue;
-          const theirs = new Set(factsOf[other]);
+          const theirs = factsOf[other] as number[];
           if (
-            own.every((fact) => theirs.has(fact) || fits(fact, delta)) &&
-            [...theirs].every((fact) => own.includes(fact) || fits(fact, -delta))
+            own.every((fact) => theirs.includes(fact) || fits(fact, delta)) &&
+            theirs.every((fact) => own.includes(fact) || fits(fact, -delta))
           )
             return true;
         }
