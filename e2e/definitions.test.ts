@@ -67,6 +67,7 @@ describe('definitions page', () => {
       expect(protection).toContain('Cell-Key-Verfahren');
       expect(protection).toContain('zwischen 1 und 4');
       expect(protection).toContain('weniger als 20 Personen');
+      expect(protection).toContain('erst ab dem Tag seines 20. beendeten Falls');
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
         viewport.width,
       );

@@ -123,7 +123,7 @@ export function protectionNote(
     );
   notes.push(
     withheld
-      ? `${SUPPRESSED} = Wert gesperrt: ein Anteil auf weniger als ${rules.minDenominator} Personen${audited ? ', ein Eckwert, aus dem sich sonst eine kleine Zahl errechnen ließe' : ''}${perturbed ? ', oder ein Wert, aus dem sich mit der Summe seiner Zeile oder Spalte sonst eine kleine Zahl genau errechnen ließe' : ''}.`
+      ? `${SUPPRESSED} = Wert gesperrt: ein Anteil auf weniger als ${rules.minDenominator} Personen${audited ? ', ein Eckwert, aus dem sich sonst eine kleine Zahl errechnen ließe' : ''}${perturbed ? `, ein Wert zu beendeten Fällen vor dem ${rules.minDenominator}. beendeten Fall des Kreises, oder ein Wert, aus dem sich mit der Summe seiner Zeile oder Spalte sonst eine kleine Zahl genau errechnen ließe` : ''}.`
       : 'Kein Wert ist gesperrt.',
   );
   return notes.join(' ');

@@ -28,6 +28,8 @@ let funder: { authorization: string };
 let truth: GroundTruth;
 let providers: string[];
 let municipalities: string[];
+/** The floor under the first closings, as a reader sees it: its minimum and first day. */
+let floor: { minimum: number; from: string | null };
 
 beforeAll(async () => {
   testApp = await createTestApp({ demonstrationData: true, cellKeySeed: KEY_SEED });
@@ -40,6 +42,10 @@ beforeAll(async () => {
   municipalities = (
     await db.selectFrom('municipalities').select('ags').orderBy('ags').execute()
   ).map((m) => m.ags);
+  const rules = (await ask('/api/v1/indicators?date=2021-01-01', false)).rules as {
+    minDenominator: number;
+  };
+  floor = { minimum: rules.minDenominator, from: await truth.closingsFrom(rules.minDenominator) };
 }, 120_000);
 afterAll(() => testApp?.close());
 
@@ -108,9 +114,15 @@ function observe(
 ): Observation[] {
   const parts = countsOf(indicator);
   const protection = (figure.protection as string | undefined) ?? 'exact';
+  // Below the floor under the first closings every figure of closings is withheld, zeros too.
+  const floored = indicator.closings === true && (floor.from === null || cell.date < floor.from);
   const published = (value: unknown, atLeast: number) =>
     value === null || value === undefined
-      ? { kind: 'withheld' as const, atLeast, audited: protection !== 'perturbed' }
+      ? {
+          kind: 'withheld' as const,
+          atLeast: floored ? 0 : atLeast,
+          audited: protection !== 'perturbed',
+        }
       : protection === 'perturbed'
         ? { kind: 'perturbed' as const, value: value as number }
         : { kind: 'exact' as const, value: value as number };
@@ -134,6 +146,29 @@ function observe(
       source: `${source} (Nenner)`,
     });
   return observations;
+}
+
+/**
+ * What the floor under the first closings tells of each day: whether the district had closed
+ * fewer cases than the minimum (its figures of closings withheld) or not.
+ */
+function floorFacts(observations: readonly Observation[]): Observation[] {
+  const dates = [...new Set(observations.map((observation) => observation.cell.date))];
+  return dates.map((date) => {
+    const below = floor.from === null || date < floor.from;
+    return {
+      cell: {
+        date,
+        periodFrom: `${date.slice(0, 4)}-01-01`,
+        count: 'cases_closed',
+        categories: [],
+      },
+      published: below
+        ? { kind: 'bounds', lowest: 0, highest: floor.minimum - 1 }
+        : { kind: 'bounds', lowest: floor.minimum, highest: Number.POSITIVE_INFINITY },
+      source: `beendete Fälle am ${date} ${below ? 'unter' : 'ab'} der Mindestzahl`,
+    };
+  });
 }
 
 async function ask(url: string, asFunder: boolean) {
@@ -181,6 +216,7 @@ describe(`the analyst who adds and subtracts, on ${DATABASE_KIND}`, () => {
       month = next.getTime();
     }
     const cellKey = rules?.cellKey;
+    observations.push(...floorFacts(observations));
     const result = await attack(truth, observations, {
       k: rules?.k ?? 5,
       width: rules?.protectionWidth ?? FALLBACK_WIDTH,
@@ -338,6 +374,7 @@ describe(`the analyst who adds and subtracts, on ${DATABASE_KIND}`, () => {
           }
         }
         const k = rules?.k ?? 5;
+        observations.push(...floorFacts(observations));
         const result = await attack(truth, observations, {
           k,
           width: rules?.protectionWidth ?? FALLBACK_WIDTH,

@@ -35,6 +35,12 @@ const WITNESSES_KEPT = 40;
 const MOVES_TRIED = 256;
 const TOLERANCE = 1e-6;
 
+/** A question asked of the facts, or a fact changed, in order (FeasibleSums.replay). */
+type Step =
+  | { ask: readonly number[]; width: number }
+  | { relax: number; lower: number; upper: number }
+  | { certificate: readonly number[]; sense: 'minimize' | 'maximize' };
+
 /** Linear programs solved in this process (for benchmarks and tests). */
 let solvedInProcess = 0;
 export const linearProgramsSolved = () => solvedInProcess;
@@ -53,6 +59,16 @@ export class FeasibleSums {
   private readonly factsOf: number[][];
   /** The known point, whole counts, and each fact's sum at it; kept while it is feasible. */
   private base: { point: Float64Array; sums: number[] } | undefined;
+  /**
+   * Everything asked and changed so far, to replay for `certificate`: where a move settled
+   * a question that the linear programs alone would have solved, the model's last basis
+   * differs, and with it, where several are possible, the facts a bound is said to rest on.
+   */
+  private readonly history: Step[] = [];
+  private readonly facts: readonly Fact[];
+  private readonly known: Float64Array | undefined;
+  /** Whether a move settled a question since the state was last that of linear programs alone. */
+  private diverged = false;
   /** Linear programs solved so far (for benchmarks and tests). */
   solved = 0;
 
@@ -70,6 +86,8 @@ export class FeasibleSums {
     known?: Float64Array,
     private readonly moves = true,
   ) {
+    this.facts = facts;
+    this.known = known;
     this.rows = facts.map((fact) => fact.members);
     this.lower = facts.map((fact) => fact.lower);
     this.upper = facts.map((fact) => fact.upper);
@@ -99,6 +117,8 @@ export class FeasibleSums {
     }
     this.matrix = { starts, indices, values };
     if (known) this.witnesses.push(known);
+    // Without moves, as before them: the model made at once, over the facts as given.
+    if (!moves) void this.model;
   }
 
   /** The linear program over the facts as they are now. */
@@ -178,8 +198,12 @@ export class FeasibleSums {
       least = Math.min(least, sum);
       most = Math.max(most, sum);
     }
+    this.history.push({ ask: members, width });
     if (Math.floor(most + TOLERANCE) - Math.ceil(least - TOLERANCE) >= width) return { wide: true };
-    if (this.moved(members, width)) return { wide: true };
+    if (this.moved(members, width)) {
+      this.diverged = true;
+      return { wide: true };
+    }
     const interval = this.interval(members);
     return { wide: interval.highest - interval.lowest >= width, interval };
   }
@@ -236,6 +260,7 @@ export class FeasibleSums {
    */
   relax(fact: number, lower: number, upper: number): void {
     const { highs } = this;
+    this.history.push({ relax: fact, lower, upper });
     this.lower[fact] = lower;
     this.upper[fact] = upper;
     if (this.base) {
@@ -261,6 +286,8 @@ export class FeasibleSums {
    * the optimum (for messages: which published figures pin a count down).
    */
   certificate(members: readonly number[], sense: 'minimize' | 'maximize'): number[] {
+    if (this.diverged) this.replay();
+    this.history.push({ certificate: members, sense });
     this.optimum(members, sense);
     const duals = this.model.getSolution().rowDual;
     const facts: number[] = [];
@@ -268,6 +295,27 @@ export class FeasibleSums {
       if (Math.abs(dual) > TOLERANCE) facts.push(fact);
     });
     return facts;
+  }
+
+  /**
+   * Brings the model, its last basis and the known points to where the linear programs alone
+   * would have them: everything so far asked again of a model without moves. Rare (only a
+   * certificate after a move), and it keeps every certificate, and so every decision that
+   * rests on one, the same as without moves.
+   */
+  private replay(): void {
+    const alone = new FeasibleSums(this.highs, this.unknowns, this.facts, this.known, false);
+    for (const step of this.history) {
+      if ('ask' in step) alone.atLeast(step.ask, step.width);
+      else if ('relax' in step) alone.relax(step.relax, step.lower, step.upper);
+      else alone.certificate(step.certificate, step.sense);
+    }
+    this.made?.dispose();
+    this.made = alone.made;
+    this.witnesses = alone.witnesses;
+    this.objective = alone.objective;
+    this.solved += alone.solved;
+    this.diverged = false;
   }
 
   dispose(): void {

@@ -128,6 +128,22 @@ async function audit(
       touching.set(member, list);
     }
   });
+  /** Of the counts at `indices`, the smallest still shown by perturbation (not a zero). */
+  const smallestShown = (indices: ReadonlySet<number>) =>
+    [...indices]
+      .filter(
+        (index) =>
+          index < counts.length &&
+          !withheld[index] &&
+          counts[index]?.published.kind === 'perturbed' &&
+          (counts[index]?.truth as number) > 0,
+      )
+      .sort(
+        (a, b) =>
+          (counts[a]?.truth as number) - (counts[b]?.truth as number) ||
+          (counts[a]?.members.length as number) - (counts[b]?.members.length as number) ||
+          a - b,
+      )[0];
   try {
     // Withholding a count mostly widens intervals, but not always: a count published as 0
     // (0 to D) and then withheld is at least 1, which a reader may use against a count
@@ -139,19 +155,20 @@ async function audit(
       for (const target of targets) {
         while (!sums.atLeast(target.members, 1).wide) {
           const near = new Set(target.members.flatMap((member) => touching.get(member) ?? []));
-          const next = [...near]
-            .filter(
-              (index) =>
-                !withheld[index] &&
-                counts[index]?.published.kind === 'perturbed' &&
-                (counts[index]?.truth as number) > 0,
-            )
-            .sort(
-              (a, b) =>
-                (counts[a]?.truth as number) - (counts[b]?.truth as number) ||
-                (counts[a]?.members.length as number) - (counts[b]?.members.length as number) ||
-                a - b,
-            )[0];
+          // The smallest shown count touching it; once none is left, the smallest shown count
+          // among the facts the bounds rest on, which may touch it only through a linked
+          // count: cells withheld ("at least 1") beside a perturbed column total and an exact
+          // headline count that holds both columns can pin a cell that the column total
+          // never touches.
+          const next =
+            smallestShown(near) ??
+            smallestShown(
+              new Set(
+                (['minimize', 'maximize'] as const).flatMap((sense) =>
+                  sums.certificate(target.members, sense),
+                ),
+              ),
+            );
           if (next === undefined) break;
           withheld[next] = true;
           changed = true;

@@ -2,6 +2,7 @@
 // audience of the request (server/disclosure/).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.ts';
+import { belowClosingsFloor, type WithheldDays } from '../disclosure/closings-floor.ts';
 import {
   type Audience,
   type DisclosedFigure,
@@ -39,7 +40,30 @@ export interface Disclosure {
    * provider or municipality): its totals on a release date are then published exactly.
    */
   headline?: AuditedHeadline | undefined;
+  /**
+   * The days on which figures of closings are withheld by the floor under the first
+   * closings (`closingsWithheld`); unused for the district office.
+   */
+  closingsWithheld: readonly WithheldDays[];
 }
+
+/** A figure withheld whole: by the floor under the first closings. */
+const WITHHELD: DisclosedFigure = Object.freeze({
+  value: null,
+  numerator: null,
+  denominator: null,
+  suppressed: true,
+  protection: 'perturbed',
+});
+
+/**
+ * Whether a figure of `indicator` on `date` is withheld by the floor under the district's
+ * first closings (server/disclosure/closings-floor.ts): every cell of it, zeros too.
+ */
+export const floored = (indicator: Indicator, disclosure: Disclosure, date: string): boolean =>
+  disclosure.audience !== 'internal' &&
+  indicator.closings === true &&
+  belowClosingsFloor(date, disclosure.closingsWithheld);
 
 /**
  * One figure for the audience: as computed for the district office; the audited exact
@@ -53,6 +77,7 @@ export function disclose(
   total?: { date: string },
 ): DisclosedFigure {
   if (disclosure.audience === 'internal') return exactFigure(figure);
+  if (total && floored(indicator, disclosure, total.date)) return { ...WITHHELD };
   const audited = total ? disclosure.headline?.figure(indicator, total.date) : undefined;
   return audited ?? perturbedFigure(indicator, figure, disclosure.rules);
 }
@@ -121,14 +146,17 @@ export async function discloseBreakdown(
   disclosure: Disclosure,
   counts: CountOptions = {},
 ): Promise<DisclosedBreakdown> {
+  const withheld = floored(indicator, disclosure, scope.date);
   // The table and the classes it is audited over are independent queries: side by side.
   const [{ rows, total }, links] = await Promise.all([
     breakdownOn(db, scope, indicator, by, directory, counts),
-    linksOf(db, scope, indicator, [by], disclosure),
+    withheld ? undefined : linksOf(db, scope, indicator, [by], disclosure),
   ]);
-  const shown = rows.map((row) => disclose(indicator, row.figure, disclosure));
+  const shown = rows.map((row) =>
+    withheld ? { ...WITHHELD } : disclose(indicator, row.figure, disclosure),
+  );
   const shownTotal = disclose(indicator, total, disclosure, { date: scope.date });
-  if (disclosure.audience !== 'internal')
+  if (disclosure.audience !== 'internal' && !withheld)
     await protectTable(
       indicator,
       rows.map((row) => row.figure),
@@ -194,16 +222,18 @@ export async function discloseCrossTable(
   directory: DirectoryCategories,
   disclosure: Disclosure,
 ): Promise<DisclosedCrossTable> {
+  const withheld = floored(indicator, disclosure, scope.date);
   const [table, links] = await Promise.all([
     crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory),
-    linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure),
+    withheld ? undefined : linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure),
   ]);
-  const one = (figure: RawFigure) => disclose(indicator, figure, disclosure);
+  const one = (figure: RawFigure) =>
+    withheld ? { ...WITHHELD } : disclose(indicator, figure, disclosure);
   const cells = table.cells.map((row) => row.map(one));
   const rowTotals = table.rowTotals.map(one);
   const columnTotals = table.columnTotals.map(one);
   const total = disclose(indicator, table.total, disclosure, { date: scope.date });
-  if (disclosure.audience !== 'internal') {
+  if (disclosure.audience !== 'internal' && !withheld) {
     const width = table.columns.length;
     const at = (r: number, c: number) => r * width + c;
     const rowIndices = table.rows.map((_, r) => r);

@@ -28,6 +28,11 @@ interface Described {
   definition: string;
   /** Who or what is counted (for a share or ratio: its denominator), for readers. */
   population: string;
+  /**
+   * Counts closed cases: withheld from the public and funders on the days before the
+   * district's first few closings add up to the minimum (server/disclosure/closings-floor.ts).
+   */
+  closings?: true;
 }
 
 /** A number of cases (or distinct managers, municipalities) on the reporting date. */
@@ -277,6 +282,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: 'cases_closed',
+    closings: true,
     kind: 'count',
     population: 'seit 2018 bis zum Stichtag beendete Fälle',
     label: 'Beendete Fälle',
@@ -288,6 +294,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: 'cases_closed_with_lease',
+    closings: true,
     kind: 'count',
     population: 'beendete Fälle mit eigenem Mietvertrag',
     label: 'davon mit eigenem Mietvertrag',
@@ -299,6 +306,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: 'cases_closed_with_lease_share',
+    closings: true,
     kind: 'share',
     population: 'bis zum Stichtag beendete Fälle',
     numeratorLabel: 'beendete Fälle mit eigenem Mietvertrag bis zum Ende der Beratung',
@@ -372,6 +380,7 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: 'cases_closed_in_period',
+    closings: true,
     kind: 'count',
     population: 'Fälle, deren Beratung im Zeitraum endete',
     label: 'Beendete Fälle im Zeitraum',

@@ -11,6 +11,7 @@ import {
   trendWindow,
 } from '../../contract/interim-report.ts';
 import type { Database } from '../db/types.ts';
+import { closingsWithheld } from '../disclosure/closings-floor.ts';
 import type { DisclosedFigure, DisclosureRules } from '../disclosure/disclose.ts';
 import { auditedHeadline } from '../disclosure/headline-audit.ts';
 import { yearEarlier } from '../import/validate.ts';
@@ -311,6 +312,7 @@ export async function computeReportFigures(
     audience: 'public',
     rules,
     headline: await auditedHeadline(db, district, HEADLINE_INDICATORS, rules),
+    closingsWithheld: await closingsWithheld(db, district, rules.minDenominator),
   };
   const caseloadAll = await discloseIndicators(db, scopeOn(stichtag), disclosure);
   const closedAll = await discloseIndicators(db, scopeOn(beendetBis), disclosure);
@@ -383,6 +385,7 @@ export async function previousYearFigures(
     audience: 'public',
     rules,
     headline: await auditedHeadline(db, district, HEADLINE_INDICATORS, rules),
+    closingsWithheld: await closingsWithheld(db, district, rules.minDenominator),
   };
   const on = async (date: string, ids: readonly IndicatorId[]) => {
     const all = await discloseIndicators(

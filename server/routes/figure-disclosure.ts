@@ -5,6 +5,7 @@
 // so that both answer through the same protection (indicators/disclosed.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { disclosureAudience } from '../accounts/caller.ts';
+import { closingsWithheld } from '../disclosure/closings-floor.ts';
 import { headlineFor } from '../disclosure/headline-audit.ts';
 import { dataAsOf } from '../indicators/case-facts.ts';
 import { directoryCategories } from '../indicators/dimensions.ts';
@@ -32,7 +33,13 @@ export function figureDisclosure(app: FastifyInstance) {
         `headline:${JSON.stringify([scope.district, scope.provider, scope.municipality, audience])}`,
         () => headlineFor(db(), scope, audience, config.disclosure, HEADLINE_INDICATORS),
       );
-      return { audience, rules: config.disclosure, headline };
+      const closings =
+        audience === 'internal'
+          ? []
+          : await app.figureCache.memo(request, `closings:${scope.district ?? 'all'}`, () =>
+              closingsWithheld(db(), scope.district, config.disclosure.minDenominator),
+            );
+      return { audience, rules: config.disclosure, headline, closingsWithheld: closings };
     },
     /** Once per data version and scope, not once per request. */
     asOfOnce: (request: FastifyRequest, scope: FigureScope) =>

@@ -38,7 +38,12 @@ export type Published =
    * Withheld; `atLeast` is what the reader still knows (1 where zeros are always shown);
    * `audited` when the audit of exact figures withheld it, not a perturbed answer.
    */
-  | { kind: 'withheld'; atLeast: number; audited: boolean };
+  | { kind: 'withheld'; atLeast: number; audited: boolean }
+  /**
+   * What a rule tells without a figure: the floor under the first closings says whether
+   * the district had closed fewer cases than the minimum on the day.
+   */
+  | { kind: 'bounds'; lowest: number; highest: number };
 
 export interface Observation {
   cell: CellSpec;
@@ -167,6 +172,20 @@ export class GroundTruth {
         ),
       };
     });
+  }
+
+  /**
+   * The first day on which the district's closings are published (the floor under the
+   * first closings, docs/disclosure.md): the end of its `minimum`-th closed case. A reader
+   * sees it in the answers (every figure of closings is withheld before it), so the analyst
+   * may know it; worked out here from the case rows.
+   */
+  async closingsFrom(minimum: number): Promise<string | null> {
+    const { rows } = await sql<{ day: string }>`
+      SELECT ended_on::text AS day FROM cases
+      WHERE district_key = ${this.district} AND ended_on IS NOT NULL
+      ORDER BY ended_on OFFSET ${minimum - 1} LIMIT 1`.execute(this.db);
+    return rows[0]?.day ?? null;
   }
 
   /** The indices of the cases a cell counts. */
@@ -299,6 +318,9 @@ export async function attack(
         said.push(`${name} ≈ ${published.value} (${lowest} bis ${highest})`);
         if (published.value >= 1 && published.value < k)
           shownSmall.push(`${name} (verändert ${published.value})`);
+      } else if (published.kind === 'bounds') {
+        facts.push({ members, lower: published.lowest, upper: published.highest });
+        said.push(`${name}: ${published.lowest} bis ${published.highest}`);
       } else if (published.atLeast > 0) {
         facts.push({ members, lower: published.atLeast, upper: Number.POSITIVE_INFINITY });
         said.push(`${name} gesperrt (≥ ${published.atLeast})`);
