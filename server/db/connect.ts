@@ -1,5 +1,6 @@
 // Opens the database: PostgreSQL through `pg` when a URL is given, PGlite on disk (or in
 // memory) otherwise. Both hand the same value shapes to the code above them.
+import { connect as connectSocket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -22,6 +23,14 @@ const asText = (value: string) => value;
 export interface DatabaseHandle {
   readonly kind: 'postgres' | 'pglite';
   readonly db: Kysely<Database>;
+  /**
+   * The database for the work of one request whose client may go away: once `signal` is
+   * aborted, no query waits any longer for a connection of the pool, and a query under way
+   * is cancelled in PostgreSQL (its connection is then closed rather than reused, so that
+   * the cancel cannot reach a later query). On PGlite the same as `db`: its queries run one
+   * at a time in this process and cannot be interrupted.
+   */
+  cancellable(signal: AbortSignal): Kysely<Database>;
   /** Runs a script of several statements in one round trip (the simple query protocol). */
   runScript(script: string): Promise<void>;
   /**
@@ -70,6 +79,86 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 
 const ignoreConnectionError = () => {};
 
+/** The part of a pooled `pg` client that a cancel needs. */
+interface BackendOf {
+  host: string;
+  port: number;
+  processID: number | null;
+  secretKey: number | null;
+}
+
+/**
+ * Asks PostgreSQL to cancel what a backend is running: a CancelRequest on a connection of
+ * its own (the protocol's way; the backend's own connection is busy with the query).
+ */
+function cancelBackend({ host, port, processID, secretKey }: BackendOf): void {
+  if (processID === null || secretKey === null) return;
+  const message = Buffer.alloc(16);
+  message.writeInt32BE(16, 0);
+  message.writeInt32BE(80877102, 4);
+  message.writeInt32BE(processID, 8);
+  message.writeInt32BE(secretKey, 12);
+  const socket = host.startsWith('/')
+    ? connectSocket(`${host}/.s.PGSQL.${port}`)
+    : connectSocket(port, host);
+  socket.on('error', ignoreConnectionError);
+  socket.setTimeout(5000, () => socket.destroy());
+  socket.once('connect', () => socket.end(message));
+}
+
+/**
+ * The pool as Kysely sees it, for the queries of one request: a connection is not waited
+ * for once `signal` is aborted, and a query under way then is cancelled.
+ */
+function cancellablePool(pool: pg.Pool, signal: AbortSignal): pg.Pool {
+  const acquire = () =>
+    new Promise<pg.PoolClient>((resolve, reject) => {
+      const pending = pool.connect();
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      pending.then(
+        (client) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) {
+            client.release();
+            reject(signal.reason);
+          } else resolve(client);
+        },
+        (error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  const wrapper = {
+    async connect() {
+      signal.throwIfAborted();
+      const client = await acquire();
+      let cancelled = false;
+      return {
+        async query(text: string, values?: unknown[]) {
+          signal.throwIfAborted();
+          const onAbort = () => {
+            cancelled = true;
+            cancelBackend(client as unknown as BackendOf);
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          try {
+            return await client.query(text, values);
+          } finally {
+            signal.removeEventListener('abort', onAbort);
+          }
+        },
+        // A connection a cancel was sent to is closed: the cancel may arrive after its query
+        // ended and would otherwise stop the next one.
+        release: () => client.release(cancelled ? new Error('query cancelled') : undefined),
+      };
+    },
+    end: async () => {},
+  };
+  return wrapper as unknown as pg.Pool;
+}
+
 function openPostgres(url: string): DatabaseHandle {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -90,6 +179,10 @@ function openPostgres(url: string): DatabaseHandle {
   return {
     kind: 'postgres',
     db,
+    cancellable: (signal) =>
+      new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: cancellablePool(pool, signal) }),
+      }),
     async runScript(script) {
       const client = await pool.connect();
       try {
@@ -211,6 +304,7 @@ export async function openPGlite(
     kind: 'pglite',
     pglite,
     db,
+    cancellable: () => db,
     async runScript(script) {
       // Borrow the dialect's single connection so the script cannot interleave with queries.
       await db.connection().execute(async () => {

@@ -31,13 +31,44 @@ export interface Interval {
 
 /** Points known to satisfy every fact, kept to answer some questions without solving. */
 const WITNESSES_KEPT = 40;
+/** Moves between two unknowns tried for one question before a linear program decides. */
+const MOVES_TRIED = 256;
 const TOLERANCE = 1e-6;
 
+/** A question asked of the facts, or a fact changed, in order (FeasibleSums.replay). */
+type Step =
+  | { ask: readonly number[]; width: number }
+  | { relax: number; lower: number; upper: number }
+  | { certificate: readonly number[]; sense: 'minimize' | 'maximize' };
+
+/** Linear programs solved in this process (for benchmarks and tests). */
+let solvedInProcess = 0;
+export const linearProgramsSolved = () => solvedInProcess;
+
 export class FeasibleSums {
-  private readonly model: Model;
+  /** Made at the first linear program: most tables are settled by moves (`moved`). */
+  private made: Model | undefined;
+  private readonly matrix: { starts: number[]; indices: number[]; values: number[] };
   private witnesses: Float64Array[] = [];
   private readonly rows: (readonly number[])[];
   private objective: readonly number[] = [];
+  /** Each fact's bounds as they are now (relax changes them). */
+  private readonly lower: number[];
+  private readonly upper: number[];
+  /** The facts each unknown is part of. */
+  private readonly factsOf: number[][];
+  /** The known point, whole counts, and each fact's sum at it; kept while it is feasible. */
+  private base: { point: Float64Array; sums: number[] } | undefined;
+  /**
+   * Everything asked and changed so far, to replay for `certificate`: where a move settled
+   * a question that the linear programs alone would have solved, the model's last basis
+   * differs, and with it, where several are possible, the facts a bound is said to rest on.
+   */
+  private readonly history: Step[] = [];
+  private readonly facts: readonly Fact[];
+  private readonly known: Float64Array | undefined;
+  /** Whether a move settled a question since the state was last that of linear programs alone. */
+  private diverged = false;
   /** Linear programs solved so far (for benchmarks and tests). */
   solved = 0;
 
@@ -45,14 +76,34 @@ export class FeasibleSums {
    * @param unknowns the number of unknown counts
    * @param facts what the published figures say about them
    * @param known a point known to satisfy every fact (the true counts), if any
+   * @param moves whether moves from the known point may settle a question (`moved`); off
+   *   only to compare with the linear programs alone (tests)
    */
   constructor(
     private readonly highs: Highs,
     readonly unknowns: number,
     facts: readonly Fact[],
     known?: Float64Array,
+    private readonly moves = true,
   ) {
+    this.facts = facts;
+    this.known = known;
     this.rows = facts.map((fact) => fact.members);
+    this.lower = facts.map((fact) => fact.lower);
+    this.upper = facts.map((fact) => fact.upper);
+    this.factsOf = Array.from({ length: unknowns }, () => []);
+    const unique = facts.map((fact) => [...new Set(fact.members)]);
+    unique.forEach((members, index) => {
+      for (const member of members) this.factsOf[member]?.push(index);
+    });
+    if (known?.every((value) => value >= 0 && Number.isInteger(value))) {
+      const sums = unique.map((members) => members.reduce((sum, m) => sum + (known[m] ?? 0), 0));
+      const feasible = sums.every(
+        (sum, index) =>
+          sum >= (this.lower[index] as number) && sum <= (this.upper[index] as number),
+      );
+      if (feasible) this.base = { point: known, sums };
+    }
     const starts = [0];
     const indices: number[] = [];
     const values: number[] = [];
@@ -64,28 +115,32 @@ export class FeasibleSums {
       }
       starts.push(indices.length);
     }
-    this.model = highs.createModel({
+    this.matrix = { starts, indices, values };
+    if (known) this.witnesses.push(known);
+    // Without moves, as before them: the model made at once, over the facts as given.
+    if (!moves) void this.model;
+  }
+
+  /** The linear program over the facts as they are now. */
+  private get model(): Model {
+    if (this.made) return this.made;
+    const { highs, unknowns, lower, upper } = this;
+    const model = highs.createModel({
       numCols: unknowns,
-      numRows: facts.length,
+      numRows: lower.length,
       colCost: new Float64Array(unknowns),
       colLower: new Float64Array(unknowns),
       colUpper: new Float64Array(unknowns).fill(highs.infinity),
-      rowLower: facts.map((fact) => (Number.isFinite(fact.lower) ? fact.lower : -highs.infinity)),
-      rowUpper: facts.map((fact) => (Number.isFinite(fact.upper) ? fact.upper : highs.infinity)),
-      matrix: {
-        format: 'csr',
-        numRows: facts.length,
-        numCols: unknowns,
-        starts,
-        indices,
-        values,
-      },
+      rowLower: lower.map((bound) => (Number.isFinite(bound) ? bound : -highs.infinity)),
+      rowUpper: upper.map((bound) => (Number.isFinite(bound) ? bound : highs.infinity)),
+      matrix: { format: 'csr', numRows: lower.length, numCols: unknowns, ...this.matrix },
     });
     // Between questions only the objective changes, so the last basis stays feasible and the
     // primal simplex goes on from it (about forty times faster here than the dual simplex,
     // which the default picks and which starts over).
-    this.model.options.set({ output_flag: false, presolve: 'off', simplex_strategy: 4 });
-    if (known) this.witnesses.push(known);
+    model.options.set({ output_flag: false, presolve: 'off', simplex_strategy: 4 });
+    this.made = model;
+    return model;
   }
 
   private optimum(members: readonly number[], sense: 'minimize' | 'maximize'): number {
@@ -96,6 +151,7 @@ export class FeasibleSums {
     model.changeObjectiveSense(highs.constants.objectiveSense[sense]);
     model.run();
     this.solved += 1;
+    solvedInProcess += 1;
     let status = model.getModelStatus();
     if (
       status !== highs.constants.modelStatus.optimal &&
@@ -142,9 +198,58 @@ export class FeasibleSums {
       least = Math.min(least, sum);
       most = Math.max(most, sum);
     }
+    this.history.push({ ask: members, width });
     if (Math.floor(most + TOLERANCE) - Math.ceil(least - TOLERANCE) >= width) return { wide: true };
+    if (this.moved(members, width)) {
+      this.diverged = true;
+      return { wide: true };
+    }
     const interval = this.interval(members);
     return { wide: interval.highest - interval.lowest >= width, interval };
+  }
+
+  /**
+   * Whether the known point, with `width` cases moved into or out of one unknown of
+   * `members` (and, to keep sums that hold both, out of or into one other unknown), still
+   * satisfies every fact: then that point is feasible too, and its sum of `members` lies
+   * `width` from the known one's, so the interval is at least `width` wide. Whole counts,
+   * checked exactly; a linear program decides only where no such move is found.
+   */
+  private moved(members: readonly number[], width: number): boolean {
+    const { base, lower, upper, factsOf, rows } = this;
+    if (!base || !this.moves) return false;
+    const { point, sums } = base;
+    const inside = new Set(members);
+    const fits = (fact: number, change: number) => {
+      const sum = (sums[fact] as number) + change;
+      return sum >= (lower[fact] as number) && sum <= (upper[fact] as number);
+    };
+    // Moves between two unknowns tried per question, at most: a search, not a solver.
+    let budget = MOVES_TRIED;
+    for (const member of inside) {
+      for (const delta of [width, -width]) {
+        if ((point[member] as number) + delta < 0) continue;
+        const own = factsOf[member] as number[];
+        const blocking = own.filter((fact) => !fits(fact, delta));
+        if (blocking.length === 0) return true;
+        // Or the same number moved from (to) another unknown outside `members` that is part
+        // of every fact the move alone breaks: those keep their sums.
+        let fewest = blocking[0] as number;
+        for (const fact of blocking)
+          if ((rows[fact] as number[]).length < (rows[fewest] as number[]).length) fewest = fact;
+        for (const other of rows[fewest] as number[]) {
+          if (budget-- <= 0) return false;
+          if (inside.has(other) || (point[other] as number) - delta < 0) continue;
+          const theirs = factsOf[other] as number[];
+          if (
+            own.every((fact) => theirs.includes(fact) || fits(fact, delta)) &&
+            theirs.every((fact) => own.includes(fact) || fits(fact, -delta))
+          )
+            return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -155,7 +260,15 @@ export class FeasibleSums {
    */
   relax(fact: number, lower: number, upper: number): void {
     const { highs } = this;
-    this.model.changeRowBounds(
+    this.history.push({ relax: fact, lower, upper });
+    this.lower[fact] = lower;
+    this.upper[fact] = upper;
+    if (this.base) {
+      const sum = this.base.sums[fact] as number;
+      if (sum < lower || sum > upper) this.base = undefined;
+    }
+    // Not made yet: it will be made with the bounds as they are then.
+    this.made?.changeRowBounds(
       fact,
       Number.isFinite(lower) ? lower : -highs.infinity,
       Number.isFinite(upper) ? upper : highs.infinity,
@@ -173,6 +286,8 @@ export class FeasibleSums {
    * the optimum (for messages: which published figures pin a count down).
    */
   certificate(members: readonly number[], sense: 'minimize' | 'maximize'): number[] {
+    if (this.diverged) this.replay();
+    this.history.push({ certificate: members, sense });
     this.optimum(members, sense);
     const duals = this.model.getSolution().rowDual;
     const facts: number[] = [];
@@ -182,7 +297,29 @@ export class FeasibleSums {
     return facts;
   }
 
+  /**
+   * Brings the model, its last basis and the known points to where the linear programs alone
+   * would have them: everything so far asked again of a model without moves. Rare (only a
+   * certificate after a move), and it keeps every certificate, and so every decision that
+   * rests on one, the same as without moves.
+   */
+  private replay(): void {
+    const alone = new FeasibleSums(this.highs, this.unknowns, this.facts, this.known, false);
+    for (const step of this.history) {
+      if ('ask' in step) alone.atLeast(step.ask, step.width);
+      else if ('relax' in step) alone.relax(step.relax, step.lower, step.upper);
+      else alone.certificate(step.certificate, step.sense);
+    }
+    this.made?.dispose();
+    this.made = alone.made;
+    this.witnesses = alone.witnesses;
+    this.objective = alone.objective;
+    this.solved += alone.solved;
+    this.diverged = false;
+  }
+
   dispose(): void {
-    this.model.dispose();
+    this.made?.dispose();
+    this.made = undefined;
   }
 }

@@ -175,6 +175,11 @@ export interface CountOptions {
    */
   coverage?: Map<string, Promise<string | null>>;
   /**
+   * The database to ask for a coverage that `coverage` keeps for other answers too: one not
+   * stopped with this answer's request (plugins/database.ts). By default the answer's own.
+   */
+  lookups?: Kysely<Database>;
+  /**
    * The changes on days within months, shared by the counts of one answer: a breakdown's
    * cells evaluate the changing cases once, by category and in total (deltaCounts), and its
    * total reads the latter.
@@ -200,6 +205,7 @@ async function covers(
   dates: readonly string[],
   districtWide: boolean,
   memo: Map<string, Promise<string | null>> | undefined,
+  lookups: Kysely<Database> = db,
 ): Promise<boolean> {
   if (!memo || !dates.every(isMonthlyDate))
     return monthlyCovers(db, scope, dates, { districtWide });
@@ -208,7 +214,7 @@ async function covers(
   const key = JSON.stringify([scope.district, scope.provider, scope.municipality, wide]);
   let known = memo.get(key);
   if (!known) {
-    const asked = monthlyCoverage(db, scope, { districtWide: wide });
+    const asked = monthlyCoverage(lookups, scope, { districtWide: wide });
     known = asked;
     memo.set(key, asked);
     // Only a coverage is kept: stale figures become current in the background (without a
@@ -274,6 +280,7 @@ export async function countsOn(
     dates,
     read.some((alias) => DISTRICT_MEASURES.has(countAlias(alias))),
     options.coverage,
+    options.lookups,
   );
   if (!covered) return direct();
 

@@ -6,6 +6,7 @@
 // handler did (invalidParameter).
 import type { FastifyError, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { clientGone } from './database.ts';
 
 export class ProblemError extends Error {
   constructor(
@@ -332,6 +333,10 @@ export default fp(
           TITLES[status] ?? 'Fehler',
           clientErrorDetail(error, request, uploadLimitMb),
         );
+      } else if (clientGone(request)) {
+        // Its work was stopped on purpose (plugins/database.ts); nobody is there to answer.
+        request.log.info({ err: error }, 'client went away, work stopped');
+        problem = new ProblemError(499, 'Client Closed Request', 'Die Verbindung wurde beendet.');
       } else {
         request.log.error({ err: error }, 'request failed');
         problem = new ProblemError(

@@ -39,6 +39,24 @@ export interface FigureCache {
    * key (outside a cached route: computed every time).
    */
   memo<T>(request: FastifyRequest, key: string, compute: () => Promise<T>): Promise<T>;
+  /**
+   * As `memo`, for a request's own figures, shared by every request that asks for the same
+   * while they are computed and after (the same figures in another format, or asked for by
+   * two clients at once). `compute` gets a signal that is aborted, and the work forgotten,
+   * once every request waiting for it has gone (plugins/database.ts).
+   */
+  shared<T>(
+    request: FastifyRequest,
+    key: string,
+    compute: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T>;
+}
+
+/** Who waits for a shared computation still under way. */
+interface Sharing {
+  controller: AbortController;
+  waiters: number;
+  settled: boolean;
 }
 
 interface Stored {
@@ -106,24 +124,74 @@ export default fp<{ maxBytes?: number }>(
       }
     }
 
+    const sharing = new WeakMap<Promise<unknown>, Sharing>();
+
+    /** The memo of this version under `key`, most recently used last; or a new one. */
+    function memoOf<T>(version: string, key: string, start: () => Promise<T>): Promise<T> {
+      if (version !== memoVersion) {
+        memoVersion = version;
+        memos = new Map();
+      }
+      let value = memos.get(key) as Promise<T> | undefined;
+      if (value) {
+        // Most recently used last: the data's own memos (headline, registry), asked for by
+        // every request, stay while figures of single dates come and go.
+        memos.delete(key);
+        memos.set(key, value);
+        return value;
+      }
+      const pending = start();
+      value = pending;
+      memos.set(key, pending);
+      // The least recently used first: computed again if asked for again.
+      if (memos.size > MAX_MEMOS) memos.delete(memos.keys().next().value as string);
+      pending.catch(() => {
+        if (memos.get(key) === pending) memos.delete(key);
+      });
+      return value;
+    }
+
     const cache: FigureCache = {
       memo<T>(request: FastifyRequest, key: string, compute: () => Promise<T>): Promise<T> {
         const version = request.dataVersion;
         if (version === undefined) return compute();
-        if (version !== memoVersion) {
-          memoVersion = version;
-          memos = new Map();
-        }
-        let value = memos.get(key) as Promise<T> | undefined;
-        if (!value) {
-          const pending = compute();
-          value = pending;
-          memos.set(key, pending);
-          // The oldest first (insertion order): computed again if asked for again.
-          if (memos.size > MAX_MEMOS) memos.delete(memos.keys().next().value as string);
-          pending.catch(() => {
-            if (memos.get(key) === pending) memos.delete(key);
-          });
+        return memoOf(version, key, compute);
+      },
+      shared<T>(
+        request: FastifyRequest,
+        key: string,
+        compute: (signal: AbortSignal) => Promise<T>,
+      ): Promise<T> {
+        const version = request.dataVersion;
+        if (version === undefined) return compute(request.signal);
+        const value = memoOf(version, key, () => {
+          const controller = new AbortController();
+          const pending = compute(controller.signal);
+          const state: Sharing = { controller, waiters: 0, settled: false };
+          sharing.set(pending, state);
+          const settle = () => {
+            state.settled = true;
+          };
+          pending.then(settle, settle);
+          return pending;
+        });
+        const state = sharing.get(value);
+        if (state && !state.settled) {
+          state.waiters += 1;
+          const { signal } = request;
+          const leave = () => {
+            state.waiters -= 1;
+            if (state.waiters > 0 || state.settled) return;
+            // Nobody waits any more: the work stops, and a later request starts it anew.
+            if (memos.get(key) === value) memos.delete(key);
+            state.controller.abort(signal.reason);
+          };
+          if (signal.aborted) leave();
+          else {
+            signal.addEventListener('abort', leave, { once: true });
+            const done = () => signal.removeEventListener('abort', leave);
+            value.then(done, done);
+          }
         }
         return value;
       },

@@ -58,6 +58,8 @@ export function figureDisclosure(app: FastifyInstance) {
     /** Whether the monthly figures cover a scope and date: asked once per data version. */
     countsOf: async (request: FastifyRequest): Promise<CountOptions> => ({
       coverage: await app.figureCache.memo(request, 'coverage', async () => new Map()),
+      // The coverage is kept for every request of the version: not stopped with one of them.
+      lookups: db(),
     }),
     directoryOf: (request: FastifyRequest, district: string | undefined) =>
       app.figureCache.memo(request, `directory:${district ?? 'all'}`, () =>

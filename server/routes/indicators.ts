@@ -2,6 +2,8 @@
 // two (a cross-table), or over time (a series). JSON, CSV, XLSX or Arrow; disclosure control for
 // the caller's audience on every answer.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import {
   BreakdownAnswer,
@@ -13,6 +15,7 @@ import {
   SeriesAnswer,
 } from '../../contract/api.ts';
 import { audienceOf } from '../accounts/caller.ts';
+import type { Database } from '../db/types.ts';
 import { type Protection, rulesFor } from '../disclosure/disclose.ts';
 import { formatDateDe, parseDate, yearEarlier } from '../import/validate.ts';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from '../indicators/dimensions.ts';
@@ -147,7 +150,6 @@ export function seriesPoints(from: string, to: string, interval: 'month' | 'quar
 
 const indicators: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app;
-  const db = () => app.database.db;
 
   function requireIndicator(id: string): Indicator {
     const indicator = findIndicator(id);
@@ -167,6 +169,31 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   const { disclosureOf, asOfOnce, directoryOf, filtersOf, countsOf } = figureDisclosure(app);
+
+  /**
+   * A request's figures, computed once per data version for everyone who asks for the same
+   * with the same audience, in any format (the answer cache keeps each format's bytes), and
+   * stopped when every client waiting for them has gone.
+   */
+  function figuresOnce<T>(
+    request: FastifyRequest,
+    audience: string,
+    compute: (db: Kysely<Database>) => Promise<T>,
+  ): Promise<T> {
+    const { format: _format, ...query } = request.query as Record<string, unknown>;
+    const key = JSON.stringify([
+      'figures',
+      request.routeOptions.url,
+      request.params,
+      Object.keys(query)
+        .sort()
+        .map((name) => [name, query[name]]),
+      audience,
+    ]);
+    return app.figureCache.shared(request, key, (signal) =>
+      compute(app.database.cancellable(signal)),
+    );
+  }
 
   function periodStart(date: string, from: string | undefined) {
     const periodFrom = from ? reportingDate(from, 'from') : `${date.slice(0, 4)}-01-01`;
@@ -209,35 +236,38 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const scope = { ...(await filtersOf(request, query)), date, periodFrom };
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
-      const rows = await discloseIndicators(db(), scope, disclosure, await countsOf(request));
-
-      let comparison:
-        | { date: string; period: { from: string; to: string }; indicators: typeof rows }
-        | undefined;
-      if (query.compare) {
-        const earlier =
-          query.compare === 'previous_year'
-            ? yearEarlier(date)
-            : reportingDate(query.compare, 'compare');
-        // The period moves with the date: the same stretch of the earlier year.
-        const earlierFrom = query.from ? yearEarlier(periodFrom) : `${earlier.slice(0, 4)}-01-01`;
-        const before = await discloseIndicators(
-          db(),
-          { ...scope, date: earlier, periodFrom: [earlierFrom, earlier].sort()[0] as string },
-          disclosure,
-          await countsOf(request),
-        );
-        comparison = {
-          date: earlier,
-          period: { from: earlierFrom, to: earlier },
-          indicators: before,
-        };
-        for (const row of rows) {
-          const old = before.find((b) => b.id === row.id);
-          (row as typeof row & { change: number | null }).change =
-            row.value === null || !old || old.value === null ? null : row.value - old.value;
+      const counts = await countsOf(request);
+      const { rows, comparison } = await figuresOnce(request, applied, async (db) => {
+        const rows = await discloseIndicators(db, scope, disclosure, counts);
+        let comparison:
+          | { date: string; period: { from: string; to: string }; indicators: typeof rows }
+          | undefined;
+        if (query.compare) {
+          const earlier =
+            query.compare === 'previous_year'
+              ? yearEarlier(date)
+              : reportingDate(query.compare, 'compare');
+          // The period moves with the date: the same stretch of the earlier year.
+          const earlierFrom = query.from ? yearEarlier(periodFrom) : `${earlier.slice(0, 4)}-01-01`;
+          const before = await discloseIndicators(
+            db,
+            { ...scope, date: earlier, periodFrom: [earlierFrom, earlier].sort()[0] as string },
+            disclosure,
+            counts,
+          );
+          comparison = {
+            date: earlier,
+            period: { from: earlierFrom, to: earlier },
+            indicators: before,
+          };
+          for (const row of rows) {
+            const old = before.find((b) => b.id === row.id);
+            (row as typeof row & { change: number | null }).change =
+              row.value === null || !old || old.value === null ? null : row.value - old.value;
+          }
         }
-      }
+        return { rows, comparison };
+      });
 
       const format = negotiateFormat(request, query.format);
       const asOf = await asOfOnce(request, scope);
@@ -324,14 +354,10 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
       const by = query.by as DimensionId;
-      const report = await discloseBreakdown(
-        db(),
-        scope,
-        indicator,
-        by,
-        await directoryOf(request, scope.district),
-        disclosure,
-        await countsOf(request),
+      const directory = await directoryOf(request, scope.district);
+      const counts = await countsOf(request);
+      const report = await figuresOnce(request, applied, (db) =>
+        discloseBreakdown(db, scope, indicator, by, directory, disclosure, counts),
       );
       const format = negotiateFormat(request, query.format);
       const asOf = await asOfOnce(request, scope);
@@ -420,14 +446,9 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       };
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
-      const table = await discloseCrossTable(
-        db(),
-        scope,
-        indicator,
-        rowsBy,
-        columnsBy,
-        await directoryOf(request, scope.district),
-        disclosure,
+      const directory = await directoryOf(request, scope.district);
+      const table = await figuresOnce(request, applied, (db) =>
+        discloseCrossTable(db, scope, indicator, rowsBy, columnsBy, directory, disclosure),
       );
       const format = negotiateFormat(request, query.format);
       if (format !== 'json') {
@@ -544,13 +565,9 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const scope = { ...(await filtersOf(request, query)) };
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
-      const figures = await discloseSeries(
-        db(),
-        scope,
-        indicator,
-        points,
-        disclosure,
-        await countsOf(request),
+      const counts = await countsOf(request);
+      const figures = await figuresOnce(request, applied, (db) =>
+        discloseSeries(db, scope, indicator, points, disclosure, counts),
       );
       const rows = figures.map((figure, i) => ({
         period: points[i]?.period as string,
