@@ -6,11 +6,14 @@
 // KEY_SEED=1468685030 cornered the 3 cases closed by 23.07.2018 without it.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INDICATORS } from '../indicators/registry.ts';
+import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
 import { bearerFor } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
+import { possibleCounts } from './cell-key.ts';
 import { closingsWithheld } from './closings-floor.ts';
-import { DEFAULT_RULES } from './disclose.ts';
+import { DEFAULT_RULES, perturbationTableOf } from './disclose.ts';
+import { type Fact, FeasibleSums, solver } from './feasibility.ts';
+import { protectTable, type TableFigure } from './protect-table.ts';
 
 const MINIMUM = DEFAULT_RULES.minDenominator;
 const CLOSINGS = INDICATORS.filter((indicator) => indicator.closings).map((i) => i.id);
@@ -167,4 +170,65 @@ describe(`the floor under the first closings, on ${DATABASE_KIND}`, () => {
     );
     expect(inPeriod.value).not.toBeNull();
   });
+});
+
+describe('a closings table on the day of the 20th closing', () => {
+  it('is audited knowing that its total is at least 20', async () => {
+    // Closed cases by sex: f 3, m 17, total 20, shown as 0 (0 to 3), 14 (11 to 17) and 17
+    // (14 to 20). On its own that leaves f anywhere from 0 to 3; a reader who also knows from
+    // the floor that the district had closed at least 20 cases has the total at 20, so m at
+    // 17 and f at 3.
+    const closed = findIndicator('cases_closed') as Indicator;
+    const ptable = perturbationTableOf(DEFAULT_RULES);
+    expect(possibleCounts(0, ptable).highest).toBe(3);
+    expect(possibleCounts(14, ptable)).toEqual({ lowest: 11, highest: 17 });
+    expect(possibleCounts(17, ptable)).toEqual({ lowest: 14, highest: 20 });
+    const table = (): TableFigure[] =>
+      (
+        [
+          [['f'], [0], 3, 0],
+          [['m'], [1], 17, 14],
+          [[undefined], [0, 1], 20, 17],
+        ] as const
+      ).map(([keys, members, truth, shown]) => ({
+        members,
+        keys,
+        raw: { value: truth, numerator: null, denominator: null },
+        shown: {
+          value: shown,
+          numerator: null,
+          denominator: null,
+          suppressed: false,
+          protection: 'perturbed',
+        },
+      }));
+    const interior = [3, 17].map((value) => ({ value, numerator: null, denominator: null }));
+    const alone = table();
+    await protectTable(closed, interior, alone, DEFAULT_RULES);
+    expect(alone.map((figure) => figure.shown.value)).toEqual([0, 14, 17]);
+    const known = table();
+    await protectTable(closed, interior, known, DEFAULT_RULES, undefined, [
+      { part: 'value', atLeast: MINIMUM },
+    ]);
+    expect(known[0]?.shown.value).toBeNull();
+    // What the reader proves of f from what is left, with the total at least 20.
+    const facts: Fact[] = known.map((figure) =>
+      figure.shown.value === null
+        ? { members: figure.members, lower: 1, upper: Number.POSITIVE_INFINITY }
+        : { members: figure.members, ...bounds(possibleCounts(figure.shown.value, ptable)) },
+    );
+    facts.push({ members: [0, 1], lower: MINIMUM, upper: Number.POSITIVE_INFINITY });
+    const sums = new FeasibleSums(await solver(), 2, facts);
+    try {
+      const { lowest, highest } = sums.interval([0]);
+      expect(highest - lowest).toBeGreaterThanOrEqual(1);
+    } finally {
+      sums.dispose();
+    }
+  });
+});
+
+const bounds = ({ lowest, highest }: { lowest: number; highest: number }) => ({
+  lower: lowest,
+  upper: highest,
 });

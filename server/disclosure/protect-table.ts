@@ -62,6 +62,20 @@ function withhold(shown: DisclosedFigure, part: Part): void {
 }
 
 /**
+ * What a reader knows of a table's grand total besides the table: that a part of it is at
+ * least `atLeast` (the district's closings from its 20th on, by the floor under the first
+ * closings, server/disclosure/closings-floor.ts).
+ */
+export interface KnownTotal {
+  part: Part;
+  atLeast: number;
+}
+
+/** The figure over every category of every dimension of the table. */
+const isGrandTotal = (figure: TableFigure) =>
+  figure.keys?.every((key) => key === undefined) === true;
+
+/**
  * What else is published exactly about the table's cases: on a release date, the district's
  * audited headline counts (docs/disclosure.md). `classes` group the cases by their
  * categories and by the counts that hold them: bit j of `flags` for the j-th of the
@@ -83,9 +97,11 @@ export async function protectTable(
   figures: readonly TableFigure[],
   rules: DisclosureRules,
   links?: TableLinks,
+  known: readonly KnownTotal[] = [],
 ): Promise<void> {
   const table = perturbationTableOf(rules);
-  if (links && (await protectLinked(indicator, figures, rules, links))) return;
+  if (links && (await protectLinked(indicator, figures, rules, links, known))) return;
+  const grandTotal = figures.findIndex((figure) => isGrandTotal(figure));
   for (const part of additiveParts(indicator)) {
     const truths = interior.map((raw) => raw[part] ?? 0);
     const counts: TableCount[] = figures.map((figure) => {
@@ -99,9 +115,14 @@ export async function protectTable(
       }
       return { members, truth, published: publishedPart(figure.shown, part) };
     });
+    const total = counts[grandTotal];
+    for (const fact of known)
+      if (fact.part === part && total)
+        counts.push({ ...total, published: { kind: 'withheld', atLeast: fact.atLeast } });
     const withheld = await auditPerturbedTable(truths, counts, { k: rules.k, table });
     withheld.forEach((out, index) => {
-      if (out) withhold((figures[index] as TableFigure).shown, part);
+      const figure = figures[index];
+      if (out && figure) withhold(figure.shown, part);
     });
   }
 }
@@ -122,6 +143,7 @@ async function protectLinked(
   figures: readonly TableFigure[],
   rules: DisclosureRules,
   { classes, linked }: TableLinks,
+  known: readonly KnownTotal[],
 ): Promise<boolean> {
   const parts = additiveParts(indicator);
   const holds = (figure: TableFigure, keys: readonly (string | null)[]) =>
@@ -156,6 +178,13 @@ async function protectLinked(
           ? { kind: 'withheld', atLeast: 1 }
           : { kind: 'exact', value: count.published },
     });
+  }
+  for (const fact of known) {
+    const total = places.findIndex(
+      (place) => place.part === fact.part && isGrandTotal(place.figure),
+    );
+    const count = counts[total];
+    if (count) counts.push({ ...count, published: { kind: 'withheld', atLeast: fact.atLeast } });
   }
   const withheld = await auditPerturbedTable(sizes, counts, {
     k: rules.k,

@@ -13,6 +13,7 @@ import {
 import type { AuditedHeadline } from '../disclosure/headline-audit.ts';
 import {
   additiveParts,
+  type KnownTotal,
   partCondition,
   protectTable,
   type TableLinks,
@@ -71,6 +72,30 @@ export const floored = (indicator: Indicator, disclosure: Disclosure, on: Point)
     },
     disclosure.closingsWithheld,
   );
+
+/**
+ * What the floor under the first closings tells a reader of a whole district's table of its
+ * closings on or after the day of its 20th (server/disclosure/closings-floor.ts): the total
+ * is at least 20, which the table's audit has to know too. For closings over a period that
+ * begins by the first closing, the same (none closed before it).
+ */
+function knownTotals(
+  indicator: Indicator,
+  disclosure: Disclosure,
+  scope: FactsScope,
+): KnownTotal[] {
+  if (disclosure.audience === 'internal' || !indicator.closings) return [];
+  if (scope.district === undefined || scope.provider || scope.municipality) return [];
+  const [days] = disclosure.closingsWithheld;
+  if (!days || days.until === null || scope.date < days.until) return [];
+  const atLeast = disclosure.rules.minDenominator;
+  if (indicator.id === 'cases_closed') return [{ part: 'value', atLeast }];
+  if (indicator.kind === 'share' && indicator.denominator === 'cases_closed')
+    return [{ part: 'denominator', atLeast }];
+  if (indicator.id === 'cases_closed_in_period' && scope.periodFrom <= days.from)
+    return [{ part: 'value', atLeast }];
+  return [];
+}
 
 /**
  * One figure for the audience: as computed for the district office; the audited exact
@@ -177,6 +202,7 @@ export async function discloseBreakdown(
       ],
       disclosure.rules,
       links,
+      knownTotals(indicator, disclosure, scope),
     );
   return {
     rows: rows.map((row, i) => ({
@@ -276,6 +302,7 @@ export async function discloseCrossTable(
       ],
       disclosure.rules,
       links,
+      knownTotals(indicator, disclosure, scope),
     );
   }
   return { rows: table.rows, columns: table.columns, cells, rowTotals, columnTotals, total };
