@@ -150,8 +150,15 @@ function cancellablePool(pool: pg.Pool, signal: AbortSignal): pg.Pool {
           }
         },
         // A connection a cancel was sent to is closed: the cancel may arrive after its query
-        // ended and would otherwise stop the next one.
-        release: () => client.release(cancelled ? new Error('query cancelled') : undefined),
+        // ended and would otherwise stop the next one. So is one whose request has gone, or
+        // one Kysely discards (its ROLLBACK failed): it may still hold an open transaction,
+        // which the next user of the pool would otherwise commit.
+        release: (discard?: unknown) =>
+          client.release(
+            cancelled || signal.aborted || discard === true
+              ? new Error('connection of a stopped request')
+              : undefined,
+          ),
       };
     },
     end: async () => {},

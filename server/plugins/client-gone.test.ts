@@ -142,3 +142,35 @@ describe('a request whose client has gone', () => {
     expect(await third.answered).toBe(200);
   }, 60_000);
 });
+
+describe(`a transaction whose request goes away between two queries (${DATABASE_KIND})`, () => {
+  it('is rolled back, and its connection never goes back to the pool open', async () => {
+    const controller = new AbortController();
+    const db = test.app.database.cancellable(controller.signal);
+    const done = db.transaction().execute(async (trx) => {
+      await sql`SELECT 1`.execute(trx);
+      controller.abort();
+      await sql`SELECT 2`.execute(trx);
+    });
+    if (DATABASE_KIND === 'postgres') {
+      await expect(done).rejects.toThrow();
+      // Before, the wrapper put the connection back with BEGIN still open: the next
+      // transaction on it would have committed the stopped request's writes. (This query may
+      // itself get that connection from the pool: then its transaction began before it.)
+      const open = async () => {
+        const { rows } = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database()
+            AND (state = 'idle in transaction' OR xact_start < query_start)`.execute(
+          test.app.database.db,
+        );
+        return rows[0]?.n ?? 0;
+      };
+      await until(async () => (await open()) === 0);
+      expect(await open()).toBe(0);
+    } else {
+      // PGlite runs each query to the end in this process: nothing is stopped.
+      await done;
+    }
+  });
+});

@@ -333,7 +333,7 @@ export default fp(
           TITLES[status] ?? 'Fehler',
           clientErrorDetail(error, request, uploadLimitMb),
         );
-      } else if (clientGone(request)) {
+      } else if (clientGone(request) && stoppedOnPurpose(error)) {
         // Its work was stopped on purpose (plugins/database.ts); nobody is there to answer.
         request.log.info({ err: error }, 'client went away, work stopped');
         problem = new ProblemError(499, 'Client Closed Request', 'Die Verbindung wurde beendet.');
@@ -365,3 +365,12 @@ export default fp(
   },
   { name: 'errors', dependencies: ['config'] },
 );
+
+/**
+ * Whether an error is the stop of a request's work because its client went away (the
+ * abort, or PostgreSQL's "canceling statement" after a cancel), not a failure that
+ * happened while it went: those are logged as errors.
+ */
+function stoppedOnPurpose(error: { name?: string; code?: unknown }): boolean {
+  return error.name === 'AbortError' || error.code === '57014';
+}

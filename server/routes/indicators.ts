@@ -181,11 +181,19 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
     compute: (db: Kysely<Database>) => Promise<T>,
   ): Promise<T> {
     const { format: _format, ...query } = request.query as Record<string, unknown>;
+    // Only the parameters the route knows: others change nothing, and must not make new
+    // entries (a client adding `&x=1`, `&x=2`, … would otherwise fill the memory).
+    const known = (
+      request.routeOptions.schema?.querystring as
+        | { properties?: Record<string, unknown> }
+        | undefined
+    )?.properties;
     const key = JSON.stringify([
       'figures',
       request.routeOptions.url,
       request.params,
       Object.keys(query)
+        .filter((name) => known === undefined || name in known)
         .sort()
         .map((name) => [name, query[name]]),
       audience,

@@ -341,7 +341,9 @@ export async function attack(
   );
 
   const highs = await solver();
-  const sums = new FeasibleSums(highs, sizes.length, facts, Float64Array.from(sizes));
+  // Linear programs only, no moves: the reader must not share a shortcut with the audit it
+  // checks (feasibility.ts).
+  const sums = new FeasibleSums(highs, sizes.length, facts, Float64Array.from(sizes), false);
   const recoveries: Recovery[] = [];
   try {
     for (const target of targets) {
