@@ -38,6 +38,12 @@ export function lastMonthCovered(iso: string): string {
   return addMonths(iso.slice(0, 7), monthEnds ? 0 : -1);
 }
 
+/** `date` (YYYY-MM-DD) plus `days` days. */
+export function addDays(date: string, days: number): string {
+  const [year, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
 /** The last day of a month (YYYY-MM), as `YYYY-MM-DD`. */
 export function monthEnd(month: string): string {
   const [year, m] = month.split('-').map(Number) as [number, number];

@@ -6,6 +6,7 @@
 // KEY_SEED=1468685030 cornered the 3 cases closed by 23.07.2018 without it.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../contract/dates.ts';
 import { findIndicator, INDICATORS, type Indicator } from '../indicators/registry.ts';
 import { bearerFor } from '../test/accounts.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
@@ -25,10 +26,8 @@ let from: string;
 let before: string;
 /** The district's first closed case. */
 let first: string;
-const shift = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const dayBefore = (date: string) => shift(date, -1);
-const dayAfter = (date: string) => shift(date, 1);
+const dayBefore = (date: string) => addDays(date, -1);
+const dayAfter = (date: string) => addDays(date, 1);
 
 beforeAll(async () => {
   testApp = await createTestApp({ demonstrationData: true });

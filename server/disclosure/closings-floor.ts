@@ -11,6 +11,7 @@
 // that the pattern of empty cells tells nothing either. The days are the same for every
 // request and every reader, fixed by the data, and move only with an import.
 import { type Kysely, sql } from 'kysely';
+import { addDays } from '../../contract/dates.ts';
 import type { Database } from '../db/types.ts';
 
 /** Days on which closings are withheld: from `from` (inclusive) to `until` (exclusive; null: on). */
@@ -45,9 +46,6 @@ export async function closingsWithheld(
 const within = (date: string, withheld: readonly WithheldDays[]) =>
   withheld.some((days) => days.from <= date && (days.until === null || date < days.until));
 
-const dayBefore = (date: string) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-
 /**
  * Whether a figure of closings falls under the floor: its date is a withheld day, or, for a
  * count over a period, the day before the period is one (the count is the closings by its
@@ -59,4 +57,4 @@ export const belowClosingsFloor = (
   withheld: readonly WithheldDays[],
 ): boolean =>
   within(on.date, withheld) ||
-  (on.periodFrom !== undefined && within(dayBefore(on.periodFrom), withheld));
+  (on.periodFrom !== undefined && within(addDays(on.periodFrom, -1), withheld));

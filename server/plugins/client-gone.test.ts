@@ -47,6 +47,15 @@ async function until(check: () => Promise<boolean> | boolean) {
   throw new Error('gave up waiting');
 }
 
+/** Two requests for the same shared figures (`k`), the second joining the first's run. */
+async function twoWaiting(k: string, runs: number) {
+  const first = leaveEarly(`/test/shared?k=${k}`);
+  await until(() => sharedRuns === runs);
+  const second = leaveEarly(`/test/shared?k=${k}`);
+  await new Promise((done) => setTimeout(done, 200));
+  return { first, second };
+}
+
 const sleeping = async () => {
   const { rows } = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM pg_stat_activity
@@ -115,10 +124,7 @@ describe('a request whose client has gone', () => {
   }, 60_000);
 
   it('leaves figures computed on while another request still waits for them', async () => {
-    const first = leaveEarly('/test/shared?k=a');
-    await until(() => sharedRuns === 1);
-    const second = leaveEarly('/test/shared?k=a');
-    await new Promise((done) => setTimeout(done, 200));
+    const { first, second } = await twoWaiting('a', 1);
     first.drop();
     await new Promise((done) => setTimeout(done, 200));
     expect(sharedStopped).toBe(0);
@@ -128,10 +134,7 @@ describe('a request whose client has gone', () => {
   }, 60_000);
 
   it('stops shared figures once every request waiting for them has gone', async () => {
-    const first = leaveEarly('/test/shared?k=b');
-    await until(() => sharedRuns === 2);
-    const second = leaveEarly('/test/shared?k=b');
-    await new Promise((done) => setTimeout(done, 200));
+    const { first, second } = await twoWaiting('b', 2);
     first.drop();
     second.drop();
     await until(() => sharedStopped === 1);
