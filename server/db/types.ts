@@ -146,6 +146,27 @@ export interface FiguresMonthlyTable {
   [measure: string]: number | string;
 }
 
+/** A case's stretches between change points (sql/014), written with its monthly figures. */
+export interface CaseStretchesTable {
+  district_key: string;
+  provider: string;
+  case_id: string;
+  from_date: DateString;
+  /** The first day after the stretch; null: it runs to the end of its slice's window. */
+  to_date: DateString | null;
+  d_municipality: string;
+  d_sex: string;
+  d_age_group: string;
+  d_country: string;
+  d_language_level: string;
+  d_employment: string;
+  d_housing: string;
+  d_start_year: string;
+  record_key: number;
+  /** Bit i: counted by the i-th monthly count (figures-monthly.ts). */
+  counted: number;
+}
+
 export interface FiguresMonthlySlicesTable {
   district_key: string;
   provider: string;
@@ -208,6 +229,7 @@ export interface Database {
   audit_log: AuditLogTable;
   figures_monthly: FiguresMonthlyTable;
   figures_monthly_slices: FiguresMonthlySlicesTable;
+  case_stretches: CaseStretchesTable;
   published_reports: PublishedReportsTable;
   report_corrections: ReportCorrectionsTable;
   cell_key_secret: CellKeySecretTable;

@@ -253,10 +253,11 @@ export async function discloseCrossTable(
   columnsBy: DimensionId,
   directory: DirectoryCategories,
   disclosure: Disclosure,
+  counts: CountOptions = {},
 ): Promise<DisclosedCrossTable> {
   const withheld = floored(indicator, disclosure, scope);
   const [table, links] = await Promise.all([
-    crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory),
+    crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory, counts),
     withheld ? undefined : linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure),
   ]);
   const one = (figure: RawFigure) => disclose(indicator, figure, disclosure, scope);

@@ -8,10 +8,11 @@ import { DEMO_DIR, loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { DIMENSION_IDS, directoryCategories } from './dimensions.ts';
-import { breakdownOn, type CountOptions, countsOn, type Point } from './figures.ts';
+import { breakdownOn, type CountOptions, countsOn, crossTableOn, type Point } from './figures.ts';
 import {
   isMonthlyDate,
   MEASURE_COLUMNS,
+  MONTHLY_DIMENSIONS,
   MONTHLY_MEASURES,
   monthlyCovers,
   refreshStaleMonthlyFigures,
@@ -77,6 +78,14 @@ async function expectSameAsDirect(
   }
 }
 
+/** The district's stored stretches (sql/014), in a fixed order. */
+const storedStretches = async () =>
+  (
+    await sql<Record<string, unknown>>`
+      SELECT * FROM case_stretches WHERE district_key = ${DISTRICT}
+      ORDER BY provider, case_id, from_date`.execute(db())
+  ).rows;
+
 describe(`monthly figures on ${DATABASE_KIND}`, () => {
   it('cover the first and last day of every month since the first case', async () => {
     expect(isMonthlyDate('2021-01-01')).toBe(true);
@@ -103,6 +112,17 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
       [...MEASURE_COLUMNS]
         .sort()
         .map((column) => [column, column.endsWith('__key') ? 'bigint' : 'integer']),
+    );
+  });
+
+  it('keep each stretch with a category column for every dimension but provider', async () => {
+    const { rows } = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns
+      WHERE table_name = 'case_stretches' AND table_schema = current_schema()
+        AND column_name LIKE 'd\\_%'
+      ORDER BY column_name`.execute(db());
+    expect(rows.map((row) => row.column_name)).toEqual(
+      MONTHLY_DIMENSIONS.map((id) => `d_${id}`).sort(),
     );
   });
 
@@ -184,10 +204,10 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
 
   it('evaluate the cases changing before a day within a month once for a breakdown, its cells and its total as the direct query', async () => {
     let evaluations = 0;
-    // Counts the queries that evaluate the changing cases (deltaCounts), by their SQL.
+    // Counts the queries that read the changing stretches (deltaCounts), by their SQL.
     const counting = db().withPlugin({
       transformQuery: ({ node }) => {
-        if (JSON.stringify(node).includes('status_changed')) evaluations += 1;
+        if (JSON.stringify(node).includes('case_stretches')) evaluations += 1;
         return node;
       },
       transformResult: async ({ result }) => result,
@@ -209,6 +229,69 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
       }
     }
   }, 120_000);
+
+  it('give a cross-table on any day from the stretches that run on it, as the direct query', async () => {
+    const pairs = [
+      ['clients_active', 'age_group', 'language_level'],
+      ['language_b1_plus_share', 'municipality', 'employment'],
+      ['cases_closed_with_lease_share', 'provider', 'housing'],
+      ['employment_sv_share', 'sex', 'start_year'],
+      ['cases_over_max_duration', 'country', 'age_group'],
+    ] as const;
+    for (const district of [DISTRICT, undefined]) {
+      const directory = await directoryCategories(db(), district);
+      for (const scope of [
+        { district },
+        ...(district
+          ? [
+              { district, provider: 'AWO' },
+              { district, municipality: '08118048' },
+            ]
+          : []),
+      ]) {
+        for (const date of ['2019-06-02', '2020-02-29', '2020-07-17', '2021-03-30']) {
+          const at = { ...scope, date, periodFrom: `${date.slice(0, 4)}-01-01` };
+          for (const [id, rowsBy, columnsBy] of pairs) {
+            const indicator = findIndicator(id) as Indicator;
+            expect(
+              await crossTableOn(db(), at, indicator, rowsBy, columnsBy, directory),
+              `${id} by ${rowsBy} × ${columnsBy}, ${JSON.stringify(at)}`,
+            ).toEqual(
+              await crossTableOn(db(), at, indicator, rowsBy, columnsBy, directory, {
+                source: 'direct',
+              }),
+            );
+          }
+        }
+      }
+    }
+    // Read from the stretches: one taken out changes the answer.
+    const at = { district: DISTRICT, date: '2020-07-17', periodFrom: '2020-01-01' };
+    const active = findIndicator('clients_active') as Indicator;
+    const directory = await directoryCategories(db(), DISTRICT);
+    const before = await crossTableOn(db(), at, active, 'sex', 'age_group', directory);
+    const { rows } = await sql<{ case_id: string }>`
+      SELECT case_id FROM case_stretches
+      WHERE district_key = ${DISTRICT} AND counted & 1 = 1
+        AND from_date <= '2020-07-17' AND (to_date IS NULL OR to_date > '2020-07-17')
+      LIMIT 1`.execute(db());
+    const taken = rows[0]?.case_id as string;
+    await sql`UPDATE case_stretches SET counted = counted - 1
+      WHERE case_id = ${taken} AND counted & 1 = 1
+        AND from_date <= '2020-07-17' AND (to_date IS NULL OR to_date > '2020-07-17')`.execute(
+      db(),
+    );
+    try {
+      const after = await crossTableOn(db(), at, active, 'sex', 'age_group', directory);
+      expect(after.total.value).toBe((before.total.value as number) - 1);
+    } finally {
+      await sql`UPDATE case_stretches SET counted = counted + 1
+        WHERE case_id = ${taken} AND counted & 1 = 0
+          AND from_date <= '2020-07-17' AND (to_date IS NULL OR to_date > '2020-07-17')`.execute(
+        db(),
+      );
+    }
+  }, 180_000);
 
   it('keep across answers that a scope is covered only once it is: stale figures are read from the table once rebuilt', async () => {
     const coverage: NonNullable<CountOptions['coverage']> = new Map();
@@ -379,6 +462,7 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
           WHERE district_key = ${DISTRICT} ORDER BY provider`.execute(db())
       ).rows;
     const incremental = await stored();
+    const incrementalStretches = await storedStretches();
     const incrementalSlices = await slices();
     expect(incrementalSlices).toContainEqual({
       provider: 'KDV',
@@ -394,6 +478,10 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     const rebuilt = await stored();
     expect(incremental.length).toBe(rebuilt.length);
     expect(incremental).toEqual(rebuilt);
+    // The stretches a day within a month is read from: the changed cases' written again.
+    const rebuiltStretches = await storedStretches();
+    expect(rebuiltStretches.length).toBeGreaterThan(3 * 1000);
+    expect(incrementalStretches).toEqual(rebuiltStretches);
   });
 
   it('stay equal to a rebuild after a snapshot a year later that moves, closes and leaves cases', async () => {
@@ -467,6 +555,7 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
           ORDER BY provider, dimension, on_date, category`.execute(db())
       ).rows;
     const incremental = await stored();
+    const incrementalStretches = await storedStretches();
     // The district's distinct counts too: the new manager counted, the first one no longer.
     const managers = incremental.filter(
       (row) => row.provider === '' && row.on_date === '2022-03-31',
@@ -479,6 +568,8 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     const rebuilt = await stored();
     expect(incremental.length).toBe(rebuilt.length);
     expect(incremental).toEqual(rebuilt);
+    // Also the stretches of the cases that changed only by reaching the months added.
+    expect(incrementalStretches).toEqual(await storedStretches());
   }, 180_000);
 
   it('are rebuilt when the definitions change, and only then', async () => {

@@ -62,17 +62,6 @@ export const MONTHLY_MEASURES: ReadonlyMap<string, RawBuilder<number>> = new Map
 );
 
 /**
- * What one fact row adds to each measure of MONTHLY_MEASURES, in the same order: 1 or 0 to a
- * count (`count(*) FILTER (WHERE c)`), its record key or 0 to a key sum (`sum(record_key)
- * FILTER (WHERE c)`). Summed, they are the aggregates (monthlyVersion checks that each is of
- * that form), but each condition is evaluated once per row, not once per row and grouping set.
- */
-const MONTHLY_ROW_VALUES: readonly RawBuilder<number>[] = MONTHLY_COUNTS.flatMap(([, count]) => [
-  sql<number>`CASE WHEN ${count.condition} THEN 1 ELSE 0 END`,
-  sql<number>`CASE WHEN ${count.condition} THEN coalesce(record_key, 0) ELSE 0 END::float8`,
-]);
-
-/**
  * Distinct counts of active cases' attributes: held for each district as a whole, in rows
  * with the provider '' (the same manager or town can be with several providers), each with
  * its key sum (`keyAlias`).
@@ -207,6 +196,8 @@ export function monthlyVersion(db: Kysely<Database>): string {
   hash.update(factColumns(sql`d`).compile(db).sql);
   hash.update(CHANGE_POINTS.compile(db).sql);
   hash.update(`ages=${ageThresholds().join(',')};`);
+  // Since sql/014 the figures are summed from the stored stretches, written with them.
+  hash.update('stretches;');
   for (const [alias, column] of DISTRICT_MEASURES)
     hash.update(`${alias}=distinct ${column} keyed ${DISTINCT_KEY_COLUMN[column]};`);
   version = hash.digest('hex').slice(0, 16);
@@ -280,48 +271,62 @@ const anyNonZero = (prefix: RawBuilder<unknown> | undefined, columns = SUM_COLUM
     sql` OR `,
   );
 
+/** The columns of `case_stretches` after the slice's: the case, its days, categories and counts. */
+const STRETCH_COLUMNS = sql.join(
+  [
+    'case_id',
+    'from_date',
+    'to_date',
+    ...MONTHLY_DIMENSIONS.map((id) => `d_${id}`),
+    'record_key',
+    'counted',
+  ].map((column) => sql.id(column)),
+);
+
+if (MONTHLY_COUNTS.length > 31)
+  throw new Error('At most 31 monthly counts fit the bits of case_stretches.counted.');
+
 /**
- * What some of a provider's cases add to the counts on the first and last day of every month
- * of the window: rows (on_date, dimension, category, m0, m1, …) of float8 sums. `which` is a
- * condition on `case_id` (all cases without one). A stretch that began before the window is
- * counted in from its first day, so the rows are the stocks on the window's dates. With
- * `changesOnly`, only what changes within the window: stretches beginning in it counted in,
- * those ending in it counted out (the stock before the window is then added separately).
+ * What one stretch (a row of case_stretches) adds to each measure of MONTHLY_MEASURES: 1 or
+ * 0 to a count, its record key or 0 to a key sum. Summed over the stretches that run on a
+ * day, they are the registry's aggregates over the cases on it.
  */
-export function contributions(
+export const STRETCH_VALUES: ReadonlyMap<string, RawBuilder<number>> = new Map(
+  MONTHLY_COUNTS.flatMap(([alias], i): [string, RawBuilder<number>][] => [
+    [alias, sql<number>`((counted >> ${sql.lit(i)}) & 1)`],
+    [
+      keyAlias(alias),
+      sql<number>`(CASE WHEN counted & ${sql.lit(2 ** i)} <> 0 THEN record_key ELSE 0 END)::float8`,
+    ],
+  ]),
+);
+
+/**
+ * Some of a provider's cases as stretches, from their rows (`which`: a condition on
+ * `case_id`, all cases without one): from each change point up to the window's last day to
+ * the next, each stretch's categories and which monthly counts count it (bit i for the i-th
+ * of MONTHLY_COUNTS). The columns of `case_stretches` after the slice's.
+ */
+export function stretchesFromCases(
   district: string,
   provider: string,
   window: Window,
   which?: RawBuilder<unknown>,
-  { changesOnly = false } = {},
 ): RawBuilder<unknown> {
-  const keyed = MONTHLY_DIMENSIONS.map((id) => ({ id, column: sql.id(`d_${id}`) }));
-  const dimension = sql.join(
-    keyed.map(({ id, column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${id}`),
-    sql` `,
-  );
-  const category = sql.join(
-    keyed.map(({ column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${column}::text`),
-    sql` `,
-  );
-  const rowValues = sql.join(SUM_COLUMNS.map((m) => sql`sign * ${m} AS ${m}`));
-  const sums = sql.join(SUM_COLUMNS.map((m) => sql`sum(${m}) AS ${m}`));
   const lastDay = endOfMonth(window.last);
   const slice = sql`district_key = ${district} AND provider = ${provider}`;
   const chosen = which ? sql` AND ${which}` : sql``;
+  const counted = sql.join(
+    MONTHLY_COUNTS.map(
+      ([, count], i) => sql`CASE WHEN ${count.condition} THEN ${2 ** i} ELSE 0 END`,
+    ),
+    sql` + `,
+  );
   // A sweep over time instead of evaluating every case on every date: a case's facts stay
   // the same between its change points, so each stretch between two of them is evaluated
-  // once, counted in from its first date and out from the first date of the next stretch,
-  // and the counts on each date are the running sums.
+  // once.
   return sql`
-    WITH months AS (
-      SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
-      FROM generate_series(${window.first}::date, ${window.last}::date, interval '1 month') m
-    ),
-    dates AS (
-      SELECT first_day AS on_date FROM months UNION SELECT last_day FROM months
-    ),
-    slice_cases AS (SELECT * FROM cases WHERE ${slice}${chosen}),
+    WITH slice_cases AS (SELECT * FROM cases WHERE ${slice}${chosen}),
     change_points AS (
       SELECT case_id, ${CHANGE_POINTS} AS changes_on, NULL::text AS kind, NULL::text AS record
       FROM slice_cases
@@ -335,15 +340,14 @@ export function contributions(
       SELECT case_id, (birth_month + make_interval(years => t))::date, NULL, NULL
       FROM slice_cases, unnest(${sql.val(ageThresholds())}::int[]) t
       WHERE birth_month + make_interval(years => t) > started_on
-        AND birth_month + make_interval(years => t) <= ${window.last}::date + interval '1 month'
+        AND birth_month + make_interval(years => t) <= ${lastDay}::date
     ),
-    -- Each change point on the date the table holds it on. Case ids are ordered by their
-    -- bytes (COLLATE "C"): the same partitions as by the database's collation, at a fraction
-    -- of the cost of sorting a million of them.
-    snapped AS (
-      SELECT case_id COLLATE "C" AS case_id, ${snap(sql`changes_on`)} AS on_date, kind, record
+    -- Case ids are ordered by their bytes (COLLATE "C"): the same partitions as by the
+    -- database's collation, at a fraction of the cost of sorting a million of them.
+    points AS (
+      SELECT case_id COLLATE "C" AS case_id, changes_on AS on_date, kind, record
       FROM change_points
-      WHERE changes_on IS NOT NULL AND ${snap(sql`changes_on`)} <= ${lastDay}::date
+      WHERE changes_on IS NOT NULL AND changes_on <= ${lastDay}::date
     ),
     -- The status on a stretch's first day is the newest record dated on or before it: the
     -- running greatest of the records, in the same pass as the stretch's end (no lookup per
@@ -358,29 +362,108 @@ export function contributions(
               sql`coalesce(substr(max(record) FILTER (WHERE kind = ${kind}) OVER running, 11), 'unknown') AS ${sql.id(`s_${kind}`)}`,
           ),
         )}
-      FROM snapped
+      FROM points
       WINDOW running AS (PARTITION BY case_id ORDER BY on_date)
+    )
+    -- Each stretch's categories and counts, once. The fence (OFFSET 0) keeps the fact
+    -- columns (age above all) computed once per stretch, not once per use in a condition.
+    SELECT case_id, from_date, to_date,
+      ${sql.join(MONTHLY_DIMENSIONS.map((id) => sql`${DIMENSIONS[id].key} AS ${sql.id(`d_${id}`)}`))},
+      coalesce(record_key, 0) AS record_key, ${counted} AS counted
+    FROM (
+      SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`, { status: false })},
+        ${sql.join(STATUS_KINDS.map((kind) => sql`${sql.ref(`st.s_${kind}`)} AS ${sql.id(kind)}`))}
+      FROM stretches st JOIN slice_cases c ON c.case_id COLLATE "C" = st.case_id
+      WHERE (st.to_date IS NULL OR st.to_date > st.from_date)
+        AND c.started_on <= st.from_date
+      OFFSET 0
+    ) f`;
+}
+
+/** Some of a provider's stretches as stored (`which`: a condition on `case_id`). */
+export function storedStretches(
+  district: string,
+  provider: string,
+  which?: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`SELECT ${STRETCH_COLUMNS} FROM case_stretches
+    WHERE district_key = ${district} AND provider = ${provider}${which ? sql` AND ${which}` : sql``}`;
+}
+
+/** Replaces some of a provider's stored stretches (`which`, else all) by those of its case rows. */
+async function writeStretches(
+  db: Kysely<Database>,
+  district: string,
+  provider: string,
+  window: Window,
+  which?: RawBuilder<unknown>,
+) {
+  await sql`DELETE FROM case_stretches
+    WHERE district_key = ${district} AND provider = ${provider}${which ? sql` AND ${which}` : sql``}`.execute(
+    db,
+  );
+  await sweep(
+    db,
+    sql`
+    INSERT INTO case_stretches (district_key, provider, ${STRETCH_COLUMNS})
+    SELECT ${district}, ${provider}, ${STRETCH_COLUMNS}
+    FROM (${stretchesFromCases(district, provider, window, which)}) s
+    -- In the order they are read: the stretches that begin (or end) between two days.
+    ORDER BY from_date`,
+  );
+}
+
+/**
+ * What some stretches (`stretches`: rows of case_stretches' columns, stored or from the case
+ * rows) add to the counts on the first and last day of every month of the window: rows
+ * (on_date, dimension, category, m0, m1, …) of float8 sums. A stretch counts on a day from its
+ * first day until the day before its end; on the table's days that is from the first of them
+ * on or after its first day (snap) to the first on or after its end. A stretch that began
+ * before the window is counted in from its first day, so the rows are the stocks on the
+ * window's dates. With `changesOnly`, only what changes within the window: stretches
+ * beginning in it counted in, those ending in it counted out (the stock before the window
+ * is then added separately).
+ */
+export function contributions(
+  stretches: RawBuilder<unknown>,
+  window: Window,
+  { changesOnly = false } = {},
+): RawBuilder<unknown> {
+  const keyed = MONTHLY_DIMENSIONS.map((id) => ({ id, column: sql.id(`d_${id}`) }));
+  const dimension = sql.join(
+    keyed.map(({ id, column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${id}`),
+    sql` `,
+  );
+  const category = sql.join(
+    keyed.map(({ column }) => sql`WHEN GROUPING(${column}) = 0 THEN ${column}::text`),
+    sql` `,
+  );
+  const rowValues = sql.join(SUM_COLUMNS.map((m) => sql`sign * ${m} AS ${m}`));
+  const sums = sql.join(SUM_COLUMNS.map((m) => sql`sum(${m}) AS ${m}`));
+  const lastDay = endOfMonth(window.last);
+  const values = [...MONTHLY_MEASURES.keys()].map((alias) => STRETCH_VALUES.get(alias));
+  return sql`
+    WITH months AS (
+      SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
+      FROM generate_series(${window.first}::date, ${window.last}::date, interval '1 month') m
     ),
-    -- Each stretch's categories and what it adds to each measure, once: both its counting
-    -- in and its counting out use them. The fence (OFFSET 0) keeps the fact columns (age
-    -- above all) computed once per stretch, not once per use in a condition.
+    dates AS (
+      SELECT first_day AS on_date FROM months UNION SELECT last_day FROM months
+    ),
+    -- Each stretch on the table's days; one that begins and ends between two of them counts
+    -- on none.
     facts AS (
-      SELECT from_date, to_date,
-        ${sql.join(keyed.map(({ id, column }) => sql`${DIMENSIONS[id].key} AS ${column}`))},
-        ${sql.join(MONTHLY_ROW_VALUES.map((value, i) => sql`${value} AS ${SUM_COLUMNS[i]}`))}
-      FROM (
-        SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`, { status: false })},
-          ${sql.join(STATUS_KINDS.map((kind) => sql`${sql.ref(`st.s_${kind}`)} AS ${sql.id(kind)}`))}
-        FROM stretches st JOIN slice_cases c ON c.case_id COLLATE "C" = st.case_id
-        WHERE (st.to_date IS NULL OR st.to_date > st.from_date)
-          AND c.started_on <= st.from_date
-          AND ${
-            changesOnly
-              ? sql`(st.from_date >= ${window.first}::date OR st.to_date >= ${window.first}::date)`
-              : sql`(st.to_date IS NULL OR st.to_date > ${window.first}::date)`
-          }
-        OFFSET 0
-      ) f
+      SELECT ${snap(sql`from_date`)} AS from_date, ${snap(sql`to_date`)} AS to_date,
+        ${sql.join(keyed.map(({ column }) => column))},
+        ${sql.join(values.map((value, i) => sql`${value} AS ${SUM_COLUMNS[i]}`))}
+      FROM (${stretches}) s
+      WHERE (to_date IS NULL OR ${snap(sql`to_date`)} > ${snap(sql`from_date`)})
+        AND from_date <= ${lastDay}::date
+        AND ${
+          changesOnly
+            ? sql`(from_date >= ${window.first}::date OR to_date >= ${window.first}::date)`
+            : sql`(to_date IS NULL OR to_date > ${window.first}::date)`
+        }
     ),
     signed AS (
       ${
@@ -503,6 +586,11 @@ async function refreshProviderFigures(
     .where('district_key', '=', district)
     .where('provider', '=', provider)
     .execute();
+  await db
+    .deleteFrom('case_stretches')
+    .where('district_key', '=', district)
+    .where('provider', '=', provider)
+    .execute();
   const range = await providerRange(db, district, provider);
   if (!range) {
     // No cases: every count is zero on every date, which the table says by holding no row.
@@ -510,12 +598,14 @@ async function refreshProviderFigures(
     return;
   }
   await noJit(db);
+  // The stretches once, then the figures summed from them.
+  await writeStretches(db, district, provider, range);
   await sweep(
     db,
     sql`
     INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, ${storedColumns()})
     SELECT ${district}, ${provider}, on_date, dimension, category, ${storedValues((m) => m)}
-    FROM (${contributions(district, provider, range)}) running
+    FROM (${contributions(storedStretches(district, provider), range)}) running
     WHERE ${anyNonZero(undefined)}
     -- Stored in the order they are read: a breakdown on a date, or a series of totals, is
     -- then a few adjacent pages per provider instead of one page per row.
@@ -579,15 +669,19 @@ export async function beginMonthlyUpdate(
   await sql`
     CREATE TEMP TABLE monthly_delta ON COMMIT DROP AS
     SELECT on_date, dimension, category, ${sql.join(SUM_COLUMNS)}
-    FROM (${contributions(district, provider, before, sql`false`)}) nothing`.execute(db);
+    FROM (${contributions(storedStretches(district, provider, sql`false`), before)}) nothing`.execute(
+    db,
+  );
   const touched = sql`case_id IN (SELECT case_id FROM monthly_touched)`;
+  // What the changed cases' stretches as stored add: before the merge their old ones, after
+  // it (once written again from their new rows) their new ones.
   const addDelta = async (window: Window, which: RawBuilder<unknown>, sign: 1 | -1) => {
     await sweep(
       db,
       sql`
       INSERT INTO monthly_delta (on_date, dimension, category, ${sql.join(SUM_COLUMNS)})
       SELECT on_date, dimension, category, ${sql.join(SUM_COLUMNS.map((m) => sql`${sign} * ${m}`))}
-      FROM (${contributions(district, provider, window, which)}) running
+      FROM (${contributions(storedStretches(district, provider, which), window)}) running
       WHERE ${anyNonZero(undefined)}`,
     );
   };
@@ -665,16 +759,19 @@ export async function beginMonthlyUpdate(
           sql`
           INSERT INTO monthly_delta (on_date, dimension, category, ${sql.join(SUM_COLUMNS)})
           SELECT on_date, dimension, category, ${sql.join(SUM_COLUMNS)}
-          FROM (${contributions(district, provider, added, moving, { changesOnly: true })}) running
+          FROM (${contributions(stretchesFromCases(district, provider, added, moving), added, { changesOnly: true })}) running
           WHERE ${anyNonZero(undefined)}`,
         );
+        // Their stretches run into the months added now.
+        await writeStretches(db, district, provider, window, moving);
       }
       onStep('monthly figures: months added', performance.now() - addedStarted);
       // The changed cases' new contribution, on every date held (after the carry above, which
       // reads the old one).
-      await timed('monthly figures: changed cases, new', onStep, () =>
-        addDelta(window, touched, 1),
-      );
+      await timed('monthly figures: changed cases, new', onStep, async () => {
+        await writeStretches(db, district, provider, window, touched);
+        await addDelta(window, touched, 1);
+      });
       const key = sql`(district_key, dimension, on_date, provider, category)`;
       const applied = performance.now();
       await sql`

@@ -22,6 +22,7 @@ import {
   monthlyCoverage,
   monthlyCovers,
   monthlyMeasures,
+  STRETCH_VALUES,
 } from './figures-monthly.ts';
 import { byLabel } from './names.ts';
 import { findIndicator, INDICATORS, type Indicator, type IndicatorId } from './registry.ts';
@@ -181,7 +182,7 @@ export interface CountOptions {
   lookups?: Kysely<Database>;
   /**
    * The changes on days within months, shared by the counts of one answer: a breakdown's
-   * cells evaluate the changing cases once, by category and in total (deltaCounts), and its
+   * cells read the changing stretches once, by category and in total (deltaCounts), and its
    * total reads the latter.
    */
   changes?: Map<string, DeltaEntry>;
@@ -334,11 +335,9 @@ function monthStartOf(date: string): string {
 
 /**
  * For dates within a month: what the monthly measures (`aliases`) on each date differ from
- * those on the first of its month, by category. Only a case with a change point between the
- * two (figures-monthly.ts: start, end, plan, the day after the third anniversary, a status
- * record; birthdays fall on firsts of months) can count differently on them, so only those
- * cases are evaluated, on both days, and the difference of their counts is the difference of
- * all counts. The monthly figures rest on the same change points (figures-monthly.test.ts).
+ * those on the first of its month, by category, from the stretches stored with the monthly
+ * figures (sql/014): a case counts the same on every day of a stretch, so only the stretches
+ * that begin or end between the two days make a difference (figures-monthly.test.ts).
  */
 async function deltaCounts(
   db: Kysely<Database>,
@@ -369,8 +368,38 @@ async function deltaCounts(
 }
 
 /**
- * deltaCounts' query: the changes by category of `by` and, with `by`, also in total, from
- * one evaluation of the changing cases (grouping sets).
+ * The stretches of a scope (case_stretches, sql/014) as `s`, by the indexes that lead with
+ * the district: for the whole state one range per district.
+ */
+function stretchScope(scope: Omit<FactsScope, 'date' | 'periodFrom'>): RawBuilder<unknown> {
+  return sql.join(
+    [
+      scope.district === undefined
+        ? sql`s.district_key = ANY(ARRAY(SELECT district_key FROM districts))`
+        : sql`s.district_key = ${scope.district}`,
+      scope.provider ? sql`s.provider = ${scope.provider}` : sql`true`,
+      scope.municipality ? sql`s.d_municipality = ${scope.municipality}` : sql`true`,
+    ],
+    sql` AND `,
+  );
+}
+
+/** A stretch's category in a dimension. */
+const stretchCategory = (by: DimensionId) =>
+  by === 'provider' ? sql.ref('s.provider') : sql.ref(`s.d_${by}`);
+
+/** What a stretch adds to a monthly measure (figures-monthly.ts STRETCH_VALUES). */
+function stretchValue(alias: string): RawBuilder<number> {
+  const value = STRETCH_VALUES.get(alias);
+  if (!value) throw new Error(`${alias} is not a monthly measure.`);
+  return value;
+}
+
+/**
+ * deltaCounts' query: the changes by category of `by` and, with `by`, also in total. The
+ * counts on a day differ from those on the first of its month by the stretches that begin
+ * after the first and up to the day (counted in) and those that end so (counted out): two
+ * short ranges of the stored stretches' indexes, whatever the number of cases.
  */
 async function evaluateChanges(
   db: Kysely<Database>,
@@ -382,98 +411,37 @@ async function evaluateChanges(
   const result: Counts = new Map();
   const total: Counts = new Map();
   const select = sql.join(
-    aliases.map((alias) => {
-      const aggregate = MONTHLY_MEASURES.get(alias);
-      if (!aggregate) throw new Error(`${alias} is not a monthly measure.`);
-      return sql`${aggregate} AS ${sql.id(alias)}`;
-    }),
+    aliases.map((alias) => sql`sum(s.sign * ${stretchValue(alias)}) AS ${sql.id(alias)}`),
   );
-  const category = by ? sql`${DIMENSIONS[by].key}::text` : sql`''`;
+  const category = by ? sql`${stretchCategory(by)}::text` : sql`''`;
   const pairs = sql.join(
     [...new Set(dates)].map((date) => sql`(${date}::date, ${monthStartOf(date)}::date)`),
   );
-  const between = (column: RawBuilder<unknown>) =>
-    sql`(${column} > p.base_date AND ${column} <= p.on_date)`;
   const { rows } = await sql<
-    Record<string, number> & { on_date: string; sign: number; category: string; whole: number }
+    Record<string, number> & { on_date: string; category: string; whole: number }
   >`
-    WITH pairs (on_date, base_date) AS (VALUES ${pairs}),
-    -- The few cases with a status record between the two days, by the index on the date
-    -- (sql/012), before their rows are read.
-    status_changed AS MATERIALIZED (
-      SELECT DISTINCT p.on_date, p.base_date, s.district_key, s.provider, s.case_id
-      FROM pairs p JOIN case_status s ON s.since > p.base_date AND s.since <= p.on_date
-      WHERE ${scope.district === undefined ? sql`true` : sql`s.district_key = ${scope.district}`}
-        AND ${scope.provider ? sql`s.provider = ${scope.provider}` : sql`true`}
-    ),
-    -- Every other way a case changes between the two days is a date of its row within them
-    -- (start, end, plan, the day after the third anniversary of the start): one range of an
-    -- index each (sql/012, sql/013), not a scan of every case that had begun by the day.
-    -- The anniversary's range of starts is a little wider than exact (a start on 29 February
-    -- is three years later on 28 February); the condition itself picks the cases.
-    changed AS MATERIALIZED (
-      SELECT DISTINCT ON (on_date, district_key, provider, case_id) * FROM (
-        ${sql.join(
-          [
-            sql`c.started_on > p.base_date AND c.started_on <= p.on_date`,
-            sql`${between(sql`c.ended_on`)}`,
-            sql`${between(sql`c.plan_created_on`)}`,
-            sql`c.started_on > (p.base_date - interval '3 years' - interval '3 days')::date
-              AND c.started_on <= (p.on_date - interval '3 years' + interval '3 days')::date
-              AND ${between(sql`(c.started_on + interval '3 years' + interval '1 day')::date`)}`,
-          ].map(
-            (changes) => sql`SELECT p.on_date, p.base_date, c.*
-        FROM pairs p JOIN cases c ON ${changes}
-        WHERE ${caseFilter(scope)} AND c.started_on <= p.on_date`,
-          ),
-          sql`
-        UNION ALL
-        `,
-        )}
-        UNION ALL
-        -- One lookup by the primary key per case with a status record (the fence keeps the
-        -- planner from reading every case for a hash join on a misestimated count).
-        SELECT sc.on_date, sc.base_date, c.*
-        FROM status_changed sc
-        CROSS JOIN LATERAL (
-          SELECT * FROM cases c
-          WHERE c.district_key = sc.district_key AND c.provider = sc.provider
-            AND c.case_id = sc.case_id
-          OFFSET 0
-        ) c
-        WHERE ${caseFilter(scope)} AND c.started_on <= sc.on_date
-      ) candidates
-    ),
-    -- Each changed case on the day asked for (+1) and on the first of its month (−1).
-    evaluated AS (
-      SELECT changed.*, 1 AS sign, on_date AS eval_date FROM changed
+    WITH pairs (on_date, base_date) AS (VALUES ${pairs})
+    SELECT p.on_date::text AS on_date, s.category_key AS category,
+      GROUPING(s.category_key) AS whole, ${select}
+    FROM pairs p
+    CROSS JOIN LATERAL (
+      SELECT 1 AS sign, ${category} AS category_key, s.* FROM case_stretches s
+      WHERE ${stretchScope(scope)} AND s.from_date > p.base_date AND s.from_date <= p.on_date
       UNION ALL
-      SELECT changed.*, -1 AS sign, base_date AS eval_date FROM changed
-    ),
-    -- The fence (OFFSET 0) makes each fact column once per row: inlined, a status lookup
-    -- ran once for every condition that names it.
-    facts AS (
-      SELECT c.on_date AS target_date, c.sign, ${factColumns(sql`c.eval_date`)}
-      FROM evaluated c
-      WHERE c.started_on <= c.eval_date
-      OFFSET 0
-    ),
-    keyed AS (SELECT facts.*, ${category} AS category_key FROM facts)
-    SELECT target_date::text AS on_date, sign, category_key AS category,
-      GROUPING(category_key) AS whole, ${select}
-    FROM keyed
-    GROUP BY GROUPING SETS ((target_date, sign, category_key)${by ? sql`, (target_date, sign)` : sql``})`.execute(
+      SELECT -1, ${category}, s.* FROM case_stretches s
+      WHERE ${stretchScope(scope)} AND s.to_date > p.base_date AND s.to_date <= p.on_date
+    ) s
+    GROUP BY GROUPING SETS ((p.on_date, s.category_key)${by ? sql`, (p.on_date)` : sql``})`.execute(
     db,
   );
-  for (const { on_date, sign, category: found, whole, ...sums } of rows) {
+  for (const { on_date, category: found, whole, ...sums } of rows) {
     const into = Number(whole) === 1 ? total : result;
     const key = Number(whole) === 1 ? '' : found;
     const byCategory = into.get(on_date) ?? new Map<string, Record<string, number>>();
     into.set(on_date, byCategory);
     const row = byCategory.get(key) ?? {};
     byCategory.set(key, row);
-    for (const alias of aliases)
-      row[alias] = (row[alias] ?? 0) + Number(sign) * Number(sums[alias] ?? 0);
+    for (const alias of aliases) row[alias] = (row[alias] ?? 0) + Number(sums[alias] ?? 0);
   }
   return [result, total];
 }
@@ -560,8 +528,10 @@ function categoriesOf(by: DimensionId, directory: DirectoryCategories, found: It
 }
 
 /**
- * A figure by two dimensions with row and column totals, in one query over the case facts
- * (grouping sets: cells, rows, columns, total).
+ * A figure by two dimensions with row and column totals, in one query (grouping sets: cells,
+ * rows, columns, total): over the stretches that run on the day where the monthly figures
+ * hold its month and every count of the indicator is a monthly measure, else over the case
+ * facts.
  */
 export async function crossTableOn(
   db: Kysely<Database>,
@@ -570,14 +540,33 @@ export async function crossTableOn(
   rowsBy: DimensionId,
   columnsBy: DimensionId,
   directory: DirectoryCategories,
+  options: CountOptions = {},
 ): Promise<CrossTableFigures> {
   const aggregates = [...new Map(aggregatesOf(indicator))];
-  const select = sql.join(
-    aggregates.map(([alias, aggregate]) => sql`${aggregate} AS ${sql.id(alias)}`),
-  );
-  const { rows } = await sql<
-    Record<string, number> & { row_key: string | null; column_key: string | null; level: number }
-  >`
+  type Row = Record<string, number> & {
+    row_key: string | null;
+    column_key: string | null;
+    level: number;
+  };
+  const fromStretches =
+    options.source !== 'direct' &&
+    aggregates.every(([alias]) => STRETCH_VALUES.has(alias)) &&
+    (await covers(db, scope, [monthStartOf(scope.date)], false, options.coverage, options.lookups));
+  const grouping = sql`GROUP BY GROUPING SETS ((row_key, column_key), (row_key), (column_key), ())`;
+  const { rows } = fromStretches
+    ? await sql<Row>`
+    SELECT row_key, column_key, GROUPING(row_key, column_key) AS level, ${sql.join(
+      aggregates.map(([alias]) => sql`sum(${stretchValue(alias)})::float8 AS ${sql.id(alias)}`),
+    )}
+    FROM (
+      SELECT ${stretchCategory(rowsBy)}::text AS row_key,
+        ${stretchCategory(columnsBy)}::text AS column_key, s.counted, s.record_key
+      FROM case_stretches s
+      WHERE ${stretchScope(scope)} AND s.from_date <= ${scope.date}::date
+        AND (s.to_date IS NULL OR s.to_date > ${scope.date}::date)
+    ) s
+    ${grouping}`.execute(db)
+    : await sql<Row>`
     WITH facts AS (
       SELECT ${factColumns(sql`${scope.date}::date`, {
         status: usesStatus([
@@ -594,9 +583,11 @@ export async function crossTableOn(
         ${DIMENSIONS[columnsBy].key}::text AS column_key
       FROM facts
     )
-    SELECT row_key, column_key, GROUPING(row_key, column_key) AS level, ${select}
+    SELECT row_key, column_key, GROUPING(row_key, column_key) AS level, ${sql.join(
+      aggregates.map(([alias, aggregate]) => sql`${aggregate} AS ${sql.id(alias)}`),
+    )}
     FROM keyed
-    GROUP BY GROUPING SETS ((row_key, column_key), (row_key), (column_key), ())`.execute(db);
+    ${grouping}`.execute(db);
   const at = (level: number, row: string | null, column: string | null) =>
     rows.find((r) => r.level === level && r.row_key === row && r.column_key === column) ?? {};
   const rowCategories = categoriesOf(

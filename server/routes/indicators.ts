@@ -455,8 +455,9 @@ const indicators: FastifyPluginAsyncTypebox = async (app) => {
       const disclosure = await disclosureOf(request, scope);
       const applied = disclosure.audience;
       const directory = await directoryOf(request, scope.district);
+      const counts = await countsOf(request);
       const table = await figuresOnce(request, applied, (db) =>
-        discloseCrossTable(db, scope, indicator, rowsBy, columnsBy, directory, disclosure),
+        discloseCrossTable(db, scope, indicator, rowsBy, columnsBy, directory, disclosure, counts),
       );
       const format = negotiateFormat(request, query.format);
       if (format !== 'json') {
