@@ -167,6 +167,17 @@ export interface CaseStretchesTable {
   counted: number;
 }
 
+/** The district-wide distinct counts from each day they change on (sql/015). */
+export interface DistrictDistinctDaysTable {
+  district_key: string;
+  on_date: DateString;
+  managers_active: number;
+  /** Key sums are bigint: a string from node-postgres, read as float8 where summed. */
+  managers_active__key: number | string;
+  municipalities_active: number;
+  municipalities_active__key: number | string;
+}
+
 export interface FiguresMonthlySlicesTable {
   district_key: string;
   provider: string;
@@ -230,6 +241,7 @@ export interface Database {
   figures_monthly: FiguresMonthlyTable;
   figures_monthly_slices: FiguresMonthlySlicesTable;
   case_stretches: CaseStretchesTable;
+  district_distinct_days: DistrictDistinctDaysTable;
   published_reports: PublishedReportsTable;
   report_corrections: ReportCorrectionsTable;
   cell_key_secret: CellKeySecretTable;

@@ -10,6 +10,7 @@ import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/da
 import { DIMENSION_IDS, directoryCategories } from './dimensions.ts';
 import { breakdownOn, type CountOptions, countsOn, crossTableOn, type Point } from './figures.ts';
 import {
+  DISTRICT_MEASURES,
   isMonthlyDate,
   MEASURE_COLUMNS,
   MONTHLY_DIMENSIONS,
@@ -124,6 +125,45 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(rows.map((row) => row.column_name)).toEqual(
       MONTHLY_DIMENSIONS.map((id) => `d_${id}`).sort(),
     );
+  });
+
+  it('keep the district-wide distinct counts on each day they change, read for days within months', async () => {
+    const { rows } = await sql<{ column_name: string }>`
+      SELECT column_name FROM information_schema.columns
+      WHERE table_name = 'district_distinct_days' AND table_schema = current_schema()
+        AND column_name NOT IN ('district_key', 'on_date')
+      ORDER BY column_name`.execute(db());
+    expect(rows.map((row) => row.column_name)).toEqual(
+      [...DISTRICT_MEASURES.keys()].flatMap((alias) => [alias, `${alias}__key`]).sort(),
+    );
+    const on = { date: '2020-07-17', periodFrom: '2020-01-01' };
+    const managers = INDICATORS.filter((i) => i.id === 'managers_active');
+    const read = async () =>
+      (await countsOn(db(), { district: DISTRICT }, [on], managers, undefined))
+        .get(on.date)
+        ?.get('')?.managers_active;
+    const before = await read();
+    expect(before).toBe(
+      (
+        await countsOn(db(), { district: DISTRICT }, [on], managers, undefined, {
+          source: 'direct',
+        })
+      )
+        .get(on.date)
+        ?.get('')?.managers_active,
+    );
+    // Read from the latest day on or before the date: changing that row changes the answer.
+    const change = (by: number) => sql`
+      UPDATE district_distinct_days SET managers_active = managers_active + ${by}
+      WHERE district_key = ${DISTRICT} AND on_date = (
+        SELECT max(on_date) FROM district_distinct_days
+        WHERE district_key = ${DISTRICT} AND on_date <= ${on.date}::date)`;
+    await change(100).execute(db());
+    try {
+      expect(await read()).toBe((before as number) + 100);
+    } finally {
+      await change(-100).execute(db());
+    }
   });
 
   it('equal the direct query for every measure, dimension and scope', async () => {

@@ -846,9 +846,9 @@ const snap = (day: RawBuilder<unknown>) => sql`(CASE WHEN extract(day FROM ${day
   ELSE (date_trunc('month', ${day}) + interval '1 month' - interval '1 day') END)::date`;
 
 /**
- * The district-wide distinct counts (managers, municipalities with an active case) on every
- * date: per manager or town, the active cases counted in at their start and out at their end;
- * one is counted while that number is above zero.
+ * The district-wide distinct counts (managers, municipalities with an active case): on every
+ * day they change (district_distinct_days), and from those on the first and last day of
+ * every month (figures_monthly, provider '').
  */
 async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
   // Two providers of one district may import at once (or an import meet the background
@@ -858,6 +858,7 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
   const where = sql`district_key = ${district} AND provider = ${DISTRICT_WIDE}`;
   await sql`DELETE FROM figures_monthly WHERE ${where}`.execute(db);
   await sql`DELETE FROM figures_monthly_slices WHERE ${where}`.execute(db);
+  await sql`DELETE FROM district_distinct_days WHERE district_key = ${district}`.execute(db);
   const { rows: ranges } = await sql<{ first: string | null; last: string | null }>`
     SELECT date_trunc('month', min(c.started_on))::date::text AS first,
       date_trunc('month', (
@@ -878,21 +879,21 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
         column,
       ]) => sql`SELECT ${alias}::text COLLATE "C" AS measure, ${sql.ref(`c.${column}`)}::text COLLATE "C" AS key,
         ${sql.ref(`c.${DISTINCT_KEY_COLUMN[column]}`)} AS cell_key,
-        ${snap(sql`c.started_on`)} AS starts, ${snap(sql`c.ended_on`)} AS ends
+        c.started_on AS starts, c.ended_on AS ends
       FROM cases c WHERE c.district_key = ${district}`,
     ),
     sql` UNION ALL `,
   );
-  // A manager's (or town's) key is the same on every case, so the key sum of those counted
+  const columns = sql.join(
+    [...DISTRICT_MEASURES.keys()].flatMap((alias) => [sql.id(alias), sql.id(keyAlias(alias))]),
+  );
+  // Every day on which a count changes: per manager (or town), the active cases counted in at
+  // their start and out at their end; one is counted while that number is above zero. A
+  // manager's (or town's) key is the same on every case, so the key sum of those counted
   // moves by that key whenever one is counted in or out. Ids are sorted by their bytes
   // (COLLATE "C"): the same partitions, without the collation's cost.
   await sql`
-    WITH months AS (
-      SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
-      FROM generate_series(${range.first}::date, ${range.last}::date, interval '1 month') m
-    ),
-    dates AS (SELECT first_day AS on_date FROM months UNION SELECT last_day FROM months),
-    cases_by_key AS (${keys}),
+    WITH cases_by_key AS (${keys}),
     events AS (
       SELECT measure, key, cell_key, starts AS on_date, 1 AS delta FROM cases_by_key
       UNION ALL
@@ -910,10 +911,13 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
           AS delta
       FROM running
     ),
+    changed AS (SELECT * FROM switches WHERE delta <> 0 AND on_date <= ${lastDay}::date),
     every_date AS (
-      SELECT measure, on_date, delta, delta * cell_key::float8 AS key_delta FROM switches
+      SELECT measure, on_date, delta, delta * cell_key::float8 AS key_delta FROM changed
       UNION ALL
-      SELECT m.measure, d.on_date, 0, 0 FROM (SELECT DISTINCT measure FROM events) m CROSS JOIN dates d
+      SELECT m.measure, d.on_date, 0, 0
+      FROM (SELECT DISTINCT measure FROM events) m
+      CROSS JOIN (SELECT DISTINCT on_date FROM changed) d
     ),
     counted AS (
       SELECT measure, on_date,
@@ -921,9 +925,8 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
         (sum(sum(key_delta)) OVER (PARTITION BY measure ORDER BY on_date))::float8 AS key_sum
       FROM every_date GROUP BY measure, on_date
     )
-    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category,
-      ${sql.join([...DISTRICT_MEASURES.keys()].flatMap((alias) => [sql.id(alias), sql.id(keyAlias(alias))]))})
-    SELECT ${district}, ${DISTRICT_WIDE}, on_date, 'total', '',
+    INSERT INTO district_distinct_days (district_key, on_date, ${columns})
+    SELECT ${district}, on_date,
       ${sql.join(
         [...DISTRICT_MEASURES.keys()].flatMap((alias) => [
           sql`coalesce(max(value) FILTER (WHERE measure = ${alias}), 0)::integer`,
@@ -931,10 +934,33 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
         ]),
       )}
     FROM counted
-    WHERE on_date <= ${lastDay}::date
     GROUP BY on_date
-    HAVING bool_or(value <> 0)
     ORDER BY on_date`.execute(db);
+  // The first and last day of every month: the counts of the latest day on or before it.
+  await sql`
+    WITH months AS (
+      SELECT m::date AS first_day, (m + interval '1 month' - interval '1 day')::date AS last_day
+      FROM generate_series(${range.first}::date, ${range.last}::date, interval '1 month') m
+    ),
+    dates AS (SELECT first_day AS on_date FROM months UNION SELECT last_day FROM months)
+    INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, ${columns})
+    SELECT ${district}, ${DISTRICT_WIDE}, d.on_date, 'total', '', ${sql.join(
+      [...DISTRICT_MEASURES.keys()].flatMap((alias) => [
+        sql`x.${sql.id(alias)}`,
+        sql`x.${sql.id(keyAlias(alias))}`,
+      ]),
+    )}
+    FROM dates d
+    CROSS JOIN LATERAL (
+      SELECT * FROM district_distinct_days x
+      WHERE x.district_key = ${district} AND x.on_date <= d.on_date
+      ORDER BY x.on_date DESC LIMIT 1
+    ) x
+    WHERE ${sql.join(
+      [...DISTRICT_MEASURES.keys()].map((alias) => sql`x.${sql.id(alias)} <> 0`),
+      sql` OR `,
+    )}
+    ORDER BY d.on_date`.execute(db);
   await db
     .insertInto('figures_monthly_slices')
     .values({

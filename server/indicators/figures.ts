@@ -250,11 +250,10 @@ export async function countsOn(
 
   // Which counts the monthly figures give: as they are, as the district's distinct counts,
   // or (period counts) as the difference of a cumulative count at the period's two ends.
-  // A date within a month is read from the month's first day, plus what the cases that change
-  // in between add on it and take away from the first (deltaCounts): distinct counts do not
-  // add up that way and come from the case rows then.
-  const midMonth = points.some((p) => !isMonthlyDate(p.date));
-  const districtWide = by === undefined && !scope.provider && !scope.municipality && !midMonth;
+  // A date within a month is read from the month's first day, plus what the stretches that
+  // begin or end in between add (deltaCounts); the district-wide distinct counts do not add
+  // up that way and are read on the day itself (distinctCountsOn).
+  const districtWide = by === undefined && !scope.provider && !scope.municipality;
   // A difference of two stocks is the flow only where a case keeps its category over time.
   const periodsFit =
     (by === undefined || TIMELESS_DIMENSIONS.has(by)) &&
@@ -286,17 +285,20 @@ export async function countsOn(
   if (!covered) return direct();
 
   const measures = [...read, ...derived.map(cumulativeAlias)];
-  const [table, fromCases, changes] = await Promise.all([
+  const distinct = (alias: string) => DISTRICT_MEASURES.has(countAlias(alias));
+  const withinMonths = points.map((p) => p.date).filter((date) => !isMonthlyDate(date));
+  const [table, fromCases, changes, days] = await Promise.all([
     monthlyMeasures(db, scope, dates, by, measures),
     directCounts(db, scope, points, rest, by),
     deltaCounts(
       db,
       scope,
-      points.map((p) => p.date).filter((date) => !isMonthlyDate(date)),
-      measures,
+      withinMonths,
+      measures.filter((alias) => !distinct(alias)),
       by,
       options.changes,
     ),
+    distinctCountsOn(db, scope, withinMonths, read.filter(distinct)),
   ]);
   const result: Counts = new Map();
   for (const point of points) {
@@ -313,7 +315,9 @@ export async function countsOn(
       const end = atEnd.get(key) ?? {};
       const delta = change?.get(key) ?? {};
       const start = beforeStart?.get(key) ?? {};
-      const at = (alias: string) => (end[alias] ?? 0) + (delta[alias] ?? 0);
+      const onDay = days.get(point.date);
+      const at = (alias: string) =>
+        onDay && distinct(alias) ? (onDay[alias] ?? 0) : (end[alias] ?? 0) + (delta[alias] ?? 0);
       const row: Record<string, number> = {};
       for (const alias of read) row[alias] = at(alias);
       for (const alias of derived) {
@@ -325,6 +329,40 @@ export async function countsOn(
     }
     result.set(point.date, rows);
   }
+  return result;
+}
+
+/**
+ * The district-wide distinct counts (`aliases`, with their key sums) on days within months:
+ * each district's from the latest day on or before the date on which they changed
+ * (district_distinct_days, sql/015), summed over the districts of the scope.
+ */
+async function distinctCountsOn(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  dates: readonly string[],
+  aliases: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const result = new Map<string, Record<string, number>>();
+  if (dates.length === 0 || aliases.length === 0) return result;
+  const { rows } = await sql<Record<string, number> & { on_date: string }>`
+    SELECT d.on_date::text AS on_date, ${sql.join(
+      aliases.map((alias) => sql`coalesce(sum(x.${sql.id(alias)}), 0)::float8 AS ${sql.id(alias)}`),
+    )}
+    FROM unnest(${sql.val([...new Set(dates)])}::date[]) d(on_date)
+    CROSS JOIN ${
+      scope.district === undefined
+        ? sql`districts k`
+        : sql`(SELECT ${scope.district}::text AS district_key) k`
+    }
+    LEFT JOIN LATERAL (
+      SELECT * FROM district_distinct_days x
+      WHERE x.district_key = k.district_key AND x.on_date <= d.on_date
+      ORDER BY x.on_date DESC LIMIT 1
+    ) x ON true
+    GROUP BY d.on_date`.execute(db);
+  for (const { on_date, ...sums } of rows)
+    result.set(on_date, Object.fromEntries(aliases.map((alias) => [alias, Number(sums[alias])])));
   return result;
 }
 
