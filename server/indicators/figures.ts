@@ -131,20 +131,63 @@ function usesStatus(fragments: readonly RawBuilder<unknown>[]): boolean {
   });
 }
 
-/** Counts by date and category ('' for the totals) straight from the case rows. */
+/**
+ * Whether the case facts on these days can take the status from the stored stretches
+ * (factColumns' `status: 'stretch'`): where the facts need a status and the monthly figures,
+ * written with the stretches, hold the days' months. Never for `source: 'direct'`, the
+ * comparison the tests make.
+ */
+async function statusFromStretches(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  dates: readonly string[],
+  fragments: readonly RawBuilder<unknown>[],
+  options: CountOptions,
+): Promise<boolean> {
+  return (
+    options.source !== 'direct' &&
+    usesStatus(fragments) &&
+    covers(db, scope, dates.map(monthStartOf), false, options.coverage, options.lookups)
+  );
+}
+
+/**
+ * The case rows `c` of a scope that had begun by a day (`on`), each with `s`, its stretch
+ * that runs on the day: one join instead of a status lookup per case and kind.
+ */
+const casesByStretch = (scope: Omit<FactsScope, 'date' | 'periodFrom'>, on: RawBuilder<unknown>) =>
+  sql`case_stretches s
+      JOIN cases c ON c.district_key = s.district_key AND c.provider = s.provider
+        AND c.case_id = s.case_id
+        AND ${stretchScope(scope)} AND s.from_date <= ${on}
+        AND (s.to_date IS NULL OR s.to_date > ${on})`;
+
+/**
+ * Counts by date and category ('' for the totals) straight from the case rows, with the
+ * status from the stored stretches where `options` allow (statusFromStretches).
+ */
 async function directCounts(
   db: Kysely<Database>,
   scope: Omit<FactsScope, 'date' | 'periodFrom'>,
   points: readonly Point[],
   aggregates: readonly [string, RawBuilder<number>][],
   by: DimensionId | undefined,
+  options: CountOptions = { source: 'direct' },
 ): Promise<Counts> {
   const result: Counts = new Map();
   if (aggregates.length === 0) return result;
-  const needsStatus = usesStatus([
+  const fragments = [
     ...aggregates.map(([, aggregate]) => aggregate),
     ...(by ? [DIMENSIONS[by].key] : []),
-  ]);
+  ];
+  const needsStatus = usesStatus(fragments);
+  const stretched = await statusFromStretches(
+    db,
+    scope,
+    points.map((p) => p.date),
+    fragments,
+    options,
+  );
   const select = sql.join(
     aggregates.map(([alias, aggregate]) => sql`${aggregate} AS ${sql.id(alias)}`),
   );
@@ -153,9 +196,14 @@ async function directCounts(
   const { rows } = await sql<Record<string, number> & { on_date: string; category: string }>`
     WITH points (on_date, period_from) AS (VALUES ${values}),
     facts AS (
-      SELECT ${factColumns(sql`p.on_date`, { status: needsStatus })}, p.period_from
+      ${
+        stretched
+          ? sql`SELECT ${factColumns(sql`p.on_date`, { status: 'stretch' })}, p.period_from
+      FROM points p CROSS JOIN ${casesByStretch(scope, sql`p.on_date`)}`
+          : sql`SELECT ${factColumns(sql`p.on_date`, { status: needsStatus })}, p.period_from
       FROM cases c JOIN points p ON c.started_on <= p.on_date
-      WHERE ${caseFilter(scope)}
+      WHERE ${caseFilter(scope)}`
+      }
     )
     SELECT reporting_date::text AS on_date, ${category} AS category, ${select}
     FROM facts GROUP BY 1, 2`.execute(db);
@@ -245,7 +293,7 @@ export async function countsOn(
   options: CountOptions = {},
 ): Promise<Counts> {
   const aggregates = [...new Map(indicators.flatMap(aggregatesOf))];
-  const direct = () => directCounts(db, scope, points, aggregates, by);
+  const direct = () => directCounts(db, scope, points, aggregates, by, options);
   if (options.source === 'direct' || (scope.municipality && by)) return direct();
 
   // Which counts the monthly figures give: as they are, as the district's distinct counts,
@@ -289,7 +337,7 @@ export async function countsOn(
   const withinMonths = points.map((p) => p.date).filter((date) => !isMonthlyDate(date));
   const [table, fromCases, changes, days] = await Promise.all([
     monthlyMeasures(db, scope, dates, by, measures),
-    directCounts(db, scope, points, rest, by),
+    directCounts(db, scope, points, rest, by, options),
     deltaCounts(
       db,
       scope,
@@ -590,6 +638,13 @@ export async function crossTableOn(
     options.source !== 'direct' &&
     aggregates.every(([alias]) => STRETCH_VALUES.has(alias)) &&
     (await covers(db, scope, [monthStartOf(scope.date)], false, options.coverage, options.lookups));
+  const fragments = [
+    ...aggregates.map(([, aggregate]) => aggregate),
+    DIMENSIONS[rowsBy].key,
+    DIMENSIONS[columnsBy].key,
+  ];
+  const stretched =
+    !fromStretches && (await statusFromStretches(db, scope, [scope.date], fragments, options));
   const grouping = sql`GROUP BY GROUPING SETS ((row_key, column_key), (row_key), (column_key), ())`;
   const { rows } = fromStretches
     ? await sql<Row>`
@@ -606,15 +661,16 @@ export async function crossTableOn(
     ${grouping}`.execute(db)
     : await sql<Row>`
     WITH facts AS (
-      SELECT ${factColumns(sql`${scope.date}::date`, {
-        status: usesStatus([
-          ...aggregates.map(([, aggregate]) => aggregate),
-          DIMENSIONS[rowsBy].key,
-          DIMENSIONS[columnsBy].key,
-        ]),
-      })}, ${scope.periodFrom}::date AS period_from
+      ${
+        stretched
+          ? sql`SELECT ${factColumns(sql`${scope.date}::date`, { status: 'stretch' })},
+        ${scope.periodFrom}::date AS period_from
+      FROM ${casesByStretch(scope, sql`${scope.date}::date`)}`
+          : sql`SELECT ${factColumns(sql`${scope.date}::date`, { status: usesStatus(fragments) })},
+        ${scope.periodFrom}::date AS period_from
       FROM cases c
-      WHERE ${caseFilter(scope)} AND c.started_on <= ${scope.date}::date
+      WHERE ${caseFilter(scope)} AND c.started_on <= ${scope.date}::date`
+      }
     ),
     keyed AS (
       SELECT facts.*, ${DIMENSIONS[rowsBy].key}::text AS row_key,
