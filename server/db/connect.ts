@@ -175,8 +175,16 @@ function openPostgres(url: string): DatabaseHandle {
   };
   // PostgreSQL's JIT compiles a query to machine code when the planner thinks it costly: the
   // state-wide figures on a day within a month spent over a second compiling (EXPLAIN
-  // ANALYZE, 1,000,000 cases) and ran no faster for it. Off for the pool's connections.
-  const pool = new pg.Pool({ connectionString: url, max: 10, types, options: '-c jit=off' });
+  // ANALYZE, 1,000,000 cases) and ran no faster for it. Parallel workers likewise: a day
+  // within a month of Ludwigsburg (two index ranges of case_stretches, 2,500 stretches) took
+  // 47–58 ms with two workers and 15–16 ms without, and a server's requests already keep
+  // the cores busy side by side. Both off for the pool's connections.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types,
+    options: '-c jit=off -c max_parallel_workers_per_gather=0',
+  });
   // A connection the server ends (a restart, a dropped database) reports an error event.
   // Queries on it fail on their own; an event that nobody listens to would end the process,
   // as it did when a database was dropped while pool.end() was still closing a connection.
