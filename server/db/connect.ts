@@ -56,11 +56,12 @@ export interface Session {
  * Memory a bulk session may use on the database side: hash joins and aggregates over a
  * million staged rows stay in memory instead of spilling to disk. PGlite's memory is this
  * process's own and never given back, so it gets less (64 MB peaked at 685 MB for 200,000
- * rows, 16 MB at 550 MB, with no slower import: docs/benchmarks.md).
+ * rows, 16 MB at 550 MB; with the stored stretches 16 MB peaked at 479 to 510 MB, 8 MB at
+ * 411 MB and the import was faster: docs/benchmarks.md).
  */
 const BULK_MEMORY = {
   postgres: { tempBuffers: '256MB', workMem: '256MB' },
-  pglite: { workMem: '16MB' },
+  pglite: { workMem: '8MB' },
 } as const;
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;

@@ -276,9 +276,13 @@ async function importFile(
       summary.format = error.kind ?? summary.format;
     } else if (!(error instanceof Rollback)) throw error;
   }
-  // Fresh statistics keep the planner on index lookups for the figures.
+  // Fresh statistics keep the planner on index lookups for the figures, and give it the
+  // stored stretches' for the next import's old contribution: PGlite runs no autovacuum, and
+  // without them a newer 200,000-row snapshot's old contribution took 50 s instead of 4.5.
   if (summary.status === 'imported') {
-    await timed('analysed', onStep, () => sql`ANALYZE cases, case_status`.execute(database.db));
+    await timed('analysed', onStep, () =>
+      sql`ANALYZE cases, case_status, case_stretches`.execute(database.db),
+    );
   }
   return finish();
 }

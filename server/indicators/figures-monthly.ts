@@ -522,9 +522,7 @@ const storedValues = (sums: (m: RawBuilder<unknown>) => RawBuilder<unknown>) =>
  */
 async function sweep(db: Kysely<Database>, statement: RawBuilder<unknown>) {
   await sql`SET LOCAL enable_nestloop = off`.execute(db);
-  await sql`SET LOCAL work_mem = '64MB'`.execute(db);
   await statement.execute(db);
-  await sql`RESET work_mem`.execute(db);
   await sql`RESET enable_nestloop`.execute(db);
 }
 
