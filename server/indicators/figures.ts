@@ -131,40 +131,56 @@ function usesStatus(fragments: readonly RawBuilder<unknown>[]): boolean {
   });
 }
 
+/** The stretches `s` that run on a day (`on`): begun by it and not yet ended. */
+const runsOn = (on: RawBuilder<unknown>) =>
+  sql`s.from_date <= ${on} AND (s.to_date IS NULL OR s.to_date > ${on})`;
+
 /**
- * Whether the case facts on these days can take the status from the stored stretches
- * (factColumns' `status: 'stretch'`): where the facts need a status and the monthly figures,
- * written with the stretches, hold the days' months. Never for `source: 'direct'`, the
- * comparison the tests make.
+ * How the case facts on these days get their status (factColumns' `status`): not at all
+ * where none of the fragments needs it; from the stored stretch that runs on the day where
+ * the monthly figures, written with the stretches, hold the days' months (`covered` when the
+ * caller knows it already); else by lookups in the status history. Never from the stretches
+ * for `source: 'direct'`, the comparison the tests make.
  */
-async function statusFromStretches(
+async function factStatus(
   db: Kysely<Database>,
   scope: Omit<FactsScope, 'date' | 'periodFrom'>,
   dates: readonly string[],
   fragments: readonly RawBuilder<unknown>[],
   options: CountOptions,
-): Promise<boolean> {
-  return (
-    options.source !== 'direct' &&
-    usesStatus(fragments) &&
-    covers(db, scope, dates.map(monthStartOf), false, options.coverage, options.lookups)
-  );
+  covered?: boolean,
+): Promise<boolean | 'stretch'> {
+  if (!usesStatus(fragments)) return false;
+  if (options.source === 'direct') return true;
+  const held =
+    covered ??
+    (await covers(db, scope, dates.map(monthStartOf), false, options.coverage, options.lookups));
+  return held ? 'stretch' : true;
 }
 
 /**
- * The case rows `c` of a scope that had begun by a day (`on`), each with `s`, its stretch
+ * The case rows `c` of a scope that had begun by a day (`on`): what follows FROM, and the
+ * condition. With the status from the stretches, each case is joined with `s`, its stretch
  * that runs on the day: one join instead of a status lookup per case and kind.
  */
-const casesByStretch = (scope: Omit<FactsScope, 'date' | 'periodFrom'>, on: RawBuilder<unknown>) =>
-  sql`case_stretches s
+function caseRowsOn(
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  on: RawBuilder<unknown>,
+  status: boolean | 'stretch',
+): { from: RawBuilder<unknown>; where: RawBuilder<unknown> } {
+  return status === 'stretch'
+    ? {
+        from: sql`case_stretches s
       JOIN cases c ON c.district_key = s.district_key AND c.provider = s.provider
-        AND c.case_id = s.case_id
-        AND ${stretchScope(scope)} AND s.from_date <= ${on}
-        AND (s.to_date IS NULL OR s.to_date > ${on})`;
+        AND c.case_id = s.case_id`,
+        where: sql`${stretchScope(scope)} AND ${runsOn(on)}`,
+      }
+    : { from: sql`cases c`, where: sql`${caseFilter(scope)} AND c.started_on <= ${on}` };
+}
 
 /**
  * Counts by date and category ('' for the totals) straight from the case rows, with the
- * status from the stored stretches where `options` allow (statusFromStretches).
+ * status from the stored stretches where `options` allow (factStatus).
  */
 async function directCounts(
   db: Kysely<Database>,
@@ -180,14 +196,15 @@ async function directCounts(
     ...aggregates.map(([, aggregate]) => aggregate),
     ...(by ? [DIMENSIONS[by].key] : []),
   ];
-  const needsStatus = usesStatus(fragments);
-  const stretched = await statusFromStretches(
+  const on = sql`p.on_date`;
+  const status = await factStatus(
     db,
     scope,
     points.map((p) => p.date),
     fragments,
     options,
   );
+  const cases = caseRowsOn(scope, on, status);
   const select = sql.join(
     aggregates.map(([alias, aggregate]) => sql`${aggregate} AS ${sql.id(alias)}`),
   );
@@ -196,14 +213,9 @@ async function directCounts(
   const { rows } = await sql<Record<string, number> & { on_date: string; category: string }>`
     WITH points (on_date, period_from) AS (VALUES ${values}),
     facts AS (
-      ${
-        stretched
-          ? sql`SELECT ${factColumns(sql`p.on_date`, { status: 'stretch' })}, p.period_from
-      FROM points p CROSS JOIN ${casesByStretch(scope, sql`p.on_date`)}`
-          : sql`SELECT ${factColumns(sql`p.on_date`, { status: needsStatus })}, p.period_from
-      FROM cases c JOIN points p ON c.started_on <= p.on_date
-      WHERE ${caseFilter(scope)}`
-      }
+      SELECT ${factColumns(on, { status })}, p.period_from
+      FROM points p CROSS JOIN ${cases.from}
+      WHERE ${cases.where}
     )
     SELECT reporting_date::text AS on_date, ${category} AS category, ${select}
     FROM facts GROUP BY 1, 2`.execute(db);
@@ -634,17 +646,23 @@ export async function crossTableOn(
     column_key: string | null;
     level: number;
   };
-  const fromStretches =
-    options.source !== 'direct' &&
-    aggregates.every(([alias]) => STRETCH_VALUES.has(alias)) &&
-    (await covers(db, scope, [monthStartOf(scope.date)], false, options.coverage, options.lookups));
   const fragments = [
     ...aggregates.map(([, aggregate]) => aggregate),
     DIMENSIONS[rowsBy].key,
     DIMENSIONS[columnsBy].key,
   ];
-  const stretched =
-    !fromStretches && (await statusFromStretches(db, scope, [scope.date], fragments, options));
+  // Whether the stretches hold the day's month, asked once for both uses below.
+  const stretchCounts = aggregates.every(([alias]) => STRETCH_VALUES.has(alias));
+  const covered =
+    options.source !== 'direct' &&
+    (stretchCounts || usesStatus(fragments)) &&
+    (await covers(db, scope, [monthStartOf(scope.date)], false, options.coverage, options.lookups));
+  const fromStretches = stretchCounts && covered;
+  const on = sql`${scope.date}::date`;
+  const status = fromStretches
+    ? false
+    : await factStatus(db, scope, [scope.date], fragments, options, covered);
+  const cases = caseRowsOn(scope, on, status);
   const grouping = sql`GROUP BY GROUPING SETS ((row_key, column_key), (row_key), (column_key), ())`;
   const { rows } = fromStretches
     ? await sql<Row>`
@@ -655,22 +673,14 @@ export async function crossTableOn(
       SELECT ${stretchCategory(rowsBy)}::text AS row_key,
         ${stretchCategory(columnsBy)}::text AS column_key, s.counted, s.record_key
       FROM case_stretches s
-      WHERE ${stretchScope(scope)} AND s.from_date <= ${scope.date}::date
-        AND (s.to_date IS NULL OR s.to_date > ${scope.date}::date)
+      WHERE ${stretchScope(scope)} AND ${runsOn(on)}
     ) s
     ${grouping}`.execute(db)
     : await sql<Row>`
     WITH facts AS (
-      ${
-        stretched
-          ? sql`SELECT ${factColumns(sql`${scope.date}::date`, { status: 'stretch' })},
-        ${scope.periodFrom}::date AS period_from
-      FROM ${casesByStretch(scope, sql`${scope.date}::date`)}`
-          : sql`SELECT ${factColumns(sql`${scope.date}::date`, { status: usesStatus(fragments) })},
-        ${scope.periodFrom}::date AS period_from
-      FROM cases c
-      WHERE ${caseFilter(scope)} AND c.started_on <= ${scope.date}::date`
-      }
+      SELECT ${factColumns(on, { status })}, ${scope.periodFrom}::date AS period_from
+      FROM ${cases.from}
+      WHERE ${cases.where}
     ),
     keyed AS (
       SELECT facts.*, ${DIMENSIONS[rowsBy].key}::text AS row_key,
