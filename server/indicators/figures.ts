@@ -2,6 +2,7 @@
 // monthly figures where they hold the date and the measure, otherwise one aggregate query
 // over the case facts. Both evaluate the registry's own aggregates.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { addDays } from '../../contract/dates.ts';
 import { compileOnly } from '../db/compile-only.ts';
 import type { Database } from '../db/types.ts';
 import { caseFilter, type FactsScope, factColumns } from './case-facts.ts';
@@ -545,11 +546,7 @@ async function evaluateChanges(
 }
 
 /** The day before a date (`YYYY-MM-DD`). */
-function dayBefore(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`);
-  day.setUTCDate(day.getUTCDate() - 1);
-  return day.toISOString().slice(0, 10);
-}
+const dayBefore = (date: string) => addDays(date, -1);
 
 export async function indicatorsOn(
   db: Kysely<Database>,
