@@ -689,8 +689,12 @@ export async function crossTableOn(
     )}
     FROM keyed
     ${grouping}`.execute(db);
+  // By key, not by search: state-wide, a table by municipality has tens of thousands of cells.
+  const keyOf = (level: number, row: string | null, column: string | null) =>
+    JSON.stringify([level, row, column]);
+  const byKey = new Map(rows.map((r) => [keyOf(Number(r.level), r.row_key, r.column_key), r]));
   const at = (level: number, row: string | null, column: string | null) =>
-    rows.find((r) => r.level === level && r.row_key === row && r.column_key === column) ?? {};
+    byKey.get(keyOf(level, row, column)) ?? {};
   const rowCategories = categoriesOf(
     rowsBy,
     directory,
