@@ -1,6 +1,6 @@
 // npm run bench:load -- [--data demo|state|both] [--connections 200] [--duration 60]
 //   [--baseline-duration 20] [--timeout 10] [--seed 15] [--state-url URL] [--demo-url URL]
-//   [--cpu-prof DIR]
+//   [--cpu-prof DIR] [--serial N]
 // The API under load, on loopback only: the server runs as a child process on PostgreSQL
 // (`node --import tsx server/main.ts`, rate limits off), and this process keeps a fixed
 // number of kept-alive connections busy for a fixed time (bounded: connections × duration,
@@ -11,6 +11,9 @@
 // CSV, Arrow), anonymous as the public sees them. Reports requests/s, p50/p90/p99 of the
 // answered requests, errors (status ≥ 400), non-answers (no answer within the timeout),
 // the load average before and after, and the ratio to the baseline.
+// `--serial N` instead sends N requests of the mix one at a time (no load): the time each
+// takes by itself, by kind, and the slowest requests with their paths: where a server's
+// time goes (with --cpu-prof, where its CPU goes).
 //
 // Data: `demo` is the demonstration data (a database of its own, made on first use);
 // `state` the state-wide data set of `npm run fixtures:state` (default zb_state; its
@@ -38,6 +41,7 @@ const { values } = parseArgs({
       default: 'postgresql://postgres@127.0.0.1:5432/zb_bench_load_demo',
     },
     'cpu-prof': { type: 'string' },
+    serial: { type: 'string' },
   },
 });
 const CONNECTIONS = Number(values.connections);
@@ -49,6 +53,9 @@ if (!Number.isInteger(CONNECTIONS) || CONNECTIONS < 1 || CONNECTIONS > 1000)
 if (!(DURATION > 0 && DURATION <= 600)) throw new RangeError('--duration must be 1 … 600 s');
 if (!(BASELINE_DURATION > 0 && BASELINE_DURATION <= 600))
   throw new RangeError('--baseline-duration must be 1 … 600 s');
+const SERIAL = values.serial === undefined ? undefined : Number(values.serial);
+if (SERIAL !== undefined && !(Number.isInteger(SERIAL) && SERIAL >= 1 && SERIAL <= 100_000))
+  throw new RangeError('--serial must be 1 … 100000 requests');
 const DATA = values.data === 'both' ? ['demo', 'state'] : [values.data as string];
 for (const d of DATA)
   if (d !== 'demo' && d !== 'state') throw new RangeError('--data must be demo, state or both');
@@ -284,6 +291,43 @@ function summary(result: Result) {
   };
 }
 
+/** The mix one request at a time: each request's own time, by kind, and the slowest. */
+async function serial(
+  base: string,
+  label: string,
+  count: number,
+  next: () => { kind: string; path: string },
+) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const loadBefore = load();
+  const timed: { kind: string; path: string; ms: number; status: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const { kind, path } = next();
+    const started = performance.now();
+    const { status } = await get(agent, base, path);
+    timed.push({ kind, path, ms: performance.now() - started, status });
+  }
+  agent.destroy();
+  const total = timed.reduce((sum, t) => sum + t.ms, 0);
+  console.log(
+    `\n${label}: ${count} requests one at a time in ${fmt.format(total)} ms (load average ${loadBefore} → ${load()}); errors: ${timed.filter((t) => t.status >= 400).length}`,
+  );
+  console.log('| Figures | Requests | Median ms | p99 ms | Sum ms | Share of the time |');
+  console.log('| ------- | -------: | --------: | -----: | -----: | ----------------: |');
+  const kinds = new Map<string, typeof timed>();
+  for (const t of timed) kinds.set(t.kind, [...(kinds.get(t.kind) ?? []), t]);
+  for (const [kind, list] of [...kinds].sort()) {
+    const sorted = list.map((t) => t.ms).sort((a, b) => a - b);
+    const sum = sorted.reduce((a, b) => a + b, 0);
+    console.log(
+      `| ${kind} | ${list.length} | ${ms(percentile(sorted, 0.5))} | ${ms(percentile(sorted, 0.99))} | ${fmt.format(sum)} | ${((100 * sum) / total).toFixed(1)} % |`,
+    );
+  }
+  console.log('\nThe slowest:');
+  for (const t of [...timed].sort((a, b) => b.ms - a.ms).slice(0, 15))
+    console.log(`  ${fmt.format(t.ms)} ms ${t.status} ${t.path}`);
+}
+
 // ---------------------------------------------------------------------------------------
 
 console.log(
@@ -318,6 +362,10 @@ for (const data of DATA) {
     console.log(`  first public answer per district (headline audit): ${audits.join(', ')}`);
     await run(server.base, 5, requestMaker(extent, 1), 10);
     await settle(server.base);
+    if (SERIAL !== undefined) {
+      await serial(server.base, label, SERIAL, requestMaker(extent, Number(values.seed)));
+      continue;
+    }
     const baseline = await run(server.base, BASELINE_DURATION, () => ({
       kind: 'health',
       path: '/api/v1/health',
