@@ -1,11 +1,13 @@
 // Figure answers are filed by data version: a repeat with If-None-Match is a 304, another
 // format or caller is another answer, and an import makes the next answer a fresh 200 that
 // equals what a server without any cache computes.
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
 import { importNewerKdvSnapshot } from '../test/newer-snapshot.ts';
+import { acceptsGzip } from './figure-cache.ts';
 
 let test: Awaited<ReturnType<typeof createTestApp>>;
 beforeAll(async () => {
@@ -78,5 +80,46 @@ describe(`figure answers cached by data version on ${DATABASE_KIND}`, () => {
       headers: { 'if-none-match': fresh.headers.etag as string },
     });
     expect(revalidated.statusCode).toBe(304);
+  });
+
+  it('gzips an answer for a client that takes gzip, under a tag of its own', async () => {
+    const { app } = test;
+    const url = '/api/v1/indicators/clients_active/breakdown?date=2021-06-30&by=municipality';
+    const plain = await app.inject({ url });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.rawPayload.length).toBeGreaterThan(1024);
+    expect(plain.headers.vary).toContain('Accept-Encoding');
+    for (const round of ['computed', 'from memory']) {
+      const zipped = await app.inject({
+        url,
+        headers: { 'accept-encoding': 'gzip, deflate, br' },
+      });
+      expect(zipped.statusCode, round).toBe(200);
+      expect(zipped.headers['content-encoding'], round).toBe('gzip');
+      expect(Number(zipped.headers['content-length']), round).toBe(zipped.rawPayload.length);
+      expect(zipped.rawPayload.length, round).toBeLessThan(plain.rawPayload.length / 3);
+      expect(gunzipSync(zipped.rawPayload).toString(), round).toBe(plain.body);
+      expect(zipped.headers['content-type'], round).toBe(plain.headers['content-type']);
+      // Another representation: a cache must not answer the one with the other's tag.
+      expect(zipped.headers.etag, round).not.toBe(plain.headers.etag);
+      const repeat = await app.inject({
+        url,
+        headers: { 'accept-encoding': 'gzip', 'if-none-match': zipped.headers.etag as string },
+      });
+      expect(repeat.statusCode, round).toBe(304);
+    }
+    // Refused by weight, or a small answer (an error here): sent as it is.
+    const refused = await app.inject({ url, headers: { 'accept-encoding': 'gzip;q=0, br' } });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body).toBe(plain.body);
+    const small = await app.inject({
+      url: '/api/v1/indicators?date=2021-02-30',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(acceptsGzip('gzip;q=0.5')).toBe(true);
+    expect(acceptsGzip('identity, *;q=0')).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 });

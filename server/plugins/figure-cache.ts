@@ -6,11 +6,17 @@
 //   a route that answers everyone as the public (`figureCache: 'public'`, the embed pages)
 //   is `public, no-cache`: a shared cache may keep it, and asks again every time too;
 // - a repeat by anyone with the same role is answered from memory (bounded by bytes);
+// - a client that accepts gzip (browsers, curl --compressed, pandas) gets answers of 1 KB
+//   and more gzipped, compressed once when the answer is filed: a state-wide breakdown by
+//   municipality is 232 KB as JSON and a tenth of it gzipped. It is another representation,
+//   so it has a tag of its own, and `Vary` names Accept-Encoding;
 // - work that depends only on the data (`dataAsOf`, the registry) is done once per version
 //   (`app.figureCache.memo`) instead of once per request.
 // The data version is read once per request (one index read), before any figure, so an
 // answer is never older than the version it is filed under.
 import { createHash, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
@@ -30,6 +36,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The data version read at the start of a cached route's request. */
     dataVersion: string | undefined;
+    /** Whether a cached route's answer goes out gzipped, when it is large enough. */
+    figureGzip: boolean;
   }
 }
 
@@ -66,7 +74,25 @@ interface Stored {
 }
 
 /** Headers an answer is replayed with; the rest (security headers) are set on every reply. */
-const REPLAYED = ['content-type', 'content-disposition'];
+const REPLAYED = ['content-type', 'content-disposition', 'content-encoding'];
+/** Smaller answers are sent as they are: gzip would save less than it costs. */
+const GZIP_FROM_BYTES = 1024;
+const gzipped = promisify(gzip);
+
+/** Whether the client takes gzip (`Accept-Encoding`: gzip or *, with a weight above 0). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
+  return [header]
+    .flat()
+    .join(',')
+    .split(',')
+    .some((item) => {
+      const [name, ...parameters] = item.split(';').map((part) => part.trim().toLowerCase());
+      if (name !== 'gzip' && name !== 'x-gzip' && name !== '*') return false;
+      const q = parameters.find((parameter) => parameter.startsWith('q='));
+      return q === undefined || Number(q.slice(2)) > 0;
+    });
+}
 const CACHE_CONTROL = 'private, no-cache';
 const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -88,6 +114,7 @@ export default fp<{ maxBytes?: number }>(
     let memos = new Map<string, Promise<unknown>>();
 
     app.decorateRequest('dataVersion', undefined);
+    app.decorateRequest('figureGzip', false);
 
     /** Every stored import changes it; a deleted import log row (tests, repairs) too. */
     async function readVersion(): Promise<string> {
@@ -105,7 +132,14 @@ export default fp<{ maxBytes?: number }>(
       const hash = fingerprint
         .copy()
         .update(
-          JSON.stringify([version, request.method, request.url, request.headers.accept ?? '', who]),
+          JSON.stringify([
+            version,
+            request.method,
+            request.url,
+            request.headers.accept ?? '',
+            who,
+            request.figureGzip,
+          ]),
         )
         .digest('base64url')
         .slice(0, 27);
@@ -208,14 +242,15 @@ export default fp<{ maxBytes?: number }>(
       if (!cached(request)) return;
       const version = await readVersion();
       request.dataVersion = version;
+      request.figureGzip = acceptsGzip(request.headers['accept-encoding']);
       const etag = etagOf(request, version);
       reply.header('etag', etag);
       if (request.routeOptions.config.figureCache === 'public') {
         reply.header('cache-control', PUBLIC_CACHE_CONTROL);
-        reply.header('vary', 'Accept');
+        reply.header('vary', 'Accept, Accept-Encoding');
       } else {
         reply.header('cache-control', CACHE_CONTROL);
-        reply.header('vary', 'Accept, Cookie, Authorization');
+        reply.header('vary', 'Accept, Accept-Encoding, Cookie, Authorization');
       }
       const sent = request.headers['if-none-match'];
       if (sent?.split(',').some((tag) => tag.trim() === etag)) {
@@ -238,17 +273,26 @@ export default fp<{ maxBytes?: number }>(
         return payload;
       }
       const etag = reply.getHeader('etag');
-      if (typeof etag !== 'string' || answers.has(etag)) return payload;
+      if (typeof etag !== 'string') return payload;
       if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+      // Kept and sent as bytes: a repeat writes them as they are, instead of encoding the
+      // text again (a state-wide breakdown by municipality is a quarter of a megabyte).
+      let bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+      if (
+        request.figureGzip &&
+        bytes.length >= GZIP_FROM_BYTES &&
+        reply.getHeader('content-encoding') === undefined
+      ) {
+        bytes = await gzipped(bytes);
+        reply.header('content-encoding', 'gzip');
+      }
       const headers: Record<string, string> = {};
       for (const name of REPLAYED) {
         const value = reply.getHeader(name);
         if (typeof value === 'string') headers[name] = value;
       }
-      // Kept and sent as bytes: a repeat writes them as they are, instead of encoding the
-      // text again (a state-wide breakdown by municipality is a quarter of a megabyte).
-      const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
-      remember(etag, { payload: bytes, headers, bytes: bytes.length });
+      // Two requests for the same answer at once: the first one files it.
+      if (!answers.has(etag)) remember(etag, { payload: bytes, headers, bytes: bytes.length });
       return bytes;
     });
   },
