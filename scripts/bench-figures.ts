@@ -561,9 +561,10 @@ ${machine.data}.
 
 **Machine.** ${machine.line}.
 
-The app runs in the benchmark's process on PostgreSQL, as a server start leaves it (monthly
-figures made by older definitions rebuilt first). Each API figure: ${WARM_UP} warm-up
-requests, then ${REQUESTS} timed ones, one at a time over a kept-alive connection, with an
+The server runs in a process of its own on PostgreSQL, as \`npm start\` runs it, after a
+server start's rebuild of monthly figures made by older definitions. Each API figure:
+${WARM_UP} warm-up requests, then ${REQUESTS} timed ones, one at a time over a kept-alive
+connection (node:http, taking gzip as browsers do, the answer unpacked), with an
 admin token of ${DISTRICT} (its own figures unsuppressed; state-wide figures follow the
 restricted rules for every role). Direct SQL: the same figures from \`cases\` and
 \`case_status\` through \`pg\` on one connection, the status on a date found as
