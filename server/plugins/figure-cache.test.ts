@@ -120,6 +120,9 @@ describe(`figure answers cached by data version on ${DATABASE_KIND}`, () => {
     expect(small.headers['content-encoding']).toBeUndefined();
     expect(acceptsGzip('gzip;q=0.5')).toBe(true);
     expect(acceptsGzip('identity, *;q=0')).toBe(false);
+    expect(acceptsGzip('gzip;q=0, *')).toBe(false);
+    expect(acceptsGzip('br, *')).toBe(true);
+    expect(acceptsGzip('GZIP')).toBe(true);
     expect(acceptsGzip(undefined)).toBe(false);
   });
 });
