@@ -150,9 +150,9 @@ interface ApiResult {
 
 /**
  * One request as a plain HTTP client makes it (node:http, a kept-alive connection), taking
- * gzip as browsers do, the body read as bytes, unpacked and decoded once. Not fetch: its body stream took about 5 ms for the 232 KB
- * state-wide breakdown by municipality, which the server sends in 1.4 ms (curl on a
- * kept-alive connection).
+ * gzip as browsers do, the body read as bytes, unpacked and decoded once. Not fetch: its
+ * body stream took about 5 ms for the 232 KB state-wide breakdown by municipality, which
+ * the server sends in 1.4 ms (curl on a kept-alive connection).
  */
 function request(path: string): Promise<{ status: number; text: string }> {
   return new Promise((done, fail) => {
