@@ -315,7 +315,11 @@ async function serial(
   console.log('| Figures | Requests | Median ms | p99 ms | Sum ms | Share of the time |');
   console.log('| ------- | -------: | --------: | -----: | -----: | ----------------: |');
   const kinds = new Map<string, typeof timed>();
-  for (const t of timed) kinds.set(t.kind, [...(kinds.get(t.kind) ?? []), t]);
+  for (const t of timed) {
+    const list = kinds.get(t.kind) ?? [];
+    list.push(t);
+    kinds.set(t.kind, list);
+  }
   for (const [kind, list] of [...kinds].sort()) {
     const sorted = list.map((t) => t.ms).sort((a, b) => a - b);
     const sum = sorted.reduce((a, b) => a + b, 0);

@@ -70,7 +70,6 @@ interface Sharing {
 interface Stored {
   payload: Buffer;
   headers: Record<string, string>;
-  bytes: number;
 }
 
 /** Headers an answer is replayed with; the rest (security headers) are set on every reply. */
@@ -148,14 +147,14 @@ export default fp<{ maxBytes?: number }>(
     }
 
     function remember(etag: string, stored: Stored) {
-      if (stored.bytes > maxBytes / 8) return;
+      if (stored.payload.length > maxBytes / 8) return;
       answers.set(etag, stored);
-      storedBytes += stored.bytes;
+      storedBytes += stored.payload.length;
       // Oldest first (a Map keeps insertion order; a hit moves the answer to the end).
       for (const [key, old] of answers) {
         if (storedBytes <= maxBytes) break;
         answers.delete(key);
-        storedBytes -= old.bytes;
+        storedBytes -= old.payload.length;
       }
     }
 
@@ -293,7 +292,7 @@ export default fp<{ maxBytes?: number }>(
         if (typeof value === 'string') headers[name] = value;
       }
       // Two requests for the same answer at once: the first one files it.
-      if (!answers.has(etag)) remember(etag, { payload: bytes, headers, bytes: bytes.length });
+      if (!answers.has(etag)) remember(etag, { payload: bytes, headers });
       return bytes;
     });
   },
