@@ -1,3 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
@@ -34,9 +37,48 @@ function scriptsLast(): Plugin {
   };
 }
 
+/** Files worth compressing, and the size below which compression saves less than it costs. */
+const COMPRESSIBLE = /\.(?:js|mjs|css|html|svg|json|txt)$/;
+const COMPRESS_FROM_BYTES = 1024;
+
+/**
+ * Every script, stylesheet and page file of the build is written beside itself compressed,
+ * once, at the strongest settings: `name.br` (Brotli) and `name.gz` (gzip). The server sends
+ * them to browsers that take them (`preCompressed` in server/app.ts); the largest chunk, the
+ * charts, is 247 kB as built, 84 kB gzipped, less with Brotli: what a reader on a slow phone
+ * waits for. A compressed file that is no smaller is not written.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'zwischenbilanz-precompress',
+    apply: 'build',
+    writeBundle: {
+      order: 'post',
+      handler(options, bundle) {
+        const outDir = options.dir ?? 'dist';
+        for (const fileName of Object.keys(bundle)) {
+          if (!COMPRESSIBLE.test(fileName) || fileName.startsWith('.')) continue;
+          const path = join(outDir, fileName);
+          const bytes = readFileSync(path);
+          if (bytes.length < COMPRESS_FROM_BYTES) continue;
+          const brotli = brotliCompressSync(bytes, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+              [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+            },
+          });
+          const gzip = gzipSync(bytes, { level: 9 });
+          if (brotli.length < bytes.length) writeFileSync(`${path}.br`, brotli);
+          if (gzip.length < bytes.length) writeFileSync(`${path}.gz`, gzip);
+        }
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
-  plugins: [scriptsLast()],
+  plugins: [scriptsLast(), precompress()],
   // The manifest lists each page's chunks (npm run bench:web reports them).
   build: { outDir: '../dist', emptyOutDir: true, manifest: true },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },

@@ -1,7 +1,8 @@
 // The interim report as the server renders it: complete with JavaScript disabled (figures,
 // charts, tables, the date form), and with JavaScript only made interactive, not fetched or
 // drawn again; a repeat costs a 304. The date fields of the report, Erkunden and Verlauf
-// arrive as text fields, which the script makes date and month fields.
+// arrive as text fields, which the script makes date and month fields. Scripts and the
+// stylesheet arrive compressed.
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,20 @@ describe('interim report rendered on the server', () => {
       const page = await context.newPage();
       const requests: string[] = [];
       page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+      // The scripts and the stylesheet, with the encoding they came in (the build compresses
+      // every file of 1 KB and more, the server sends that to a browser that takes it).
+      const assets: Promise<{ path: string; bytes: number; encoding: string | null }>[] = [];
+      page.on('response', (response) => {
+        const path = new URL(response.url()).pathname;
+        if (!path.startsWith('/assets/')) return;
+        assets.push(
+          (async () => ({
+            path,
+            bytes: (await response.body()).length,
+            encoding: await response.headerValue('content-encoding'),
+          }))(),
+        );
+      });
       // Counts charts the page's script takes out of the document after the HTML has arrived.
       await page.addInitScript(() => {
         const state = window as unknown as { removedCharts: number };
@@ -94,6 +109,11 @@ describe('interim report rendered on the server', () => {
       expect(
         await page.evaluate(() => (window as unknown as { removedCharts: number }).removedCharts),
       ).toBe(0);
+      const loaded = await Promise.all(assets);
+      expect(loaded.some((asset) => asset.path.endsWith('.css'))).toBe(true);
+      expect(loaded.filter((asset) => asset.path.endsWith('.js')).length).toBeGreaterThan(1);
+      for (const asset of loaded.filter((a) => a.bytes >= 1024))
+        expect(['br', 'gzip'], `${asset.path}, ${asset.bytes} bytes`).toContain(asset.encoding);
       const button = page.getByRole('button', {
         name: 'Tabelle „Betreute Personen nach Alter“ als CSV herunterladen',
       });

@@ -112,11 +112,16 @@ export async function buildApp(options: AppOptions) {
       // Built assets carry their content's hash in the name: cached for good; the rest
       // (the page file, the icon) asked again each time.
       cacheControl: false,
+      // The build writes each script, stylesheet and page file beside itself as `.br` and
+      // `.gz` (vite.config.ts): a browser that takes Brotli or gzip gets that file, with
+      // `Content-Encoding`, and `Vary` tells shared caches that the answer depends on it.
+      preCompressed: true,
       setHeaders: (response, path) => {
         response.setHeader(
           'cache-control',
           /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache',
         );
+        response.setHeader('vary', 'Accept-Encoding');
       },
     });
   }
