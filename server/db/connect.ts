@@ -38,8 +38,27 @@ export interface DatabaseHandle {
    * transaction, temporary tables and COPY all live on that one connection.
    */
   session<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Listens for NOTIFY on `channel` (sent by a transaction when it commits, in this process
+   * or another): `onNotify` after each notification, and also as soon as a `session` of this
+   * handle has ended (the bulk work that changes data: this process sees its own changes at
+   * once, before PostgreSQL's notification has come back on the other connection);
+   * `onListening` once notifications are sure to arrive (again); `onLost` when some may have
+   * been missed because the listening connection ended (PostgreSQL only: it is opened again
+   * by itself, with growing pauses). Returns the function that stops listening.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+export interface ListenHandlers {
+  onNotify(): void;
+  onListening(): void;
+  onLost(): void;
+}
+
+/** Pauses before the listening connection is opened again after a loss: growing, bounded. */
+const LISTEN_RETRY_MS = { first: 250, most: 30_000 } as const;
 
 export interface Session {
   /** Queries on the session's connection (BEGIN … COMMIT here spans the whole session). */
@@ -192,6 +211,7 @@ function openPostgres(url: string): DatabaseHandle {
   pool.on('connect', (client) => client.on('error', ignoreConnectionError));
   pool.on('error', ignoreConnectionError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const sessionEnded = new Set<() => void>();
   return {
     kind: 'postgres',
     db,
@@ -262,7 +282,66 @@ function openPostgres(url: string): DatabaseHandle {
         if (broken) await client.query('ROLLBACK').catch(() => {});
         await client.end().catch(() => {});
         await sessionDb.destroy();
+        for (const ended of sessionEnded) ended();
       }
+    },
+    async listen(channel, { onNotify, onListening, onLost }) {
+      if (!IDENTIFIER.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+      // A connection of its own, outside the pool: it holds the LISTEN for as long as it
+      // lives. It can end under the server (a restart of PostgreSQL, a terminated backend):
+      // then notifications may have been missed, which the listener is told, and a new
+      // connection listens again.
+      let stopped = false;
+      let current: pg.Client | undefined;
+      let retry: NodeJS.Timeout | undefined;
+      let pause: number = LISTEN_RETRY_MS.first;
+      const open = async () => {
+        const client = new pg.Client({
+          connectionString: url,
+          types,
+          application_name: `zwischenbilanz listen ${channel}`,
+        });
+        let ended = false;
+        const lose = () => {
+          if (ended) return;
+          ended = true;
+          if (current === client) current = undefined;
+          client.end().catch(ignoreConnectionError);
+          if (stopped) return;
+          onLost();
+          retry = setTimeout(() => void open(), pause);
+          retry.unref();
+          pause = Math.min(pause * 2, LISTEN_RETRY_MS.most);
+        };
+        client.on('error', lose);
+        client.on('end', lose);
+        client.on('notification', (message) => {
+          if (message.channel === channel) onNotify();
+        });
+        try {
+          await client.connect();
+          await client.query(`LISTEN ${channel}`);
+        } catch {
+          lose();
+          return;
+        }
+        if (stopped || ended) {
+          ended = true;
+          await client.end().catch(ignoreConnectionError);
+          return;
+        }
+        current = client;
+        pause = LISTEN_RETRY_MS.first;
+        onListening();
+      };
+      sessionEnded.add(onNotify);
+      await open();
+      return async () => {
+        stopped = true;
+        sessionEnded.delete(onNotify);
+        clearTimeout(retry);
+        await current?.end().catch(ignoreConnectionError);
+      };
     },
     close: () => db.destroy(),
   };
@@ -316,6 +395,7 @@ export async function openPGlite(
   }
   if ('dataDir' in target) noteDataFolder(target.dataDir, engine.cluster);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const sessionEnded = new Set<() => void>();
   return {
     kind: 'pglite',
     pglite,
@@ -353,8 +433,26 @@ export async function openPGlite(
         } catch (error) {
           await pglite.exec('ROLLBACK').catch(() => {});
           throw error;
+        } finally {
+          for (const ended of sessionEnded) ended();
         }
       });
+    },
+    async listen(channel, { onNotify, onListening }) {
+      if (!IDENTIFIER.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+      // On the dialect's one connection, so that the LISTEN cannot land inside another
+      // caller's transaction (a rollback would undo it). PGlite hands a notification over
+      // when the query that committed it returns; this process is the only one on the folder.
+      const unlisten = await db.connection().execute(() => pglite.listen(channel, onNotify));
+      sessionEnded.add(onNotify);
+      onListening();
+      return async () => {
+        sessionEnded.delete(onNotify);
+        await db
+          .connection()
+          .execute(() => unlisten())
+          .catch(() => {});
+      };
     },
     async close() {
       try {

@@ -1,10 +1,14 @@
 // Figure answers are filed by data version: a repeat with If-None-Match is a 304, another
 // format or caller is another answer, and an import makes the next answer a fresh 200 that
-// equals what a server without any cache computes.
+// equals what a server without any cache computes. The data version is kept between
+// requests while the server listens for changes to the import log: a change by another
+// process, and a change while the listening connection was lost, still reach the answers.
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/connect.ts';
 import { createTestApp, DATABASE_KIND } from '../test/database.ts';
 import { importNewerKdvSnapshot } from '../test/newer-snapshot.ts';
 import { acceptsGzip } from './figure-cache.ts';
@@ -124,5 +128,61 @@ describe(`figure answers cached by data version on ${DATABASE_KIND}`, () => {
     expect(acceptsGzip('br, *')).toBe(true);
     expect(acceptsGzip('GZIP')).toBe(true);
     expect(acceptsGzip(undefined)).toBe(false);
+  });
+
+  it('sees a change to the import log by another process, also one made while it could not listen', async () => {
+    const { app } = test;
+    const url = '/api/v1/indicators?date=2021-03-31';
+    const tagNow = async () => (await app.inject({ url })).headers.etag as string;
+    // Another process: a database handle of its own (PGlite: one process holds the folder,
+    // so the same one). It logs a refused import: the data version changes, so do the tags.
+    const other =
+      test.database.url === undefined
+        ? test.database.handle
+        : await openDatabase({ url: test.database.url });
+    const logRefusedImport = () =>
+      sql`INSERT INTO imports (district_key, provider, as_of, checksum, status)
+          VALUES ('08118', 'AWO', '2021-01-01', ${'a'.repeat(64)}, 'rejected')`.execute(other.db);
+    try {
+      const before = await tagNow();
+      expect(await tagNow()).toBe(before);
+      await logRefusedImport();
+      await vi.waitFor(async () => expect(await tagNow()).not.toBe(before), { timeout: 5000 });
+      const after = await tagNow();
+
+      if (test.database.url !== undefined) {
+        // The listening connection ends under the server (a restart of PostgreSQL, a
+        // terminated backend); the log changes before it listens again. The notification
+        // is lost with the connection, so the server has to find the change by itself.
+        const { rows } = await sql<{ ended: boolean }>`
+          SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name LIKE 'zwischenbilanz listen%'`.execute(
+          other.db,
+        );
+        expect(rows.map((row) => row.ended)).toEqual([true]);
+        await logRefusedImport();
+        await vi.waitFor(async () => expect(await tagNow()).not.toBe(after), { timeout: 5000 });
+        // It listens again: a further change arrives as before.
+        const again = await tagNow();
+        await vi.waitFor(
+          async () => {
+            const { rows: listening } = await sql<{ n: number }>`
+              SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name LIKE 'zwischenbilanz listen%'`.execute(
+              other.db,
+            );
+            expect(listening[0]?.n).toBe(1);
+          },
+          { timeout: 5000 },
+        );
+        await logRefusedImport();
+        await vi.waitFor(async () => expect(await tagNow()).not.toBe(again), { timeout: 5000 });
+      }
+    } finally {
+      await sql`DELETE FROM imports WHERE status = 'rejected' AND checksum = ${'a'.repeat(64)}`.execute(
+        other.db,
+      );
+      if (other !== test.database.handle) await other.close();
+    }
   });
 });

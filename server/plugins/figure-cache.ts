@@ -12,8 +12,9 @@
 //   so it has a tag of its own, and `Vary` names Accept-Encoding;
 // - work that depends only on the data (`dataAsOf`, the registry) is done once per version
 //   (`app.figureCache.memo`) instead of once per request.
-// The data version is read once per request (one index read), before any figure, so an
-// answer is never older than the version it is filed under.
+// The data version is known before any figure of a request is computed, so an answer is
+// never older than the version it is filed under: kept in memory while the server listens
+// for changes to the import log (NOTIFY), else read per request (one index read).
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -93,6 +94,8 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
   const weight = weights.get('gzip') ?? weights.get('*') ?? 0;
   return weight > 0;
 }
+/** The channel on which changes to the import log are announced (sql/016). */
+export const DATA_VERSION_CHANNEL = 'zb_data_version';
 const CACHE_CONTROL = 'private, no-cache';
 const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -117,12 +120,50 @@ export default fp<{ maxBytes?: number }>(
     app.decorateRequest('figureGzip', false);
 
     /** Every stored import changes it; a deleted import log row (tests, repairs) too. */
-    async function readVersion(): Promise<string> {
+    async function queryVersion(): Promise<string> {
       const { rows } = await sql<{ version: string }>`
         SELECT coalesce(max(id), 0)::text || '/' || count(*)::text AS version FROM imports`.execute(
         app.database.db,
       );
       return rows[0]?.version ?? '0/0';
+    }
+
+    // The version is kept between requests while the server listens for changes to the
+    // import log (sql/016_data_version_notify.sql: every statement that changes it notifies
+    // when its transaction commits, whichever process ran it). A notification forgets the
+    // kept version, and so does a lost listening connection, until it listens again:
+    // meanwhile every request reads the version itself, as without listening. A read that
+    // began before a notification is not kept (`generation`): it may predate the change.
+    let listening = false;
+    let kept: string | undefined;
+    let generation = 0;
+    const forget = () => {
+      generation += 1;
+      kept = undefined;
+    };
+    const stopListening = await app.database.listen(DATA_VERSION_CHANNEL, {
+      onNotify: forget,
+      onListening: () => {
+        forget();
+        listening = true;
+      },
+      onLost: () => {
+        listening = false;
+        forget();
+      },
+    });
+    app.addHook('onClose', async () => {
+      listening = false;
+      forget();
+      await stopListening();
+    });
+
+    async function readVersion(): Promise<string> {
+      if (listening && kept !== undefined) return kept;
+      const before = generation;
+      const version = await queryVersion();
+      if (listening && generation === before) kept = version;
+      return version;
     }
 
     function etagOf(request: FastifyRequest, version: string): string {
