@@ -7,7 +7,9 @@
 // to render an address not asked for before is measured apart. Links to Erkunden and Verlauf
 // (rendered by the server too, server/routes/pages.ts) are loaded in the same alternation and
 // their first charts reported next to the report's. Also the JavaScript the page
-// sends, gzipped, against the budget of 250 kB, and each page's own chunks (Vite's manifest).
+// sends, gzipped, against the budget of 250 kB, and each page's own chunks (Vite's manifest);
+// and the scripts and stylesheets as the browser received them (Resource Timing: bytes over
+// the wire, compressed as the server sent them, and unpacked).
 //
 // Measures the front end in dist/ as built: run `npm run build` first (it is built here only
 // when dist/ is missing). The server runs as the browser tests start it (e2e/harness.ts:
@@ -309,6 +311,10 @@ interface Load {
   scriptsLoaded: number;
   /** The last API answer before the first chart has arrived (0: none). */
   apiAnswered: number;
+  /** Bytes of the scripts and stylesheets as they came over the wire (after compression). */
+  assetsEncoded: number;
+  /** The same files' bytes as unpacked. */
+  assetsDecoded: number;
   /** First contentful paint (0: none reported): what the reader sees first, with its styles. */
   firstPaint: number;
 }
@@ -366,7 +372,13 @@ async function measureLoad(browser: Browser, url: string): Promise<Load> {
       ) as PerformanceNavigationTiming[];
       let scriptsLoaded = 0;
       let apiAnswered = 0;
+      let assetsEncoded = 0;
+      let assetsDecoded = 0;
       for (const entry of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+        if (new URL(entry.name).pathname.startsWith('/assets/')) {
+          assetsEncoded += entry.encodedBodySize;
+          assetsDecoded += entry.decodedBodySize;
+        }
         if (entry.initiatorType === 'script')
           scriptsLoaded = Math.max(scriptsLoaded, entry.responseEnd);
         if (entry.name.includes('/api/') && entry.responseEnd <= firstChart)
@@ -382,6 +394,8 @@ async function measureLoad(browser: Browser, url: string): Promise<Load> {
         parsed: navigation?.domContentLoadedEventStart ?? 0,
         scriptsLoaded,
         apiAnswered,
+        assetsEncoded,
+        assetsDecoded,
       };
     });
   } finally {
@@ -472,7 +486,7 @@ try {
   ] as const) {
     const median = (pick: (load: Load) => number) => ms(summarise(loads.map(pick)).median).trim();
     console.log(
-      `${name}, medians: HTML ${((loads[0]?.htmlBytes ?? 0) / 1000).toFixed(1)} kB, first byte ${median((l) => l.responseStart)} ms, last byte ${median((l) => l.responseEnd)} ms, HTML parsed ${median((l) => l.parsed)} ms, scripts loaded ${median((l) => l.scriptsLoaded)} ms, last API answer ${median((l) => l.apiAnswered)} ms, first chart ${median((l) => l.firstChart)} ms`,
+      `${name}, medians: HTML ${((loads[0]?.htmlBytes ?? 0) / 1000).toFixed(1)} kB, scripts and styles ${((loads[0]?.assetsEncoded ?? 0) / 1000).toFixed(1)} kB over the wire (${((loads[0]?.assetsDecoded ?? 0) / 1000).toFixed(1)} kB unpacked), first byte ${median((l) => l.responseStart)} ms, last byte ${median((l) => l.responseEnd)} ms, HTML parsed ${median((l) => l.parsed)} ms, scripts loaded ${median((l) => l.scriptsLoaded)} ms, last API answer ${median((l) => l.apiAnswered)} ms, first chart ${median((l) => l.firstChart)} ms`,
     );
   }
   const paints = (loads: Load[]) => ms(summarise(loads.map((l) => l.firstPaint)).median).trim();
