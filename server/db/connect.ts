@@ -300,6 +300,10 @@ function openPostgres(url: string): DatabaseHandle {
           connectionString: url,
           types,
           application_name: `zwischenbilanz listen ${channel}`,
+          // An idle connection that died without a word (a network or a firewall dropping
+          // it) is found by TCP keep-alive probes instead of waiting for ever.
+          keepAlive: true,
+          keepAliveInitialDelayMillis: 10_000,
         });
         let ended = false;
         const lose = () => {

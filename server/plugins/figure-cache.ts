@@ -96,6 +96,11 @@ export function acceptsGzip(header: string | string[] | undefined): boolean {
 }
 /** The channel on which changes to the import log are announced (sql/016). */
 export const DATA_VERSION_CHANNEL = 'zb_data_version';
+/**
+ * How long a kept data version is used without reading it again, should a notification go
+ * missing unnoticed: one query a second at most, instead of one per request.
+ */
+const KEEP_MS = 1000;
 const CACHE_CONTROL = 'private, no-cache';
 const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -134,8 +139,12 @@ export default fp<{ maxBytes?: number }>(
     // kept version, and so does a lost listening connection, until it listens again:
     // meanwhile every request reads the version itself, as without listening. A read that
     // began before a notification is not kept (`generation`): it may predate the change.
+    // Notifications can also go missing without the connection saying so (a connection
+    // pooler that does not carry LISTEN, a half-open connection): the kept version is read
+    // again after KEEP_MS at the latest, so no answer is older than that for long.
     let listening = false;
     let kept: string | undefined;
+    let keptAt = 0;
     let generation = 0;
     const forget = () => {
       generation += 1;
@@ -159,10 +168,14 @@ export default fp<{ maxBytes?: number }>(
     });
 
     async function readVersion(): Promise<string> {
-      if (listening && kept !== undefined) return kept;
+      if (listening && kept !== undefined && performance.now() - keptAt < KEEP_MS) return kept;
       const before = generation;
+      const started = performance.now();
       const version = await queryVersion();
-      if (listening && generation === before) kept = version;
+      if (listening && generation === before) {
+        kept = version;
+        keptAt = started;
+      }
       return version;
     }
 
