@@ -59,6 +59,8 @@ export interface ListenHandlers {
 
 /** Pauses before the listening connection is opened again after a loss: growing, bounded. */
 const LISTEN_RETRY_MS = { first: 250, most: 30_000 } as const;
+/** How long the listening connection may take to open before it counts as lost. */
+const LISTEN_CONNECT_TIMEOUT_MS = 5_000;
 
 export interface Session {
   /** Queries on the session's connection (BEGIN … COMMIT here spans the whole session). */
@@ -280,9 +282,12 @@ function openPostgres(url: string): DatabaseHandle {
       } finally {
         // A session that failed may hold an open transaction: end it, or drop the connection.
         if (broken) await client.query('ROLLBACK').catch(() => {});
-        await client.end().catch(() => {});
-        await sessionDb.destroy();
-        for (const ended of sessionEnded) ended();
+        try {
+          await client.end().catch(() => {});
+          await sessionDb.destroy();
+        } finally {
+          for (const ended of sessionEnded) ended();
+        }
       }
     },
     async listen(channel, { onNotify, onListening, onLost }) {
@@ -292,6 +297,7 @@ function openPostgres(url: string): DatabaseHandle {
       // then notifications may have been missed, which the listener is told, and a new
       // connection listens again.
       let stopped = false;
+      /** The connection that listens, or is on its way to: ended by the stop. */
       let current: pg.Client | undefined;
       let retry: NodeJS.Timeout | undefined;
       let pause: number = LISTEN_RETRY_MS.first;
@@ -304,7 +310,11 @@ function openPostgres(url: string): DatabaseHandle {
           // it) is found by TCP keep-alive probes instead of waiting for ever.
           keepAlive: true,
           keepAliveInitialDelayMillis: 10_000,
+          // A server that takes the connection but does not answer holds neither the start
+          // (this runs while the server's plugins load) nor the stop for long.
+          connectionTimeoutMillis: LISTEN_CONNECT_TIMEOUT_MS,
         });
+        current = client;
         let ended = false;
         const lose = () => {
           if (ended) return;
@@ -334,7 +344,6 @@ function openPostgres(url: string): DatabaseHandle {
           await client.end().catch(ignoreConnectionError);
           return;
         }
-        current = client;
         pause = LISTEN_RETRY_MS.first;
         onListening();
       };

@@ -143,6 +143,8 @@ export default fp<{ maxBytes?: number }>(
     // pooler that does not carry LISTEN, a half-open connection): the kept version is read
     // again after KEEP_MS at the latest, so no answer is older than that for long.
     let listening = false;
+    /** Whether a failure to listen has been logged since the server last listened. */
+    let warned = false;
     let kept: string | undefined;
     let keptAt = 0;
     let generation = 0;
@@ -154,9 +156,17 @@ export default fp<{ maxBytes?: number }>(
       onNotify: forget,
       onListening: () => {
         forget();
+        if (warned) app.log.info('Listening for changes to the import log again.');
+        warned = false;
         listening = true;
       },
       onLost: () => {
+        // Said once a loss, not at every attempt to listen again (a standby refuses LISTEN).
+        if (!warned)
+          app.log.warn(
+            'Listening for changes to the import log failed: the data version is read on every request until it listens again.',
+          );
+        warned = true;
         listening = false;
         forget();
       },
