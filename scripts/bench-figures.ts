@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { createToken, revokeToken } from '../server/accounts/accounts.ts';
-import { buildApp } from '../server/app.ts';
-import { loadConfig } from '../server/config.ts';
+import { openDatabase } from '../server/db/connect.ts';
+import { migrate } from '../server/db/migrate.ts';
 import { monthlyCovers, refreshStaleMonthlyFigures } from '../server/indicators/figures-monthly.ts';
 import { DEFAULT_STATE_URL, ensureStateData, readStateMarker } from './generate-state.ts';
 import { measureProtection, protectionTable } from './lib/bench-protection.ts';
@@ -100,14 +100,12 @@ console.log(`Data: ${machine.data}`);
 // ---------------------------------------------------------------------------------------
 // Through the API
 
-// The app here only for its database (the token, the coverage, the rebuild at start);
-// the requests go to the server below.
-const app = await buildApp({
-  config: loadConfig({ DATABASE_URL: DATABASE_URL, DISTRICT }),
-  webDist: '/nonexistent',
-});
+// The database as a server start leaves it (migrated), for the token, the coverage and the
+// rebuild at start; the requests go to the server below.
+const database = await openDatabase({ url: DATABASE_URL });
+await migrate(database);
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-const token = await createToken(app.database.db, {
+const token = await createToken(database.db, {
   district: DISTRICT,
   name: `bench-${Date.now()}`,
   role: 'admin',
@@ -209,7 +207,7 @@ async function measureApi(c: Case): Promise<ApiResult> {
     timing: summarise(samples),
     body,
     monthly: await monthlyCovers(
-      app.database.db,
+      database.db,
       { district: c.scope === 'all' ? undefined : c.scope },
       c.figures === 'monthly series 2019–2023' ? monthEnds() : [DATE],
     ),
@@ -242,7 +240,7 @@ const source = (result: ApiResult) =>
 // As a server start does (server/main.ts): monthly figures made by older definitions are
 // rebuilt once before anything is served.
 const rebuildStarted = performance.now();
-const rebuilt = await refreshStaleMonthlyFigures(app.database.db, ({ district, provider }) =>
+const rebuilt = await refreshStaleMonthlyFigures(database.db, ({ district, provider }) =>
   console.log(`Rebuilding monthly figures made by older definitions: ${district} ${provider}`),
 );
 console.log(
@@ -250,7 +248,7 @@ console.log(
 );
 
 // The server as `npm start` runs it, in a process of its own: a client's time, not the
-// time this process spends reading the answers beside the app's own work.
+// time this process spends reading the answers beside its own work.
 const server = await startServer(DATABASE_URL, { district: DISTRICT, quiet: true });
 const base = server.base;
 const api = new Map<Case, ApiResult>();
@@ -263,7 +261,6 @@ for (const c of cases) {
 }
 agent.destroy();
 await server.stop();
-await app.close();
 
 // What the disclosure model costs: the district's figures for the district office and for
 // the public, on a fresh app of their own (its first public request runs the headline audit).
@@ -289,14 +286,8 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(', ')}`,
 );
-{
-  const cleanup = await buildApp({
-    config: loadConfig({ DATABASE_URL: DATABASE_URL, DISTRICT }),
-    webDist: '/nonexistent',
-  });
-  await revokeToken(cleanup.database.db, DISTRICT, token.id);
-  await cleanup.close();
-}
+await revokeToken(database.db, DISTRICT, token.id);
+await database.close();
 
 // ---------------------------------------------------------------------------------------
 // Directly from the case rows

@@ -5,18 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from './app.ts';
-import { loadConfig } from './config.ts';
-import { createTestDatabase, DATABASE_KIND, type TestDatabase } from './test/database.ts';
+import { createTestApp, DATABASE_KIND } from './test/database.ts';
 
-let database: TestDatabase;
-let app: Awaited<ReturnType<typeof buildApp>>;
+let test: Awaited<ReturnType<typeof createTestApp>>;
 let dist: string;
 const script = `export const figures = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => i))};\n`;
 const small = 'export {};\n';
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   dist = mkdtempSync(join(tmpdir(), 'zb-dist-'));
   mkdirSync(join(dist, 'assets'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>t</title>');
@@ -25,17 +21,16 @@ beforeAll(async () => {
   writeFileSync(join(dist, 'assets', 'charts-abc123.js.gz'), gzipSync(script));
   // Too small to be worth compressing: the build writes no siblings.
   writeFileSync(join(dist, 'assets', 'tiny-abc123.js'), small);
-  app = await buildApp({ config: loadConfig({}), database: database.handle, webDist: dist });
+  test = await createTestApp({ webDist: dist });
 });
 afterAll(async () => {
-  await app?.close();
-  await database?.drop();
+  await test?.close();
   rmSync(dist, { recursive: true, force: true });
 });
 
 describe(`built files on ${DATABASE_KIND}`, () => {
   const get = (url: string, acceptEncoding?: string) =>
-    app.inject({
+    test.app.inject({
       url,
       headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
     });
