@@ -3,6 +3,7 @@
 // goes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
@@ -33,8 +34,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-async function waitForHealth(url: string, deadline: number) {
+async function waitForHealth(url: string, deadline: number, exitCode: () => number | null) {
   while (Date.now() < deadline) {
+    const code = exitCode();
+    if (code !== null)
+      throw new Error(`server exited with code ${code} before it answered at ${url}`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -46,13 +50,29 @@ async function waitForHealth(url: string, deadline: number) {
   throw new Error(`server did not answer at ${url}`);
 }
 
+/**
+ * A port the system has free now, from its ephemeral range (32768 and up on Linux). A port
+ * chosen at random below that could land on one the Fetch standard blocks (6665–6669, say):
+ * Node's `fetch` and Chromium refuse those without ever connecting.
+ */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done, fail) => {
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', done);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
 /** Starts the server (`args` after `npm start --`, `settings` added to its environment) and Chromium. */
 export async function startHarness(
   args: string[] = [],
   settings: NodeJS.ProcessEnv = {},
 ): Promise<Harness> {
   // Test files run side by side: each takes a port of its own.
-  const port = 3000 + Math.floor(Math.random() * 5000) + 3000;
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'zb-e2e-'));
   const env: NodeJS.ProcessEnv = {
@@ -73,7 +93,14 @@ export async function startHarness(
   server.stdout?.on('data', (chunk: string) => {
     stdout += chunk;
   });
-  await waitForHealth(`${base}/api/v1/health`, Date.now() + 150_000);
+  try {
+    await waitForHealth(`${base}/api/v1/health`, Date.now() + 150_000, () => server.exitCode);
+  } catch (error) {
+    // Leave no server behind to keep the test run from ending.
+    if (server.exitCode === null) server.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}; the server printed:\n${stdout.slice(-2000)}`);
+  }
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_FLAGS,
