@@ -1,4 +1,5 @@
-// The audit of exact figures: small counts a reader could isolate are found, and figures are
+// The audit of exact figures: small counts a reader could isolate (figures, differences of
+// nested figures, classes of cases the figures tell apart) are found, and figures are
 // withheld until the linear program proves every one of them at least `width` wide.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ async function everyIsolableProtected(
   const sums = new FeasibleSums(await solver(), sizes.length, facts);
   const narrow: string[] = [];
   try {
-    for (const isolable of smallIsolables(cells, sizes, k)) {
+    for (const isolable of smallIsolables(cells, sizes, k, { classes: true })) {
       const { lowest, highest } = sums.interval(isolable.members);
       if (highest - lowest < width)
         narrow.push(`${isolable.cells.join('-')}: ${isolable.truth} in [${lowest}, ${highest}]`);
@@ -44,6 +45,41 @@ describe('the audit of exact figures', () => {
       [[1], 3],
       [[4, 3], 2],
     ]);
+  });
+
+  it('finds a small class of cases that is neither a figure nor a difference of two', () => {
+    // Closed cases and those with a lease on two release dates. Unknowns: closed with a lease
+    // by the first date (0), without (1); closed between them with a lease (2), without (3).
+    const sizes = [102, 66, 20, 1];
+    const cells: Cell[] = [[0, 1], [0], [0, 1, 2, 3], [0, 2]];
+    expect(smallIsolables(cells, sizes, 5).some((i) => i.truth === 1)).toBe(false);
+    expect(smallIsolables(cells, sizes, 5, { classes: true })).toContainEqual({
+      kind: 'class',
+      members: [3],
+      truth: 1,
+      cells: [2],
+    });
+  });
+
+  it('withholds a closing figure so that the cases closed without a lease in a month cannot be worked out', async () => {
+    // The four exact figures leave the one case closed without a lease exactly 1.
+    const sizes = [102, 66, 20, 1];
+    const cells: Cell[] = [[0, 1], [0], [0, 1, 2, 3], [0, 2]];
+    const { withheld } = await auditExactFigures(cells, sizes, { k: 5, width: 2 });
+    expect(withheld.some(Boolean)).toBe(true);
+    const facts = cells.map((cell, i) => {
+      const truth = cell.reduce((sum, u) => sum + (sizes[u] as number), 0);
+      return withheld[i]
+        ? { members: cell, lower: 1, upper: Number.POSITIVE_INFINITY }
+        : { members: cell, lower: truth, upper: truth };
+    });
+    const sums = new FeasibleSums(await solver(), sizes.length, facts);
+    try {
+      const { lowest, highest } = sums.interval([3]);
+      expect(highest - lowest).toBeGreaterThanOrEqual(2);
+    } finally {
+      sums.dispose();
+    }
   });
 
   it('withholds a second figure so that minors cannot be worked out from the caseload and adults', async () => {

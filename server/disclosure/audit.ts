@@ -1,21 +1,24 @@
 // Secondary suppression for a fixed set of exact figures, audited by linear programming as
 // τ-ARGUS and sdcTable do for linked tables (docs/disclosure.md): the figures are sums of
 // unknown counts (classes of cases that no figure tells apart); a count from 1 to k-1 that a
-// reader could isolate, as a figure itself or as the difference of two figures one of which
-// holds the other, must keep an interval at least `width` wide given every figure shown.
-// Where it does not, one more figure is withheld, until every such count is protected.
+// reader could isolate, as a figure itself, as the difference of two figures one of which
+// holds the other, or as a class of cases the figures tell apart, must keep an interval at
+// least `width` wide given every figure shown. Where it does not, one more figure is
+// withheld, until every such count is protected.
 import { FeasibleSums, solver } from './feasibility.ts';
 
 /** A figure: the unknowns it adds up (indices into the sizes). */
 export type Cell = readonly number[];
 
-/** A count a reader could isolate: a figure, or the difference of two nested figures. */
-export interface Isolable {
+/** A count a reader could isolate: a figure, the difference of two nested figures, or a class. */
+export type Isolable = {
   members: number[];
   truth: number;
-  /** The figure it is, or the outer and inner figure it is the difference of. */
-  cells: [number] | [number, number];
-}
+} & (
+  | { kind: 'figure' /** The figure it is. */; cells: [number] }
+  | { kind: 'difference' /** The outer and the inner figure. */; cells: [number, number] }
+  | { kind: 'class' /** Every figure that holds it. */; cells: number[] }
+);
 
 const sizeOf = (members: readonly number[], sizes: readonly number[]) =>
   members.reduce((sum, member) => sum + (sizes[member] as number), 0);
@@ -23,12 +26,16 @@ const sizeOf = (members: readonly number[], sizes: readonly number[]) =>
 /**
  * The counts from 1 to k-1 that the figures could give away: each small figure, and each
  * small difference of two figures one of which holds the other (a figure and its part, the
- * same count on two dates). A difference that is itself a figure is that figure.
+ * same count on two dates). A difference that is itself a figure is that figure. With
+ * `classes`, also each small class of cases that the figures tell apart (an unknown), which
+ * is neither: the cases closed without a lease between two release dates are the closed
+ * cases of both dates minus those with a lease, four figures, and no difference of two.
  */
 export function smallIsolables(
   cells: readonly Cell[],
   sizes: readonly number[],
   k: number,
+  { classes = false }: { classes?: boolean } = {},
 ): Isolable[] {
   const found: Isolable[] = [];
   const seen = new Set<string>();
@@ -39,7 +46,8 @@ export function smallIsolables(
     if (seen.has(key)) return;
     seen.add(key);
     const truth = truths[index] as number;
-    if (truth >= 1 && truth < k) found.push({ members: cell, truth, cells: [index] });
+    if (truth >= 1 && truth < k)
+      found.push({ kind: 'figure', members: cell, truth, cells: [index] });
   });
   const byTruth = new Map<number, number[]>();
   truths.forEach((truth, index) => {
@@ -59,10 +67,26 @@ export function smallIsolables(
         const key = members.join(',');
         if (seen.has(key)) continue;
         seen.add(key);
-        found.push({ members, truth: gap, cells: [o, i] });
+        found.push({ kind: 'difference', members, truth: gap, cells: [o, i] });
       }
     }
   });
+  if (classes) {
+    const holding = new Map<number, number[]>();
+    normal.forEach((cell, index) => {
+      for (const member of cell) {
+        const list = holding.get(member) ?? [];
+        list.push(index);
+        holding.set(member, list);
+      }
+    });
+    sizes.forEach((size, member) => {
+      const held = holding.get(member);
+      if (size < 1 || size >= k || !held || seen.has(String(member))) return;
+      seen.add(String(member));
+      found.push({ kind: 'class', members: [member], truth: size, cells: held });
+    });
+  }
   return found;
 }
 
@@ -86,7 +110,7 @@ export async function auditExactFigures(
 ): Promise<AuditResult> {
   const truths = cells.map((cell) => sizeOf([...new Set(cell)], sizes));
   const withheld = truths.map((truth) => truth >= 1 && truth < k);
-  const isolables = smallIsolables(cells, sizes, k);
+  const isolables = smallIsolables(cells, sizes, k, { classes: true });
   if (isolables.length === 0) return { withheld, solved: 0 };
   const highs = await solver();
   const facts = cells.map((cell, index) => ({

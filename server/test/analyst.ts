@@ -280,13 +280,17 @@ export async function attack(
   const classOf = new Map<string, number>();
   const caseClass = new Map<string, number>();
   const sizes: number[] = [];
+  /** Per class: the date its cells are of, or 'path'. */
+  const bucketOf: string[] = [];
   for (const [member, cellsOf] of signature) {
-    const key = `${member.slice(0, member.indexOf('|'))}:${cellsOf.join(',')}`;
+    const bucket = member.slice(0, member.indexOf('|'));
+    const key = `${bucket}:${cellsOf.join(',')}`;
     let unknown = classOf.get(key);
     if (unknown === undefined) {
       unknown = sizes.length;
       classOf.set(key, unknown);
       sizes.push(0);
+      bucketOf.push(bucket);
     }
     sizes[unknown] = (sizes[unknown] as number) + 1;
     caseClass.set(member, unknown);
@@ -336,9 +340,43 @@ export async function attack(
         published.kind === 'perturbed' || (published.kind === 'withheld' && !published.audited),
     ),
   );
-  const targets = smallIsolables(classCells, sizes, k).filter(
-    (isolable) => !(isolable.cells.length === 1 && exact[isolable.cells[0]]),
+  const targets = smallIsolables(classCells, sizes, k, { classes: true }).filter(
+    (isolable) => !(isolable.kind === 'figure' && exact[isolable.cells[0]]),
   );
+  // The classes that the audited figures alone tell apart (the headline audit's unknowns)
+  // are unions of the classes above: the cases closed without a lease between two release
+  // dates are split further by every perturbed count of closings beside them, yet the four
+  // exact figures give their number. Each small one is a target too.
+  const audited = list.map((cell) =>
+    cell.facts.some(
+      (published) =>
+        published.kind === 'exact' || (published.kind === 'withheld' && published.audited),
+    ),
+  );
+  const cellsOfClass: number[][] = sizes.map(() => []);
+  classCells.forEach((members, cell) => {
+    for (const member of members) cellsOfClass[member]?.push(cell);
+  });
+  const coarse = new Map<string, number[]>();
+  cellsOfClass.forEach((cellsOf, member) => {
+    const held = cellsOf.filter((cell) => audited[cell]);
+    if (held.length === 0) return;
+    const key = `${bucketOf[member]}:${held.join(',')}`;
+    const members = coarse.get(key) ?? [];
+    members.push(member);
+    coarse.set(key, members);
+  });
+  const known = new Set(
+    targets.map((target) => [...target.members].sort((a, b) => a - b).join(',')),
+  );
+  for (const members of coarse.values()) {
+    const truth = members.reduce((sum, member) => sum + (sizes[member] as number), 0);
+    const key = members.join(',');
+    if (truth < 1 || truth >= k || known.has(key)) continue;
+    known.add(key);
+    const cells = [...new Set(members.flatMap((member) => cellsOfClass[member] as number[]))];
+    targets.push({ kind: 'class', members, truth, cells });
+  }
 
   const highs = await solver();
   // Linear programs only, no moves: the reader must not share a shortcut with the audit it
@@ -351,7 +389,14 @@ export async function attack(
       const { wide, interval } = sums.atLeast(target.members, needed);
       if (!wide && interval)
         recoveries.push({
-          what: target.cells.map((cell) => list[cell]?.names[0]).join(' minus '),
+          what:
+            target.kind === 'class'
+              ? `die Fälle in denselben ${target.cells.length} Zahlen, z. B. ${[...target.cells]
+                  .sort((a, b) => Number(audited[b]) - Number(audited[a]) || a - b)
+                  .slice(0, 3)
+                  .map((cell) => list[cell]?.names[0])
+                  .join(', ')}`
+              : target.cells.map((cell) => list[cell]?.names[0]).join(' minus '),
           truth: target.truth,
           interval,
           because: [
