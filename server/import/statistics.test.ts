@@ -63,7 +63,8 @@ describe(`statistics after an import on ${DATABASE_KIND}`, () => {
     expect(await importAndAnalysed('DRK', '2021-01-01', exportOf('DRK', 40))).toBe(false);
     expect(await importAndAnalysed('DRK', '2021-02-01', exportOf('DRK', 40, 'B1'))).toBe(false);
     expect(await lastAnalysed()).toEqual(first);
-    // 40 changed and 60 new: 180 since they were gathered, past 50 + a tenth (154).
+    // 40 changed and 60 new: 180 since they were gathered, past 50 + a tenth of the 1,000
+    // cases they counted (150).
     expect(await importAndAnalysed('DRK', '2021-03-01', exportOf('DRK', 100, 'B2'))).toBe(true);
     expect(await lastAnalysed()).not.toEqual(first);
     // A large import alone is past it; the same cases again touch nothing.

@@ -12,7 +12,7 @@
 // conditions.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
-import { smallIsolables } from '../disclosure/audit.ts';
+import { type Isolable, smallIsolables } from '../disclosure/audit.ts';
 import { type PerturbationTable, possibleCounts } from '../disclosure/cell-key.ts';
 import { type Fact, FeasibleSums, solver } from '../disclosure/feasibility.ts';
 import { factColumns } from '../indicators/case-facts.ts';
@@ -210,7 +210,7 @@ export class GroundTruth {
 
 /** A count the analyst pins down more narrowly than the rules allow. */
 export interface Recovery {
-  /** What it is: a figure's cell, or the difference of two. */
+  /** What it is: a figure's cell, the difference of two, or a class of cases. */
   what: string;
   truth: number;
   interval: { lowest: number; highest: number };
@@ -233,7 +233,9 @@ export interface Attack {
  * published exactly (a cell, or the difference of two cells one of which holds the other)
  * must keep an interval at least `width` wide where only audited exact figures speak of
  * it, and must not be learnt exactly (an interval at least 1 wide) where a perturbed
- * figure does (docs/disclosure.md).
+ * figure does. Every class of cases from 1 to k-1 that the exact figures tell apart must
+ * keep `width` given the exact figures (and what withheld ones and the floor tell), and
+ * must not be learnt exactly given everything (docs/disclosure.md).
  */
 export async function attack(
   truth: GroundTruth,
@@ -306,28 +308,51 @@ export async function attack(
   const facts: Fact[] = [];
   /** Per fact: what was published, for messages. */
   const said: string[] = [];
+  /** The facts that exact figures give (and what the audit's withholding and the floor tell). */
+  const exactFacts: Fact[] = [];
+  const exactSaid: string[] = [];
   list.forEach((cell, index) => {
     const members = classCells[index] as number[];
     const truthCount = cell.members.length;
     cell.facts.forEach((published, j) => {
       const name = cell.names[j] as string;
+      const add = (fact: Fact, text: string, fromExact: boolean) => {
+        facts.push(fact);
+        said.push(text);
+        if (fromExact) {
+          exactFacts.push(fact);
+          exactSaid.push(text);
+        }
+      };
       if (published.kind === 'exact') {
-        facts.push({ members, lower: published.value, upper: published.value });
-        said.push(`${name} = ${published.value}`);
+        add(
+          { members, lower: published.value, upper: published.value },
+          `${name} = ${published.value}`,
+          true,
+        );
         if (truthCount >= 1 && truthCount < k) shownSmall.push(name);
       } else if (published.kind === 'perturbed') {
         if (!table) throw new Error('A perturbed figure needs the perturbation table.');
         const { lowest, highest } = possibleCounts(published.value, table);
-        facts.push({ members, lower: lowest, upper: highest });
-        said.push(`${name} ≈ ${published.value} (${lowest} bis ${highest})`);
+        add(
+          { members, lower: lowest, upper: highest },
+          `${name} ≈ ${published.value} (${lowest} bis ${highest})`,
+          false,
+        );
         if (published.value >= 1 && published.value < k)
           shownSmall.push(`${name} (verändert ${published.value})`);
       } else if (published.kind === 'bounds') {
-        facts.push({ members, lower: published.lowest, upper: published.highest });
-        said.push(`${name}: ${published.lowest} bis ${published.highest}`);
+        add(
+          { members, lower: published.lowest, upper: published.highest },
+          `${name}: ${published.lowest} bis ${published.highest}`,
+          true,
+        );
       } else if (published.atLeast > 0) {
-        facts.push({ members, lower: published.atLeast, upper: Number.POSITIVE_INFINITY });
-        said.push(`${name} gesperrt (≥ ${published.atLeast})`);
+        add(
+          { members, lower: published.atLeast, upper: Number.POSITIVE_INFINITY },
+          `${name} gesperrt (≥ ${published.atLeast})`,
+          published.audited,
+        );
       }
     });
   });
@@ -340,76 +365,98 @@ export async function attack(
         published.kind === 'perturbed' || (published.kind === 'withheld' && !published.audited),
     ),
   );
-  const targets = smallIsolables(classCells, sizes, k, { classes: true }).filter(
-    (isolable) => !(isolable.kind === 'figure' && exact[isolable.cells[0]]),
-  );
-  // The classes that the audited figures alone tell apart (the headline audit's unknowns)
-  // are unions of the classes above: the cases closed without a lease between two release
-  // dates are split further by every perturbed count of closings beside them, yet the four
-  // exact figures give their number. Each small one is a target too.
-  const audited = list.map((cell) =>
-    cell.facts.some(
-      (published) =>
-        published.kind === 'exact' || (published.kind === 'withheld' && published.audited),
-    ),
-  );
+  const targets: (Isolable & { exactWidth?: boolean })[] = smallIsolables(
+    classCells,
+    sizes,
+    k,
+  ).filter((isolable) => !(isolable.kind === 'figure' && exact[isolable.cells[0]]));
+  // The classes of cases that the exact figures shown tell apart (the headline audit's
+  // unknowns, joined where it withholds a figure) are unions of the classes above: the cases
+  // closed without a lease between two release dates are split further by every perturbed
+  // count of closings beside them, yet four exact figures give their number. Each small one
+  // must keep the protection width given the exact figures, and must not be learnt exactly
+  // given everything.
   const cellsOfClass: number[][] = sizes.map(() => []);
   classCells.forEach((members, cell) => {
     for (const member of members) cellsOfClass[member]?.push(cell);
   });
   const coarse = new Map<string, number[]>();
   cellsOfClass.forEach((cellsOf, member) => {
-    const held = cellsOf.filter((cell) => audited[cell]);
+    const held = cellsOf.filter((cell) => exact[cell]);
     if (held.length === 0) return;
     const key = `${bucketOf[member]}:${held.join(',')}`;
     const members = coarse.get(key) ?? [];
     members.push(member);
     coarse.set(key, members);
   });
-  const known = new Set(
-    targets.map((target) => [...target.members].sort((a, b) => a - b).join(',')),
-  );
   for (const members of coarse.values()) {
     const truth = members.reduce((sum, member) => sum + (sizes[member] as number), 0);
-    const key = members.join(',');
-    if (truth < 1 || truth >= k || known.has(key)) continue;
-    known.add(key);
-    const cells = [...new Set(members.flatMap((member) => cellsOfClass[member] as number[]))];
-    targets.push({ kind: 'class', members, truth, cells });
+    if (truth < 1 || truth >= k) continue;
+    const cells = [
+      ...new Set(
+        members.flatMap((member) =>
+          (cellsOfClass[member] as number[]).filter((cell) => exact[cell]),
+        ),
+      ),
+    ];
+    targets.push({ kind: 'class', members, truth, cells, exactWidth: true });
   }
 
   const highs = await solver();
   // Linear programs only, no moves: the reader must not share a shortcut with the audit it
   // checks (feasibility.ts).
   const sums = new FeasibleSums(highs, sizes.length, facts, Float64Array.from(sizes), false);
+  const exactSums = new FeasibleSums(
+    highs,
+    sizes.length,
+    exactFacts,
+    Float64Array.from(sizes),
+    false,
+  );
   const recoveries: Recovery[] = [];
+  const what = (target: Isolable) =>
+    target.kind === 'class'
+      ? `die Fälle, die dieselben ${target.cells.length} exakten Zahlen zählen, z. B. ${target.cells
+          .slice(0, 3)
+          .map((cell) => list[cell]?.names[0])
+          .join(', ')}`
+      : target.cells.map((cell) => list[cell]?.names[0]).join(' minus ');
+  const check = (
+    target: Isolable,
+    within: FeasibleSums,
+    texts: readonly string[],
+    needed: number,
+  ) => {
+    const { wide, interval } = within.atLeast(target.members, needed);
+    if (!wide && interval)
+      recoveries.push({
+        what: what(target),
+        truth: target.truth,
+        interval,
+        because: [
+          ...new Set(
+            (['minimize', 'maximize'] as const).flatMap((sense) =>
+              within.certificate(target.members, sense).map((fact) => texts[fact] as string),
+            ),
+          ),
+        ],
+      });
+    return !wide && interval !== undefined;
+  };
   try {
     for (const target of targets) {
-      const needed = target.cells.some((cell) => perturbed[cell]) ? 1 : width;
-      const { wide, interval } = sums.atLeast(target.members, needed);
-      if (!wide && interval)
-        recoveries.push({
-          what:
-            target.kind === 'class'
-              ? `die Fälle in denselben ${target.cells.length} Zahlen, z. B. ${[...target.cells]
-                  .sort((a, b) => Number(audited[b]) - Number(audited[a]) || a - b)
-                  .slice(0, 3)
-                  .map((cell) => list[cell]?.names[0])
-                  .join(', ')}`
-              : target.cells.map((cell) => list[cell]?.names[0]).join(' minus '),
-          truth: target.truth,
-          interval,
-          because: [
-            ...new Set(
-              (['minimize', 'maximize'] as const).flatMap((sense) =>
-                sums.certificate(target.members, sense).map((fact) => said[fact] as string),
-              ),
-            ),
-          ],
-        });
+      if (target.exactWidth) {
+        if (!check(target, exactSums, exactSaid, width)) check(target, sums, said, 1);
+      } else check(target, sums, said, target.cells.some((cell) => perturbed[cell]) ? 1 : width);
     }
   } finally {
     sums.dispose();
+    exactSums.dispose();
   }
-  return { shownSmall, recoveries, targets: targets.length, solved: sums.solved };
+  return {
+    shownSmall,
+    recoveries,
+    targets: targets.length,
+    solved: sums.solved + exactSums.solved,
+  };
 }
