@@ -196,10 +196,16 @@ async function countChanges(trx: Trx, snapshot: Snapshot): Promise<MergeCounts> 
        r.started_on, r.ended_on, r.end_reason, r.plan_created_on, r.lease_signed_on)
       OR s.case_id IS NOT NULL AS changed
     ) AS diff`.execute(trx);
+  // A set difference, not NOT EXISTS: with statistics gathered before the provider's first
+  // import, the planner expects one stored case and anti-joins each of them against every
+  // staged row (a third of a second per import at 1,000,000 cases).
   const missing = await sql<{ case_id: string; total: string }>`
-    SELECT case_id, count(*) OVER () AS total FROM cases c
-    WHERE c.district_key = ${district} AND c.provider = ${provider}
-      AND NOT EXISTS (SELECT 1 FROM import_rows r WHERE r.case_id = c.case_id)
+    WITH gone AS (
+      SELECT case_id FROM cases WHERE district_key = ${district} AND provider = ${provider}
+      EXCEPT
+      SELECT case_id FROM import_rows
+    )
+    SELECT case_id, count(*) OVER () AS total FROM gone
     ORDER BY case_id
     LIMIT ${LISTED_MISSING}`.execute(trx);
   const counts = rows[0] ?? { new: 0, changed: 0, unchanged: 0 };
