@@ -134,6 +134,37 @@ describe('published reports in the browser', () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it('keeps the report on screen while it is drawn again for the signed-in district office', async () => {
+    // The server draws the report as for the public; once the session is known, the script
+    // asks for it again and adds the district office's controls. The tiles must never go.
+    const watched = await context.newPage();
+    await watched.addInitScript(() => {
+      const state = window as unknown as { tilesSeen: boolean; tilesGone: number };
+      state.tilesSeen = false;
+      state.tilesGone = 0;
+      new MutationObserver(() => {
+        const tiles = document.querySelectorAll('#page-published .tile').length;
+        if (tiles > 0) state.tilesSeen = true;
+        else if (state.tilesSeen) state.tilesGone++;
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await watched.goto(`${harness.base}/berichte/${SLUG}`);
+    await watched.locator('#withdraw-reason').waitFor({ state: 'attached' });
+    expect(await watched.title()).toBe(
+      'Zwischenbilanz März 2021 – Zwischenbilanz Integrationsmanagement',
+    );
+    expect(
+      await watched.evaluate(() => {
+        const { tilesSeen, tilesGone } = window as unknown as {
+          tilesSeen: boolean;
+          tilesGone: number;
+        };
+        return { tilesSeen, tilesGone };
+      }),
+    ).toEqual({ tilesSeen: true, tilesGone: 0 });
+    await watched.close();
+  });
+
   it('prints the 2021 report on A4 pages, each at least half full, with its Stand and page number', async () => {
     const pdf = await page.pdf({ format: 'A4' });
     writeFileSync(join(ARTIFACTS, 'published-report.pdf'), pdf);

@@ -110,6 +110,7 @@ async function showList(
     ),
   );
   const publish = isAdmin() ? publishForm(replacing) : undefined;
+  delete container.dataset.report;
   container.replaceChildren(
     heading,
     element('p', {
@@ -404,13 +405,30 @@ async function showReport(container: HTMLElement, slug: string, focus: boolean, 
     tabIndex: -1,
   });
   const status = withAttributes(element('p', { className: 'status' }), { role: 'status' });
-  container.replaceChildren(back, heading, status);
-  if (focus) heading.focus();
+  // A report already on the page (rendered by the server, or drawn before) stays while it
+  // is asked for again, as for the signed-in district office after the session's answer:
+  // no blank page in between.
+  const shown = container.dataset.report === slug;
+  if (!shown) {
+    delete container.dataset.report;
+    container.replaceChildren(back, heading, status);
+  }
+  if (shown) {
+    // The page's title and print head as drawn, not the list's that route() set.
+    const { reportTitle, printHead: head } = container.dataset;
+    if (reportTitle) document.title = reportTitle;
+    if (head) setPrintHead(head);
+  }
+  if (focus) (shown ? container.querySelector<HTMLElement>('h2.report-title') : heading)?.focus();
   let report: PublishedReport;
   try {
     report = await fetchReport(slug);
   } catch (error) {
     if (run !== latest) return;
+    if (shown) {
+      delete container.dataset.report;
+      container.replaceChildren(back, heading, status);
+    }
     heading.textContent = TITLE;
     status.className = 'status error';
     status.textContent = `Der Bericht konnte nicht geladen werden: ${(error as Error).message}`;
@@ -446,8 +464,14 @@ export function drawPublished(
     tabIndex: -1,
   });
   document.title = `${report.title} – Zwischenbilanz Integrationsmanagement`;
-  setPrintHead(printHead(report));
+  const head = printHead(report);
+  setPrintHead(head);
   container.replaceChildren(back, heading, ...reportBody(report, container, reload));
+  Object.assign(container.dataset, {
+    report: report.slug,
+    reportTitle: document.title,
+    printHead: head,
+  });
 }
 
 /** The head of every printed page: title, Stand, and what became of the report. */
