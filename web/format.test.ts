@@ -7,6 +7,7 @@ import {
   formatMonth,
   formatMonthShort,
   formatPercent,
+  protectionLabel,
   todayIso,
 } from './format.ts';
 
@@ -30,5 +31,17 @@ describe('German formats', () => {
   it('takes the calendar day in Berlin', () => {
     expect(formatDay('2026-11-26T23:30:00Z')).toBe('27.11.2026');
     expect(todayIso(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
+});
+
+describe('the word beside a figure', () => {
+  it('names the rule of a shown figure, and says "gesperrt" for a withheld one', () => {
+    expect(protectionLabel({ protection: 'audited', suppressed: false })).toBe('exakt');
+    expect(protectionLabel({ protection: 'perturbed', suppressed: false })).toBe(
+      'leicht verändert',
+    );
+    expect(protectionLabel({ protection: 'audited', suppressed: true })).toBe('gesperrt');
+    expect(protectionLabel({ protection: 'perturbed', suppressed: true })).toBe('gesperrt');
+    expect(protectionLabel({ protection: 'none', suppressed: false })).toBe('');
   });
 });

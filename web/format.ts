@@ -91,8 +91,12 @@ export function formatFigure(
   return formatCount(figure.value);
 }
 
-/** Which rule protected a figure, in a word or two beside it; nothing where none had to. */
-export function protectionLabel(figure: Pick<Figure, 'protection'>): string {
+/**
+ * Which rule protected a figure, in a word or two beside it; nothing where none had to. A
+ * withheld figure says so, not which rule withheld it ("exakt" beside a "." misleads).
+ */
+export function protectionLabel(figure: Pick<Figure, 'protection' | 'suppressed'>): string {
+  if (figure.suppressed && figure.protection) return 'gesperrt';
   if (figure.protection === 'audited') return 'exakt';
   if (figure.protection === 'perturbed') return 'leicht verändert';
   return '';
