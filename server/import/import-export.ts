@@ -266,7 +266,7 @@ async function importFile(
         .execute();
       if (request.dryRun) throw new Rollback();
       await timed('monthly figures', onStep, () =>
-        monthly ? monthly.finish() : refreshMonthlyFigures(session.db, district, provider),
+        monthly ? monthly.finish() : refreshMonthlyFigures(session.db, district, provider, onStep),
       );
       await timed('committed', onStep, () => sql`COMMIT`.execute(session.db));
     });
