@@ -12,6 +12,7 @@ import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import errorsPlugin from './plugins/errors.ts';
 import figureCachePlugin from './plugins/figure-cache.ts';
+import headlineWarmup from './plugins/headline-warmup.ts';
 import monthlyFiguresPlugin, { type MonthlyFiguresOptions } from './plugins/monthly-figures.ts';
 import rateLimitPlugin from './plugins/rate-limit.ts';
 import securityHeaders from './plugins/security-headers.ts';
@@ -63,6 +64,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(monthlyFiguresPlugin, options.monthlyFigures ?? {});
   await app.register(authPlugin);
   await app.register(figureCachePlugin);
+  await app.register(headlineWarmup);
   // Before the routes: @fastify/swagger documents the routes registered after it.
   await app.register(openapi);
   await app.register(multipart);

@@ -108,6 +108,9 @@ await app.listen({ port: config.port, host: config.host });
 // background from now on (server/plugins/monthly-figures.ts): the server answers meanwhile,
 // from the case rows for every slice not yet rebuilt, so every figure is correct at once.
 app.monthlyFigures.rebuild();
+// The district's headline audit, which the first public answer after every import used to
+// wait for, made in the background now and after every import (plugins/headline-warmup.ts).
+app.headlineWarmup.start();
 if (accountNotice) console.log(`\n  ${accountNotice}\n`);
 console.log(
   `Zwischenbilanz läuft auf http://localhost:${listeningPort()} (Datenbank: ${app.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'})`,

@@ -82,12 +82,17 @@ function monthFirsts(first: string, last: string): string[] {
   return dates;
 }
 
+/** How many audits this process has begun (the warm-up's test counts them). */
+let auditsBegun = 0;
+export const headlineAuditsBegun = () => auditsBegun;
+
 async function audit(
   db: Kysely<Database>,
   district: string,
   indicators: readonly Indicator[],
   rules: DisclosureRules,
 ): Promise<AuditedHeadline> {
+  auditsBegun += 1;
   const asOf = await dataAsOf(db, { district });
   const { rows: starts } = await sql<{ first: string | null }>`
     SELECT min(started_on)::text AS first FROM cases WHERE district_key = ${district}`.execute(db);

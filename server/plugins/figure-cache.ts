@@ -59,6 +59,11 @@ export interface FigureCache {
     key: string,
     compute: (signal: AbortSignal) => Promise<T>,
   ): Promise<T>;
+  /**
+   * Calls `listener` whenever the import log may have changed (a notification, or listening
+   * anew after a loss); returns the function that stops it.
+   */
+  onDataChange(listener: () => void): () => void;
 }
 
 /** Who waits for a shared computation still under way. */
@@ -152,10 +157,19 @@ export default fp<{ maxBytes?: number }>(
       generation += 1;
       kept = undefined;
     };
+    const changeListeners = new Set<() => void>();
+    const changed = () => {
+      for (const listener of changeListeners) listener();
+    };
     const stopListening = await app.database.listen(DATA_VERSION_CHANNEL, {
-      onNotify: forget,
+      onNotify: () => {
+        forget();
+        changed();
+      },
       onListening: () => {
         forget();
+        // Changes made while it could not listen were not told.
+        if (warned) changed();
         if (warned) app.log.info('Listening for changes to the import log again.');
         warned = false;
         listening = true;
@@ -250,6 +264,10 @@ export default fp<{ maxBytes?: number }>(
     }
 
     const cache: FigureCache = {
+      onDataChange(listener) {
+        changeListeners.add(listener);
+        return () => changeListeners.delete(listener);
+      },
       memo<T>(request: FastifyRequest, key: string, compute: () => Promise<T>): Promise<T> {
         const version = request.dataVersion;
         if (version === undefined) return compute();
