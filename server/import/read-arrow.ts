@@ -111,7 +111,9 @@ async function* rowsOf(
   onBytes: OnBytes | undefined,
 ): RowBatches {
   const fields = reader.schema.fields;
-  yield [{ row: 1, cells: fields.map((field) => field.name) }];
+  // A damaged schema can leave a field without a name (null despite the type): an empty
+  // header cell, which the header check reports, not a crash.
+  yield [{ row: 1, cells: fields.map((field) => (field.name as string | null) ?? '') }];
   const converters = fields.map((field) => textOf(field.type));
   let row = 1;
   let batches = 0;
