@@ -292,6 +292,8 @@ interface StretchPart {
   bit: number;
   key: boolean;
 }
+/** Whether a stretch (its `counted` bits) is counted by the count of this bit. */
+const countedBy = (bit: number) => sql`counted & ${sql.lit(2 ** bit)} <> 0`;
 const STRETCH_PARTS: ReadonlyMap<string, StretchPart> = new Map(
   MONTHLY_COUNTS.flatMap(([alias], i): [string, StretchPart][] => [
     [alias, { bit: i, key: false }],
@@ -305,12 +307,11 @@ const STRETCH_PARTS: ReadonlyMap<string, StretchPart> = new Map(
  * day, they are the registry's aggregates over the cases on it.
  */
 export const STRETCH_VALUES: ReadonlyMap<string, RawBuilder<number>> = new Map(
-  MONTHLY_COUNTS.flatMap(([alias], i): [string, RawBuilder<number>][] => [
-    [alias, sql<number>`((counted >> ${sql.lit(i)}) & 1)`],
-    [
-      keyAlias(alias),
-      sql<number>`(CASE WHEN counted & ${sql.lit(2 ** i)} <> 0 THEN record_key ELSE 0 END)::float8`,
-    ],
+  [...STRETCH_PARTS].map(([alias, { bit, key }]): [string, RawBuilder<number>] => [
+    alias,
+    key
+      ? sql<number>`(CASE WHEN ${countedBy(bit)} THEN record_key ELSE 0 END)::float8`
+      : sql<number>`((counted >> ${sql.lit(bit)}) & 1)`,
   ]),
 );
 
@@ -456,7 +457,7 @@ export function contributions(
   const sums = sql.join(
     [...MONTHLY_MEASURES.keys()].map((alias, i) => {
       const { bit, key } = STRETCH_PARTS.get(alias) as StretchPart;
-      return sql`sum(CASE WHEN counted & ${sql.lit(2 ** bit)} <> 0 THEN ${key ? sql`k` : sql`n`} ELSE 0 END) AS ${SUM_COLUMNS[i]}`;
+      return sql`sum(CASE WHEN ${countedBy(bit)} THEN ${key ? sql`k` : sql`n`} ELSE 0 END) AS ${SUM_COLUMNS[i]}`;
     }),
   );
   const lastDay = endOfMonth(window.last);
@@ -627,10 +628,10 @@ async function refreshProviderFigures(
   await timed('monthly figures: stretches', onStep, () =>
     writeStretches(db, district, provider, range),
   );
-  const summed = performance.now();
-  await sweep(
-    db,
-    sql`
+  await timed('monthly figures: summed', onStep, () =>
+    sweep(
+      db,
+      sql`
     INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, ${storedColumns()})
     SELECT ${district}, ${provider}, on_date, dimension, category, ${storedValues((m) => m)}
     FROM (${contributions(storedStretches(district, provider), range)}) running
@@ -638,8 +639,8 @@ async function refreshProviderFigures(
     -- Stored in the order they are read: a breakdown on a date, or a series of totals, is
     -- then a few adjacent pages per provider instead of one page per row.
     ORDER BY dimension, on_date, category`,
+    ),
   );
-  onStep('monthly figures: summed', performance.now() - summed);
   await writeSlice(db, district, provider, range);
 }
 

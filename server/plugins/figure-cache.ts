@@ -168,9 +168,11 @@ export default fp<{ maxBytes?: number }>(
       },
       onListening: () => {
         forget();
-        // Changes made while it could not listen were not told.
-        if (warned) changed();
-        if (warned) app.log.info('Listening for changes to the import log again.');
+        if (warned) {
+          app.log.info('Listening for changes to the import log again.');
+          // Changes made while it could not listen were not told.
+          changed();
+        }
         warned = false;
         listening = true;
       },

@@ -87,5 +87,8 @@ export default fp(
       await warmup.idle();
     });
   },
-  { name: 'headline-warmup', dependencies: ['database', 'monthly-figures', 'figure-cache'] },
+  {
+    name: 'headline-warmup',
+    dependencies: ['config', 'database', 'monthly-figures', 'figure-cache'],
+  },
 );
