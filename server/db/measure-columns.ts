@@ -1,18 +1,14 @@
 // The measure columns of `figures_monthly`, derived from the indicator registry: one integer
-// column per count the monthly figures hold and one bigint column per cell-key sum
-// (server/indicators/figures-monthly.ts, MEASURE_COLUMNS). sql/010 created those of its day;
+// column per count the monthly figures hold and one per cell-key sum (modulo 2^32), zero
+// kept as NULL (sql/017; server/indicators/figures-monthly.ts, MEASURE_COLUMNS, storedValue). sql/010 created those of its day;
 // a measure added to the registry since gets its column here, when the migrations run at
 // start, so that a new indicator is one entry in server/indicators/registry.ts and no
-// migration of its own. The new column starts at 0 everywhere; the new measure also changes
+// migration of its own. The new column starts at NULL (zero) everywhere; the new measure also changes
 // the monthly figures' version (monthlyVersion), so every slice counts as stale and is rebuilt
 // in the background while figures come from the case rows. Columns are only ever added.
 import { sql } from 'kysely';
 import { MEASURE_COLUMNS } from '../indicators/figures-monthly.ts';
 import type { DatabaseHandle } from './connect.ts';
-
-/** The SQL type of a measure column: key sums of 32-bit record keys need 64 bits. */
-export const measureColumnType = (column: string) =>
-  column.endsWith('__key') ? 'bigint' : 'integer';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -44,10 +40,7 @@ export async function addMeasureColumns(
   await handle.runScript(`BEGIN;
 SELECT pg_advisory_xact_lock(${lockKey});
 ALTER TABLE figures_monthly ${missing
-    .map(
-      (column) =>
-        `ADD COLUMN IF NOT EXISTS "${column}" ${measureColumnType(column)} NOT NULL DEFAULT 0`,
-    )
+    .map((column) => `ADD COLUMN IF NOT EXISTS "${column}" integer`)
     .join(', ')};
 COMMIT;`);
   return missing;

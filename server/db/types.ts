@@ -142,8 +142,11 @@ export interface FiguresMonthlyTable {
   on_date: DateString;
   dimension: string;
   category: string;
-  /** One column per measure and key sum (sql/010_figures_monthly_columns.sql). */
-  [measure: string]: number | string;
+  /**
+   * One integer column per measure and key sum (sql/010; key sums modulo 2^32 and zero as
+   * NULL since sql/017).
+   */
+  [measure: string]: number | string | null;
 }
 
 /** A case's stretches between change points (sql/014), written with its monthly figures. */

@@ -103,17 +103,22 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(await monthlyCovers(db(), { district: DISTRICT }, ['2099-12-31'])).toBe(false);
   });
 
-  it('hold every measure in a typed column of its own (added from the registry at start)', async () => {
-    const { rows } = await sql<{ column_name: string; data_type: string }>`
-      SELECT column_name, data_type FROM information_schema.columns
+  it('hold every measure in an integer column of its own (added from the registry at start), zero as NULL', async () => {
+    const { rows } = await sql<{ column_name: string; data_type: string; is_nullable: string }>`
+      SELECT column_name, data_type, is_nullable FROM information_schema.columns
       WHERE table_name = 'figures_monthly' AND table_schema = current_schema()
         AND column_name NOT IN ('district_key', 'provider', 'on_date', 'dimension', 'category')
       ORDER BY column_name`.execute(db());
-    expect(rows.map((row) => [row.column_name, row.data_type])).toEqual(
-      [...MEASURE_COLUMNS]
-        .sort()
-        .map((column) => [column, column.endsWith('__key') ? 'bigint' : 'integer']),
+    expect(rows.map((row) => [row.column_name, row.data_type, row.is_nullable])).toEqual(
+      [...MEASURE_COLUMNS].sort().map((column) => [column, 'integer', 'YES']),
     );
+    // No zero is stored (sql/017): a zero count or key sum is NULL, one bit of the row.
+    const { rows: zeros } = await sql<{ zeros: number; values: number }>`
+      SELECT count(*) FILTER (WHERE v = '0')::int AS zeros, count(v)::int AS values
+      FROM figures_monthly f, jsonb_each_text(to_jsonb(f) - 'district_key' - 'provider'
+        - 'on_date' - 'dimension' - 'category') AS m(k, v)`.execute(db());
+    expect(zeros[0]?.zeros).toBe(0);
+    expect(zeros[0]?.values).toBeGreaterThan(0);
   });
 
   it('leave statistics of the stored stretches after an import (PGlite runs no autovacuum)', async () => {

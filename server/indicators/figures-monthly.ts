@@ -17,6 +17,9 @@ const KEY_SUFFIX = '__key';
 /** The alias under which a count's key sum (its cell key) is held beside the count. */
 export const keyAlias = (alias: string) => `${alias}${KEY_SUFFIX}`;
 
+/** Whether a measure alias is a key sum (read modulo 2^32 only, as the cell key). */
+export const isKeyAlias = (alias: string) => alias.endsWith(KEY_SUFFIX);
+
 /** The count a measure alias belongs to: itself, or the count whose key sum it is. */
 export const countAlias = (alias: string) =>
   alias.endsWith(KEY_SUFFIX) ? alias.slice(0, -KEY_SUFFIX.length) : alias;
@@ -84,15 +87,23 @@ const DISTINCT_KEY_COLUMN = {
 
 /**
  * The measure columns of `figures_monthly` (sql/010_figures_monthly_columns.sql): every
- * measure alias and key sum. Counts are integers, key sums (of 32-bit keys) bigints.
+ * measure alias and key sum, all integers (key sums modulo 2^32, zero as NULL: storedValue).
  */
 export const MEASURE_COLUMNS: readonly string[] = [
   ...MONTHLY_MEASURES.keys(),
   ...[...DISTRICT_MEASURES.keys()].flatMap((alias) => [alias, keyAlias(alias)]),
 ];
 const MEASURE_COLUMN_SET = new Set(MEASURE_COLUMNS);
-/** The SQL type a measure is stored as. */
-const storedType = (alias: string) => (alias.endsWith(KEY_SUFFIX) ? sql`bigint` : sql`integer`);
+/**
+ * A measure's value as stored (sql/017_figures_monthly_compact.sql): a count as an integer, a
+ * key sum as its residue modulo 2^32 in an integer (-2^31 … 2^31-1; the cell key reads the sum
+ * modulo 2^32 only), and zero as NULL. `value` is an exact integer (float8 or bigint).
+ */
+export function storedValue(alias: string, value: RawBuilder<unknown>): RawBuilder<unknown> {
+  return alias.endsWith(KEY_SUFFIX)
+    ? sql`nullif(((${value})::bigint % 4294967296 + 6442450944) % 4294967296 - 2147483648, 0)::integer`
+    : sql`nullif((${value})::integer, 0)`;
+}
 
 /** Every dimension but provider, which is a column of the table itself. */
 export const MONTHLY_DIMENSIONS: readonly DimensionId[] = DIMENSION_IDS.filter(
@@ -534,8 +545,8 @@ export function contributions(
 const storedColumns = () => sql.join([...MONTHLY_MEASURES.keys()].map((alias) => sql.id(alias)));
 const storedValues = (sums: (m: RawBuilder<unknown>) => RawBuilder<unknown>) =>
   sql.join(
-    [...MONTHLY_MEASURES.keys()].map(
-      (alias, i) => sql`${sums(SUM_COLUMNS[i] as RawBuilder<unknown>)}::${storedType(alias)}`,
+    [...MONTHLY_MEASURES.keys()].map((alias, i) =>
+      storedValue(alias, sums(SUM_COLUMNS[i] as RawBuilder<unknown>)),
     ),
   );
 
@@ -736,7 +747,7 @@ export async function beginMonthlyUpdate(
         const added = { first: nextMonth(before.last), last: after.last };
         const lastHeld = endOfMonth(before.last);
         const stored = [...MONTHLY_MEASURES.keys()].map(
-          (alias, i) => sql`${sql.id(alias)}::float8 AS ${SUM_COLUMNS[i]}`,
+          (alias, i) => sql`coalesce(${sql.id(alias)}, 0)::float8 AS ${SUM_COLUMNS[i]}`,
         );
         await sql`
           INSERT INTO monthly_delta (on_date, dimension, category, ${sql.join(SUM_COLUMNS)})
@@ -816,19 +827,22 @@ export async function beginMonthlyUpdate(
         ON CONFLICT ${key} DO UPDATE SET ${sql.join(
           [...MONTHLY_MEASURES.keys()].map(
             (alias) =>
-              sql`${sql.id(alias)} = figures_monthly.${sql.id(alias)} + excluded.${sql.id(alias)}`,
+              sql`${sql.id(alias)} = ${storedValue(
+                alias,
+                sql`coalesce(figures_monthly.${sql.id(alias)}, 0)::bigint + coalesce(excluded.${sql.id(alias)}, 0)`,
+              )}`,
           ),
         )}`.execute(db);
-      // A row whose counts all came to zero is not kept (no row means zero).
+      // A row whose counts all came to zero (NULL, as stored) is not kept (no row means zero).
       await sql`
         DELETE FROM figures_monthly f
         USING (SELECT DISTINCT on_date, dimension, category FROM monthly_delta) d
         WHERE f.district_key = ${district} AND f.provider = ${provider}
           AND f.on_date = d.on_date AND f.dimension = d.dimension AND f.category = d.category
-          AND NOT (${sql.join(
-            [...MONTHLY_MEASURES.keys()].map((alias) => sql`f.${sql.id(alias)} <> 0`),
-            sql` OR `,
-          )})`.execute(db);
+          AND ${sql.join(
+            [...MONTHLY_MEASURES.keys()].map((alias) => sql`f.${sql.id(alias)} IS NULL`),
+            sql` AND `,
+          )}`.execute(db);
       await writeSlice(db, district, provider, window);
       onStep('monthly figures: applied', performance.now() - applied);
       await timed('monthly figures: district', onStep, () => refreshDistrictTotals(db, district));
@@ -985,8 +999,8 @@ async function refreshDistrictTotals(db: Kysely<Database>, district: string) {
     INSERT INTO figures_monthly (district_key, provider, on_date, dimension, category, ${columns})
     SELECT ${district}, ${DISTRICT_WIDE}, d.on_date, 'total', '', ${sql.join(
       [...DISTRICT_MEASURES.keys()].flatMap((alias) => [
-        sql`x.${sql.id(alias)}`,
-        sql`x.${sql.id(keyAlias(alias))}`,
+        storedValue(alias, sql`x.${sql.id(alias)}`),
+        storedValue(keyAlias(alias), sql`x.${sql.id(keyAlias(alias))}`),
       ]),
     )}
     FROM dates d

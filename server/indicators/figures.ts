@@ -17,6 +17,7 @@ import {
   countAlias,
   cumulativeAlias,
   DISTRICT_MEASURES,
+  isKeyAlias,
   isMonthlyDate,
   keyAlias,
   MONTHLY_MEASURES,
@@ -306,7 +307,8 @@ export async function countsOn(
   options: CountOptions = {},
 ): Promise<Counts> {
   const aggregates = [...new Map(indicators.flatMap(aggregatesOf))];
-  const direct = () => directCounts(db, scope, points, aggregates, by, options);
+  const direct = async () =>
+    keySumsModulo(await directCounts(db, scope, points, aggregates, by, options));
   if (options.source === 'direct' || (scope.municipality && by)) return direct();
 
   // Which counts the monthly figures give: as they are, as the district's distinct counts,
@@ -390,7 +392,22 @@ export async function countsOn(
     }
     result.set(point.date, rows);
   }
-  return result;
+  return keySumsModulo(result);
+}
+
+const KEY_RANGE = 2 ** 32;
+
+/**
+ * Every key sum of `counts` as its residue modulo 2^32 in [0, 2^32): all that the cell key
+ * reads of it (cellKeyOf), and all that the monthly figures keep (sql/017). So the same cases
+ * give the same key sum whichever way they were counted.
+ */
+function keySumsModulo(counts: Counts): Counts {
+  for (const rows of counts.values())
+    for (const row of rows.values())
+      for (const [alias, value] of Object.entries(row))
+        if (isKeyAlias(alias)) row[alias] = ((value % KEY_RANGE) + KEY_RANGE) % KEY_RANGE;
+  return counts;
 }
 
 /**
