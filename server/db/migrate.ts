@@ -41,8 +41,10 @@ export async function migrate(handle: DatabaseHandle, dir = MIGRATIONS_DIR): Pro
       checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
+  const migrations = readMigrations(dir);
+  await refuseNewerSchema(handle, migrations);
   const applied: string[] = [];
-  for (const migration of readMigrations(dir)) {
+  for (const migration of migrations) {
     const done = await handle.db
       .withTables<{ schema_migrations: { name: string; checksum: string } }>()
       .selectFrom('schema_migrations')
@@ -82,6 +84,22 @@ COMMIT;`);
     if (added.length > 0) applied.push(`measure columns: ${added.join(', ')}`);
   }
   return applied;
+}
+
+/**
+ * Refuses a database that a newer version migrated: its tables may be kept in a way this
+ * version would misread or damage (sql/017 keeps zero counts as NULL, which older code
+ * added to as if they were 0).
+ */
+async function refuseNewerSchema(handle: DatabaseHandle, migrations: readonly Migration[]) {
+  const known = new Set(migrations.map((migration) => migration.name));
+  const { rows } = await sql<{ name: string }>`
+    SELECT name FROM schema_migrations ORDER BY name`.execute(handle.db);
+  const unknown = rows.map((row) => row.name).filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    throw new Error(
+      `The database was migrated by a newer version of Zwischenbilanz (${unknown.join(', ')} is unknown to this one). Start the newer version, or restore a backup taken before it ran.`,
+    );
 }
 
 async function hasMonthlyTable(handle: DatabaseHandle): Promise<boolean> {

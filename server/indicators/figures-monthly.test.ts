@@ -630,6 +630,70 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
     expect(incrementalStretches).toEqual(await storedStretches());
   }, 180_000);
 
+  it('keep no row whose counts an import takes to zero (zero is NULL, and no row means zero)', async () => {
+    // Every case of a town moves to the other town in a newer snapshot: the town's rows of
+    // the provider lose all their cases on every date, their counts and key sums come to
+    // NULL, and the rows must go, as a rebuild would not write them.
+    await sql`INSERT INTO districts VALUES ('08997', 'Umzugskreis')`.execute(db());
+    await sql`INSERT INTO providers (district_key, code, name) VALUES ('08997', 'AWO', 'AWO Test')`.execute(
+      db(),
+    );
+    await sql`INSERT INTO municipalities (district_key, ags, name) VALUES
+      ('08997', '08997001', 'Eins'), ('08997', '08997002', 'Zwei')`.execute(db());
+    const header =
+      'case_id;provider;municipality;manager_id;sex;birth_month;country_of_origin;started_on;ended_on;end_reason';
+    const snapshot = (town: string, asOf: string) =>
+      importExport(database.handle, {
+        district: '08997',
+        provider: 'AWO',
+        asOf,
+        fileName: `awo-${asOf}.csv`,
+        bytes: Buffer.from(
+          `${[
+            header,
+            `AWO-0001;AWO;${town};IM-1;f;1990-03;SYR;2019-01-10;2019-05-15;independent`,
+            `AWO-0002;AWO;${town};IM-1;m;1988-11;AFG;2019-02-01;;`,
+            'AWO-0003;AWO;08997002;IM-2;f;1995-06;IRQ;2019-03-05;;',
+          ].join('\n')}\n`,
+        ),
+        onStep: (step) => steps.push(step),
+      });
+    const steps: string[] = [];
+    expect((await snapshot('08997001', '2019-12-31')).status).toBe('imported');
+    const town = async () =>
+      (
+        await sql<{ rows: number }>`
+          SELECT count(*)::int AS rows FROM figures_monthly
+          WHERE district_key = '08997' AND provider = 'AWO'
+            AND dimension = 'municipality' AND category = '08997001'`.execute(db())
+      ).rows[0]?.rows;
+    expect(await town()).toBeGreaterThan(0);
+    steps.length = 0;
+    expect((await snapshot('08997002', '2020-06-30')).status).toBe('imported');
+    // By the changed cases' contributions, not rebuilt.
+    expect(steps).toContain('monthly figures: applied');
+    expect(await town()).toBe(0);
+    const { rows: empty } = await sql<{ rows: number }>`
+      SELECT count(*)::int AS rows FROM figures_monthly f
+      WHERE district_key = '08997' AND ${sql.join(
+        MEASURE_COLUMNS.map((column) => sql`${sql.ref(`f.${column}`)} IS NULL`),
+        sql` AND `,
+      )}`.execute(db());
+    expect(empty[0]?.rows).toBe(0);
+    const stored = async () =>
+      (
+        await sql<Record<string, unknown>>`
+          SELECT * FROM figures_monthly WHERE district_key = '08997'
+          ORDER BY provider, dimension, on_date, category`.execute(db())
+      ).rows;
+    const incremental = await stored();
+    await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE district_key = '08997'`.execute(
+      db(),
+    );
+    await refreshStaleMonthlyFigures(db());
+    expect(incremental).toEqual(await stored());
+  });
+
   it('are rebuilt when the definitions change, and only then', async () => {
     expect(await refreshStaleMonthlyFigures(db())).toBe(0);
     await sql`UPDATE figures_monthly_slices SET version = 'older' WHERE provider = 'DRK' AND district_key = '08118'`.execute(
