@@ -2,7 +2,7 @@
 // memory) otherwise. Both hand the same value shapes to the code above them.
 import { connect as connectSocket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.ts';
@@ -31,6 +31,13 @@ export interface DatabaseHandle {
    * at a time in this process and cannot be interrupted.
    */
   cancellable(signal: AbortSignal): Kysely<Database>;
+  /**
+   * Resolves when the database is there, rejects when not. PostgreSQL: a `SELECT 1` over the
+   * pool, another process reached over connections that can fail. PGlite runs in this
+   * process one query at a time: a query would wait behind any long one under way (a
+   * district's headline audit, an import) and say no more than that it is open.
+   */
+  alive(): Promise<void>;
   /** Runs a script of several statements in one round trip (the simple query protocol). */
   runScript(script: string): Promise<void>;
   /**
@@ -217,6 +224,9 @@ function openPostgres(url: string): DatabaseHandle {
   return {
     kind: 'postgres',
     db,
+    async alive() {
+      await sql`SELECT 1`.execute(db);
+    },
     cancellable: (signal) =>
       new Kysely<Database>({
         dialect: new PostgresDialect({ pool: cancellablePool(pool, signal) }),
@@ -413,6 +423,9 @@ export async function openPGlite(
     kind: 'pglite',
     pglite,
     db,
+    async alive() {
+      if (pglite.closed) throw new Error('The embedded database (PGlite) is closed.');
+    },
     cancellable: () => db,
     async runScript(script) {
       // Borrow the dialect's single connection so the script cannot interleave with queries.

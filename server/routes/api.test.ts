@@ -1,4 +1,5 @@
 // Error and success shapes of the read endpoints.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
@@ -24,6 +25,37 @@ describe(`API on ${DATABASE_KIND}`, () => {
     const response = await app.inject({ url: '/api/v1/health' });
     expect(response.json()).toEqual({ status: 'ok', monthly_figures: 'current' });
   });
+
+  it('reports health while an import holds the database (PGlite has one connection)', async () => {
+    // An import holds its connection for all its statements, for minutes at scale; on PGlite
+    // that is the only one. The health answer must not wait for the import's end. Ordered,
+    // not timed: the answer comes while the session still runs.
+    let sessionDone = false;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const session = database.handle
+      .session(async (s) => {
+        await sql`SELECT 1`.execute(s.db);
+        await held;
+        await sql`SELECT 1`.execute(s.db);
+      })
+      .then(() => {
+        sessionDone = true;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answer = app.inject({ url: '/api/v1/health' });
+    const first = await Promise.race([
+      answer.then(() => 'health'),
+      new Promise((resolve) => setTimeout(() => resolve('timeout'), 10_000)),
+    ]);
+    release();
+    await session;
+    expect(first).toBe('health');
+    expect((await answer).statusCode).toBe(200);
+    expect(sessionDone).toBe(true);
+  }, 30_000);
 
   it.each([
     ['/api/v1/indicators', 400, 'date'],

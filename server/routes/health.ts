@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
@@ -23,7 +22,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      await sql`SELECT 1`.execute(app.database.db);
+      await app.database.alive();
       return { status: 'ok' as const, monthly_figures: app.monthlyFigures.state };
     },
   );
