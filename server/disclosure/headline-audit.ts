@@ -13,6 +13,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import { dataAsOf, factColumns } from '../indicators/case-facts.ts';
+import { countedBitOf, monthlyCovers } from '../indicators/figures-monthly.ts';
 import { findIndicator, type Indicator, type IndicatorId } from '../indicators/registry.ts';
 import { auditExactFigures, type Cell } from './audit.ts';
 import {
@@ -62,6 +63,11 @@ export interface AuditedHeadline {
   figure(indicator: Indicator, date: string): DisclosedFigure | undefined;
   /** Linear programs the audit solved. */
   solved: number;
+  /**
+   * Where each case's counts on the release dates came from: its stored stretches (the
+   * monthly figures current for every date) or its rows, evaluated on every date.
+   */
+  source: 'stretches' | 'cases';
   /** The counts behind the headline figures (an indicator's count, a share's numerator). */
   counts: readonly { alias: string; condition: Count['condition'] }[];
   /**
@@ -86,11 +92,12 @@ function monthFirsts(first: string, last: string): string[] {
 let auditsBegun = 0;
 export const headlineAuditsBegun = () => auditsBegun;
 
-async function audit(
+export async function audit(
   db: Kysely<Database>,
   district: string,
   indicators: readonly Indicator[],
   rules: DisclosureRules,
+  { source }: { source?: 'cases' } = {},
 ): Promise<AuditedHeadline> {
   auditsBegun += 1;
   const asOf = await dataAsOf(db, { district });
@@ -101,6 +108,7 @@ async function audit(
     dates: new Set(),
     figure: () => undefined,
     solved: 0,
+    source: 'cases',
     counts: [],
     count: () => undefined,
   };
@@ -114,6 +122,31 @@ async function audit(
     counts.map((count, j) => sql`(CASE WHEN ${count.condition} THEN ${2 ** j} ELSE 0 END)`),
     sql` + `,
   );
+  // A case counts the same on every day of one of its stored stretches, which carry a bit
+  // per monthly count (the same conditions): where the monthly figures are current for every
+  // release date, each case's flags on a date are its stretch's bits, without evaluating its
+  // facts and status history on every date (a third of the time on the 1,000,000-case state).
+  const stretchBits = counts.map((count) => countedBitOf(count.alias));
+  const fromStretches =
+    source === undefined &&
+    stretchBits.every((bit) => bit !== undefined) &&
+    (await monthlyCovers(db, { district }, dates));
+  const flagged = fromStretches
+    ? sql`SELECT s.provider, s.case_id, d.i, ${sql.join(
+        stretchBits.map(
+          (bit, j) =>
+            sql`(CASE WHEN s.counted & ${sql.lit(2 ** (bit as number))} <> 0 THEN ${2 ** j} ELSE 0 END)`,
+        ),
+        sql` + `,
+      )} AS flags
+      FROM case_stretches s
+      JOIN dates d ON d.on_date >= s.from_date AND (s.to_date IS NULL OR d.on_date < s.to_date)
+      WHERE s.district_key = ${district} AND s.counted <> 0`
+    : sql`SELECT provider, case_id, i, ${bits} AS flags FROM (
+        SELECT ${factColumns(sql`d.on_date`)}, d.i
+        FROM cases c JOIN dates d ON c.started_on <= d.on_date
+        WHERE c.district_key = ${district}
+      ) facts`;
   const growingMask = counts.reduce(
     (mask, count, j) => (count.monotone ? mask | (2 ** j) : mask),
     0,
@@ -122,12 +155,7 @@ async function audit(
   const staying = sql`${(2 ** counts.length - 1) & ~growingMask}::int`;
   const { rows } = await sql<{ kind: 'date' | 'path'; key: string; size: number }>`
     WITH dates (on_date, i) AS (VALUES ${values}),
-    facts AS (
-      SELECT ${factColumns(sql`d.on_date`)}, d.i
-      FROM cases c JOIN dates d ON c.started_on <= d.on_date
-      WHERE c.district_key = ${district}
-    ),
-    flagged AS (SELECT provider, case_id, i, ${bits} AS flags FROM facts),
+    flagged AS (${flagged}),
     on_dates AS (
       SELECT i || ':' || (flags & ${staying}) AS key FROM flagged WHERE (flags & ${staying}) <> 0
     ),
@@ -165,6 +193,7 @@ async function audit(
   return {
     dates: new Set(dates),
     solved: result.solved,
+    source: fromStretches ? 'stretches' : 'cases',
     counts: counts.map(({ alias, condition }) => ({ alias, condition })),
     count(alias, date) {
       const i = dateIndex.get(date);

@@ -313,6 +313,16 @@ const STRETCH_PARTS: ReadonlyMap<string, StretchPart> = new Map(
 );
 
 /**
+ * The bit of `case_stretches.counted` that says whether a stretch is counted by the monthly
+ * count of this alias (an indicator's count, a share's numerator: the registry's same
+ * condition), or undefined where the stretches keep no such bit.
+ */
+export function countedBitOf(alias: string): number | undefined {
+  const part = STRETCH_PARTS.get(alias);
+  return part && !part.key ? part.bit : undefined;
+}
+
+/**
  * What one stretch (a row of case_stretches) adds to each measure of MONTHLY_MEASURES: 1 or
  * 0 to a count, its record key or 0 to a key sum. Summed over the stretches that run on a
  * day, they are the registry's aggregates over the cases on it.
