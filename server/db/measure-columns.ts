@@ -1,11 +1,12 @@
 // The measure columns of `figures_monthly`, derived from the indicator registry: one integer
 // column per count the monthly figures hold and one per cell-key sum (modulo 2^32), zero
-// kept as NULL (sql/017; server/indicators/figures-monthly.ts, MEASURE_COLUMNS, storedValue). sql/010 created those of its day;
-// a measure added to the registry since gets its column here, when the migrations run at
-// start, so that a new indicator is one entry in server/indicators/registry.ts and no
-// migration of its own. The new column starts at NULL (zero) everywhere; the new measure also changes
-// the monthly figures' version (monthlyVersion), so every slice counts as stale and is rebuilt
-// in the background while figures come from the case rows. Columns are only ever added.
+// kept as NULL (sql/017; server/indicators/figures-monthly.ts: MEASURE_COLUMNS, storedValue).
+// sql/010 created those of its day; a measure added to the registry since gets its column
+// here, when the migrations run at start, so that a new indicator is one entry in
+// server/indicators/registry.ts and no migration of its own. The new column starts at NULL
+// (zero) everywhere; the new measure also changes the monthly figures' version
+// (monthlyVersion), so every slice counts as stale and is rebuilt in the background while
+// figures come from the case rows. Columns are only ever added.
 import { sql } from 'kysely';
 import { MEASURE_COLUMNS } from '../indicators/figures-monthly.ts';
 import type { DatabaseHandle } from './connect.ts';

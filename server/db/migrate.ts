@@ -42,17 +42,17 @@ export async function migrate(handle: DatabaseHandle, dir = MIGRATIONS_DIR): Pro
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
   const migrations = readMigrations(dir);
-  await refuseNewerSchema(handle, migrations);
+  // What was applied, read once: checked against the files, and skipped below. One applied
+  // by another process meanwhile is found by the guard in its transaction.
+  const { rows } = await sql<{ name: string; checksum: string }>`
+    SELECT name, checksum FROM schema_migrations ORDER BY name`.execute(handle.db);
+  const done = new Map(rows.map((row) => [row.name, row.checksum]));
+  refuseNewerSchema(done, migrations);
   const applied: string[] = [];
   for (const migration of migrations) {
-    const done = await handle.db
-      .withTables<{ schema_migrations: { name: string; checksum: string } }>()
-      .selectFrom('schema_migrations')
-      .select('checksum')
-      .where('name', '=', migration.name)
-      .executeTakeFirst();
-    if (done) {
-      if (done.checksum !== migration.checksum) {
+    const checksum = done.get(migration.name);
+    if (checksum !== undefined) {
+      if (checksum !== migration.checksum) {
         throw new Error(
           `Migration ${migration.name} was changed after it was applied. Migrations are append-only: restore the file and add a new one.`,
         );
@@ -91,11 +91,9 @@ COMMIT;`);
  * version would misread or damage (sql/017 keeps zero counts as NULL, which older code
  * added to as if they were 0).
  */
-async function refuseNewerSchema(handle: DatabaseHandle, migrations: readonly Migration[]) {
+function refuseNewerSchema(done: ReadonlyMap<string, string>, migrations: readonly Migration[]) {
   const known = new Set(migrations.map((migration) => migration.name));
-  const { rows } = await sql<{ name: string }>`
-    SELECT name FROM schema_migrations ORDER BY name`.execute(handle.db);
-  const unknown = rows.map((row) => row.name).filter((name) => !known.has(name));
+  const unknown = [...done.keys()].filter((name) => !known.has(name));
   if (unknown.length > 0)
     throw new Error(
       `The database was migrated by a newer version of Zwischenbilanz (${unknown.join(', ')} is unknown to this one). Start the newer version, or restore a backup taken before it ran.`,

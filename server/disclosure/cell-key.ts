@@ -38,9 +38,17 @@ export interface PerturbationTable {
 
 const KEY_RANGE = 2 ** 32;
 
+/**
+ * A sum of 32-bit record keys (any integer, negative too) modulo 2^32, in [0, 2^32): all the
+ * cell key reads of it, so two sums with the same residue give the same key.
+ */
+export function keySumResidue(keySum: number): number {
+  return ((keySum % KEY_RANGE) + KEY_RANGE) % KEY_RANGE;
+}
+
 /** The cell key in [0, 1) of a sum of 32-bit record keys (any integer, negative too). */
 export function cellKeyOf(keySum: number): number {
-  return (((keySum % KEY_RANGE) + KEY_RANGE) % KEY_RANGE) / KEY_RANGE;
+  return keySumResidue(keySum) / KEY_RANGE;
 }
 
 /** The values a true count may be published as (before probabilities). */

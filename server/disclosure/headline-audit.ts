@@ -118,10 +118,6 @@ export async function audit(
   const counts = countsBehind(indicators);
 
   const values = sql.join(dates.map((date, i) => sql`(${date}::date, ${i})`));
-  const bits = sql.join(
-    counts.map((count, j) => sql`(CASE WHEN ${count.condition} THEN ${2 ** j} ELSE 0 END)`),
-    sql` + `,
-  );
   // A case counts the same on every day of one of its stored stretches, which carry a bit
   // per monthly count (the same conditions): where the monthly figures are current for every
   // release date, each case's flags on a date are its stretch's bits, without evaluating its
@@ -142,7 +138,10 @@ export async function audit(
       FROM case_stretches s
       JOIN dates d ON d.on_date >= s.from_date AND (s.to_date IS NULL OR d.on_date < s.to_date)
       WHERE s.district_key = ${district} AND s.counted <> 0`
-    : sql`SELECT provider, case_id, i, ${bits} AS flags FROM (
+    : sql`SELECT provider, case_id, i, ${sql.join(
+        counts.map((count, j) => sql`(CASE WHEN ${count.condition} THEN ${2 ** j} ELSE 0 END)`),
+        sql` + `,
+      )} AS flags FROM (
         SELECT ${factColumns(sql`d.on_date`)}, d.i
         FROM cases c JOIN dates d ON c.started_on <= d.on_date
         WHERE c.district_key = ${district}

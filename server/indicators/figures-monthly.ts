@@ -22,13 +22,11 @@ export const isKeyAlias = (alias: string) => alias.endsWith(KEY_SUFFIX);
 
 /** The count a measure alias belongs to: itself, or the count whose key sum it is. */
 export const countAlias = (alias: string) =>
-  alias.endsWith(KEY_SUFFIX) ? alias.slice(0, -KEY_SUFFIX.length) : alias;
+  isKeyAlias(alias) ? alias.slice(0, -KEY_SUFFIX.length) : alias;
 
 /** The alias of a period count's cumulative form (or of its key sum's). */
 export const cumulativeAlias = (alias: string) =>
-  alias.endsWith(KEY_SUFFIX)
-    ? keyAlias(`${countAlias(alias)}__cumulative`)
-    : `${alias}__cumulative`;
+  isKeyAlias(alias) ? keyAlias(`${countAlias(alias)}__cumulative`) : `${alias}__cumulative`;
 
 const withKey = (
   alias: string,
@@ -100,7 +98,7 @@ const MEASURE_COLUMN_SET = new Set(MEASURE_COLUMNS);
  * modulo 2^32 only), and zero as NULL. `value` is an exact integer (float8 or bigint).
  */
 export function storedValue(alias: string, value: RawBuilder<unknown>): RawBuilder<unknown> {
-  return alias.endsWith(KEY_SUFFIX)
+  return isKeyAlias(alias)
     ? sql`nullif(((${value})::bigint % 4294967296 + 6442450944) % 4294967296 - 2147483648, 0)::integer`
     : sql`nullif((${value})::integer, 0)`;
 }

@@ -5,6 +5,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { addDays } from '../../contract/dates.ts';
 import { compileOnly } from '../db/compile-only.ts';
 import type { Database } from '../db/types.ts';
+import { keySumResidue } from '../disclosure/cell-key.ts';
 import { caseFilter, type FactsScope, factColumns } from './case-facts.ts';
 import {
   type Category,
@@ -395,18 +396,16 @@ export async function countsOn(
   return keySumsModulo(result);
 }
 
-const KEY_RANGE = 2 ** 32;
-
 /**
- * Every key sum of `counts` as its residue modulo 2^32 in [0, 2^32): all that the cell key
- * reads of it (cellKeyOf), and all that the monthly figures keep (sql/017). So the same cases
- * give the same key sum whichever way they were counted.
+ * Every key sum of `counts` as its residue modulo 2^32 (keySumResidue): all that the cell key
+ * reads of it, and all that the monthly figures keep (sql/017). So the same cases give the
+ * same key sum whichever way they were counted.
  */
 function keySumsModulo(counts: Counts): Counts {
   for (const rows of counts.values())
     for (const row of rows.values())
       for (const [alias, value] of Object.entries(row))
-        if (isKeyAlias(alias)) row[alias] = ((value % KEY_RANGE) + KEY_RANGE) % KEY_RANGE;
+        if (isKeyAlias(alias)) row[alias] = keySumResidue(value);
   return counts;
 }
 
