@@ -168,6 +168,10 @@ export interface CaseStretchesTable {
   record_key: number;
   /** Bit i: counted by the i-th monthly count (figures-monthly.ts). */
   counted: number;
+  /** The case's manager and cell keys (sql/019); null only in rows of stale slices. */
+  manager_id: string | null;
+  manager_key: number | null;
+  municipality_key: number | null;
 }
 
 /** The district-wide distinct counts from each day they change on (sql/015). */

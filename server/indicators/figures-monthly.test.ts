@@ -293,6 +293,10 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
       ['cases_closed_with_lease_share', 'provider', 'housing'],
       ['employment_sv_share', 'sex', 'start_year'],
       ['cases_over_max_duration', 'country', 'age_group'],
+      // Distinct counts: the stretches' managers and municipalities (sql/019).
+      ['managers_active', 'sex', 'employment'],
+      ['caseload_per_manager', 'housing', 'provider'],
+      ['municipalities_active', 'age_group', 'language_level'],
       // Not a stretch's count: from the case rows, the status from the stretch on the day.
       ['cases_started_in_period', 'employment', 'municipality'],
     ] as const;

@@ -10,7 +10,7 @@ import type { Database } from '../db/types.ts';
 import { CASE_ATTRIBUTES, type OnStep, timed } from '../import/merge-snapshot.ts';
 import { factColumns } from './case-facts.ts';
 import { DIMENSION_IDS, DIMENSIONS, type DimensionId } from './dimensions.ts';
-import { type CaseCount, cases, INDICATORS, type Indicator } from './registry.ts';
+import { ACTIVE, type CaseCount, cases, INDICATORS, type Indicator } from './registry.ts';
 
 const KEY_SUFFIX = '__key';
 
@@ -207,6 +207,8 @@ export function monthlyVersion(db: Kysely<Database>): string {
   hash.update(`ages=${ageThresholds().join(',')};`);
   // Since sql/014 the figures are summed from the stored stretches, written with them.
   hash.update('stretches;');
+  // Since sql/019 the stretches carry the case's manager and cell keys.
+  hash.update(`stretch columns=${STRETCH_CASE_COLUMNS.join(',')};`);
   for (const [alias, column] of DISTRICT_MEASURES)
     hash.update(`${alias}=distinct ${column} keyed ${DISTINCT_KEY_COLUMN[column]};`);
   version = hash.digest('hex').slice(0, 16);
@@ -281,6 +283,9 @@ const anyNonZero = (prefix: RawBuilder<unknown> | undefined, columns = SUM_COLUM
     sql` OR `,
   );
 
+/** The case's own columns a stretch carries for the distinct counts (sql/019). */
+const STRETCH_CASE_COLUMNS = ['manager_id', 'manager_key', 'municipality_key'] as const;
+
 /** The columns of `case_stretches` after the slice's: the case, its days, categories and counts. */
 const STRETCH_COLUMNS = sql.join(
   [
@@ -290,6 +295,7 @@ const STRETCH_COLUMNS = sql.join(
     ...MONTHLY_DIMENSIONS.map((id) => `d_${id}`),
     'record_key',
     'counted',
+    ...STRETCH_CASE_COLUMNS,
   ].map((column) => sql.id(column)),
 );
 
@@ -333,6 +339,60 @@ export const STRETCH_VALUES: ReadonlyMap<string, RawBuilder<number>> = new Map(
       : sql<number>`((counted >> ${sql.lit(bit)}) & 1)`,
   ]),
 );
+
+/**
+ * The bit of `case_stretches.counted` of the count whose condition is ACTIVE (counselling
+ * runs on the day): what the distinct counts count over (registry.ts, `distinctActive`).
+ */
+const ACTIVE_BIT: number = (() => {
+  const active = ACTIVE.where.compile(compileOnly).sql;
+  const i = MONTHLY_COUNTS.findIndex(
+    ([, count]) => count.condition?.compile(compileOnly).sql === active,
+  );
+  if (i < 0) throw new Error('No monthly count counts the active cases: no distinct counts.');
+  return i;
+})();
+
+/**
+ * A distinct count (DISTRICT_MEASURES) over stretches `x` made distinct by its `columns`
+ * first, for the active ones (`x.active`): the count and its key sum, as the registry's
+ * aggregates over case rows count them (sql/019 gives the stretches these columns).
+ */
+export interface StretchDistinct {
+  /** The stretch columns that tell one counted value from another, with its cell key. */
+  columns: readonly string[];
+  count: RawBuilder<number>;
+  keySum: RawBuilder<number>;
+}
+export const STRETCH_DISTINCT: Readonly<Record<'manager_id' | 'municipality', StretchDistinct>> = {
+  // Ids are the district's (registry.ts): the same id in two districts is two people.
+  manager_id: {
+    columns: ['district_key', 'manager_id', 'manager_key'],
+    count: sql<number>`count(DISTINCT (x.district_key, x.manager_id)) FILTER (WHERE x.active)`,
+    keySum: sql<number>`coalesce(sum(DISTINCT x.manager_key) FILTER (WHERE x.active), 0)`,
+  },
+  municipality: {
+    columns: ['d_municipality', 'municipality_key'],
+    count: sql<number>`count(DISTINCT x.d_municipality) FILTER (WHERE x.active)`,
+    keySum: sql<number>`coalesce(sum(DISTINCT x.municipality_key) FILTER (WHERE x.active), 0)`,
+  },
+};
+
+/** Whether a stretch `s` is counted as active (ACTIVE_BIT). */
+export const stretchActive = sql<boolean>`(s.counted & ${sql.lit(2 ** ACTIVE_BIT)} <> 0)`;
+
+/**
+ * For an alias of a distinct count or of its key sum: what it counts and which of the two it
+ * is; undefined for any other alias.
+ */
+export function distinctOf(
+  alias: string,
+): { of: 'manager_id' | 'municipality'; key: boolean } | undefined {
+  const of = DISTRICT_MEASURES.get(alias);
+  if (of) return { of, key: false };
+  const counted = DISTRICT_MEASURES.get(countAlias(alias));
+  return counted && isKeyAlias(alias) ? { of: counted, key: true } : undefined;
+}
 
 /**
  * Some of a provider's cases as stretches, from their rows (`which`: a condition on
@@ -402,7 +462,8 @@ export function stretchesFromCases(
     -- columns (age above all) computed once per stretch, not once per use in a condition.
     SELECT case_id, from_date, to_date,
       ${sql.join(MONTHLY_DIMENSIONS.map((id) => sql`${DIMENSIONS[id].key} AS ${sql.id(`d_${id}`)}`))},
-      coalesce(record_key, 0) AS record_key, ${counted} AS counted
+      coalesce(record_key, 0) AS record_key, ${counted} AS counted,
+      ${sql.join(STRETCH_CASE_COLUMNS.map((column) => sql.id(column)))}
     FROM (
       SELECT st.from_date, st.to_date, ${factColumns(sql`st.from_date`, { status: false })},
         ${sql.join(STATUS_KINDS.map((kind) => sql`${sql.ref(`st.s_${kind}`)} AS ${sql.id(kind)}`))}

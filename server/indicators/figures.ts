@@ -18,6 +18,7 @@ import {
   countAlias,
   cumulativeAlias,
   DISTRICT_MEASURES,
+  distinctOf,
   isKeyAlias,
   isMonthlyDate,
   keyAlias,
@@ -25,7 +26,9 @@ import {
   monthlyCoverage,
   monthlyCovers,
   monthlyMeasures,
+  STRETCH_DISTINCT,
   STRETCH_VALUES,
+  stretchActive,
 } from './figures-monthly.ts';
 import { byLabel } from './names.ts';
 import { findIndicator, INDICATORS, type Indicator, type IndicatorId } from './registry.ts';
@@ -324,14 +327,18 @@ export async function countsOn(
     points.every((p) => isMonthlyDate(dayBefore(p.periodFrom)));
   const read: string[] = [];
   const derived: string[] = [];
+  // Distinct counts by category, of a provider or a municipality: from the stored stretches
+  // that run on the day (they carry the manager, sql/019), without the case rows.
+  const distinct: string[] = [];
   const rest: [string, RawBuilder<number>][] = [];
   for (const [alias, aggregate] of aggregates) {
     if (MONTHLY_MEASURES.has(alias) || (districtWide && DISTRICT_MEASURES.has(countAlias(alias))))
       read.push(alias);
     else if (periodsFit && MONTHLY_MEASURES.has(cumulativeAlias(alias))) derived.push(alias);
+    else if (distinctOf(alias)) distinct.push(alias);
     else rest.push([alias, aggregate]);
   }
-  if (read.length + derived.length === 0) return direct();
+  if (read.length + derived.length + distinct.length === 0) return direct();
   const dates = [
     ...new Set([
       ...points.map((p) => monthStartOf(p.date)),
@@ -349,21 +356,37 @@ export async function countsOn(
   if (!covered) return direct();
 
   const measures = [...read, ...derived.map(cumulativeAlias)];
-  const distinct = (alias: string) => DISTRICT_MEASURES.has(countAlias(alias));
+  const districtCount = (alias: string) => DISTRICT_MEASURES.has(countAlias(alias));
   const withinMonths = points.map((p) => p.date).filter((date) => !isMonthlyDate(date));
-  const [table, fromCases, changes, days] = await Promise.all([
-    monthlyMeasures(db, scope, dates, by, measures),
+  const [table, fromCases, changes, days, fromStretches] = await Promise.all([
+    measures.length > 0
+      ? monthlyMeasures(db, scope, dates, by, measures)
+      : new Map<string, Map<string, Record<string, number>>>(),
     directCounts(db, scope, points, rest, by, options),
     deltaCounts(
       db,
       scope,
       withinMonths,
-      measures.filter((alias) => !distinct(alias)),
+      measures.filter((alias) => !districtCount(alias)),
       by,
       options.changes,
     ),
-    distinctCountsOn(db, scope, withinMonths, read.filter(distinct)),
+    distinctCountsOn(db, scope, withinMonths, read.filter(districtCount)),
+    distinctOnStretches(
+      db,
+      scope,
+      points.map((p) => p.date),
+      distinct,
+      { category: by ? stretchCategory(by) : sql`''` },
+      [['category']],
+    ),
   ]);
+  const stretchRows: Counts = new Map();
+  for (const row of fromStretches) {
+    const byCategory = stretchRows.get(row.on_date) ?? new Map<string, Record<string, number>>();
+    stretchRows.set(row.on_date, byCategory);
+    byCategory.set(String(row.category), row as unknown as Record<string, number>);
+  }
   const result: Counts = new Map();
   for (const point of points) {
     const atEnd = table.get(monthStartOf(point.date)) ?? new Map<string, Record<string, number>>();
@@ -373,6 +396,7 @@ export async function countsOn(
       ...atEnd.keys(),
       ...(change?.keys() ?? []),
       ...(fromCases.get(point.date)?.keys() ?? []),
+      ...(stretchRows.get(point.date)?.keys() ?? []),
     ]);
     const rows = new Map<string, Record<string, number>>();
     for (const key of categories) {
@@ -381,7 +405,9 @@ export async function countsOn(
       const start = beforeStart?.get(key) ?? {};
       const onDay = days.get(point.date);
       const at = (alias: string) =>
-        onDay && distinct(alias) ? (onDay[alias] ?? 0) : (end[alias] ?? 0) + (delta[alias] ?? 0);
+        onDay && districtCount(alias)
+          ? (onDay[alias] ?? 0)
+          : (end[alias] ?? 0) + (delta[alias] ?? 0);
       const row: Record<string, number> = {};
       for (const alias of read) row[alias] = at(alias);
       for (const alias of derived) {
@@ -389,6 +415,8 @@ export async function countsOn(
         row[alias] = at(cumulative) - (start[cumulative] ?? 0);
       }
       Object.assign(row, fromCases.get(point.date)?.get(key));
+      for (const alias of distinct)
+        row[alias] = stretchRows.get(point.date)?.get(key)?.[alias] ?? 0;
       rows.set(key, row);
     }
     result.set(point.date, rows);
@@ -442,6 +470,80 @@ async function distinctCountsOn(
     result.set(on_date, Object.fromEntries(aliases.map((alias) => [alias, Number(sums[alias])])));
   return result;
 }
+
+/**
+ * Distinct counts and their key sums (`aliases`, each a DISTRICT_MEASURES count or its key
+ * sum) by categories of the stored stretches that run on each of `dates` (sql/019): rows of
+ * `on_date`, the named `keys`, `level` (GROUPING of the keys, bit set where a set leaves a key
+ * out) and the aliases, one row per date and grouping set of `sets`. Each date's categories,
+ * active flag and counted value (a manager, a municipality) are made distinct first, so the
+ * distinct aggregates sort a few rows per value instead of every stretch. The stretches of
+ * cases not active on the day keep their categories in the result, counted as zero, as the
+ * case rows do. Only for dates the monthly figures cover.
+ */
+async function distinctOnStretches(
+  db: Kysely<Database>,
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  dates: readonly string[],
+  aliases: readonly string[],
+  keys: Readonly<Record<string, RawBuilder<unknown>>>,
+  sets: readonly (readonly string[])[],
+): Promise<StretchDistinctRow[]> {
+  if (aliases.length === 0 || dates.length === 0) return [];
+  const names = Object.keys(keys);
+  const byValue = new Map<'manager_id' | 'municipality', string[]>();
+  for (const alias of aliases) {
+    const of = distinctOf(alias)?.of;
+    if (!of) throw new Error(`${alias} is not a distinct count.`);
+    byValue.set(of, [...(byValue.get(of) ?? []), alias]);
+  }
+  const results = await Promise.all(
+    [...byValue].map(async ([of, wanted]) => {
+      const { columns, count, keySum } = STRETCH_DISTINCT[of];
+      const { rows } = await sql<StretchDistinctRow>`
+        SELECT x.on_date::text AS on_date, ${sql.join(names.map((name) => sql.ref(`x.${name}`)))},
+          GROUPING(${sql.join(names.map((name) => sql.ref(`x.${name}`)))}) AS level,
+          ${sql.join(
+            wanted.map(
+              (alias) =>
+                sql`(${distinctOf(alias)?.key ? keySum : count})::float8 AS ${sql.id(alias)}`,
+            ),
+          )}
+        FROM unnest(${sql.val([...new Set(dates)])}::date[]) p(on_date)
+        -- Lateral: each date's index range of the stretches begun by it, not all of them.
+        CROSS JOIN LATERAL (
+          SELECT DISTINCT p.on_date, ${sql.join(
+            names.map((name) => sql`${keys[name]}::text AS ${sql.id(name)}`),
+          )}, ${stretchActive} AS active, ${sql.join(
+            columns.map(
+              (column) =>
+                sql`CASE WHEN ${stretchActive} THEN ${sql.ref(`s.${column}`)} END AS ${sql.id(column)}`,
+            ),
+          )}
+          FROM case_stretches s
+          WHERE ${stretchScope(scope)} AND ${runsOn(sql`p.on_date`)}
+        ) x
+        GROUP BY GROUPING SETS (${sql.join(
+          sets.map(
+            (set) =>
+              sql`(${sql.join([sql`x.on_date`, ...set.map((name) => sql.ref(`x.${name}`))])})`,
+          ),
+        )})`.execute(db);
+      return rows;
+    }),
+  );
+  // One row per date and grouping set, with every alias: the groups' rows side by side.
+  const merged = new Map<string, Record<string, unknown>>();
+  for (const rows of results)
+    for (const row of rows) {
+      const id = JSON.stringify([row.on_date, row.level, ...names.map((name) => row[name])]);
+      merged.set(id, { ...(merged.get(id) ?? {}), ...row });
+    }
+  return [...merged.values()] as StretchDistinctRow[];
+}
+
+/** A row of distinctOnStretches: the date, the keys and `level`, and the counts. */
+type StretchDistinctRow = Record<string, unknown> & { on_date: string; level: number };
 
 /** The date itself when the monthly figures can hold it, else the first day of its month. */
 function monthStartOf(date: string): string {
@@ -665,7 +767,9 @@ export async function crossTableOn(
     DIMENSIONS[columnsBy].key,
   ];
   // Whether the stretches hold the day's month, asked once for both uses below.
-  const stretchCounts = aggregates.every(([alias]) => STRETCH_VALUES.has(alias));
+  const stretchCounts = aggregates.every(
+    ([alias]) => STRETCH_VALUES.has(alias) || distinctOf(alias) !== undefined,
+  );
   const covered =
     options.source !== 'direct' &&
     (stretchCounts || usesStatus(fragments)) &&
@@ -677,10 +781,15 @@ export async function crossTableOn(
     : await factStatus(db, scope, [scope.date], fragments, options, covered);
   const cases = caseRowsOn(scope, on, status);
   const grouping = sql`GROUP BY GROUPING SETS ((row_key, column_key), (row_key), (column_key), ())`;
+  const summed = aggregates.filter(([alias]) => STRETCH_VALUES.has(alias));
+  const counted = aggregates.filter(([alias]) => distinctOf(alias)).map(([alias]) => alias);
   const { rows } = fromStretches
-    ? await sql<Row>`
+    ? await Promise.all([
+        summed.length === 0
+          ? { rows: [] as Row[] }
+          : sql<Row>`
     SELECT row_key, column_key, GROUPING(row_key, column_key) AS level, ${sql.join(
-      aggregates.map(([alias]) => sql`sum(${stretchValue(alias)})::float8 AS ${sql.id(alias)}`),
+      summed.map(([alias]) => sql`sum(${stretchValue(alias)})::float8 AS ${sql.id(alias)}`),
     )}
     FROM (
       SELECT ${stretchCategory(rowsBy)}::text AS row_key,
@@ -688,7 +797,26 @@ export async function crossTableOn(
       FROM case_stretches s
       WHERE ${stretchScope(scope)} AND ${runsOn(on)}
     ) s
-    ${grouping}`.execute(db)
+    ${grouping}`.execute(db),
+        distinctOnStretches(
+          db,
+          scope,
+          [scope.date],
+          counted,
+          { row_key: stretchCategory(rowsBy), column_key: stretchCategory(columnsBy) },
+          [['row_key', 'column_key'], ['row_key'], ['column_key'], []],
+        ),
+      ]).then(([sums, distinct]) => {
+        // The two queries' rows side by side, by level and categories.
+        const id = (r: { level: unknown; row_key: unknown; column_key: unknown }) =>
+          JSON.stringify([Number(r.level), r.row_key, r.column_key]);
+        const merged = new Map<string, Row>(sums.rows.map((r) => [id(r), r]));
+        for (const r of distinct) {
+          const row = { ...r, level: Number(r.level) } as unknown as Row;
+          merged.set(id(row), { ...(merged.get(id(row)) ?? {}), ...row });
+        }
+        return { rows: [...merged.values()] };
+      })
     : await sql<Row>`
     WITH facts AS (
       SELECT ${factColumns(on, { status })}, ${scope.periodFrom}::date AS period_from
