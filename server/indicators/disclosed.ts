@@ -149,6 +149,7 @@ async function linksOf(
   indicator: Indicator,
   dimensions: readonly DimensionId[],
   disclosure: Disclosure,
+  counts: CountOptions,
 ): Promise<TableLinks | undefined> {
   const { headline } = disclosure;
   if (disclosure.audience === 'internal' || !headline?.dates.has(scope.date)) return undefined;
@@ -158,10 +159,16 @@ async function linksOf(
     return published === undefined ? [] : [{ condition: count.condition, published }];
   });
   if (parts.length === 0 || linked.length === 0) return undefined;
-  const classes = await tableClassesOn(db, scope, dimensions, [
-    ...parts.map((part) => partCondition(indicator, part)),
-    ...linked.map((count) => count.condition),
-  ]);
+  const classes = await tableClassesOn(
+    db,
+    scope,
+    dimensions,
+    [
+      ...parts.map((part) => partCondition(indicator, part)),
+      ...linked.map((count) => count.condition),
+    ],
+    counts,
+  );
   return { classes, linked };
 }
 
@@ -183,7 +190,7 @@ export async function discloseBreakdown(
   // The table and the classes it is audited over are independent queries: side by side.
   const [{ rows, total }, links] = await Promise.all([
     breakdownOn(db, scope, indicator, by, directory, counts),
-    withheld ? undefined : linksOf(db, scope, indicator, [by], disclosure),
+    withheld ? undefined : linksOf(db, scope, indicator, [by], disclosure, counts),
   ]);
   const shown = rows.map((row) => disclose(indicator, row.figure, disclosure, scope));
   const shownTotal = disclose(indicator, total, disclosure, scope, { total: true });
@@ -258,7 +265,7 @@ export async function discloseCrossTable(
   const withheld = floored(indicator, disclosure, scope);
   const [table, links] = await Promise.all([
     crossTableOn(db, scope, indicator, rowsBy, columnsBy, directory, counts),
-    withheld ? undefined : linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure),
+    withheld ? undefined : linksOf(db, scope, indicator, [rowsBy, columnsBy], disclosure, counts),
   ]);
   const one = (figure: RawFigure) => disclose(indicator, figure, disclosure, scope);
   const cells = table.cells.map((row) => row.map(one));

@@ -8,7 +8,15 @@ import { DEMO_DIR, loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { DIMENSION_IDS, directoryCategories } from './dimensions.ts';
-import { breakdownOn, type CountOptions, countsOn, crossTableOn, type Point } from './figures.ts';
+import {
+  breakdownOn,
+  type CountOptions,
+  countsOn,
+  crossTableOn,
+  type Point,
+  type TableClass,
+  tableClassesOn,
+} from './figures.ts';
 import {
   DISTRICT_MEASURES,
   isMonthlyDate,
@@ -18,7 +26,7 @@ import {
   monthlyCovers,
   refreshStaleMonthlyFigures,
 } from './figures-monthly.ts';
-import { findIndicator, INDICATORS, type Indicator } from './registry.ts';
+import { ACTIVE, findIndicator, INDICATORS, type Indicator } from './registry.ts';
 
 let database: TestDatabase;
 const db = () => database.handle.db;
@@ -350,6 +358,67 @@ describe(`monthly figures on ${DATABASE_KIND}`, () => {
       await sql`UPDATE case_stretches SET counted = counted + 1
         WHERE case_id = ${taken} AND counted & 1 = 0
           AND from_date <= '2020-07-17' AND (to_date IS NULL OR to_date > '2020-07-17')`.execute(
+        db(),
+      );
+    }
+  }, 180_000);
+
+  it("give a table's classes for its audit with the status from the stretches, as from the case rows", async () => {
+    const numerator = (id: string) => {
+      const share = findIndicator(id as Indicator['id']);
+      if (share?.kind !== 'share') throw new Error(`${id} is not a share`);
+      return share.numerator.condition as NonNullable<typeof share.numerator.condition>;
+    };
+    const conditions = [
+      ACTIVE.where,
+      numerator('language_b1_plus_share'),
+      numerator('employment_sv_share'),
+      numerator('private_lease_share'),
+    ];
+    const sorted = (classes: TableClass[]) =>
+      classes.map((c) => JSON.stringify(c)).sort((a, b) => (a < b ? -1 : 1));
+    const tables = [
+      ['housing'],
+      ['municipality', 'employment'],
+      ['sex', 'language_level'],
+    ] as const;
+    // The monthly counts' conditions from the stretches' bits; with one that is none of them,
+    // from the case rows with the status from the stretches.
+    const other = sql<boolean>`active AND housing <> 'unknown'`;
+    for (const scope of [{ district: DISTRICT }, { district: DISTRICT, provider: 'AWO' }])
+      for (const date of ['2019-06-01', '2020-07-17', '2021-03-01'])
+        for (const dimensions of tables)
+          for (const linked of [conditions, [...conditions, other]]) {
+            const at = { ...scope, date, periodFrom: `${date.slice(0, 4)}-01-01` };
+            expect(
+              sorted(await tableClassesOn(db(), at, dimensions, linked)),
+              `${dimensions.join(' × ')}, ${linked.length} counts, ${JSON.stringify(at)}`,
+            ).toEqual(
+              sorted(await tableClassesOn(db(), at, dimensions, linked, { source: 'direct' })),
+            );
+          }
+    // Read from the stretches: a running stretch's employment changed changes the classes.
+    const at = { district: DISTRICT, date: '2020-07-17', periodFrom: '2020-01-01' };
+    const both = [conditions, [...conditions, other]];
+    const before = [];
+    for (const linked of both)
+      before.push(sorted(await tableClassesOn(db(), at, ['employment'], linked)));
+    const { rows } = await sql<{ case_id: string; d_employment: string }>`
+      SELECT case_id, d_employment FROM case_stretches
+      WHERE district_key = ${DISTRICT} AND counted & 1 = 1 AND d_employment <> 'training'
+        AND from_date <= '2020-07-17' AND (to_date IS NULL OR to_date > '2020-07-17')
+      LIMIT 1`.execute(db());
+    const taken = rows[0] as { case_id: string; d_employment: string };
+    const running = sql`district_key = ${DISTRICT} AND case_id = ${taken.case_id}
+      AND from_date <= '2020-07-17' AND (to_date IS NULL OR to_date > '2020-07-17')`;
+    await sql`UPDATE case_stretches SET d_employment = 'training' WHERE ${running}`.execute(db());
+    try {
+      for (const [i, linked] of both.entries())
+        expect(sorted(await tableClassesOn(db(), at, ['employment'], linked))).not.toEqual(
+          before[i],
+        );
+    } finally {
+      await sql`UPDATE case_stretches SET d_employment = ${taken.d_employment} WHERE ${running}`.execute(
         db(),
       );
     }

@@ -340,17 +340,32 @@ export const STRETCH_VALUES: ReadonlyMap<string, RawBuilder<number>> = new Map(
   ]),
 );
 
+/** A condition as its SQL and parameters: the same text with other values is another one. */
+const conditionKey = (condition: RawBuilder<unknown>) => {
+  const { sql: text, parameters } = condition.compile(compileOnly);
+  return JSON.stringify([text, parameters]);
+};
+let conditionBits: Map<string, number> | undefined;
+/**
+ * The bit of `case_stretches.counted` of the monthly count with this condition on a case's
+ * facts (the same SQL and values), or undefined where no monthly count has it.
+ */
+export function countedBitOfCondition(condition: RawBuilder<unknown>): number | undefined {
+  conditionBits ??= new Map(
+    MONTHLY_COUNTS.map(([, count], i) => [conditionKey(count.condition as RawBuilder<unknown>), i]),
+  );
+  return conditionBits.get(conditionKey(condition));
+}
+
 /**
  * The bit of `case_stretches.counted` of the count whose condition is ACTIVE (counselling
  * runs on the day): what the distinct counts count over (registry.ts, `distinctActive`).
  */
 const ACTIVE_BIT: number = (() => {
-  const active = ACTIVE.where.compile(compileOnly).sql;
-  const i = MONTHLY_COUNTS.findIndex(
-    ([, count]) => count.condition?.compile(compileOnly).sql === active,
-  );
-  if (i < 0) throw new Error('No monthly count counts the active cases: no distinct counts.');
-  return i;
+  const bit = countedBitOfCondition(ACTIVE.where);
+  if (bit === undefined)
+    throw new Error('No monthly count counts the active cases: no distinct counts.');
+  return bit;
 })();
 
 /**

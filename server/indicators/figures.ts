@@ -16,12 +16,14 @@ import {
 } from './dimensions.ts';
 import {
   countAlias,
+  countedBitOfCondition,
   cumulativeAlias,
   DISTRICT_MEASURES,
   distinctOf,
   isKeyAlias,
   isMonthlyDate,
   keyAlias,
+  MONTHLY_DIMENSIONS,
   MONTHLY_MEASURES,
   monthlyCoverage,
   monthlyCovers,
@@ -880,25 +882,68 @@ export async function tableClassesOn(
   scope: FactsScope,
   dimensions: readonly DimensionId[],
   counts: readonly RawBuilder<boolean>[],
+  options: CountOptions = {},
 ): Promise<TableClass[]> {
   if (counts.length > 30) throw new Error('At most 30 counts can be linked to one table.');
   const bits = sql.join(
     counts.map((condition, j) => sql`(CASE WHEN ${condition} THEN ${2 ** j} ELSE 0 END)`),
     sql` + `,
   );
+  const group = sql.join([...dimensions.map((_, i) => sql.id(`k${i}`)), sql`flags`]);
+  const classesOf = (rows: (Record<string, string | null> & { flags: number; size: number })[]) =>
+    rows.map((row) => ({
+      keys: dimensions.map((_, i) => row[`k${i}`] ?? null),
+      flags: Number(row.flags),
+      size: Number(row.size),
+    }));
+  // Where every condition is a monthly count's and the monthly figures cover the day: each
+  // case's stretch that runs on it, its categories and counted bits (no case row read).
+  const stretchBits = counts.map(countedBitOfCondition);
+  if (
+    options.source !== 'direct' &&
+    stretchBits.every((bit) => bit !== undefined) &&
+    dimensions.every((by) => by === 'provider' || MONTHLY_DIMENSIONS.includes(by)) &&
+    (await covers(db, scope, [monthStartOf(scope.date)], false, options.coverage, options.lookups))
+  ) {
+    const { rows } = await sql<Record<string, string | null> & { flags: number; size: number }>`
+      SELECT ${group}, count(*)::int AS size FROM (
+        SELECT ${sql.join([
+          ...dimensions.map((by, i) => sql`${stretchCategory(by)}::text AS ${sql.id(`k${i}`)}`),
+          sql`${sql.join(
+            stretchBits.map(
+              (bit, j) =>
+                sql`(CASE WHEN s.counted & ${sql.lit(2 ** (bit as number))} <> 0 THEN ${sql.lit(2 ** j)} ELSE 0 END)`,
+            ),
+            sql` + `,
+          )} AS flags`,
+        ])}
+        FROM case_stretches s
+        WHERE ${stretchScope(scope)} AND ${runsOn(sql`${scope.date}::date`)}
+      ) f
+      WHERE flags <> 0
+      GROUP BY ${group}`.execute(db);
+    return classesOf(rows);
+  }
   const keys = dimensions.map((by, i) => sql`${DIMENSIONS[by].key}::text AS ${sql.id(`k${i}`)}`);
+  // The status on the day from each case's stretch where the monthly figures cover it (one
+  // join instead of three lookups per case: a release date's table of a large district).
+  const on = sql`${scope.date}::date`;
+  const status = await factStatus(
+    db,
+    scope,
+    [scope.date],
+    [...counts, ...dimensions.map((by) => DIMENSIONS[by].key)],
+    options,
+  );
+  const cases = caseRowsOn(scope, on, status);
   const { rows } = await sql<Record<string, string | null> & { flags: number; size: number }>`
     WITH facts AS (
-      SELECT ${factColumns(sql`${scope.date}::date`)}, ${scope.periodFrom}::date AS period_from
-      FROM cases c
-      WHERE ${caseFilter(scope)} AND c.started_on <= ${scope.date}::date
+      SELECT ${factColumns(on, { status })}, ${scope.periodFrom}::date AS period_from
+      FROM ${cases.from}
+      WHERE ${cases.where}
     ),
     flagged AS (SELECT ${sql.join([...keys, sql`${bits} AS flags`])} FROM facts)
     SELECT *, count(*)::int AS size FROM flagged WHERE flags <> 0
-    GROUP BY ${sql.join([...dimensions.map((_, i) => sql.id(`k${i}`)), sql`flags`])}`.execute(db);
-  return rows.map((row) => ({
-    keys: dimensions.map((_, i) => row[`k${i}`] ?? null),
-    flags: Number(row.flags),
-    size: Number(row.size),
-  }));
+    GROUP BY ${group}`.execute(db);
+  return classesOf(rows);
 }
