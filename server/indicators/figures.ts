@@ -512,7 +512,14 @@ async function distinctOnStretches(
             ),
           )}
         FROM unnest(${sql.val([...new Set(dates)])}::date[]) p(on_date)
-        -- Lateral: each date's index range of the stretches begun by it, not all of them.
+        CROSS JOIN ${
+          scope.district === undefined
+            ? sql`districts k`
+            : sql`(SELECT ${scope.district}::text AS district_key) k`
+        }
+        -- Lateral: each date's and district's index range of the stretches begun by then (not
+        -- all of them), made distinct in memory one district at a time (a manager or a town is
+        -- one district's; the counts below are distinct over all districts' rows anyway).
         CROSS JOIN LATERAL (
           SELECT DISTINCT p.on_date, ${sql.join(
             names.map((name) => sql`${keys[name]}::text AS ${sql.id(name)}`),
@@ -523,7 +530,7 @@ async function distinctOnStretches(
             ),
           )}
           FROM case_stretches s
-          WHERE ${stretchScope(scope)} AND ${runsOn(sql`p.on_date`)}
+          WHERE ${stretchScope(scope, sql`k.district_key`)} AND ${runsOn(sql`p.on_date`)}
         ) x
         GROUP BY GROUPING SETS (${sql.join(
           sets.map(
@@ -590,12 +597,17 @@ async function deltaCounts(
  * The stretches of a scope (case_stretches, sql/014) as `s`, by the indexes that lead with
  * the district: for the whole state one range per district.
  */
-function stretchScope(scope: Omit<FactsScope, 'date' | 'periodFrom'>): RawBuilder<unknown> {
+function stretchScope(
+  scope: Omit<FactsScope, 'date' | 'periodFrom'>,
+  district?: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   return sql.join(
     [
-      scope.district === undefined
-        ? sql`s.district_key = ANY(ARRAY(SELECT district_key FROM districts))`
-        : sql`s.district_key = ${scope.district}`,
+      district
+        ? sql`s.district_key = ${district}`
+        : scope.district === undefined
+          ? sql`s.district_key = ANY(ARRAY(SELECT district_key FROM districts))`
+          : sql`s.district_key = ${scope.district}`,
       scope.provider ? sql`s.provider = ${scope.provider}` : sql`true`,
       scope.municipality ? sql`s.d_municipality = ${scope.municipality}` : sql`true`,
     ],
