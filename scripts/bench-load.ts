@@ -327,6 +327,19 @@ async function serial(
       `| ${kind} | ${list.length} | ${ms(percentile(sorted, 0.5))} | ${ms(percentile(sorted, 0.99))} | ${fmt.format(sum)} | ${((100 * sum) / total).toFixed(1)} % |`,
     );
   }
+  // The whole state (district=all) against one district: the state's figures read every
+  // district's rows.
+  for (const [scope, test] of [
+    ['whole state', (path: string) => path.includes('district=all')],
+    ['one district', (path: string) => !path.includes('district=all')],
+  ] as const) {
+    const list = timed.filter((t) => test(t.path));
+    const sorted = list.map((t) => t.ms).sort((a, b) => a - b);
+    const sum = sorted.reduce((a, b) => a + b, 0);
+    console.log(
+      `| ${scope} | ${list.length} | ${ms(percentile(sorted, 0.5))} | ${ms(percentile(sorted, 0.99))} | ${fmt.format(sum)} | ${((100 * sum) / total).toFixed(1)} % |`,
+    );
+  }
   console.log('\nThe slowest:');
   for (const t of [...timed].sort((a, b) => b.ms - a.ms).slice(0, 15))
     console.log(`  ${fmt.format(t.ms)} ms ${t.status} ${t.path}`);
