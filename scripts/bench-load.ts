@@ -12,7 +12,8 @@
 // answered requests, errors (status ≥ 400), non-answers (no answer within the timeout),
 // the load average before and after, and the ratio to the baseline.
 // `--serial N` instead sends N requests of the mix one at a time (no load): the time each
-// takes by itself, by kind, and the slowest requests with their paths: where a server's
+// takes by itself, by kind and by scope (the whole state, one district), and the slowest
+// requests with their paths: where a server's
 // time goes (with --cpu-prof, where its CPU goes).
 //
 // Data: `demo` is the demonstration data (a database of its own, made on first use);
