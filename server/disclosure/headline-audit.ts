@@ -13,7 +13,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import { dataAsOf, factColumns } from '../indicators/case-facts.ts';
-import { countedBitOf, monthlyCovers } from '../indicators/figures-monthly.ts';
+import { countedBitOf, monthlyCovers, stretchFlags } from '../indicators/figures-monthly.ts';
 import { findIndicator, type Indicator, type IndicatorId } from '../indicators/registry.ts';
 import { auditExactFigures, type Cell } from './audit.ts';
 import {
@@ -128,13 +128,7 @@ export async function audit(
     stretchBits.every((bit) => bit !== undefined) &&
     (await monthlyCovers(db, { district }, dates));
   const flagged = fromStretches
-    ? sql`SELECT s.provider, s.case_id, d.i, ${sql.join(
-        stretchBits.map(
-          (bit, j) =>
-            sql`(CASE WHEN s.counted & ${sql.lit(2 ** (bit as number))} <> 0 THEN ${2 ** j} ELSE 0 END)`,
-        ),
-        sql` + `,
-      )} AS flags
+    ? sql`SELECT s.provider, s.case_id, d.i, ${stretchFlags(stretchBits as number[])} AS flags
       FROM case_stretches s
       JOIN dates d ON d.on_date >= s.from_date AND (s.to_date IS NULL OR d.on_date < s.to_date)
       WHERE s.district_key = ${district} AND s.counted <> 0`

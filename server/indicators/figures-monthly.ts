@@ -308,7 +308,21 @@ interface StretchPart {
   key: boolean;
 }
 /** Whether a stretch (its `counted` bits) is counted by the count of this bit. */
-const countedBy = (bit: number) => sql`counted & ${sql.lit(2 ** bit)} <> 0`;
+const countedBy = (bit: number, stretch?: string) =>
+  sql`${sql.ref(stretch ? `${stretch}.counted` : 'counted')} & ${sql.lit(2 ** bit)} <> 0`;
+
+/**
+ * Flags of a stretch `s` from its counted bits: bit j set where it is counted by the monthly
+ * count of `bits[j]` (countedBitOf, countedBitOfCondition): the flags a table's audit or the
+ * headline audit give a case on a day, read from its stretch that runs on it.
+ */
+export const stretchFlags = (bits: readonly number[]) =>
+  sql.join(
+    bits.map(
+      (bit, j) => sql`(CASE WHEN ${countedBy(bit, 's')} THEN ${sql.lit(2 ** j)} ELSE 0 END)`,
+    ),
+    sql` + `,
+  );
 const STRETCH_PARTS: ReadonlyMap<string, StretchPart> = new Map(
   MONTHLY_COUNTS.flatMap(([alias], i): [string, StretchPart][] => [
     [alias, { bit: i, key: false }],
@@ -394,7 +408,7 @@ export const STRETCH_DISTINCT: Readonly<Record<'manager_id' | 'municipality', St
 };
 
 /** Whether a stretch `s` is counted as active (ACTIVE_BIT). */
-export const stretchActive = sql<boolean>`(s.counted & ${sql.lit(2 ** ACTIVE_BIT)} <> 0)`;
+export const stretchActive = sql<boolean>`(${countedBy(ACTIVE_BIT, 's')})`;
 
 /**
  * For an alias of a distinct count or of its key sum: what it counts and which of the two it

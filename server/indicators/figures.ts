@@ -31,6 +31,7 @@ import {
   STRETCH_DISTINCT,
   STRETCH_VALUES,
   stretchActive,
+  stretchFlags,
 } from './figures-monthly.ts';
 import { byLabel } from './names.ts';
 import { findIndicator, INDICATORS, type Indicator, type IndicatorId } from './registry.ts';
@@ -897,10 +898,6 @@ export async function tableClassesOn(
   options: CountOptions = {},
 ): Promise<TableClass[]> {
   if (counts.length > 30) throw new Error('At most 30 counts can be linked to one table.');
-  const bits = sql.join(
-    counts.map((condition, j) => sql`(CASE WHEN ${condition} THEN ${2 ** j} ELSE 0 END)`),
-    sql` + `,
-  );
   const group = sql.join([...dimensions.map((_, i) => sql.id(`k${i}`)), sql`flags`]);
   const classesOf = (rows: (Record<string, string | null> & { flags: number; size: number })[]) =>
     rows.map((row) => ({
@@ -921,13 +918,7 @@ export async function tableClassesOn(
       SELECT ${group}, count(*)::int AS size FROM (
         SELECT ${sql.join([
           ...dimensions.map((by, i) => sql`${stretchCategory(by)}::text AS ${sql.id(`k${i}`)}`),
-          sql`${sql.join(
-            stretchBits.map(
-              (bit, j) =>
-                sql`(CASE WHEN s.counted & ${sql.lit(2 ** (bit as number))} <> 0 THEN ${sql.lit(2 ** j)} ELSE 0 END)`,
-            ),
-            sql` + `,
-          )} AS flags`,
+          sql`${stretchFlags(stretchBits as number[])} AS flags`,
         ])}
         FROM case_stretches s
         WHERE ${stretchScope(scope)} AND ${runsOn(sql`${scope.date}::date`)}
@@ -936,6 +927,10 @@ export async function tableClassesOn(
       GROUP BY ${group}`.execute(db);
     return classesOf(rows);
   }
+  const bits = sql.join(
+    counts.map((condition, j) => sql`(CASE WHEN ${condition} THEN ${2 ** j} ELSE 0 END)`),
+    sql` + `,
+  );
   const keys = dimensions.map((by, i) => sql`${DIMENSIONS[by].key}::text AS ${sql.id(`k${i}`)}`);
   // The status on the day from each case's stretch where the monthly figures cover it (one
   // join instead of three lookups per case: a release date's table of a large district).
