@@ -427,8 +427,7 @@ if (DATABASE_KIND === 'pglite') {
     let database: TestDatabase;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      await loadDemonstrationData(database.handle, DISTRICT);
+      database = await createTestDatabase({ demonstrationData: true });
     }, TIMEOUT);
     afterAll(async () => {
       await database?.drop();

@@ -100,7 +100,15 @@ function copyStatement(table: string, columns: readonly string[], source: string
   return `COPY ${table} (${columns.join(', ')}) FROM ${source}`;
 }
 
-export type DatabaseTarget = { url: string } | { dataDir: string } | { memory: true };
+/**
+ * A database to open: a PostgreSQL server, a PGlite folder, or PGlite in memory, which may
+ * start from an archive of another in-memory database (`dumpDataDir`; the tests' prepared
+ * copies, server/test/global-setup.ts) instead of the fresh cluster.
+ */
+export type DatabaseTarget =
+  | { url: string }
+  | { dataDir: string }
+  | { memory: true; archive?: Blob };
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   return 'url' in target ? openPostgres(target.url) : openPGlite(target);
@@ -388,7 +396,7 @@ const INSTALLED: PGliteEngine = {
 
 /** PGlite with the engine and the PGlite instance itself, for copying between two of them. */
 export async function openPGlite(
-  target: { dataDir: string } | { memory: true },
+  target: { dataDir: string } | { memory: true; archive?: Blob },
   engine: PGliteEngine = INSTALLED,
 ): Promise<DatabaseHandle & { pglite: PGlite }> {
   // Held until close(): no other process may open the folder meanwhile (data-folder-lock.ts).
@@ -403,7 +411,8 @@ export async function openPGlite(
     // (pglite-memory.ts): a folder gets it written before PGlite opens it, a database in
     // memory has PGlite load it.
     let loadDataDir: Blob | undefined;
-    if (engine.lean && !('dataDir' in target)) loadDataDir = freshCluster();
+    if (!('dataDir' in target))
+      loadDataDir = target.archive ?? (engine.lean ? freshCluster() : undefined);
     if (engine.lean && 'dataDir' in target && folderCluster(target.dataDir) === null) {
       writeFreshCluster(target.dataDir);
     }

@@ -3,7 +3,6 @@
 // unknowns, so the same figures are published and withheld. On PGlite and PostgreSQL.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemonstrationData } from '../demo-data.ts';
 import { findIndicator, type Indicator } from '../indicators/registry.ts';
 import { HEADLINE_INDICATORS } from '../reports/content.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
@@ -13,8 +12,7 @@ import { type AuditedHeadline, audit } from './headline-audit.ts';
 const DISTRICT = '08118';
 let database: TestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemonstrationData(database.handle, DISTRICT);
+  database = await createTestDatabase({ demonstrationData: true });
 }, 300_000);
 afterAll(() => database?.drop());
 

@@ -7,7 +7,6 @@
 // session: there the two run one after the other, and the same figures must result.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemonstrationData } from '../demo-data.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { refreshMonthlyFigures, refreshStaleMonthlyFigures } from './figures-monthly.ts';
 
@@ -16,8 +15,7 @@ const db = () => database.handle.db;
 const DISTRICT = '08118';
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemonstrationData(database.handle, DISTRICT);
+  database = await createTestDatabase({ demonstrationData: true });
 });
 afterAll(() => database?.drop());
 

@@ -2,7 +2,6 @@
 // at it (figures.ts, usesStatus): with and without, their margins equal the breakdowns of the
 // same figure, and every cell is the direct count of its two categories.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemonstrationData } from '../demo-data.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { type DimensionId, directoryCategories } from './dimensions.ts';
 import { breakdownOn, crossTableOn } from './figures.ts';
@@ -16,8 +15,7 @@ let database: TestDatabase;
 const db = () => database.handle.db;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemonstrationData(database.handle, DISTRICT);
+  database = await createTestDatabase({ demonstrationData: true });
 });
 afterAll(() => database?.drop());
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_DIR, loadDemonstrationData } from '../demo-data.ts';
+import { DEMO_DIR } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { DIMENSION_IDS, directoryCategories } from './dimensions.ts';
@@ -33,8 +33,7 @@ const db = () => database.handle.db;
 const DISTRICT = '08118';
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemonstrationData(database.handle, DISTRICT);
+  database = await createTestDatabase({ demonstrationData: true });
 });
 afterAll(() => database?.drop());
 

@@ -1,7 +1,6 @@
 // Data quality: exact shares on small crafted exports, agreement with the indicators on the
 // demonstration data, and the delivery rule at its boundaries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemonstrationData } from '../demo-data.ts';
 import { importExport } from '../import/import-export.ts';
 import { createTestDatabase, DATABASE_KIND, type TestDatabase } from '../test/database.ts';
 import { directoryCategories } from './dimensions.ts';
@@ -216,8 +215,7 @@ describe(`data quality on the demonstration data (${DATABASE_KIND})`, () => {
   // Some cases begun in early 2018 are still open: over the three years.
   const DATE = '2021-03-01';
   beforeAll(async () => {
-    demo = await createTestDatabase();
-    await loadDemonstrationData(demo.handle, DISTRICT);
+    demo = await createTestDatabase({ demonstrationData: true });
   });
   afterAll(async () => demo?.drop());
 

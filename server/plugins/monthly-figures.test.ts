@@ -5,7 +5,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { loadDemonstrationData } from '../demo-data.ts';
 import { DIMENSION_IDS } from '../indicators/dimensions.ts';
 import { countsOn, type Point } from '../indicators/figures.ts';
 import { monthlyCovers, staleMonthlySlices } from '../indicators/figures-monthly.ts';
@@ -21,8 +20,7 @@ let database: TestDatabase;
 const db = () => database.handle.db;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await loadDemonstrationData(database.handle, DISTRICT);
+  database = await createTestDatabase({ demonstrationData: true });
 });
 afterAll(() => database?.drop());
 

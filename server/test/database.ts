@@ -1,14 +1,24 @@
 // A fresh, migrated database for one test file: PGlite in memory, or a new PostgreSQL
 // database when TEST_DATABASE_URL (or DATABASE_URL) names a server. Never a mock.
+// It is a copy of a database the run prepared once (global-setup.ts): migrated, and with
+// the demonstration data imported where asked.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../db/connect.ts';
-import { migrate } from '../db/migrate.ts';
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 export const DATABASE_KIND = POSTGRES_URL ? 'postgres' : 'pglite';
+/** The district the demonstration data is imported for. */
+export const DEMO_DISTRICT = '08118';
+
+/** The databases global-setup.ts prepared for this run. */
+export type PreparedDatabases =
+  | { kind: 'pglite'; migrated: string; demo: string }
+  | { kind: 'postgres'; migrated: string; demo: string };
 
 export interface TestDatabase {
   handle: DatabaseHandle;
@@ -17,21 +27,28 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A new database of its own: migrated, and with the demonstration data of DEMO_DISTRICT
+ * imported if asked, as a copy of the database the run prepared for that.
+ */
+export async function createTestDatabase(
+  options: { demonstrationData?: boolean } = {},
+): Promise<TestDatabase> {
+  const prepared = inject('preparedDatabases');
+  if (!prepared) throw new Error('No prepared databases: server/test/global-setup.ts did not run.');
+  const from = options.demonstrationData ? prepared.demo : prepared.migrated;
   if (!POSTGRES_URL) {
-    const handle = await openDatabase({ memory: true });
-    await migrate(handle);
+    const handle = await openDatabase({ memory: true, archive: new Blob([readFileSync(from)]) });
     return { handle, drop: () => handle.close() };
   }
   const name = `zb_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${from}`);
   await admin.end();
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ url: url.toString() });
-  await migrate(handle);
   return {
     handle,
     url: url.toString(),
@@ -66,11 +83,16 @@ export async function createTestApp(
 ) {
   const { buildApp } = await import('../app.ts');
   const { loadConfig } = await import('../config.ts');
-  const database = await createTestDatabase();
+  // Seeded cell keys must be in place before the cases are imported: such a database is
+  // migrated from the prepared one and imports the demonstration data itself.
+  const seeded = options.cellKeySeed !== undefined;
+  const database = await createTestDatabase({
+    demonstrationData: options.demonstrationData && !seeded,
+  });
   if (options.cellKeySeed !== undefined) await seedCellKeys(database, options.cellKeySeed);
-  if (options.demonstrationData) {
+  if (options.demonstrationData && seeded) {
     const { loadDemonstrationData } = await import('../demo-data.ts');
-    await loadDemonstrationData(database.handle, '08118');
+    await loadDemonstrationData(database.handle, DEMO_DISTRICT);
   }
   const app = await buildApp({
     config: loadConfig(options.env ?? {}),
