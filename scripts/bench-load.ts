@@ -321,26 +321,22 @@ async function serial(
     list.push(t);
     kinds.set(t.kind, list);
   }
-  for (const [kind, list] of [...kinds].sort()) {
+  const row = (label: string, list: typeof timed) => {
     const sorted = list.map((t) => t.ms).sort((a, b) => a - b);
     const sum = sorted.reduce((a, b) => a + b, 0);
     console.log(
-      `| ${kind} | ${list.length} | ${ms(percentile(sorted, 0.5))} | ${ms(percentile(sorted, 0.99))} | ${fmt.format(sum)} | ${((100 * sum) / total).toFixed(1)} % |`,
+      `| ${label} | ${list.length} | ${ms(percentile(sorted, 0.5))} | ${ms(percentile(sorted, 0.99))} | ${fmt.format(sum)} | ${((100 * sum) / total).toFixed(1)} % |`,
     );
-  }
+  };
+  for (const [kind, list] of [...kinds].sort()) row(kind, list);
   // The whole state (district=all) against one district: the state's figures read every
   // district's rows.
-  for (const [scope, test] of [
-    ['whole state', (path: string) => path.includes('district=all')],
-    ['one district', (path: string) => !path.includes('district=all')],
-  ] as const) {
-    const list = timed.filter((t) => test(t.path));
-    const sorted = list.map((t) => t.ms).sort((a, b) => a - b);
-    const sum = sorted.reduce((a, b) => a + b, 0);
-    console.log(
-      `| ${scope} | ${list.length} | ${ms(percentile(sorted, 0.5))} | ${ms(percentile(sorted, 0.99))} | ${fmt.format(sum)} | ${((100 * sum) / total).toFixed(1)} % |`,
-    );
-  }
+  const state = (t: (typeof timed)[number]) => t.path.includes('district=all');
+  row('whole state', timed.filter(state));
+  row(
+    'one district',
+    timed.filter((t) => !state(t)),
+  );
   console.log('\nThe slowest:');
   for (const t of [...timed].sort((a, b) => b.ms - a.ms).slice(0, 15))
     console.log(`  ${fmt.format(t.ms)} ms ${t.status} ${t.path}`);

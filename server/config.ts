@@ -71,8 +71,11 @@ export function embedOrigins(raw: string | undefined): readonly string[] {
   return Object.freeze(values.map((value) => value.toLowerCase()));
 }
 
+/** The district without DISTRICT: Ludwigsburg, whose demonstration data `npm start` loads. */
+export const DEFAULT_DISTRICT = '08118';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const district = env.DISTRICT || '08118';
+  const district = env.DISTRICT || DEFAULT_DISTRICT;
   if (!/^\d{5}$/.test(district)) {
     throw new ConfigError(
       `DISTRICT must be a five-digit district key (Kreisschlüssel), got "${district}".`,

@@ -23,7 +23,6 @@ import {
   isKeyAlias,
   isMonthlyDate,
   keyAlias,
-  MONTHLY_DIMENSIONS,
   MONTHLY_MEASURES,
   monthlyCoverage,
   monthlyCovers,
@@ -600,15 +599,13 @@ async function deltaCounts(
  */
 function stretchScope(
   scope: Omit<FactsScope, 'date' | 'periodFrom'>,
-  district?: RawBuilder<unknown>,
+  district: RawBuilder<unknown> | string | undefined = scope.district,
 ): RawBuilder<unknown> {
   return sql.join(
     [
-      district
-        ? sql`s.district_key = ${district}`
-        : scope.district === undefined
-          ? sql`s.district_key = ANY(ARRAY(SELECT district_key FROM districts))`
-          : sql`s.district_key = ${scope.district}`,
+      district === undefined
+        ? sql`s.district_key = ANY(ARRAY(SELECT district_key FROM districts))`
+        : sql`s.district_key = ${district}`,
       scope.provider ? sql`s.provider = ${scope.provider}` : sql`true`,
       scope.municipality ? sql`s.d_municipality = ${scope.municipality}` : sql`true`,
     ],
@@ -911,7 +908,6 @@ export async function tableClassesOn(
   if (
     options.source !== 'direct' &&
     stretchBits.every((bit) => bit !== undefined) &&
-    dimensions.every((by) => by === 'provider' || MONTHLY_DIMENSIONS.includes(by)) &&
     (await covers(db, scope, [monthStartOf(scope.date)], false, options.coverage, options.lookups))
   ) {
     const { rows } = await sql<Record<string, string | null> & { flags: number; size: number }>`

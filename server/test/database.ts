@@ -8,17 +8,20 @@ import type { FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { DEFAULT_DISTRICT } from '../config.ts';
 import { type DatabaseHandle, openDatabase } from '../db/connect.ts';
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 export const DATABASE_KIND = POSTGRES_URL ? 'postgres' : 'pglite';
-/** The district the demonstration data is imported for. */
-export const DEMO_DISTRICT = '08118';
 
-/** The databases global-setup.ts prepared for this run. */
-export type PreparedDatabases =
-  | { kind: 'pglite'; migrated: string; demo: string }
-  | { kind: 'postgres'; migrated: string; demo: string };
+/**
+ * The databases global-setup.ts prepared for this run: on PGlite the files of their
+ * archives, on PostgreSQL the names of the template databases.
+ */
+export interface PreparedDatabases {
+  migrated: string;
+  demo: string;
+}
 
 export interface TestDatabase {
   handle: DatabaseHandle;
@@ -28,7 +31,7 @@ export interface TestDatabase {
 }
 
 /**
- * A new database of its own: migrated, and with the demonstration data of DEMO_DISTRICT
+ * A new database of its own: migrated, and with the demonstration data of DEFAULT_DISTRICT
  * imported if asked, as a copy of the database the run prepared for that.
  */
 export async function createTestDatabase(
@@ -84,15 +87,17 @@ export async function createTestApp(
   const { buildApp } = await import('../app.ts');
   const { loadConfig } = await import('../config.ts');
   // Seeded cell keys must be in place before the cases are imported: such a database is
-  // migrated from the prepared one and imports the demonstration data itself.
-  const seeded = options.cellKeySeed !== undefined;
+  // copied from the migrated one and imports the demonstration data itself.
+  const seed = options.cellKeySeed;
   const database = await createTestDatabase({
-    demonstrationData: options.demonstrationData && !seeded,
+    demonstrationData: seed === undefined && options.demonstrationData,
   });
-  if (options.cellKeySeed !== undefined) await seedCellKeys(database, options.cellKeySeed);
-  if (options.demonstrationData && seeded) {
-    const { loadDemonstrationData } = await import('../demo-data.ts');
-    await loadDemonstrationData(database.handle, DEMO_DISTRICT);
+  if (seed !== undefined) {
+    await seedCellKeys(database, seed);
+    if (options.demonstrationData) {
+      const { loadDemonstrationData } = await import('../demo-data.ts');
+      await loadDemonstrationData(database.handle, DEFAULT_DISTRICT);
+    }
   }
   const app = await buildApp({
     config: loadConfig(options.env ?? {}),

@@ -13,67 +13,79 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { openDatabase, openPGlite } from '../db/connect.ts';
+import { DEFAULT_DISTRICT } from '../config.ts';
+import { type DatabaseHandle, openDatabase, openPGlite } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadDemonstrationData } from '../demo-data.ts';
-import { DEMO_DISTRICT, POSTGRES_URL, type PreparedDatabases } from './database.ts';
+import { POSTGRES_URL, type PreparedDatabases } from './database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    preparedDatabases: PreparedDatabases | null;
+    preparedDatabases: PreparedDatabases;
   }
 }
 
 export default async function setup(project: TestProject) {
-  if (!POSTGRES_URL) {
-    const dir = mkdtempSync(join(tmpdir(), 'zb-test-prepared-'));
-    const handle = await openPGlite({ memory: true });
+  const prepared = POSTGRES_URL ? await onPostgres(POSTGRES_URL) : await onPGlite();
+  project.provide('preparedDatabases', prepared.names);
+  return prepared.dispose;
+}
+
+/** The migrated database's archive, then the same with the demonstration data. */
+async function onPGlite() {
+  const dir = mkdtempSync(join(tmpdir(), 'zb-test-prepared-'));
+  const names = { migrated: join(dir, 'migrated.tar'), demo: join(dir, 'demo.tar') };
+  const handle = await openPGlite({ memory: true });
+  const dumpTo = async (path: string) =>
+    writeFileSync(
+      path,
+      new Uint8Array(await (await handle.pglite.dumpDataDir('none')).arrayBuffer()),
+    );
+  try {
+    await migrate(handle);
+    await dumpTo(names.migrated);
+    await loadDemonstrationData(handle, DEFAULT_DISTRICT);
+    await dumpTo(names.demo);
+  } finally {
+    await handle.close();
+  }
+  return { names, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The migrated database, and a copy of it with the demonstration data. */
+async function onPostgres(server: string) {
+  const stem = `zb_test_prepared_${randomBytes(4).toString('hex')}`;
+  const names = { migrated: `${stem}_migrated`, demo: `${stem}_demo` };
+  const urlOf = (name: string) => {
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  const prepare = async (name: string, work: (handle: DatabaseHandle) => Promise<unknown>) => {
+    const handle = await openDatabase({ url: urlOf(name) });
     try {
-      await migrate(handle);
-      const migrated = join(dir, 'migrated.tar');
-      writeFileSync(
-        migrated,
-        new Uint8Array(await (await handle.pglite.dumpDataDir('none')).arrayBuffer()),
-      );
-      await loadDemonstrationData(handle, DEMO_DISTRICT);
-      const demo = join(dir, 'demo.tar');
-      writeFileSync(
-        demo,
-        new Uint8Array(await (await handle.pglite.dumpDataDir('none')).arrayBuffer()),
-      );
-      project.provide('preparedDatabases', { kind: 'pglite', migrated, demo });
+      await work(handle);
     } finally {
       await handle.close();
     }
-    return () => rmSync(dir, { recursive: true, force: true });
-  }
-  const stem = `zb_test_prepared_${randomBytes(4).toString('hex')}`;
-  const names = { migrated: `${stem}_migrated`, demo: `${stem}_demo` };
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
+  };
   try {
-    for (const [what, name] of Object.entries(names)) {
-      await admin.query(`CREATE DATABASE ${name}`);
-      const url = new URL(POSTGRES_URL);
-      url.pathname = `/${name}`;
-      const handle = await openDatabase({ url: url.toString() });
-      try {
-        await migrate(handle);
-        if (what === 'demo') await loadDemonstrationData(handle, DEMO_DISTRICT);
-      } finally {
-        await handle.close();
-      }
-    }
+    await admin.query(`CREATE DATABASE ${names.migrated}`);
+    await prepare(names.migrated, migrate);
+    await admin.query(`CREATE DATABASE ${names.demo} TEMPLATE ${names.migrated}`);
+    await prepare(names.demo, (handle) => loadDemonstrationData(handle, DEFAULT_DISTRICT));
   } finally {
     await admin.end();
   }
-  project.provide('preparedDatabases', { kind: 'postgres', ...names });
-  return async () => {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
+  const dispose = async () => {
+    const client = new pg.Client({ connectionString: server });
     await client.connect();
     for (const name of Object.values(names)) {
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
     await client.end();
   };
+  return { names, dispose };
 }
